@@ -1,0 +1,115 @@
+//! The person an appointment is for (R17).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CitizenError {
+    #[error("the citizen's name is required (at most 200 characters)")]
+    Name,
+    #[error("give an e-mail address or a phone number to reach the citizen")]
+    NoContact,
+    #[error("`{0}` is not an e-mail address")]
+    Email(String),
+    #[error("`{0}` is not a phone number")]
+    Phone(String),
+}
+
+impl CitizenError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            CitizenError::Name => "invalid_name",
+            CitizenError::NoContact => "contact_required",
+            CitizenError::Email(_) => "invalid_email",
+            CitizenError::Phone(_) => "invalid_phone",
+        }
+    }
+}
+
+/// A citizen with a name and at least one way to reach them; fields trimmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Citizen {
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+}
+
+fn non_empty(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+impl Citizen {
+    pub fn new(name: &str, email: Option<&str>, phone: Option<&str>) -> Result<Self, CitizenError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+            return Err(CitizenError::Name);
+        }
+        let email = non_empty(email);
+        let phone = non_empty(phone);
+        if let Some(e) = &email {
+            let valid = e.len() <= 254
+                && !e.chars().any(|c| c.is_whitespace() || c.is_control())
+                && e.split_once('@').is_some_and(|(local, host)| {
+                    !local.is_empty() && host.contains('.') && !host.contains('@')
+                });
+            if !valid {
+                return Err(CitizenError::Email(e.clone()));
+            }
+        }
+        if let Some(p) = &phone {
+            let digits = p.chars().filter(char::is_ascii_digit).count();
+            let valid = (5..=20).contains(&digits)
+                && p.chars()
+                    .all(|c| c.is_ascii_digit() || " +-/()".contains(c));
+            if !valid {
+                return Err(CitizenError::Phone(p.clone()));
+            }
+        }
+        if email.is_none() && phone.is_none() {
+            return Err(CitizenError::NoContact);
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            email,
+            phone,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn email(&self) -> Option<&str> {
+        self.email.as_deref()
+    }
+    pub fn phone(&self) -> Option<&str> {
+        self.phone.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r17_name_and_one_contact_required() {
+        assert!(Citizen::new("Erika Mustermann", Some("erika@example.org"), None).is_ok());
+        assert!(Citizen::new("Erika Mustermann", None, Some("02131 987-0")).is_ok());
+        assert_eq!(
+            Citizen::new("  ", Some("e@x.de"), None),
+            Err(CitizenError::Name)
+        );
+        assert_eq!(
+            Citizen::new("Erika", None, Some(" ")),
+            Err(CitizenError::NoContact)
+        );
+        assert!(matches!(
+            Citizen::new("Erika", Some("no-at-sign"), None),
+            Err(CitizenError::Email(_))
+        ));
+        assert!(matches!(
+            Citizen::new("Erika", None, Some("call me")),
+            Err(CitizenError::Phone(_))
+        ));
+    }
+}

@@ -1,0 +1,195 @@
+//! The configuration of an office: services, hours, counters, contingent, closures.
+
+use crate::calendar::nrw_holiday;
+use crate::ids::{OfficeId, ServiceId};
+use crate::occupancy::UNIT_MINUTES;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use time::{Date, Time, Weekday};
+
+/// A service an office offers; `active == false` means retired: kept for the
+/// bookings that name it, no longer bookable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    pub id: ServiceId,
+    pub name: String,
+    pub minutes: u32,
+    pub active: bool,
+}
+
+/// An opening window of one weekday, `start < end`, both on the unit grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    pub start: Time,
+    pub end: Time,
+}
+
+impl Window {
+    pub fn contains(&self, start: Time, end_minute_of_day: u32) -> bool {
+        minute_of_day(start) >= minute_of_day(self.start)
+            && end_minute_of_day <= minute_of_day(self.end)
+    }
+}
+
+pub fn minute_of_day(t: Time) -> u32 {
+    u32::from(t.hour()) * 60 + u32::from(t.minute())
+}
+
+/// Opening windows per weekday, Monday first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeeklyHours(pub [Vec<Window>; 7]);
+
+impl WeeklyHours {
+    pub fn on(&self, weekday: Weekday) -> &[Window] {
+        &self.0[usize::from(weekday.number_days_from_monday())]
+    }
+}
+
+/// The Tagesticket: counters held back from advance booking on its weekdays,
+/// a daily number of tickets, and when they are released to each channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayTicketPolicy {
+    pub held_back_counters: u32,
+    pub per_day: u32,
+    pub online_from: Time,
+    /// Desk and telephone staff (R13: telephone follows the desk).
+    pub staff_from: Time,
+    /// Weekdays with a contingent, Monday first.
+    pub weekdays: [bool; 7],
+}
+
+/// Why a day takes no appointments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DayClosed {
+    Holiday(&'static str),
+    Closure(String),
+    NoHours,
+}
+
+/// Everything the rules need to know about one office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Office {
+    pub id: OfficeId,
+    pub name: String,
+    pub address: String,
+    pub counters: u32,
+    /// Appointments start on this grid (a multiple of [`UNIT_MINUTES`]).
+    pub grid_minutes: u32,
+    /// Regular bookings from `today + lead_days` …
+    pub lead_days: u32,
+    /// … up to `today + horizon_days` (R8).
+    pub horizon_days: u32,
+    pub max_per_service: u32,
+    pub max_total_minutes: u32,
+    pub hours: WeeklyHours,
+    pub day_ticket: Option<DayTicketPolicy>,
+    /// Closure days an admin entered, with the reason shown to citizens.
+    pub closures: BTreeMap<Date, String>,
+    pub services: Vec<Service>,
+}
+
+/// A configuration that breaks its own invariants.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("the grid must be a positive multiple of {UNIT_MINUTES} minutes")]
+    Grid,
+    #[error("an office needs at least one counter")]
+    NoCounters,
+    #[error("window {0:?} must start before it ends, on the {UNIT_MINUTES}-minute grid")]
+    Window(Window),
+    #[error("windows of one weekday must not overlap")]
+    OverlappingWindows,
+    #[error("service `{0}` needs a duration of 5–480 minutes on the {UNIT_MINUTES}-minute grid")]
+    ServiceMinutes(ServiceId),
+    #[error("service `{0}` appears twice")]
+    DuplicateService(ServiceId),
+    #[error("the Tagesticket holds back {0} counters, but the office has {1}")]
+    HeldBack(u32, u32),
+    #[error("the booking horizon must not lie before the lead")]
+    Horizon,
+    #[error("limits per service and in total must be positive")]
+    Limits,
+}
+
+impl Office {
+    /// Checks the invariants the rules rely on; the API refuses a change that breaks one.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.grid_minutes == 0 || !self.grid_minutes.is_multiple_of(UNIT_MINUTES) {
+            return Err(ConfigError::Grid);
+        }
+        if self.counters == 0 {
+            return Err(ConfigError::NoCounters);
+        }
+        for day in &self.hours.0 {
+            let mut sorted = day.clone();
+            sorted.sort_by_key(|w| w.start);
+            for w in &sorted {
+                let on_unit = |t: Time| minute_of_day(t).is_multiple_of(UNIT_MINUTES) && t.second() == 0;
+                if w.start >= w.end || !on_unit(w.start) || !on_unit(w.end) {
+                    return Err(ConfigError::Window(*w));
+                }
+            }
+            if sorted.windows(2).any(|p| p[0].end > p[1].start) {
+                return Err(ConfigError::OverlappingWindows);
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for s in &self.services {
+            if s.minutes == 0 || s.minutes > 480 || s.minutes % UNIT_MINUTES != 0 {
+                return Err(ConfigError::ServiceMinutes(s.id.clone()));
+            }
+            if !seen.insert(&s.id) {
+                return Err(ConfigError::DuplicateService(s.id.clone()));
+            }
+        }
+        if let Some(t) = &self.day_ticket
+            && t.held_back_counters > self.counters
+        {
+            return Err(ConfigError::HeldBack(t.held_back_counters, self.counters));
+        }
+        if self.horizon_days < self.lead_days {
+            return Err(ConfigError::Horizon);
+        }
+        if self.max_per_service == 0 || self.max_total_minutes == 0 {
+            return Err(ConfigError::Limits);
+        }
+        Ok(())
+    }
+
+    pub fn service(&self, id: &ServiceId) -> Option<&Service> {
+        self.services.iter().find(|s| &s.id == id)
+    }
+
+    /// Whether the office is closed all day, and why (R5, R6).
+    pub fn closed(&self, date: Date) -> Option<DayClosed> {
+        if let Some(name) = nrw_holiday(date) {
+            return Some(DayClosed::Holiday(name));
+        }
+        if let Some(reason) = self.closures.get(&date) {
+            return Some(DayClosed::Closure(reason.clone()));
+        }
+        if self.hours.on(date.weekday()).is_empty() {
+            return Some(DayClosed::NoHours);
+        }
+        None
+    }
+
+    /// The Tagesticket policy if `date` is a Tagesticket day (R12, R13).
+    pub fn day_ticket_on(&self, date: Date) -> Option<&DayTicketPolicy> {
+        let policy = self.day_ticket.as_ref()?;
+        let weekday = usize::from(date.weekday().number_days_from_monday());
+        (policy.weekdays[weekday]
+            && policy.per_day > 0
+            && policy.held_back_counters > 0
+            && self.closed(date).is_none())
+        .then_some(policy)
+    }
+
+    /// Counters open to regular bookings and held back for Tagestickets on a day (R12).
+    pub fn capacity_on(&self, date: Date) -> (u32, u32) {
+        match self.day_ticket_on(date) {
+            Some(p) => (self.counters - p.held_back_counters, p.held_back_counters),
+            None => (self.counters, 0),
+        }
+    }
+}

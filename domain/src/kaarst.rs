@@ -1,0 +1,145 @@
+//! The shipped configuration of the city of Kaarst (DOMAIN.md R1, R2, R5, R7, R8, R12, R13).
+
+use crate::config::{DayTicketPolicy, Office, Service, WeeklyHours, Window};
+use crate::ids::{OfficeId, ServiceId};
+use std::collections::BTreeMap;
+use time::Time;
+use time::macros::time;
+
+fn services(list: &[(&str, &str, u32)]) -> Vec<Service> {
+    list.iter()
+        .filter_map(|(id, name, minutes)| {
+            Some(Service {
+                id: ServiceId::parse(id).ok()?,
+                name: (*name).to_owned(),
+                minutes: *minutes,
+                active: true,
+            })
+        })
+        .collect()
+}
+
+fn window(start: Time, end: Time) -> Window {
+    Window { start, end }
+}
+
+/// Monday to Saturday 08:30–12:00, Thursday also 14:00–18:00 (R5).
+fn kaarst_hours() -> WeeklyHours {
+    let morning = window(time!(08:30), time!(12:00));
+    let thursday_afternoon = window(time!(14:00), time!(18:00));
+    WeeklyHours([
+        vec![morning],
+        vec![morning],
+        vec![morning],
+        vec![morning, thursday_afternoon],
+        vec![morning],
+        vec![morning],
+        vec![],
+    ])
+}
+
+fn office(id: &str, name: &str, counters: u32, svc: Vec<Service>) -> Option<Office> {
+    Some(Office {
+        id: OfficeId::parse(id).ok()?,
+        name: name.to_owned(),
+        address: "Rathaus Kaarst, Am Neumarkt 2, 41564 Kaarst".to_owned(),
+        counters,
+        grid_minutes: 5,
+        lead_days: 1,
+        horizon_days: 56,
+        max_per_service: 5,
+        max_total_minutes: 90,
+        hours: kaarst_hours(),
+        day_ticket: None,
+        closures: BTreeMap::new(),
+        services: svc,
+    })
+}
+
+/// The two offices of Kaarst: the Bürgerbüro and the Infobüro Bauen.
+pub fn offices() -> Vec<Office> {
+    let mut buergerbuero = office(
+        "buergerbuero",
+        "Bürgerbüro",
+        4,
+        services(&[
+            ("anmeldung", "Anmeldung/Ummeldung", 15),
+            ("abmeldung", "Abmeldung", 10),
+            ("personalausweis", "Personalausweis beantragen", 20),
+            ("reisepass", "Reisepass beantragen", 20),
+            (
+                "kinderreisepass",
+                "Kinderreisepass beantragen/verlängern",
+                15,
+            ),
+            ("ausweis-abholung", "Ausweisdokument abholen", 5),
+            ("beglaubigung", "Beglaubigung", 10),
+            ("meldebescheinigung", "Melde-/Lebensbescheinigung", 10),
+            ("fuehrungszeugnis", "Führungszeugnis beantragen", 10),
+        ]),
+    );
+    if let Some(o) = buergerbuero.as_mut() {
+        o.day_ticket = Some(DayTicketPolicy {
+            held_back_counters: 1,
+            per_day: 12,
+            online_from: time!(07:00),
+            staff_from: time!(08:00),
+            weekdays: [true, true, true, true, true, false, false],
+        });
+    }
+    let bauen = office(
+        "infobuero-bauen",
+        "Infobüro Bauen",
+        1,
+        services(&[
+            ("bauberatung", "Bauberatung", 30),
+            ("bauakteneinsicht", "Einsicht in Bauakten", 30),
+        ]),
+    );
+    buergerbuero.into_iter().chain(bauen).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r1_two_offices_each_valid() {
+        let offices = offices();
+        let ids: Vec<_> = offices.iter().map(|o| o.id.as_str()).collect();
+        assert_eq!(ids, ["buergerbuero", "infobuero-bauen"]);
+        for o in &offices {
+            assert_eq!(o.validate(), Ok(()), "{}", o.id);
+        }
+    }
+
+    #[test]
+    fn r2_shipped_catalogue() {
+        let offices = offices();
+        let minutes = |o: usize, s: &str| {
+            offices[o]
+                .services
+                .iter()
+                .find(|x| x.id.as_str() == s)
+                .map(|x| x.minutes)
+        };
+        assert_eq!(offices[0].services.len(), 9);
+        assert_eq!(minutes(0, "anmeldung"), Some(15));
+        assert_eq!(minutes(0, "personalausweis"), Some(20));
+        assert_eq!(minutes(0, "ausweis-abholung"), Some(5));
+        assert_eq!(minutes(0, "fuehrungszeugnis"), Some(10));
+        assert_eq!(minutes(1, "bauberatung"), Some(30));
+        assert_eq!(minutes(1, "bauakteneinsicht"), Some(30));
+        assert_eq!(minutes(1, "anmeldung"), None);
+    }
+
+    #[test]
+    fn r7_counters_and_r12_contingent() {
+        let offices = offices();
+        assert_eq!(offices[0].counters, 4);
+        assert_eq!(offices[1].counters, 1);
+        let t = offices[0].day_ticket.as_ref();
+        assert_eq!(t.map(|t| (t.held_back_counters, t.per_day)), Some((1, 12)));
+        assert!(offices[1].day_ticket.is_none());
+    }
+}

@@ -1,0 +1,183 @@
+//! Slot search (R9) and the Tagesticket offer (R12–R15).
+//!
+//! Both enumerate the grid starts inside the opening windows and keep exactly
+//! those that [`validate_booking`] accepts, so what is offered can be booked.
+
+use crate::calendar::Berlin;
+use crate::config::Office;
+use crate::occupancy::Occupancy;
+use crate::rules::{
+    BookingKind, BookingRequest, Channel, Selection, release_time, validate_booking,
+};
+use serde::Serialize;
+use time::{Date, Duration, OffsetDateTime, Time};
+
+/// A bookable appointment, in Berlin local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Slot {
+    #[serde(with = "time::serde::rfc3339")]
+    pub start: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub end: OffsetDateTime,
+}
+
+/// The answer of a slot search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlotOffer {
+    pub minutes: u32,
+    /// The first bookable start of the searched days (R9).
+    pub earliest: Option<Slot>,
+    pub slots: Vec<Slot>,
+}
+
+/// The first and last day on which regular appointments can be booked now (R8).
+pub fn bookable_days(office: &Office, now: OffsetDateTime) -> (Date, Date) {
+    let today = Berlin::today(now);
+    (
+        today + Duration::days(i64::from(office.lead_days)),
+        today + Duration::days(i64::from(office.horizon_days)),
+    )
+}
+
+/// What a search asks, apart from the day.
+struct Query<'a> {
+    office: &'a Office,
+    selection: &'a Selection,
+    kind: BookingKind,
+    channel: Channel,
+    now: OffsetDateTime,
+    occupancy: &'a Occupancy,
+}
+
+/// The grid starts of one day, in every window, accepted for the query.
+fn day_slots(q: &Query<'_>, date: Date, out: &mut Vec<Slot>) {
+    let Query {
+        office,
+        selection,
+        kind,
+        channel,
+        now,
+        occupancy,
+    } = *q;
+    if office.closed(date).is_some() {
+        return;
+    }
+    let step = Duration::minutes(i64::from(office.grid_minutes));
+    for window in office.hours.on(date.weekday()) {
+        let mut time = window.start;
+        // A start in the March gap cannot exist; offices are closed then anyway.
+        while let Ok(start) = Berlin::instant(date, time) {
+            let request = BookingRequest {
+                selection: selection.clone(),
+                start,
+                kind,
+                channel,
+            };
+            match validate_booking(office, &request, now, occupancy) {
+                Ok(accepted) => out.push(Slot {
+                    start: accepted.start,
+                    end: accepted.end,
+                }),
+                Err(crate::BookingError::OutsideOpeningHours) => break,
+                Err(_) => {}
+            }
+            let next = time + step;
+            if next <= time || next >= window.end {
+                break;
+            }
+            time = next;
+        }
+    }
+}
+
+/// Every regular start for `selection` in `from..=to` (clamped to the bookable
+/// days), and the earliest of them. `occupancy` must cover those days.
+pub fn search_slots(
+    office: &Office,
+    selection: &Selection,
+    from: Date,
+    to: Date,
+    now: OffsetDateTime,
+    occupancy: &Occupancy,
+) -> SlotOffer {
+    let (first, last) = bookable_days(office, now);
+    let query = Query {
+        office,
+        selection,
+        kind: BookingKind::Regular,
+        channel: Channel::Online,
+        now,
+        occupancy,
+    };
+    let mut slots = Vec::new();
+    let mut date = from.max(first);
+    while date <= to.min(last) {
+        day_slots(&query, date, &mut slots);
+        let Some(next) = date.next_day() else { break };
+        date = next;
+    }
+    SlotOffer {
+        minutes: selection.minutes(),
+        earliest: slots.first().copied(),
+        slots,
+    }
+}
+
+/// Today's Tagesticket situation for a channel (R12–R15).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayTicketOffer {
+    pub date: Date,
+    /// Whether a Tagesticket can be taken now through this channel.
+    pub available: bool,
+    pub remaining: u32,
+    /// Release times today; `None` when today is no Tagesticket day.
+    pub online_from: Option<OffsetDateTime>,
+    pub desk_from: Option<OffsetDateTime>,
+    /// Starts still free in the contingent for the selection (empty without one).
+    pub slots: Vec<Slot>,
+}
+
+pub fn day_ticket_offer(
+    office: &Office,
+    selection: Option<&Selection>,
+    channel: Channel,
+    now: OffsetDateTime,
+    occupancy: &Occupancy,
+) -> DayTicketOffer {
+    let date = Berlin::today(now);
+    let Some(policy) = office.day_ticket_on(date) else {
+        return DayTicketOffer {
+            date,
+            available: false,
+            remaining: 0,
+            online_from: None,
+            desk_from: None,
+            slots: Vec::new(),
+        };
+    };
+    let at = |t: Time| Berlin::instant(date, t).ok();
+    let remaining = policy
+        .per_day
+        .saturating_sub(occupancy.tickets_issued(date));
+    let released = Berlin::local(now).time() >= release_time(policy, channel);
+    let mut slots = Vec::new();
+    if let Some(selection) = selection {
+        let query = Query {
+            office,
+            selection,
+            kind: BookingKind::DayTicket,
+            channel,
+            now,
+            occupancy,
+        };
+        day_slots(&query, date, &mut slots);
+    }
+    DayTicketOffer {
+        date,
+        available: released && remaining > 0 && (selection.is_none() || !slots.is_empty()),
+        remaining,
+        online_from: at(policy.online_from),
+        desk_from: at(policy.staff_from),
+        slots,
+    }
+}
