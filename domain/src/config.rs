@@ -124,7 +124,8 @@ impl Office {
             let mut sorted = day.clone();
             sorted.sort_by_key(|w| w.start);
             for w in &sorted {
-                let on_unit = |t: Time| minute_of_day(t).is_multiple_of(UNIT_MINUTES) && t.second() == 0;
+                let on_unit =
+                    |t: Time| minute_of_day(t).is_multiple_of(UNIT_MINUTES) && t.second() == 0;
                 if w.start >= w.end || !on_unit(w.start) || !on_unit(w.end) {
                     return Err(ConfigError::Window(*w));
                 }

@@ -205,7 +205,7 @@ pub fn release_time(policy: &crate::config::DayTicketPolicy, channel: Channel) -
 /// Checks a request against every rule, given the occupancy of its day and `now`.
 ///
 /// This is the one place that decides whether a booking may be made; slot
-/// search offers exactly the starts it accepts.
+/// search offers exactly the starts it accepts (through the same [`DayPlan`]).
 pub fn validate_booking(
     office: &Office,
     request: &BookingRequest,
@@ -213,74 +213,130 @@ pub fn validate_booking(
     occupancy: &Occupancy,
 ) -> Result<Accepted, BookingError> {
     let start = Berlin::local(request.start);
-    let minutes = request.selection.minutes();
+    check_grid_and_past(office, start, now)?;
+    let plan = DayPlan::new(
+        office,
+        start.date(),
+        request.kind,
+        request.channel,
+        now,
+        occupancy,
+    )?;
+    plan.check(office, start, request.selection.minutes(), now, occupancy)
+}
+
+fn check_grid_and_past(
+    office: &Office,
+    start: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<(), BookingError> {
     let grid = office.grid_minutes;
-    if start.second() != 0 || start.nanosecond() != 0 || !minute_of_day(start.time()).is_multiple_of(grid) {
+    if start.second() != 0
+        || start.nanosecond() != 0
+        || !minute_of_day(start.time()).is_multiple_of(grid)
+    {
         return Err(BookingError::OffGrid { grid });
     }
     if start < now {
         return Err(BookingError::InPast);
     }
-    let date = start.date();
-    let today = Berlin::today(now);
-    match request.kind {
-        BookingKind::Regular => {
-            let first_day = today + Duration::days(i64::from(office.lead_days));
-            let last_day = today + Duration::days(i64::from(office.horizon_days));
-            if date < first_day {
-                return Err(BookingError::TooSoon { first_day });
+    Ok(())
+}
+
+/// The rules that depend only on the day: what is left is per start.
+#[derive(Debug, Clone)]
+pub(crate) struct DayPlan {
+    date: Date,
+    pool: Pool,
+    capacity: u32,
+}
+
+impl DayPlan {
+    pub(crate) fn new(
+        office: &Office,
+        date: Date,
+        kind: BookingKind,
+        channel: Channel,
+        now: OffsetDateTime,
+        occupancy: &Occupancy,
+    ) -> Result<Self, BookingError> {
+        let today = Berlin::today(now);
+        match kind {
+            BookingKind::Regular => {
+                let first_day = today + Duration::days(i64::from(office.lead_days));
+                let last_day = today + Duration::days(i64::from(office.horizon_days));
+                if date < first_day {
+                    return Err(BookingError::TooSoon { first_day });
+                }
+                if date > last_day {
+                    return Err(BookingError::BeyondHorizon { last_day });
+                }
             }
-            if date > last_day {
-                return Err(BookingError::BeyondHorizon { last_day });
+            BookingKind::DayTicket if date != today => {
+                return Err(BookingError::DayTicketNotToday { today });
             }
+            BookingKind::DayTicket => {}
         }
-        BookingKind::DayTicket if date != today => {
-            return Err(BookingError::DayTicketNotToday { today });
+        match office.closed(date) {
+            Some(DayClosed::Holiday(name)) => return Err(BookingError::Holiday { date, name }),
+            Some(DayClosed::Closure(reason)) => return Err(BookingError::Closure { date, reason }),
+            Some(DayClosed::NoHours) => return Err(BookingError::OutsideOpeningHours),
+            None => {}
         }
-        BookingKind::DayTicket => {}
-    }
-    match office.closed(date) {
-        Some(DayClosed::Holiday(name)) => return Err(BookingError::Holiday { date, name }),
-        Some(DayClosed::Closure(reason)) => return Err(BookingError::Closure { date, reason }),
-        Some(DayClosed::NoHours) => return Err(BookingError::OutsideOpeningHours),
-        None => {}
-    }
-    let end_minute = minute_of_day(start.time()) + minutes;
-    if !office
-        .hours
-        .on(date.weekday())
-        .iter()
-        .any(|w| w.contains(start.time(), end_minute))
-    {
-        return Err(BookingError::OutsideOpeningHours);
-    }
-    let (regular_capacity, ticket_capacity) = office.capacity_on(date);
-    let pool = request.kind.pool();
-    let capacity = match request.kind {
-        BookingKind::Regular => regular_capacity,
-        BookingKind::DayTicket => {
-            let policy = office
-                .day_ticket_on(date)
-                .ok_or(BookingError::NotDayTicketDay { date })?;
-            let from = release_time(policy, request.channel);
-            if Berlin::local(now).time() < from {
-                return Err(BookingError::DayTicketNotYetReleased { from });
+        let (regular_capacity, ticket_capacity) = office.capacity_on(date);
+        let capacity = match kind {
+            BookingKind::Regular => regular_capacity,
+            BookingKind::DayTicket => {
+                let policy = office
+                    .day_ticket_on(date)
+                    .ok_or(BookingError::NotDayTicketDay { date })?;
+                let from = release_time(policy, channel);
+                if Berlin::local(now).time() < from {
+                    return Err(BookingError::DayTicketNotYetReleased { from });
+                }
+                if occupancy.tickets_issued(date) >= policy.per_day {
+                    return Err(BookingError::DayTicketsExhausted);
+                }
+                ticket_capacity
             }
-            if occupancy.tickets_issued(date) >= policy.per_day {
-                return Err(BookingError::DayTicketsExhausted);
-            }
-            ticket_capacity
+        };
+        Ok(Self {
+            date,
+            pool: kind.pool(),
+            capacity,
+        })
+    }
+
+    /// The per-start rules: on the grid, not past, inside a window, capacity free.
+    pub(crate) fn check(
+        &self,
+        office: &Office,
+        start: OffsetDateTime,
+        minutes: u32,
+        now: OffsetDateTime,
+        occupancy: &Occupancy,
+    ) -> Result<Accepted, BookingError> {
+        check_grid_and_past(office, start, now)?;
+        let end_minute = minute_of_day(start.time()) + minutes;
+        if start.date() != self.date
+            || !office
+                .hours
+                .on(self.date.weekday())
+                .iter()
+                .any(|w| w.contains(start.time(), end_minute))
+        {
+            return Err(BookingError::OutsideOpeningHours);
         }
-    };
-    let (_, units) = units_of(start, minutes);
-    if occupancy.peak(date, pool, units) >= capacity {
-        return Err(BookingError::SlotTaken);
+        let (_, units) = units_of(start, minutes);
+        if occupancy.peak(self.date, self.pool, units) >= self.capacity {
+            return Err(BookingError::SlotTaken);
+        }
+        let end = Berlin::local(start + Duration::minutes(i64::from(minutes)));
+        Ok(Accepted {
+            start,
+            end,
+            date: self.date,
+            pool: self.pool,
+        })
     }
-    let end = Berlin::local(start + Duration::minutes(i64::from(minutes)));
-    Ok(Accepted {
-        start,
-        end,
-        date,
-        pool,
-    })
 }

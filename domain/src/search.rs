@@ -1,14 +1,13 @@
 //! Slot search (R9) and the Tagesticket offer (R12–R15).
 //!
 //! Both enumerate the grid starts inside the opening windows and keep exactly
-//! those that [`validate_booking`] accepts, so what is offered can be booked.
+//! those that the rules of [`crate::validate_booking`] accept (the same
+//! `DayPlan`), so what is offered can be booked.
 
 use crate::calendar::Berlin;
 use crate::config::Office;
 use crate::occupancy::Occupancy;
-use crate::rules::{
-    BookingKind, BookingRequest, Channel, Selection, release_time, validate_booking,
-};
+use crate::rules::{BookingError, BookingKind, Channel, DayPlan, Selection, release_time};
 use serde::Serialize;
 use time::{Date, Duration, OffsetDateTime, Time};
 
@@ -51,34 +50,21 @@ struct Query<'a> {
 
 /// The grid starts of one day, in every window, accepted for the query.
 fn day_slots(q: &Query<'_>, date: Date, out: &mut Vec<Slot>) {
-    let Query {
-        office,
-        selection,
-        kind,
-        channel,
-        now,
-        occupancy,
-    } = *q;
-    if office.closed(date).is_some() {
+    let Ok(plan) = DayPlan::new(q.office, date, q.kind, q.channel, q.now, q.occupancy) else {
         return;
-    }
-    let step = Duration::minutes(i64::from(office.grid_minutes));
-    for window in office.hours.on(date.weekday()) {
+    };
+    let minutes = q.selection.minutes();
+    let step = Duration::minutes(i64::from(q.office.grid_minutes));
+    for window in q.office.hours.on(date.weekday()) {
         let mut time = window.start;
         // A start in the March gap cannot exist; offices are closed then anyway.
         while let Ok(start) = Berlin::instant(date, time) {
-            let request = BookingRequest {
-                selection: selection.clone(),
-                start,
-                kind,
-                channel,
-            };
-            match validate_booking(office, &request, now, occupancy) {
+            match plan.check(q.office, start, minutes, q.now, q.occupancy) {
                 Ok(accepted) => out.push(Slot {
                     start: accepted.start,
                     end: accepted.end,
                 }),
-                Err(crate::BookingError::OutsideOpeningHours) => break,
+                Err(BookingError::OutsideOpeningHours) => break,
                 Err(_) => {}
             }
             let next = time + step;
