@@ -4,6 +4,7 @@
 //! occupancy and "now" are arguments, so every rule can be tested at any instant
 //! (07:00 on a Monday, the night of the DST change, Easter Monday).
 
+pub mod admin;
 pub mod calendar;
 pub mod citizen;
 pub mod config;
