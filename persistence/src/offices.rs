@@ -1,0 +1,323 @@
+//! Office configurations: rows of `offices`, `services`, `opening_windows`
+//! and `closures`, turned into [`domain::Office`] and back.
+
+use crate::connection::DbConnection;
+use crate::schema::{closures, offices, opening_windows, services};
+use crate::{StoreError, to_i32, to_u32};
+use diesel::prelude::*;
+use domain::{DayTicketPolicy, Office, OfficeId, Service, ServiceId, WeeklyHours, Window};
+use std::collections::BTreeMap;
+use time::{Date, Time};
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = offices)]
+struct OfficeRow {
+    id: String,
+    name: String,
+    address: String,
+    counters: i32,
+    grid_minutes: i32,
+    lead_days: i32,
+    horizon_days: i32,
+    max_per_service: i32,
+    max_total_minutes: i32,
+    day_ticket_held_back: Option<i32>,
+    day_ticket_per_day: Option<i32>,
+    day_ticket_online_from: Option<Time>,
+    day_ticket_staff_from: Option<Time>,
+    day_ticket_weekdays: Option<i32>,
+    version: i64,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = services)]
+struct ServiceRow {
+    office_id: String,
+    id: String,
+    name: String,
+    minutes: i32,
+    active: bool,
+    position: i32,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = opening_windows)]
+struct WindowRow {
+    office_id: String,
+    weekday: i16,
+    start_time: Time,
+    end_time: Time,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = closures)]
+struct ClosureRow {
+    office_id: String,
+    day: Date,
+    reason: String,
+}
+
+fn weekdays_mask(days: &[bool; 7]) -> i32 {
+    days.iter()
+        .enumerate()
+        .filter(|(_, on)| **on)
+        .fold(0, |mask, (i, _)| mask | (1 << i))
+}
+
+fn weekdays_from_mask(mask: i32) -> [bool; 7] {
+    std::array::from_fn(|i| mask & (1 << i) != 0)
+}
+
+fn office_row(office: &Office, version: i64) -> OfficeRow {
+    let dt = office.day_ticket.as_ref();
+    OfficeRow {
+        id: office.id.as_str().to_owned(),
+        name: office.name.clone(),
+        address: office.address.clone(),
+        counters: to_i32(office.counters),
+        grid_minutes: to_i32(office.grid_minutes),
+        lead_days: to_i32(office.lead_days),
+        horizon_days: to_i32(office.horizon_days),
+        max_per_service: to_i32(office.max_per_service),
+        max_total_minutes: to_i32(office.max_total_minutes),
+        day_ticket_held_back: dt.map(|p| to_i32(p.held_back_counters)),
+        day_ticket_per_day: dt.map(|p| to_i32(p.per_day)),
+        day_ticket_online_from: dt.map(|p| p.online_from),
+        day_ticket_staff_from: dt.map(|p| p.staff_from),
+        day_ticket_weekdays: dt.map(|p| weekdays_mask(&p.weekdays)),
+        version,
+    }
+}
+
+/// Inserts the rows of a new office's configuration.
+fn insert_office(conn: &mut DbConnection, office: &Office) -> Result<(), StoreError> {
+    diesel::insert_into(offices::table)
+        .values(office_row(office, 1))
+        .execute(conn)?;
+    insert_parts(conn, office)?;
+    for (position, s) in office.services.iter().enumerate() {
+        diesel::insert_into(services::table)
+            .values(service_row(office, s, position))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn service_row(office: &Office, s: &Service, position: usize) -> ServiceRow {
+    ServiceRow {
+        office_id: office.id.as_str().to_owned(),
+        id: s.id.as_str().to_owned(),
+        name: s.name.clone(),
+        minutes: to_i32(s.minutes),
+        active: s.active,
+        position: i32::try_from(position).unwrap_or(i32::MAX),
+    }
+}
+
+/// Windows and closures: rewritten whole on every change.
+fn insert_parts(conn: &mut DbConnection, office: &Office) -> Result<(), StoreError> {
+    let id = office.id.as_str();
+    for (weekday, windows) in office.hours.0.iter().enumerate() {
+        for w in windows {
+            diesel::insert_into(opening_windows::table)
+                .values(WindowRow {
+                    office_id: id.to_owned(),
+                    weekday: i16::try_from(weekday).unwrap_or_default(),
+                    start_time: w.start,
+                    end_time: w.end,
+                })
+                .execute(conn)?;
+        }
+    }
+    for (day, reason) in &office.closures {
+        diesel::insert_into(closures::table)
+            .values(ClosureRow {
+                office_id: id.to_owned(),
+                day: *day,
+                reason: reason.clone(),
+            })
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Stores `offices` if the database holds no office yet (a fresh database).
+pub(crate) fn seed(conn: &mut DbConnection, list: &[Office]) -> Result<(), StoreError> {
+    let existing: i64 = offices::table.count().get_result(conn)?;
+    if existing > 0 {
+        return Ok(());
+    }
+    for office in list {
+        office
+            .validate()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        insert_office(conn, office)?;
+    }
+    tracing::info!(offices = list.len(), "stored the shipped configuration");
+    Ok(())
+}
+
+pub(crate) fn ids(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+    Ok(offices::table
+        .select(offices::id)
+        .order(offices::id)
+        .load(conn)?)
+}
+
+pub(crate) fn version(conn: &mut DbConnection, id: &str) -> Result<Option<i64>, StoreError> {
+    Ok(offices::table
+        .find(id)
+        .select(offices::version)
+        .first(conn)
+        .optional()?)
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+/// The configuration of office `id` and its version.
+pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Option<(i64, Office)>, StoreError> {
+    let Some(row) = offices::table
+        .find(id)
+        .select(OfficeRow::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let service_rows: Vec<ServiceRow> = services::table
+        .filter(services::office_id.eq(id))
+        .order(services::position)
+        .select(ServiceRow::as_select())
+        .load(conn)?;
+    let window_rows: Vec<WindowRow> = opening_windows::table
+        .filter(opening_windows::office_id.eq(id))
+        .order((opening_windows::weekday, opening_windows::start_time))
+        .select(WindowRow::as_select())
+        .load(conn)?;
+    let closure_rows: Vec<ClosureRow> = closures::table
+        .filter(closures::office_id.eq(id))
+        .select(ClosureRow::as_select())
+        .load(conn)?;
+
+    let mut hours = WeeklyHours::default();
+    for w in window_rows {
+        let day = hours
+            .0
+            .get_mut(usize::try_from(w.weekday).map_err(corrupt)?)
+            .ok_or_else(|| corrupt(format!("weekday {}", w.weekday)))?;
+        day.push(Window {
+            start: w.start_time,
+            end: w.end_time,
+        });
+    }
+    let day_ticket = match (
+        row.day_ticket_held_back,
+        row.day_ticket_per_day,
+        row.day_ticket_online_from,
+        row.day_ticket_staff_from,
+        row.day_ticket_weekdays,
+    ) {
+        (Some(held_back), Some(per_day), Some(online_from), Some(staff_from), Some(mask)) => {
+            Some(DayTicketPolicy {
+                held_back_counters: to_u32(held_back),
+                per_day: to_u32(per_day),
+                online_from,
+                staff_from,
+                weekdays: weekdays_from_mask(mask),
+            })
+        }
+        _ => None,
+    };
+    let services = service_rows
+        .into_iter()
+        .map(|s| {
+            Ok(Service {
+                id: ServiceId::parse(&s.id).map_err(corrupt)?,
+                name: s.name,
+                minutes: to_u32(s.minutes),
+                active: s.active,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let office = Office {
+        id: OfficeId::parse(&row.id).map_err(corrupt)?,
+        name: row.name,
+        address: row.address,
+        counters: to_u32(row.counters),
+        grid_minutes: to_u32(row.grid_minutes),
+        lead_days: to_u32(row.lead_days),
+        horizon_days: to_u32(row.horizon_days),
+        max_per_service: to_u32(row.max_per_service),
+        max_total_minutes: to_u32(row.max_total_minutes),
+        hours,
+        day_ticket,
+        closures: closure_rows
+            .into_iter()
+            .map(|c| (c.day, c.reason))
+            .collect::<BTreeMap<_, _>>(),
+        services,
+    };
+    Ok(Some((row.version, office)))
+}
+
+#[derive(QueryableByName)]
+struct VersionRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    version: i64,
+}
+
+/// Takes the lock a booking of `office` on `day` needs before it reads the
+/// day's occupancy, and returns the configuration's version (read under it).
+///
+/// PostgreSQL: a share lock on the office row (an admin change takes it
+/// exclusively, so a booking sees either the old or the new configuration
+/// whole), then the office-day row, created on first use, locked for update:
+/// bookings of one office day queue here, other days go on in parallel.
+/// SQLite: a write as the first statement takes the database write lock,
+/// which serialises all writers (and waits `busy_timeout` for it).
+pub(crate) fn lock_day(
+    conn: &mut DbConnection,
+    office: &str,
+    day: Date,
+) -> Result<Option<i64>, StoreError> {
+    use diesel::sql_types::{Date as SqlDate, Text};
+    match &mut *conn {
+        DbConnection::Pg(pg) => {
+            let row: Option<VersionRow> =
+                diesel::sql_query("SELECT version FROM offices WHERE id = $1 FOR SHARE")
+                    .bind::<Text, _>(office)
+                    .get_result(pg)
+                    .optional()?;
+            let Some(row) = row else { return Ok(None) };
+            diesel::sql_query(
+                "INSERT INTO office_days (office_id, day) VALUES ($1, $2) \
+                 ON CONFLICT (office_id, day) DO UPDATE SET day = EXCLUDED.day",
+            )
+            .bind::<Text, _>(office)
+            .bind::<SqlDate, _>(day)
+            .execute(pg)?;
+            Ok(Some(row.version))
+        }
+        DbConnection::Sqlite(lite) => {
+            let touched = diesel::sql_query("UPDATE offices SET version = version WHERE id = ?")
+                .bind::<Text, _>(office)
+                .execute(lite)?;
+            if touched == 0 {
+                return Ok(None);
+            }
+            diesel::sql_query(
+                "INSERT INTO office_days (office_id, day) VALUES (?, ?) \
+                 ON CONFLICT (office_id, day) DO NOTHING",
+            )
+            .bind::<Text, _>(office)
+            .bind::<SqlDate, _>(day)
+            .execute(lite)?;
+            let row: VersionRow = diesel::sql_query("SELECT version FROM offices WHERE id = ?")
+                .bind::<Text, _>(office)
+                .get_result(lite)?;
+            Ok(Some(row.version))
+        }
+    }
+}

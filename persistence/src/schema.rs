@@ -1,0 +1,101 @@
+//! The tables of `migrations/`, the same on both backends.
+
+diesel::table! {
+    offices (id) {
+        id -> Text,
+        name -> Text,
+        address -> Text,
+        counters -> Integer,
+        grid_minutes -> Integer,
+        lead_days -> Integer,
+        horizon_days -> Integer,
+        max_per_service -> Integer,
+        max_total_minutes -> Integer,
+        day_ticket_held_back -> Nullable<Integer>,
+        day_ticket_per_day -> Nullable<Integer>,
+        day_ticket_online_from -> Nullable<Time>,
+        day_ticket_staff_from -> Nullable<Time>,
+        day_ticket_weekdays -> Nullable<Integer>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    services (office_id, id) {
+        office_id -> Text,
+        id -> Text,
+        name -> Text,
+        minutes -> Integer,
+        active -> Bool,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    opening_windows (office_id, weekday, start_time) {
+        office_id -> Text,
+        weekday -> SmallInt,
+        start_time -> Time,
+        end_time -> Time,
+    }
+}
+
+diesel::table! {
+    closures (office_id, day) {
+        office_id -> Text,
+        day -> Date,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    office_days (office_id, day) {
+        office_id -> Text,
+        day -> Date,
+    }
+}
+
+diesel::table! {
+    bookings (id) {
+        id -> Text,
+        code -> Text,
+        token_hash -> Text,
+        office_id -> Text,
+        local_day -> Date,
+        start_at -> Timestamp,
+        end_at -> Timestamp,
+        minutes -> Integer,
+        kind -> Text,
+        channel -> Text,
+        status -> Text,
+        citizen_name -> Text,
+        citizen_email -> Nullable<Text>,
+        citizen_phone -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        cancelled_at -> Nullable<Timestamp>,
+        cancelled_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    booking_services (booking_id, position) {
+        booking_id -> Text,
+        position -> Integer,
+        office_id -> Text,
+        service_id -> Text,
+        minutes -> Integer,
+    }
+}
+
+diesel::joinable!(booking_services -> bookings (booking_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    offices,
+    services,
+    opening_windows,
+    closures,
+    office_days,
+    bookings,
+    booking_services,
+);

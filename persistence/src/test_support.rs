@@ -1,0 +1,109 @@
+//! Fresh databases for tests: a SQLite file in the temp directory, or a new
+//! database on the PostgreSQL server of `TEST_DATABASE_URL`. Each is removed
+//! when the [`TestDb`] is dropped.
+
+use diesel::{Connection, RunQueryDsl, pg::PgConnection};
+
+/// The variable that names the PostgreSQL server tests may use.
+pub const TEST_DATABASE_URL: &str = "TEST_DATABASE_URL";
+
+/// A database that exists for one test.
+#[derive(Debug)]
+pub struct TestDb {
+    url: String,
+    cleanup: Cleanup,
+}
+
+#[derive(Debug)]
+enum Cleanup {
+    SqliteFile(std::path::PathBuf),
+    PostgresDatabase { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// The URL to open it with (`sqlite://…` or `postgres://…`).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+/// A new SQLite file.
+pub fn sqlite() -> TestDb {
+    let path = std::env::temp_dir().join(format!("terminvergabe-test-{}.db", uuid::Uuid::new_v4()));
+    TestDb {
+        url: format!("sqlite://{}", path.display()),
+        cleanup: Cleanup::SqliteFile(path),
+    }
+}
+
+/// A new database on the server of `TEST_DATABASE_URL`, or an error naming
+/// what is missing (tests needing it are `#[ignore = "needs PostgreSQL"]`).
+pub fn postgres() -> Result<TestDb, String> {
+    let admin_url = std::env::var(TEST_DATABASE_URL)
+        .map_err(|_| format!("set {TEST_DATABASE_URL} to a PostgreSQL server URL"))?;
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = PgConnection::establish(&admin_url).map_err(|e| e.to_string())?;
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .map_err(|e| e.to_string())?;
+    Ok(TestDb {
+        url: with_database(&admin_url, &name),
+        cleanup: Cleanup::PostgresDatabase { admin_url, name },
+    })
+}
+
+/// `url` with its database name replaced by `name` (query kept).
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let authority_end = base
+        .find("://")
+        .map(|i| i + 3)
+        .and_then(|start| base[start..].find('/').map(|j| start + j));
+    let root = authority_end.map_or(base, |end| &base[..end]);
+    match query {
+        Some(q) => format!("{root}/{name}?{q}"),
+        None => format!("{root}/{name}"),
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::SqliteFile(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            Cleanup::PostgresDatabase { admin_url, name } => {
+                if let Ok(mut conn) = PgConnection::establish(admin_url) {
+                    let _ =
+                        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut conn);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/postgres", "t_1"),
+            "postgres://postgres@127.0.0.1:5432/t_1"
+        );
+        assert_eq!(
+            with_database("postgres://u:p@h/db?sslmode=disable", "t_1"),
+            "postgres://u:p@h/t_1?sslmode=disable"
+        );
+        assert_eq!(with_database("postgres://h", "t_1"), "postgres://h/t_1");
+    }
+}
