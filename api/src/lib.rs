@@ -1,1 +1,211 @@
+//! The Terminvergabe HTTP API: actix-web handlers, the OpenAPI spec generated
+//! from them (utoipa), and the server's assembly.
 
+pub mod citizen;
+pub mod clock;
+pub mod error;
+pub mod model;
+pub mod ops;
+pub mod settings;
+
+use actix_web::dev::Server;
+use actix_web::error::{JsonPayloadError, PathError};
+use actix_web::http::StatusCode;
+use actix_web::{App, HttpServer, middleware, web};
+use clock::Clock;
+use error::ApiError;
+use persistence::Store;
+use settings::Settings;
+use std::net::TcpListener;
+use std::sync::Arc;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// The largest request body accepted (a booking is well under 1 KiB).
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// What every handler shares.
+#[derive(Debug)]
+pub struct AppState {
+    pub store: Arc<Store>,
+    pub clock: Clock,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Terminvergabe",
+        description = "Appointments of a city hall (Bürgerbüro Kaarst): slot search, bookings, Tagestickets. \
+            Times are RFC 3339 in Europe/Berlin; every error is application/problem+json with a stable `code`.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
+    ),
+    tags(
+        (name = "citizens", description = "Finding and booking appointments; no account needed"),
+        (name = "operations", description = "Health and readiness"),
+    ),
+    components(schemas(error::Problem))
+)]
+struct ApiDoc;
+
+/// Registers every documented route.
+fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(citizen::list_offices)
+        .service(citizen::list_services)
+        .service(citizen::search_slots)
+        .service(citizen::day_tickets)
+        .service(citizen::create_booking)
+        .service(citizen::get_booking)
+        .service(citizen::cancel_booking)
+        .service(ops::healthz)
+        .service(ops::readyz);
+}
+
+/// The OpenAPI document of the handlers (what `openapi.yaml` holds).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes)
+        .split_for_parts();
+    api
+}
+
+/// The spec as YAML, as committed in `openapi.yaml`.
+pub fn openapi_yaml() -> Result<String, String> {
+    openapi().to_yaml().map_err(|e| e.to_string())
+}
+
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(MAX_BODY_BYTES)
+        .error_handler(|err, _req| {
+            let api = match &err {
+                JsonPayloadError::OverflowKnownLength { .. }
+                | JsonPayloadError::Overflow { .. } => ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    format!("the body may have at most {MAX_BODY_BYTES} bytes"),
+                ),
+                JsonPayloadError::ContentType => ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "send the body as application/json",
+                ),
+                JsonPayloadError::Deserialize(e) => {
+                    ApiError::bad_request("invalid_body", format!("the body is not valid: {e}"))
+                }
+                other => ApiError::bad_request("invalid_body", other.to_string()),
+            };
+            api.into()
+        })
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err: PathError, _req| {
+        ApiError::not_found(format!("no such resource: {err}")).into()
+    })
+}
+
+async fn no_route() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_route",
+        "there is no such path in this API",
+    ))
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    server: Server,
+    port: u16,
+    clock: Clock,
+    store: Arc<Store>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] persistence::StoreError),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(String, std::io::Error),
+}
+
+impl Application {
+    /// Opens (and migrates, and on first start seeds) the database and binds.
+    pub fn build(settings: &Settings) -> Result<Self, StartError> {
+        let store = Arc::new(Store::open_with_pool_size(
+            &settings.database_url,
+            settings.pool_size,
+        )?);
+        let clock = settings.now.map_or(Clock::System, Clock::frozen);
+        if let Some(at) = settings.now {
+            tracing::warn!(%at, "the clock is frozen (TERMIN_NOW)");
+        }
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| StartError::Bind(settings.bind.clone(), e))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| StartError::Bind(settings.bind.clone(), e))?
+            .port();
+        let state = web::Data::new(AppState {
+            store: Arc::clone(&store),
+            clock: clock.clone(),
+        });
+        let spec = openapi();
+        let mut server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .app_data(state.clone())
+                .app_data(json_config())
+                .app_data(path_config())
+                .configure(routes)
+                .split_for_parts();
+            app.service(
+                SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", spec.clone()),
+            )
+            .default_service(web::to(no_route))
+            .wrap(middleware::Compress::default())
+            .wrap(middleware::Logger::new("%r %s %Dms"))
+        })
+        .shutdown_timeout(20);
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        let server = server
+            .listen(listener)
+            .map_err(|e| StartError::Bind(settings.bind.clone(), e))?
+            .run();
+        tracing::info!(port, backend = store.backend().as_str(), "listening");
+        Ok(Self {
+            server,
+            port,
+            clock,
+            store,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The clock the handlers use; tests move a frozen one.
+    pub fn clock(&self) -> Clock {
+        self.clock.clone()
+    }
+
+    pub fn store(&self) -> Arc<Store> {
+        Arc::clone(&self.store)
+    }
+
+    /// A handle to stop the server gracefully.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped (SIGTERM or SIGINT: in-flight requests finish).
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,149 @@
+//! Configuration from the environment, as API.md fixes it.
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `sqlite://PATH` or `postgres://…`.
+    pub database_url: String,
+    /// Where to listen, `HOST:PORT`; port 0 picks a free one.
+    pub bind: String,
+    /// A frozen "now"; `None` uses the real clock.
+    pub now: Option<OffsetDateTime>,
+    /// Signs staff tokens; `None` makes a random one per start.
+    pub jwt_secret: Option<String>,
+    /// `username:password` of an admin to create if no staff user exists.
+    pub bootstrap_admin: Option<(String, String)>,
+    /// HTTP worker threads; `None` = one per CPU.
+    pub workers: Option<usize>,
+    /// Database connections.
+    pub pool_size: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("TERMIN_NOW must be an RFC 3339 instant like 2026-12-03T07:00:00+01:00: {0}")]
+    Now(String),
+    #[error("TERMIN_BOOTSTRAP_ADMIN must be username:password")]
+    BootstrapAdmin,
+    #[error("{0} must be a positive number")]
+    Number(&'static str),
+}
+
+impl Settings {
+    /// Defaults for a local start: `sqlite://termin.db` on 127.0.0.1:8080.
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            bind: "127.0.0.1:8080".into(),
+            now: None,
+            jwt_secret: None,
+            bootstrap_admin: None,
+            workers: None,
+            pool_size: 16,
+        }
+    }
+
+    pub fn from_env() -> Result<Self, SettingsError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the settings through `var` (the environment, or a map in tests).
+    pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let non_empty = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let mut settings =
+            Self::new(non_empty("DATABASE_URL").unwrap_or_else(|| "sqlite://termin.db".into()));
+        if let Some(bind) = non_empty("TERMIN_BIND") {
+            settings.bind = bind;
+        }
+        if let Some(now) = non_empty("TERMIN_NOW") {
+            settings.now = Some(
+                OffsetDateTime::parse(now.trim(), &Rfc3339)
+                    .map_err(|e| SettingsError::Now(e.to_string()))?,
+            );
+        }
+        settings.jwt_secret = non_empty("TERMIN_JWT_SECRET");
+        if let Some(admin) = non_empty("TERMIN_BOOTSTRAP_ADMIN") {
+            let (user, password) = admin
+                .split_once(':')
+                .filter(|(u, p)| !u.is_empty() && !p.is_empty())
+                .ok_or(SettingsError::BootstrapAdmin)?;
+            settings.bootstrap_admin = Some((user.to_owned(), password.to_owned()));
+        }
+        if let Some(w) = non_empty("TERMIN_WORKERS") {
+            settings.workers = Some(
+                w.parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or(SettingsError::Number("TERMIN_WORKERS"))?,
+            );
+        }
+        if let Some(p) = non_empty("TERMIN_DB_POOL") {
+            settings.pool_size = p
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(SettingsError::Number("TERMIN_DB_POOL"))?;
+        }
+        Ok(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::collections::HashMap;
+
+    fn from(pairs: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_follow_api_md() {
+        let s = from(&[]).unwrap();
+        assert_eq!(s.database_url, "sqlite://termin.db");
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert!(s.now.is_none() && s.jwt_secret.is_none() && s.bootstrap_admin.is_none());
+    }
+
+    #[test]
+    fn reads_every_variable() {
+        let s = from(&[
+            ("DATABASE_URL", "postgres://db/termin"),
+            ("TERMIN_BIND", "0.0.0.0:9000"),
+            ("TERMIN_NOW", "2026-12-03T07:00:00+01:00"),
+            ("TERMIN_JWT_SECRET", "s3cret"),
+            ("TERMIN_BOOTSTRAP_ADMIN", "admin:pass:with:colons"),
+        ])
+        .unwrap();
+        assert_eq!(s.database_url, "postgres://db/termin");
+        assert_eq!(s.bind, "0.0.0.0:9000");
+        assert_eq!(
+            s.now.unwrap(),
+            time::macros::datetime!(2026-12-03 07:00 +01:00)
+        );
+        assert_eq!(s.jwt_secret.as_deref(), Some("s3cret"));
+        assert_eq!(
+            s.bootstrap_admin,
+            Some(("admin".into(), "pass:with:colons".into()))
+        );
+    }
+
+    #[test]
+    fn rejects_bad_values() {
+        assert!(matches!(
+            from(&[("TERMIN_NOW", "tomorrow")]),
+            Err(SettingsError::Now(_))
+        ));
+        assert!(matches!(
+            from(&[("TERMIN_BOOTSTRAP_ADMIN", "admin")]),
+            Err(SettingsError::BootstrapAdmin)
+        ));
+    }
+}
