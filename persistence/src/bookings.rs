@@ -271,7 +271,8 @@ impl Store {
                     now,
                     &occupancy,
                 )?;
-                let id = Uuid::new_v4().to_string();
+                // UUIDv7: ordered by creation, the tie-breaker when created_at is equal.
+                let id = Uuid::now_v7().to_string();
                 let row = BookingRow {
                     id: id.clone(),
                     code: new_code(),
@@ -308,7 +309,27 @@ impl Store {
                         })
                         .execute(conn)?;
                 }
-                to_booking(row, request.services.clone())
+                let booking = to_booking(row, request.services.clone())?;
+                if let Some(actor) = &request.created_by {
+                    crate::staff::record(
+                        conn,
+                        &crate::Audit {
+                            actor,
+                            action: "booking.create",
+                            office: Some(office_id),
+                            booking: Some(&id),
+                            detail: serde_json::json!({
+                                "code": booking.code,
+                                "channel": request.channel.as_str(),
+                                "kind": request.kind.as_str(),
+                                "start": booking.start.to_string(),
+                                "services": request.services.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+                            }),
+                        },
+                        now,
+                    )?;
+                }
+                Ok(booking)
             });
             match result {
                 Err(e) if is_unique_violation(&e) && collisions < 3 => collisions += 1,
@@ -401,6 +422,19 @@ impl Store {
             if updated == 0 {
                 return Err(StoreError::AlreadyCancelled);
             }
+            if let CancelAuth::Staff { actor } = auth {
+                crate::staff::record(
+                    conn,
+                    &crate::Audit {
+                        actor,
+                        action: "booking.cancel",
+                        office: Some(&row.office_id),
+                        booking: Some(&id),
+                        detail: serde_json::json!({"code": row.code}),
+                    },
+                    now,
+                )?;
+            }
             let row = Self::booking_row(conn, &id)?;
             with_services(conn, vec![row])?
                 .pop()
@@ -409,6 +443,7 @@ impl Store {
     }
 
     /// The bookings of `office` on `date`, cancelled ones included, by start.
+    /// (see also [`future_bookings`])
     pub fn day_appointments(
         &self,
         office: &OfficeId,
@@ -422,5 +457,32 @@ impl Store {
             .select(BookingRow::as_select())
             .load(&mut *conn)?;
         with_services(&mut conn, rows)
+    }
+}
+
+/// The confirmed bookings of `office` not yet over at `now`, oldest first:
+/// the ones an admin change must not strand.
+pub(crate) fn future_bookings(
+    conn: &mut DbConnection,
+    office: &str,
+    now: OffsetDateTime,
+) -> Result<Vec<Booking>, StoreError> {
+    let rows = bookings::table
+        .filter(bookings::office_id.eq(office))
+        .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
+        .filter(bookings::end_at.gt(to_db(now)))
+        .order((bookings::created_at, bookings::id))
+        .select(BookingRow::as_select())
+        .load(conn)?;
+    with_services(conn, rows)
+}
+
+/// Minutes a booking occupies (its stored length, not today's durations).
+pub(crate) fn active(b: &Booking) -> ActiveBooking {
+    let minutes = (b.end - b.start).whole_minutes();
+    ActiveBooking {
+        start: b.start,
+        minutes: u32::try_from(minutes).unwrap_or(0),
+        pool: b.kind.pool(),
     }
 }

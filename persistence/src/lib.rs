@@ -9,15 +9,19 @@
 //! never stored apart from the bookings, so a change of hours, counters or
 //! contingent by an admin needs no ledger migration and loses nothing.
 
+mod admin;
 mod bookings;
 mod connection;
 mod offices;
 mod schema;
 mod secret;
+mod staff;
 pub mod test_support;
 
+pub use admin::{OfficeChange, OrphanedBooking};
 pub use bookings::{Booking, BookingStatus, CancelAuth, CreatedBooking, NewBooking};
 pub use connection::{Backend, DbConnection, Target};
+pub use staff::{Audit, AuditEntry, StaffUser, UserChange};
 
 use connection::Manager;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -47,6 +51,12 @@ pub enum StoreError {
     Rule(#[from] BookingError),
     #[error(transparent)]
     Citizen(#[from] domain::CitizenError),
+    #[error("a staff user of that name exists")]
+    UsernameTaken,
+    #[error("the change would leave {} confirmed booking(s) outside the hours or over capacity", .0.len())]
+    WouldOrphan(Vec<OrphanedBooking>),
+    #[error("the configuration is not valid: {0}")]
+    InvalidConfig(#[from] domain::config::ConfigError),
     #[error("the booking is already cancelled")]
     AlreadyCancelled,
     #[error("the appointment has already begun")]

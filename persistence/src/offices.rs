@@ -9,8 +9,8 @@ use domain::{DayTicketPolicy, Office, OfficeId, Service, ServiceId, WeeklyHours,
 use std::collections::BTreeMap;
 use time::{Date, Time};
 
-#[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = offices)]
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = offices, treat_none_as_null = true)]
 struct OfficeRow {
     id: String,
     name: String,
@@ -260,6 +260,78 @@ pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Option<(i64, Off
         services,
     };
     Ok(Some((row.version, office)))
+}
+
+/// Writes a changed configuration of an existing office and raises its
+/// version, so every cache reloads it. Services are updated in place (they
+/// are retired, never deleted: bookings name them).
+pub(crate) fn replace(
+    conn: &mut DbConnection,
+    office: &Office,
+    old_version: i64,
+) -> Result<(), StoreError> {
+    let id = office.id.as_str();
+    diesel::update(offices::table.find(id))
+        .set(office_row(office, old_version + 1))
+        .execute(conn)?;
+    diesel::delete(opening_windows::table.filter(opening_windows::office_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(closures::table.filter(closures::office_id.eq(id))).execute(conn)?;
+    insert_parts(conn, office)?;
+    let existing: Vec<String> = services::table
+        .filter(services::office_id.eq(id))
+        .select(services::id)
+        .load(conn)?;
+    for (position, s) in office.services.iter().enumerate() {
+        let row = service_row(office, s, position);
+        if existing.iter().any(|e| e == s.id.as_str()) {
+            diesel::update(services::table.find((id, s.id.as_str())))
+                .set((
+                    services::name.eq(row.name),
+                    services::minutes.eq(row.minutes),
+                    services::active.eq(row.active),
+                    services::position.eq(row.position),
+                ))
+                .execute(conn)?;
+        } else {
+            diesel::insert_into(services::table)
+                .values(row)
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Locks the office row against bookings and other changes (PostgreSQL:
+/// `FOR UPDATE`, which waits for every booking holding `FOR SHARE`; SQLite:
+/// the write lock) and returns its version.
+pub(crate) fn lock_office(
+    conn: &mut DbConnection,
+    office: &str,
+) -> Result<Option<i64>, StoreError> {
+    use diesel::sql_types::Text;
+    match &mut *conn {
+        DbConnection::Pg(pg) => {
+            let row: Option<VersionRow> =
+                diesel::sql_query("SELECT version FROM offices WHERE id = $1 FOR UPDATE")
+                    .bind::<Text, _>(office)
+                    .get_result(pg)
+                    .optional()?;
+            Ok(row.map(|r| r.version))
+        }
+        DbConnection::Sqlite(lite) => {
+            let touched = diesel::sql_query("UPDATE offices SET version = version WHERE id = ?")
+                .bind::<Text, _>(office)
+                .execute(lite)?;
+            if touched == 0 {
+                return Ok(None);
+            }
+            let row: VersionRow = diesel::sql_query("SELECT version FROM offices WHERE id = ?")
+                .bind::<Text, _>(office)
+                .get_result(lite)?;
+            Ok(Some(row.version))
+        }
+    }
 }
 
 #[derive(QueryableByName)]

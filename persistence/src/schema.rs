@@ -88,6 +88,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    staff_users (username) {
+        username -> Text,
+        password_hash -> Text,
+        role -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        at -> Timestamp,
+        actor -> Text,
+        action -> Text,
+        office_id -> Nullable<Text>,
+        booking_id -> Nullable<Text>,
+        detail -> Text,
+    }
+}
+
 diesel::joinable!(booking_services -> bookings (booking_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -98,4 +121,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     office_days,
     bookings,
     booking_services,
+    staff_users,
+    audit_log,
 );

@@ -40,6 +40,9 @@ on_both_backends!(
     race_64_threads_one_slot,
     race_200_threads_for_day_tickets,
     race_two_independent_stores_on_one_database,
+    admin_change_that_would_orphan_is_refused_then_forced,
+    admin_counters_and_closures_are_checked_against_bookings,
+    staff_accounts_and_audit_log,
 );
 
 /// Monday 30 November 2026, 10:00 in Kaarst.
@@ -387,4 +390,235 @@ fn unsupported_url_is_refused_and_creates_no_file() {
         Err(StoreError::InvalidUrl(_))
     ));
     assert!(!std::path::Path::new(&name).exists());
+}
+
+fn audit(action: &str) -> persistence::Audit<'_> {
+    persistence::Audit {
+        actor: "admin",
+        action,
+        office: None,
+        booking: None,
+        detail: serde_json::json!({}),
+    }
+}
+
+fn admin_change_that_would_orphan_is_refused_then_forced(url: &str) {
+    use domain::admin::Orphaned;
+    let store = Store::open(url).unwrap();
+    let thursday = datetime!(2026-12-03 14:00 +01:00);
+    let made = store.book(&regular(thursday), MONDAY_10).unwrap();
+    let no_afternoon = |o: &mut domain::Office| {
+        o.hours.0[3].retain(|w| w.start < time::macros::time!(12:00));
+        Ok(())
+    };
+    match store.update_office(
+        &office(),
+        &no_afternoon,
+        false,
+        &audit("office.hours"),
+        MONDAY_10,
+    ) {
+        Err(StoreError::WouldOrphan(list)) => {
+            assert_eq!(list.len(), 1);
+            assert_eq!(list[0].booking.id, made.booking.id);
+            assert_eq!(list[0].reason, Orphaned::OutsideOpeningHours);
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(
+        store.office(&office()).unwrap().hours.0[3].len(),
+        2,
+        "nothing changed"
+    );
+    let applied = store
+        .update_office(
+            &office(),
+            &no_afternoon,
+            true,
+            &audit("office.hours"),
+            MONDAY_10,
+        )
+        .unwrap();
+    assert_eq!(applied.orphaned.len(), 1);
+    assert_eq!(store.office(&office()).unwrap().hours.0[3].len(), 1);
+    // The booking is kept; new bookings follow the new hours at once.
+    assert_eq!(
+        store.booking(made.booking.id).unwrap().status,
+        BookingStatus::Confirmed
+    );
+    assert_eq!(
+        rule(store.book(&regular(thursday + Duration::minutes(30)), MONDAY_10)),
+        BookingError::OutsideOpeningHours
+    );
+    let log = store.audit_log(10).unwrap();
+    assert_eq!(log[0].action, "office.hours");
+    assert_eq!(log[0].detail["forced"], true);
+    assert_eq!(
+        log[0].detail["orphaned"][0]["reason"],
+        "outside_opening_hours"
+    );
+    // An invalid configuration is refused as such.
+    let broken = |o: &mut domain::Office| {
+        o.counters = 0;
+        Ok(())
+    };
+    assert!(matches!(
+        store.update_office(
+            &office(),
+            &broken,
+            true,
+            &audit("office.settings"),
+            MONDAY_10
+        ),
+        Err(StoreError::InvalidConfig(_))
+    ));
+}
+
+fn admin_counters_and_closures_are_checked_against_bookings(url: &str) {
+    use domain::admin::Orphaned;
+    let store = Store::open(url).unwrap();
+    let made: Vec<_> = (0..3)
+        .map(|_| store.book(&regular(TUESDAY_0830), MONDAY_10).unwrap())
+        .collect();
+    let three_counters = |o: &mut domain::Office| {
+        o.counters = 3;
+        Ok(())
+    };
+    match store.update_office(
+        &office(),
+        &three_counters,
+        false,
+        &audit("office.settings"),
+        MONDAY_10,
+    ) {
+        Err(StoreError::WouldOrphan(list)) => {
+            assert_eq!(list.len(), 1);
+            assert_eq!(list[0].booking.id, made[2].booking.id, "the latest booking");
+            assert_eq!(list[0].reason, Orphaned::OverCapacity);
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let closed = |o: &mut domain::Office| {
+        o.closures.insert(
+            time::macros::date!(2026 - 12 - 01),
+            "Betriebsausflug".into(),
+        );
+        Ok(())
+    };
+    match store.update_office(
+        &office(),
+        &closed,
+        false,
+        &audit("office.closure"),
+        MONDAY_10,
+    ) {
+        Err(StoreError::WouldOrphan(list)) => assert_eq!(list.len(), 3),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // A closure on a day without bookings applies, and search follows it.
+    let christmas_eve = |o: &mut domain::Office| {
+        o.closures
+            .insert(time::macros::date!(2026 - 12 - 24), "Heiligabend".into());
+        Ok(())
+    };
+    store
+        .update_office(
+            &office(),
+            &christmas_eve,
+            false,
+            &audit("office.closure"),
+            MONDAY_10,
+        )
+        .unwrap();
+    assert!(matches!(
+        rule(store.book(&regular(datetime!(2026-12-24 08:30 +01:00)), MONDAY_10)),
+        BookingError::Closure { .. }
+    ));
+    // More counters never strand anyone.
+    let five = |o: &mut domain::Office| {
+        o.counters = 5;
+        Ok(())
+    };
+    store
+        .update_office(
+            &office(),
+            &five,
+            false,
+            &audit("office.settings"),
+            MONDAY_10,
+        )
+        .unwrap();
+    store.book(&regular(TUESDAY_0830), MONDAY_10).unwrap();
+}
+
+fn staff_accounts_and_audit_log(url: &str) {
+    let store = Store::open(url).unwrap();
+    assert!(
+        store
+            .bootstrap_admin("Chefin", "$argon2id$hash", MONDAY_10)
+            .unwrap()
+    );
+    assert!(
+        !store
+            .bootstrap_admin("other", "$argon2id$hash", MONDAY_10)
+            .unwrap()
+    );
+    let desk = store
+        .create_user("Anna", "$argon2id$a", "desk", "chefin", MONDAY_10)
+        .unwrap();
+    assert_eq!(
+        (desk.username.as_str(), desk.role.as_str(), desk.active),
+        ("anna", "desk", true)
+    );
+    assert!(matches!(
+        store.create_user("ANNA", "$argon2id$b", "phone", "chefin", MONDAY_10),
+        Err(StoreError::UsernameTaken)
+    ));
+    let changed = store
+        .change_user(
+            "anna",
+            &persistence::UserChange {
+                active: Some(false),
+                ..Default::default()
+            },
+            "chefin",
+            MONDAY_10,
+        )
+        .unwrap();
+    assert!(!changed.active);
+    assert_eq!(store.users().unwrap().len(), 2);
+    assert!(store.user("nobody").unwrap().is_none());
+
+    let by_phone = NewBooking {
+        created_by: Some("bert".into()),
+        ..request(TUESDAY_0830, BookingKind::Regular, Channel::Phone)
+    };
+    let made = store.book(&by_phone, MONDAY_10).unwrap();
+    store
+        .cancel(
+            made.booking.id,
+            CancelAuth::Staff { actor: "carla" },
+            MONDAY_10,
+        )
+        .unwrap();
+    // Online bookings are the citizens' own, not staff actions.
+    store.book(&regular(TUESDAY_0830), MONDAY_10).unwrap();
+    let log = store.audit_log(100).unwrap();
+    let actions: Vec<(&str, &str)> = log
+        .iter()
+        .map(|e| (e.actor.as_str(), e.action.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("carla", "booking.cancel"),
+            ("bert", "booking.create"),
+            ("chefin", "user.change"),
+            ("chefin", "user.create"),
+            ("system", "user.bootstrap"),
+        ]
+    );
+    let booking_id = made.booking.id.to_string();
+    assert_eq!(log[0].booking.as_deref(), Some(booking_id.as_str()));
+    assert_eq!(log[1].detail["channel"], "phone");
 }
