@@ -27,10 +27,11 @@ pub struct Problem {
     pub detail: String,
     /// Stable and machine-readable: frontends branch on it.
     pub code: String,
-    /// Further facts, e.g. the bookings an admin change would orphan.
+    /// With `would_orphan_bookings`: the confirmed bookings the refused
+    /// change would leave outside the hours or over capacity.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
-    pub extra: Option<serde_json::Value>,
+    #[schema(value_type = Option<Vec<crate::model::OrphanedBookingDto>>)]
+    pub affected_bookings: Option<serde_json::Value>,
 }
 
 const PROBLEM_BASE: &str = "https://terminvergabe.example/problems/";
@@ -41,8 +42,9 @@ pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     detail: String,
-    extra: Option<serde_json::Value>,
+    affected_bookings: Option<serde_json::Value>,
     retry_after: Option<u32>,
+    bearer_challenge: bool,
 }
 
 impl ApiError {
@@ -51,14 +53,30 @@ impl ApiError {
             status,
             code,
             detail: detail.into(),
-            extra: None,
+            affected_bookings: None,
             retry_after: None,
+            bearer_challenge: false,
         }
     }
 
-    pub fn with_extra(mut self, extra: serde_json::Value) -> Self {
-        self.extra = Some(extra);
+    pub fn with_affected_bookings(mut self, list: serde_json::Value) -> Self {
+        self.affected_bookings = Some(list);
         self
+    }
+
+    /// 401 for staff routes, with `WWW-Authenticate: Bearer`.
+    pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            bearer_challenge: true,
+            ..Self::new(StatusCode::UNAUTHORIZED, code, detail)
+        }
+    }
+
+    pub fn too_many(code: &'static str, detail: impl Into<String>, retry_after: u32) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, code, detail)
+        }
     }
 
     pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
@@ -94,7 +112,7 @@ impl ApiError {
             status: self.status.as_u16(),
             detail: self.detail.clone(),
             code: self.code.to_owned(),
-            extra: self.extra.clone(),
+            affected_bookings: self.affected_bookings.clone(),
         }
     }
 }
@@ -116,6 +134,9 @@ impl ResponseError for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         ));
+        if self.bearer_challenge {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
         if let Some(seconds) = self.retry_after {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
@@ -136,6 +157,25 @@ impl From<StoreError> for ApiError {
                 ApiError::new(status, rule.code(), rule.to_string())
             }
             StoreError::Citizen(c) => ApiError::unprocessable(c.code(), c.to_string()),
+            StoreError::UsernameTaken => ApiError::new(
+                StatusCode::CONFLICT,
+                "username_taken",
+                "a staff user of that name exists",
+            ),
+            StoreError::WouldOrphan(list) => {
+                let detail = format!(
+                    "the change would leave {} confirmed booking(s) outside the hours or over \
+                     capacity; repeat it with force=true to apply it anyway",
+                    list.len()
+                );
+                let affected: Vec<crate::model::OrphanedBookingDto> =
+                    list.into_iter().map(Into::into).collect();
+                ApiError::new(StatusCode::CONFLICT, "would_orphan_bookings", detail)
+                    .with_affected_bookings(serde_json::to_value(affected).unwrap_or_default())
+            }
+            StoreError::InvalidConfig(e) => {
+                ApiError::unprocessable("invalid_configuration", e.to_string())
+            }
             StoreError::AlreadyCancelled => ApiError::new(
                 StatusCode::CONFLICT,
                 "already_cancelled",

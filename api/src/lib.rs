@@ -1,12 +1,15 @@
 //! The Terminvergabe HTTP API: actix-web handlers, the OpenAPI spec generated
 //! from them (utoipa), and the server's assembly.
 
+pub mod admin;
+pub mod auth;
 pub mod citizen;
 pub mod clock;
 pub mod error;
 pub mod model;
 pub mod ops;
 pub mod settings;
+pub mod staff;
 
 use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError};
@@ -27,10 +30,34 @@ use utoipa_swagger_ui::SwaggerUi;
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// What every handler shares.
-#[derive(Debug)]
 pub struct AppState {
     pub store: Arc<Store>,
     pub clock: Clock,
+    pub tokens: auth::Tokens,
+    pub throttle: auth::LoginThrottle,
+}
+
+/// How long a staff token lasts: one working day.
+pub const TOKEN_LIFETIME: time::Duration = time::Duration::hours(10);
+
+/// Adds the bearer scheme the staff and admin routes name.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("A token from POST /api/v1/auth/token"))
+                    .build(),
+            ),
+        );
+    }
 }
 
 #[derive(OpenApi)]
@@ -43,9 +70,12 @@ pub struct AppState {
     ),
     tags(
         (name = "citizens", description = "Finding and booking appointments; no account needed"),
+        (name = "staff", description = "Telephone service, Infotheke and counters: booking for citizens, the day's list"),
+        (name = "admin", description = "Staff accounts, office configuration, the audit log"),
         (name = "operations", description = "Health and readiness"),
     ),
-    components(schemas(error::Problem))
+    components(schemas(error::Problem)),
+    modifiers(&BearerAuth)
 )]
 struct ApiDoc;
 
@@ -58,6 +88,28 @@ fn routes(cfg: &mut ServiceConfig) {
         .service(citizen::create_booking)
         .service(citizen::get_booking)
         .service(citizen::cancel_booking)
+        .service(auth::login)
+        .service(staff::staff_book)
+        .service(staff::appointments)
+        .service(staff::staff_day_tickets)
+        .service(staff::booking_by_code)
+        .service(staff::staff_get_booking)
+        .service(staff::staff_cancel)
+        .service(admin::create_user)
+        .service(admin::list_users)
+        .service(admin::change_user)
+        .service(admin::reset_password)
+        .service(admin::office_config)
+        .service(admin::change_settings)
+        .service(admin::set_hours)
+        .service(admin::set_day_ticket)
+        .service(admin::remove_day_ticket)
+        .service(admin::add_service)
+        .service(admin::update_service)
+        .service(admin::retire_service)
+        .service(admin::add_closure)
+        .service(admin::remove_closure)
+        .service(admin::audit_log)
         .service(ops::healthz)
         .service(ops::readyz);
 }
@@ -102,6 +154,12 @@ fn json_config() -> web::JsonConfig {
         })
 }
 
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _req| {
+        ApiError::bad_request("invalid_query", format!("the query is not valid: {err}")).into()
+    })
+}
+
 fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err: PathError, _req| {
         ApiError::not_found(format!("no such resource: {err}")).into()
@@ -130,6 +188,8 @@ pub enum StartError {
     Store(#[from] persistence::StoreError),
     #[error("cannot listen on {0}: {1}")]
     Bind(String, std::io::Error),
+    #[error("TERMIN_BOOTSTRAP_ADMIN: {0}")]
+    BootstrapAdmin(String),
 }
 
 impl Application {
@@ -143,6 +203,24 @@ impl Application {
         if let Some(at) = settings.now {
             tracing::warn!(%at, "the clock is frozen (TERMIN_NOW)");
         }
+        if let Some((username, password)) = &settings.bootstrap_admin {
+            let hash = auth::hash_password(password)
+                .map_err(|e| StartError::BootstrapAdmin(e.to_string()))?;
+            if store.bootstrap_admin(username, &hash, clock.now())? {
+                tracing::info!(%username, "created the first admin (TERMIN_BOOTSTRAP_ADMIN)");
+            }
+        }
+        let secret = match &settings.jwt_secret {
+            Some(s) => s.as_bytes().to_vec(),
+            None => {
+                tracing::warn!(
+                    "TERMIN_JWT_SECRET is not set: staff tokens are signed with a random key \
+                     and become invalid when the server restarts"
+                );
+                use rand::Rng;
+                rand::rng().random::<[u8; 32]>().to_vec()
+            }
+        };
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| StartError::Bind(settings.bind.clone(), e))?;
         let port = listener
@@ -152,6 +230,8 @@ impl Application {
         let state = web::Data::new(AppState {
             store: Arc::clone(&store),
             clock: clock.clone(),
+            tokens: auth::Tokens::new(&secret, TOKEN_LIFETIME),
+            throttle: auth::LoginThrottle::default(),
         });
         let spec = openapi();
         let mut server = HttpServer::new(move || {
@@ -160,6 +240,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(json_config())
                 .app_data(path_config())
+                .app_data(query_config())
                 .configure(routes)
                 .split_for_parts();
             app.service(

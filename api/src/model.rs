@@ -267,3 +267,35 @@ pub struct CreatedBookingDto {
     pub booking: BookingDto,
     pub token: String,
 }
+
+/// Why a booking no longer fits a changed configuration.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrphanReasonDto {
+    DayClosed,
+    OutsideOpeningHours,
+    OverCapacity,
+    OverContingent,
+}
+
+/// A confirmed booking an admin change leaves stranded.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrphanedBookingDto {
+    pub reason: OrphanReasonDto,
+    pub booking: BookingDto,
+}
+
+impl From<persistence::OrphanedBooking> for OrphanedBookingDto {
+    fn from(o: persistence::OrphanedBooking) -> Self {
+        use domain::admin::Orphaned;
+        Self {
+            reason: match o.reason {
+                Orphaned::DayClosed => OrphanReasonDto::DayClosed,
+                Orphaned::OutsideOpeningHours => OrphanReasonDto::OutsideOpeningHours,
+                Orphaned::OverCapacity => OrphanReasonDto::OverCapacity,
+                Orphaned::OverContingent => OrphanReasonDto::OverContingent,
+            },
+            booking: o.booking.into(),
+        }
+    }
+}
