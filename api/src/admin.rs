@@ -544,7 +544,7 @@ async fn change_office(
     })
     .await?
     .map_err(|e| match e {
-        StoreError::NotFound => unknown_office(&raw_office),
+        StoreError::UnknownOffice => unknown_office(&raw_office),
         other => other.into(),
     })?;
     tracing::info!(office = %raw_office, action, orphaned = result.orphaned.len(), "office changed");

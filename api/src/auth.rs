@@ -290,6 +290,15 @@ impl<P: Policy + 'static> actix_web::FromRequest for Authorized<P> {
                     ),
                     _ => ApiError::unauthorized("invalid_token", e.to_string()),
                 })?;
+            // The role is checked on the token first, before any await, so a
+            // refused role is answered before the body is even looked at.
+            if !P::ROLES.contains(&claims.role) {
+                return Err(ApiError::new(
+                    actix_web::http::StatusCode::FORBIDDEN,
+                    "forbidden_role",
+                    format!("the role `{}` may not do this", claims.role.as_str()),
+                ));
+            }
             let store = state.store.clone();
             let name = claims.sub.clone();
             let user = web::block(move || store.user(&name)).await??;
@@ -303,13 +312,6 @@ impl<P: Policy + 'static> actix_web::FromRequest for Authorized<P> {
                         "the account was disabled or its role changed; log in again",
                     )
                 })?;
-            if !P::ROLES.contains(&current) {
-                return Err(ApiError::new(
-                    actix_web::http::StatusCode::FORBIDDEN,
-                    "forbidden_role",
-                    format!("the role `{}` may not do this", current.as_str()),
-                ));
-            }
             Ok(Authorized {
                 username: claims.sub,
                 role: current,

@@ -148,6 +148,11 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ApiError::not_found("no such resource"),
+            StoreError::UnknownOffice => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_office",
+                "there is no such office",
+            ),
             StoreError::Rule(rule) => {
                 let status = if rule.is_conflict() {
                     StatusCode::CONFLICT

@@ -3,35 +3,15 @@
 //! `--ignored`), the clock frozen and moved by the test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use api::Application;
-use api::clock::Clock;
 use api::settings::Settings;
-use persistence::test_support::TestDb;
+use common::*;
 use reqwest::StatusCode;
-use reqwest::blocking::{Client, Response};
 use serde_json::{Value, json};
 use std::sync::{Arc, Barrier};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use time::macros::datetime;
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[test]
-            fn sqlite() {
-                super::$name(&super::TestApp::spawn(persistence::test_support::sqlite()));
-            }
-
-            #[test]
-            #[ignore = "needs PostgreSQL"]
-            fn postgres() {
-                let db = persistence::test_support::postgres().expect("TEST_DATABASE_URL");
-                super::$name(&super::TestApp::spawn(db));
-            }
-        }
-    )*};
-}
 
 on_both_backends!(
     r1_r2_offices_and_their_services,
@@ -50,127 +30,6 @@ on_both_backends!(
     errors_are_problem_json_and_change_nothing,
     race_40_requests_for_one_slot,
 );
-
-/// Monday 30 November 2026, 10:00.
-const MONDAY_10: OffsetDateTime = datetime!(2026-11-30 10:00 +01:00);
-
-struct TestApp {
-    base: String,
-    clock: Clock,
-    client: Client,
-    store: Arc<persistence::Store>,
-    _db: TestDb,
-}
-
-impl TestApp {
-    fn spawn(db: TestDb) -> Self {
-        let mut settings = Settings::new(db.url());
-        settings.bind = "127.0.0.1:0".into();
-        settings.now = Some(MONDAY_10);
-        settings.workers = Some(2);
-        settings.pool_size = 8;
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let app = Application::build(&settings).expect("server starts");
-                tx.send((app.port(), app.clock(), app.store())).unwrap();
-                app.run().await
-            })
-        });
-        let (port, clock, store) = rx.recv().expect("server reports its port");
-        Self {
-            base: format!("http://127.0.0.1:{port}"),
-            clock,
-            client: Client::new(),
-            store,
-            _db: db,
-        }
-    }
-
-    fn at(&self, now: OffsetDateTime) {
-        assert!(self.clock.set(now));
-    }
-
-    fn get(&self, path: &str) -> Response {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .unwrap()
-    }
-
-    fn get_with_token(&self, path: &str, token: &str) -> Response {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .header("X-Booking-Token", token)
-            .send()
-            .unwrap()
-    }
-
-    fn delete_with_token(&self, path: &str, token: &str) -> Response {
-        self.client
-            .delete(format!("{}{path}", self.base))
-            .header("X-Booking-Token", token)
-            .send()
-            .unwrap()
-    }
-
-    fn book(&self, body: &Value) -> Response {
-        self.client
-            .post(format!("{}/api/v1/bookings", self.base))
-            .json(body)
-            .send()
-            .unwrap()
-    }
-
-    fn bookings_on(&self, date: time::Date) -> usize {
-        let office = domain::OfficeId::parse("buergerbuero").unwrap();
-        self.store.day_appointments(&office, date).unwrap().len()
-    }
-}
-
-fn ok_json(r: Response, status: StatusCode) -> Value {
-    assert_eq!(r.status(), status, "{:?}", r.text());
-    r.json().unwrap()
-}
-
-/// Asserts an RFC 9457 problem with this status and code.
-fn problem(r: Response, status: StatusCode, code: &str) -> Value {
-    let got = r.status();
-    let content_type = r
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned());
-    let body: Value = r.json().unwrap();
-    assert_eq!((got, body["code"].as_str()), (status, Some(code)), "{body}");
-    assert_eq!(content_type.as_deref(), Some("application/problem+json"));
-    assert_eq!(body["status"], status.as_u16());
-    assert!(body["type"].as_str().unwrap().ends_with(code));
-    assert!(!body["title"].as_str().unwrap().is_empty());
-    assert!(!body["detail"].as_str().unwrap().is_empty());
-    body
-}
-
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap()
-}
-
-fn booking(services: &[&str], start: OffsetDateTime, kind: &str) -> Value {
-    json!({
-        "office": "buergerbuero",
-        "services": services,
-        "start": rfc3339(start),
-        "kind": kind,
-        "citizen": {"name": "Erika Mustermann", "email": "erika@example.org"}
-    })
-}
-
-fn regular(start: OffsetDateTime) -> Value {
-    booking(&["anmeldung"], start, "regular")
-}
-
-fn day_ticket(start: OffsetDateTime) -> Value {
-    booking(&["ausweis-abholung"], start, "day_ticket")
-}
 
 fn r1_r2_offices_and_their_services(app: &TestApp) {
     let offices = ok_json(app.get("/api/v1/offices"), StatusCode::OK);

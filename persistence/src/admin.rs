@@ -33,7 +33,7 @@ impl Store {
     /// refused with [`StoreError::WouldOrphan`] listing them, unless `force`
     /// is set: then it is applied and they are returned (they stay confirmed;
     /// staff must contact those citizens). Errors of `change` itself are
-    /// passed through.
+    /// passed through. An office that does not exist is `UnknownOffice`.
     pub fn update_office(
         &self,
         office: &OfficeId,
@@ -44,7 +44,7 @@ impl Store {
     ) -> Result<OfficeChange, StoreError> {
         let id = office.as_str();
         self.write(|conn| {
-            let version = offices::lock_office(conn, id)?.ok_or(StoreError::NotFound)?;
+            let version = offices::lock_office(conn, id)?.ok_or(StoreError::UnknownOffice)?;
             let current = self.cached_office(conn, id, Some(version))?;
             let mut next = (*current).clone();
             change(&mut next)?;

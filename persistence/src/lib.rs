@@ -47,6 +47,8 @@ pub enum StoreError {
     Unavailable(String),
     #[error("not found")]
     NotFound,
+    #[error("no such office")]
+    UnknownOffice,
     #[error(transparent)]
     Rule(#[from] BookingError),
     #[error(transparent)]

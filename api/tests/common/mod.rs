@@ -1,0 +1,213 @@
+//! The harness of the end-to-end tests: a server on a random port per test,
+//! a fresh database, a frozen clock the test moves, and assertion helpers.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use api::Application;
+use api::clock::Clock;
+use api::settings::Settings;
+use persistence::test_support::TestDb;
+use reqwest::StatusCode;
+use reqwest::blocking::{Client, RequestBuilder, Response};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use time::macros::datetime;
+
+/// Runs each named test once per backend, each on a fresh database:
+/// SQLite always, PostgreSQL with `TEST_DATABASE_URL` and `--ignored`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use super::common;
+            #[test]
+            fn sqlite() {
+                super::$name(&common::TestApp::spawn(persistence::test_support::sqlite()));
+            }
+
+            #[test]
+            #[ignore = "needs PostgreSQL"]
+            fn postgres() {
+                let db = persistence::test_support::postgres().expect("TEST_DATABASE_URL");
+                super::$name(&common::TestApp::spawn(db));
+            }
+        }
+    )*};
+}
+
+/// Monday 30 November 2026, 10:00.
+pub const MONDAY_10: OffsetDateTime = datetime!(2026-11-30 10:00 +01:00);
+
+/// The admin every test server starts with (TERMIN_BOOTSTRAP_ADMIN).
+pub const ADMIN: (&str, &str) = ("chefin", "Verwaltung-2026!");
+/// The key staff tokens are signed with in tests.
+pub const JWT_SECRET: &str = "a test secret that is long enough";
+
+pub struct TestApp {
+    pub base: String,
+    pub clock: Clock,
+    pub client: Client,
+    pub store: Arc<persistence::Store>,
+    _db: TestDb,
+}
+
+impl TestApp {
+    pub fn spawn(db: TestDb) -> Self {
+        let mut settings = Settings::new(db.url());
+        settings.bind = "127.0.0.1:0".into();
+        settings.now = Some(MONDAY_10);
+        settings.workers = Some(2);
+        settings.pool_size = 8;
+        settings.bootstrap_admin = Some((ADMIN.0.into(), ADMIN.1.into()));
+        settings.jwt_secret = Some(JWT_SECRET.into());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let app = Application::build(&settings).expect("server starts");
+                tx.send((app.port(), app.clock(), app.store())).unwrap();
+                app.run().await
+            })
+        });
+        let (port, clock, store) = rx.recv().expect("server reports its port");
+        Self {
+            base: format!("http://127.0.0.1:{port}"),
+            clock,
+            client: Client::new(),
+            store,
+            _db: db,
+        }
+    }
+
+    pub fn at(&self, now: OffsetDateTime) {
+        assert!(self.clock.set(now));
+    }
+
+    pub fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .unwrap()
+    }
+
+    pub fn get_with_token(&self, path: &str, token: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header("X-Booking-Token", token)
+            .send()
+            .unwrap()
+    }
+
+    pub fn delete_with_token(&self, path: &str, token: &str) -> Response {
+        self.client
+            .delete(format!("{}{path}", self.base))
+            .header("X-Booking-Token", token)
+            .send()
+            .unwrap()
+    }
+
+    pub fn book(&self, body: &Value) -> Response {
+        self.client
+            .post(format!("{}/api/v1/bookings", self.base))
+            .json(body)
+            .send()
+            .unwrap()
+    }
+
+    /// A request with an optional bearer token and JSON body.
+    pub fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut r: RequestBuilder = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            r = r.json(b);
+        }
+        r.send().unwrap()
+    }
+
+    /// Logs in and returns the access token.
+    pub fn login(&self, username: &str, password: &str) -> String {
+        let r = self.request(
+            reqwest::Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(&json!({"username": username, "password": password})),
+        );
+        let body = ok_json(r, StatusCode::OK);
+        assert_eq!(body["token_type"], "Bearer");
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    pub fn admin_token(&self) -> String {
+        self.login(ADMIN.0, ADMIN.1)
+    }
+
+    /// Creates a staff user (as the bootstrap admin) and returns its token.
+    pub fn staff(&self, username: &str, role: &str) -> String {
+        let password = format!("{username}-password-2026");
+        let r = self.request(
+            reqwest::Method::POST,
+            "/api/v1/admin/users",
+            Some(&self.admin_token()),
+            Some(&json!({"username": username, "password": password, "role": role})),
+        );
+        ok_json(r, StatusCode::CREATED);
+        self.login(username, &password)
+    }
+
+    pub fn bookings_on(&self, date: time::Date) -> usize {
+        let office = domain::OfficeId::parse("buergerbuero").unwrap();
+        self.store.day_appointments(&office, date).unwrap().len()
+    }
+}
+
+pub fn ok_json(r: Response, status: StatusCode) -> Value {
+    assert_eq!(r.status(), status, "{:?}", r.text());
+    r.json().unwrap()
+}
+
+/// Asserts an RFC 9457 problem with this status and code.
+pub fn problem(r: Response, status: StatusCode, code: &str) -> Value {
+    let got = r.status();
+    let content_type = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body: Value = r.json().unwrap();
+    assert_eq!((got, body["code"].as_str()), (status, Some(code)), "{body}");
+    assert_eq!(content_type.as_deref(), Some("application/problem+json"));
+    assert_eq!(body["status"], status.as_u16());
+    assert!(body["type"].as_str().unwrap().ends_with(code));
+    assert!(!body["title"].as_str().unwrap().is_empty());
+    assert!(!body["detail"].as_str().unwrap().is_empty());
+    body
+}
+
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap()
+}
+
+pub fn booking(services: &[&str], start: OffsetDateTime, kind: &str) -> Value {
+    json!({
+        "office": "buergerbuero",
+        "services": services,
+        "start": rfc3339(start),
+        "kind": kind,
+        "citizen": {"name": "Erika Mustermann", "email": "erika@example.org"}
+    })
+}
+
+pub fn regular(start: OffsetDateTime) -> Value {
+    booking(&["anmeldung"], start, "regular")
+}
+
+pub fn day_ticket(start: OffsetDateTime) -> Value {
+    booking(&["ausweis-abholung"], start, "day_ticket")
+}
