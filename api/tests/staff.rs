@@ -251,10 +251,14 @@ fn r13_desk_day_ticket_refused_at_0759_issued_at_0800(app: &TestApp) {
     let phone = app.staff("paul", "phone");
     app.at(datetime!(2026-11-30 07:59 +01:00));
     let ticket = day_ticket(datetime!(2026-11-30 08:30 +01:00));
-    problem(
+    let refused = problem(
         staff_book(app, &desk, &ticket),
         StatusCode::UNPROCESSABLE_ENTITY,
         "day_ticket_not_released",
+    );
+    assert!(
+        refused["detail"].as_str().unwrap().contains("08:00"),
+        "{refused}"
     );
     problem(
         staff_book(app, &phone, &ticket),

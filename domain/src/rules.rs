@@ -83,7 +83,7 @@ pub enum BookingError {
     DayTicketNotToday { today: Date },
     #[error("no Tagestickets are issued on {date}")]
     NotDayTicketDay { date: Date },
-    #[error("Tagestickets are released at {from} for this channel")]
+    #[error("Tagestickets are released at {:02}:{:02} for this channel", .from.hour(), .from.minute())]
     DayTicketNotYetReleased { from: Time },
     #[error("today's Tagesticket contingent is used up")]
     DayTicketsExhausted,

@@ -322,7 +322,10 @@ impl Store {
                                 "code": booking.code,
                                 "channel": request.channel.as_str(),
                                 "kind": request.kind.as_str(),
-                                "start": booking.start.to_string(),
+                                "start": booking
+                                    .start
+                                    .format(&time::format_description::well_known::Rfc3339)
+                                    .unwrap_or_default(),
                                 "services": request.services.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
                             }),
                         },
