@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::auth::{Admins, Authorized, Role, hash_password};
 use crate::citizen::{office_id, unknown_office};
-use crate::error::{ApiError, Problem};
+use crate::error::{AdminAuth, ApiError, Problem};
 use crate::model::{OrphanedBookingDto, format_date, parse_date};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
@@ -98,10 +98,9 @@ async fn hash(password: String) -> Result<String, ApiError> {
     security(("bearer" = [])),
     request_body = NewUserDto,
     responses(
+        AdminAuth,
         (status = 201, description = "Created", body = UserDto),
         (status = 400, description = "Malformed body, unknown role (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The name is taken (`username_taken`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_username`, `weak_password`", body = Problem, content_type = "application/problem+json"),
     )
@@ -139,9 +138,8 @@ pub async fn create_user(
     tag = "admin",
     security(("bearer" = [])),
     responses(
+        AdminAuth,
         (status = 200, description = "The accounts, by name", body = [UserDto]),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/admin/users")]
@@ -176,9 +174,8 @@ pub struct UserChangeDto {
     params(("username" = String, Path, description = "Username")),
     request_body = UserChangeDto,
     responses(
+        AdminAuth,
         (status = 200, description = "Changed", body = UserDto),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "An admin cannot disable or demote themself (`cannot_change_self`)", body = Problem, content_type = "application/problem+json"),
     )
@@ -233,9 +230,8 @@ pub struct PasswordDto {
     params(("username" = String, Path, description = "Username")),
     request_body = PasswordDto,
     responses(
+        AdminAuth,
         (status = 204, description = "Set"),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`weak_password`", body = Problem, content_type = "application/problem+json"),
     )
@@ -560,9 +556,8 @@ async fn change_office(
     security(("bearer" = [])),
     params(("office" = String, Path, description = "Office id", example = "buergerbuero")),
     responses(
+        AdminAuth,
         (status = 200, description = "The configuration", body = OfficeConfigDto),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -606,10 +601,9 @@ pub struct OfficeSettingsDto {
     params(("office" = String, Path, description = "Office id", example = "buergerbuero"), ForceQuery),
     request_body = OfficeSettingsDto,
     responses(
+        AdminAuth,
         (status = 200, description = "Applied", body = OfficeChangeDto),
         (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Would strand bookings (`would_orphan_bookings`, listed in `affected_bookings`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a valid configuration (`invalid_configuration`)", body = Problem, content_type = "application/problem+json"),
@@ -658,10 +652,9 @@ pub async fn change_settings(
     params(("office" = String, Path, description = "Office id", example = "buergerbuero"), ForceQuery),
     request_body = HoursDto,
     responses(
+        AdminAuth,
         (status = 200, description = "Applied", body = OfficeChangeDto),
         (status = 400, description = "Malformed body or time (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Would strand bookings (`would_orphan_bookings`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Overlapping or off-grid windows (`invalid_configuration`)", body = Problem, content_type = "application/problem+json"),
@@ -699,10 +692,9 @@ pub async fn set_hours(
     params(("office" = String, Path, description = "Office id", example = "buergerbuero"), ForceQuery),
     request_body = DayTicketPolicyDto,
     responses(
+        AdminAuth,
         (status = 200, description = "Applied", body = OfficeChangeDto),
         (status = 400, description = "Malformed body or time (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Would strand bookings (`would_orphan_bookings`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "More held back than counters (`invalid_configuration`)", body = Problem, content_type = "application/problem+json"),
@@ -739,9 +731,8 @@ pub async fn set_day_ticket(
     security(("bearer" = [])),
     params(("office" = String, Path, description = "Office id", example = "buergerbuero"), ForceQuery),
     responses(
+        AdminAuth,
         (status = 200, description = "Applied", body = OfficeChangeDto),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Would strand issued Tagestickets (`would_orphan_bookings`)", body = Problem, content_type = "application/problem+json"),
     )
@@ -791,10 +782,9 @@ fn service_id(raw: &str) -> Result<ServiceId, ApiError> {
     params(("office" = String, Path, description = "Office id", example = "buergerbuero")),
     request_body = NewServiceDto,
     responses(
+        AdminAuth,
         (status = 200, description = "Added", body = OfficeChangeDto),
         (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The id exists (`service_exists`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_service_id`, `invalid_configuration`", body = Problem, content_type = "application/problem+json"),
@@ -887,10 +877,9 @@ fn change_service(
     ),
     request_body = ServiceChangeDto,
     responses(
+        AdminAuth,
         (status = 200, description = "Changed", body = OfficeChangeDto),
         (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office or service (`unknown_office`, `not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_configuration`", body = Problem, content_type = "application/problem+json"),
     )
@@ -947,9 +936,8 @@ fn service_not_found(service: &str) -> impl FnOnce(ApiError) -> ApiError + '_ {
         ("service" = String, Path, description = "Service id", example = "personalausweis"),
     ),
     responses(
+        AdminAuth,
         (status = 200, description = "Retired", body = OfficeChangeDto),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office or service", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -995,10 +983,9 @@ pub struct ClosureReasonDto {
     ),
     request_body = ClosureReasonDto,
     responses(
+        AdminAuth,
         (status = 200, description = "Applied", body = OfficeChangeDto),
         (status = 400, description = "Malformed date or body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Bookings on that day (`would_orphan_bookings`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason given (`invalid_configuration`)", body = Problem, content_type = "application/problem+json"),
@@ -1040,10 +1027,9 @@ pub async fn add_closure(
         ("date" = String, Path, description = "The day, `YYYY-MM-DD`", example = "2026-12-24"),
     ),
     responses(
+        AdminAuth,
         (status = 200, description = "Applied", body = OfficeChangeDto),
         (status = 400, description = "Malformed date", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office, or no closure that day (`not_found`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -1103,10 +1089,9 @@ pub struct AuditQuery {
     security(("bearer" = [])),
     params(AuditQuery),
     responses(
+        AdminAuth,
         (status = 200, description = "The newest entries", body = [AuditEntryDto]),
         (status = 400, description = "Malformed query (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/admin/audit")]

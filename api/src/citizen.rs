@@ -220,9 +220,20 @@ pub async fn day_tickets(
     path: web::Path<String>,
     req: HttpRequest,
 ) -> Result<web::Json<DayTicketsDto>, ApiError> {
-    let raw = path.into_inner();
+    day_ticket_status(&state, path.into_inner(), &req, Channel::Online)
+        .await
+        .map(web::Json)
+}
+
+/// Today's Tagesticket situation of an office as `channel` sees it.
+pub(crate) async fn day_ticket_status(
+    state: &AppState,
+    raw: String,
+    req: &HttpRequest,
+    channel: Channel,
+) -> Result<DayTicketsDto, ApiError> {
     let id = office_id(&raw)?;
-    let q: DayTicketQuery = query(&req)?;
+    let q: DayTicketQuery = query(req)?;
     let services = service_ids(&q.service)?;
     let now = state.clock.now();
     let store = state.store.clone();
@@ -240,20 +251,20 @@ pub async fn day_tickets(
         Ok(domain::day_ticket_offer(
             &office,
             selection.as_ref(),
-            Channel::Online,
+            channel,
             now,
             &occupancy,
         ))
     })
     .await??;
-    Ok(web::Json(DayTicketsDto {
+    Ok(DayTicketsDto {
         date: format_date(offer.date),
         available: offer.available,
         remaining: offer.remaining,
         online_from: offer.online_from,
         desk_from: offer.desk_from,
         slots: offer.slots.into_iter().map(Into::into).collect(),
-    }))
+    })
 }
 
 /// Turns a request body into the store's request, for any channel.

@@ -34,6 +34,25 @@ pub struct Problem {
     pub affected_bookings: Option<serde_json::Value>,
 }
 
+/// What every staff route answers to a caller who is not logged-in staff.
+#[derive(utoipa::IntoResponses)]
+pub enum StaffAuth {
+    /// No, bad or expired token (`missing_token`, `invalid_token`, `token_expired`)
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+}
+
+/// What every admin route answers to a caller who is not a logged-in admin.
+#[derive(utoipa::IntoResponses)]
+pub enum AdminAuth {
+    /// No, bad or expired token (`missing_token`, `invalid_token`, `token_expired`)
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// Not an admin (`forbidden_role`)
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+}
+
 const PROBLEM_BASE: &str = "https://terminvergabe.example/problems/";
 
 /// An error a handler returns; rendered as [`Problem`].

@@ -3,13 +3,10 @@
 
 use crate::AppState;
 use crate::auth::{AnyStaff, Authorized, Bookers};
-use crate::citizen::{book, new_booking, office_id, service_ids, unknown_office};
-use crate::error::{ApiError, Problem};
-use crate::model::{
-    BookingDto, BookingRequestDto, CreatedBookingDto, DayTicketsDto, format_date, parse_date,
-};
+use crate::citizen::{book, day_ticket_status, new_booking, office_id, unknown_office};
+use crate::error::{ApiError, Problem, StaffAuth};
+use crate::model::{BookingDto, BookingRequestDto, CreatedBookingDto, DayTicketsDto, parse_date};
 use actix_web::{HttpResponse, delete, get, post, web};
-use domain::{Selection, ServiceId};
 use persistence::{CancelAuth, StoreError};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -27,9 +24,9 @@ fn booking_id(raw: &str) -> Result<Uuid, ApiError> {
     security(("bearer" = [])),
     request_body = BookingRequestDto,
     responses(
+        StaffAuth,
         (status = 201, description = "Booked; hand the code (and token) to the citizen", body = CreatedBookingDto),
         (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No, bad or expired token (`missing_token`, `invalid_token`, `token_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The role does not book (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Taken meanwhile (`slot_taken`, `day_tickets_exhausted`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Against a rule (as for online booking)", body = Problem, content_type = "application/problem+json"),
@@ -70,9 +67,9 @@ pub struct DayQuery {
     security(("bearer" = [])),
     params(("office" = String, Path, description = "Office id", example = "buergerbuero"), DayQuery),
     responses(
+        StaffAuth,
         (status = 200, description = "The day's bookings", body = [BookingDto]),
         (status = 400, description = "Malformed date (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -101,24 +98,15 @@ pub async fn appointments(
     Ok(web::Json(list.into_iter().map(Into::into).collect()))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct StaffDayTicketQuery {
-    /// The services wanted; with them, `slots` lists the free times today.
-    #[serde(default)]
-    service: Vec<String>,
-}
-
 /// Today's Tagesticket situation as the Infotheke and telephone see it
 /// (released at 08:00).
 #[utoipa::path(
     tag = "staff",
     security(("bearer" = [])),
-    params(("office" = String, Path, description = "Office id", example = "buergerbuero"), StaffDayTicketQuery),
+    params(("office" = String, Path, description = "Office id", example = "buergerbuero"), crate::citizen::DayTicketQuery),
     responses(
+        StaffAuth,
         (status = 200, description = "Today's contingent for staff", body = DayTicketsDto),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown service", body = Problem, content_type = "application/problem+json"),
     )
@@ -130,42 +118,9 @@ pub async fn staff_day_tickets(
     path: web::Path<String>,
     req: actix_web::HttpRequest,
 ) -> Result<web::Json<DayTicketsDto>, ApiError> {
-    let raw = path.into_inner();
-    let id = office_id(&raw)?;
-    let q: StaffDayTicketQuery = serde_html_form::from_str(req.query_string())
-        .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?;
-    let services: Vec<ServiceId> = service_ids(&q.service)?;
-    let now = state.clock.now();
-    let store = state.store.clone();
-    let offer = web::block(move || -> Result<_, ApiError> {
-        let office = store.office(&id).map_err(|e| match e {
-            StoreError::NotFound => unknown_office(&raw),
-            other => other.into(),
-        })?;
-        let selection = if services.is_empty() {
-            None
-        } else {
-            Some(Selection::new(&office, &services).map_err(StoreError::from)?)
-        };
-        let today = domain::Berlin::today(now);
-        let occupancy = store.occupancy(&id, today, today)?;
-        Ok(domain::day_ticket_offer(
-            &office,
-            selection.as_ref(),
-            domain::Channel::Desk,
-            now,
-            &occupancy,
-        ))
-    })
-    .await??;
-    Ok(web::Json(DayTicketsDto {
-        date: format_date(offer.date),
-        available: offer.available,
-        remaining: offer.remaining,
-        online_from: offer.online_from,
-        desk_from: offer.desk_from,
-        slots: offer.slots.into_iter().map(Into::into).collect(),
-    }))
+    day_ticket_status(&state, path.into_inner(), &req, domain::Channel::Desk)
+        .await
+        .map(web::Json)
 }
 
 /// A booking by id, with personal data.
@@ -174,8 +129,8 @@ pub async fn staff_day_tickets(
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Booking id")),
     responses(
+        StaffAuth,
         (status = 200, description = "The booking", body = BookingDto),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such booking (`not_found`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -197,8 +152,8 @@ pub async fn staff_get_booking(
     security(("bearer" = [])),
     params(("code" = String, Path, description = "Booking code", example = "K7M3QX9A")),
     responses(
+        StaffAuth,
         (status = 200, description = "The booking", body = BookingDto),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No booking has this code (`not_found`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -220,8 +175,8 @@ pub async fn booking_by_code(
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Booking id")),
     responses(
+        StaffAuth,
         (status = 204, description = "Cancelled"),
-        (status = 401, description = "No, bad or expired token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such booking (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already cancelled (`already_cancelled`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The appointment has begun (`appointment_passed`)", body = Problem, content_type = "application/problem+json"),
