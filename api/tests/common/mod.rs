@@ -49,7 +49,22 @@ pub struct TestApp {
     pub clock: Clock,
     pub client: Client,
     pub store: Arc<persistence::Store>,
+    server: Option<(
+        actix_web::dev::ServerHandle,
+        std::thread::JoinHandle<std::io::Result<()>>,
+    )>,
     _db: TestDb,
+}
+
+impl Drop for TestApp {
+    /// Stops the server and waits for it, so its connections are closed
+    /// before the database is removed.
+    fn drop(&mut self) {
+        if let Some((handle, thread)) = self.server.take() {
+            actix_web::rt::System::new().block_on(handle.stop(false));
+            let _ = thread.join();
+        }
+    }
 }
 
 impl TestApp {
@@ -62,19 +77,21 @@ impl TestApp {
         settings.bootstrap_admin = Some((ADMIN.0.into(), ADMIN.1.into()));
         settings.jwt_secret = Some(JWT_SECRET.into());
         let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
+        let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
                 let app = Application::build(&settings).expect("server starts");
-                tx.send((app.port(), app.clock(), app.store())).unwrap();
+                tx.send((app.port(), app.clock(), app.store(), app.handle()))
+                    .unwrap();
                 app.run().await
             })
         });
-        let (port, clock, store) = rx.recv().expect("server reports its port");
+        let (port, clock, store, handle) = rx.recv().expect("server reports its port");
         Self {
             base: format!("http://127.0.0.1:{port}"),
             clock,
             client: Client::new(),
             store,
+            server: Some((handle, thread)),
             _db: db,
         }
     }
