@@ -97,12 +97,13 @@ pub struct Store {
     pool: Pool,
     backend: Backend,
     offices: Mutex<HashMap<String, (i64, Arc<Office>)>>,
-    /// SQLite has one writer at a time. Writers of this process queue here
-    /// and are woken as soon as the one before commits, instead of polling
+    /// SQLite has one writer at a time. Writers of this process queue here,
+    /// first come first served (a fair lock: no writer starves), and are
+    /// woken as soon as the one before commits, instead of polling
     /// the database lock in SQLite's busy handler (which sleeps up to 100 ms
     /// between tries and leaves the lock idle under load). Other processes
     /// on the same file still meet at the database lock (`busy_timeout`).
-    sqlite_writer: Mutex<()>,
+    sqlite_writer: parking_lot::FairMutex<()>,
 }
 
 impl std::fmt::Debug for Store {
@@ -133,7 +134,7 @@ impl Store {
             pool,
             backend,
             offices: Mutex::new(HashMap::new()),
-            sqlite_writer: Mutex::new(()),
+            sqlite_writer: parking_lot::FairMutex::new(()),
         };
         store.migrate()?;
         store.seed(&domain::kaarst::offices())?;
@@ -193,11 +194,7 @@ impl Store {
         mut f: impl FnMut(&mut DbConnection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut conn = self.conn()?;
-        let _writer = (self.backend == Backend::Sqlite).then(|| {
-            self.sqlite_writer
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        });
+        let _writer = (self.backend == Backend::Sqlite).then(|| self.sqlite_writer.lock());
         for attempt in 1..=ATTEMPTS {
             use diesel::Connection;
             match conn.transaction(|c| f(c)) {
