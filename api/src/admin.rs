@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::auth::{Admins, Authorized, Role, hash_password};
 use crate::citizen::{office_id, unknown_office};
-use crate::error::{AdminAuth, ApiError, Problem};
+use crate::error::{AdminAuth, ApiError, BodyLimits, Problem};
 use crate::model::{OrphanedBookingDto, format_date, parse_date};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
@@ -98,6 +98,7 @@ async fn hash(password: String) -> Result<String, ApiError> {
     security(("bearer" = [])),
     request_body = NewUserDto,
     responses(
+        BodyLimits,
         AdminAuth,
         (status = 201, description = "Created", body = UserDto),
         (status = 400, description = "Malformed body, unknown role (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
@@ -174,6 +175,7 @@ pub struct UserChangeDto {
     params(("username" = String, Path, description = "Username")),
     request_body = UserChangeDto,
     responses(
+        BodyLimits,
         AdminAuth,
         (status = 200, description = "Changed", body = UserDto),
         (status = 404, description = "No such account (`not_found`)", body = Problem, content_type = "application/problem+json"),
@@ -230,6 +232,7 @@ pub struct PasswordDto {
     params(("username" = String, Path, description = "Username")),
     request_body = PasswordDto,
     responses(
+        BodyLimits,
         AdminAuth,
         (status = 204, description = "Set"),
         (status = 404, description = "No such account (`not_found`)", body = Problem, content_type = "application/problem+json"),
@@ -601,6 +604,7 @@ pub struct OfficeSettingsDto {
     params(("office" = String, Path, description = "Office id", example = "buergerbuero"), ForceQuery),
     request_body = OfficeSettingsDto,
     responses(
+        BodyLimits,
         AdminAuth,
         (status = 200, description = "Applied", body = OfficeChangeDto),
         (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
@@ -652,6 +656,7 @@ pub async fn change_settings(
     params(("office" = String, Path, description = "Office id", example = "buergerbuero"), ForceQuery),
     request_body = HoursDto,
     responses(
+        BodyLimits,
         AdminAuth,
         (status = 200, description = "Applied", body = OfficeChangeDto),
         (status = 400, description = "Malformed body or time (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
@@ -692,6 +697,7 @@ pub async fn set_hours(
     params(("office" = String, Path, description = "Office id", example = "buergerbuero"), ForceQuery),
     request_body = DayTicketPolicyDto,
     responses(
+        BodyLimits,
         AdminAuth,
         (status = 200, description = "Applied", body = OfficeChangeDto),
         (status = 400, description = "Malformed body or time (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
@@ -782,6 +788,7 @@ fn service_id(raw: &str) -> Result<ServiceId, ApiError> {
     params(("office" = String, Path, description = "Office id", example = "buergerbuero")),
     request_body = NewServiceDto,
     responses(
+        BodyLimits,
         AdminAuth,
         (status = 200, description = "Added", body = OfficeChangeDto),
         (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
@@ -877,6 +884,7 @@ fn change_service(
     ),
     request_body = ServiceChangeDto,
     responses(
+        BodyLimits,
         AdminAuth,
         (status = 200, description = "Changed", body = OfficeChangeDto),
         (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
@@ -983,6 +991,7 @@ pub struct ClosureReasonDto {
     ),
     request_body = ClosureReasonDto,
     responses(
+        BodyLimits,
         AdminAuth,
         (status = 200, description = "Applied", body = OfficeChangeDto),
         (status = 400, description = "Malformed date or body", body = Problem, content_type = "application/problem+json"),
@@ -1079,7 +1088,8 @@ pub struct AuditEntryDto {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
-    /// At most this many entries, newest first (1–1000, default 100).
+    /// At most this many entries, newest first (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
 }
 
@@ -1100,7 +1110,13 @@ pub async fn audit_log(
     state: web::Data<AppState>,
     query: web::Query<AuditQuery>,
 ) -> Result<web::Json<Vec<AuditEntryDto>>, ApiError> {
-    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "`limit` must lie between 1 and 1000",
+        ));
+    }
     let store = state.store.clone();
     let entries = web::block(move || store.audit_log(limit)).await??;
     Ok(web::Json(

@@ -14,7 +14,7 @@ use time::{Duration, OffsetDateTime};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, BodyLimits, Problem};
 use actix_web::{post, web};
 
 /// What a staff user may do (R11).
@@ -256,10 +256,11 @@ impl<P: Policy + 'static> actix_web::FromRequest for Authorized<P> {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(&"application state missing"))?;
             let token = match header {
+                // The scheme is case-insensitive (RFC 9110, 11.1).
                 Some(Ok(value)) => value
-                    .strip_prefix("Bearer ")
-                    .or_else(|| value.strip_prefix("bearer "))
-                    .map(|t| t.trim().to_owned())
+                    .split_once(' ')
+                    .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                    .map(|(_, t)| t.trim().to_owned())
                     .filter(|t| !t.is_empty())
                     .ok_or_else(|| {
                         ApiError::unauthorized(
@@ -346,6 +347,7 @@ pub struct TokenDto {
     tag = "staff",
     request_body = LoginDto,
     responses(
+        BodyLimits,
         (status = 200, description = "Logged in", body = TokenDto),
         (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong username or password, or a disabled account (`invalid_credentials`); which of them is not told", body = Problem, content_type = "application/problem+json"),

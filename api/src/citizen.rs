@@ -1,7 +1,7 @@
 //! The citizens' endpoints: no authentication.
 
 use crate::AppState;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, BodyLimits, Problem};
 use crate::model::{
     BookingDto, BookingRequestDto, CreatedBookingDto, DayTicketsDto, OfficeDto, ServiceDto,
     SlotsDto, format_date, parse_date,
@@ -172,7 +172,11 @@ pub async fn search_slots(
             Selection::new(&office, &services).map_err(persistence::StoreError::from)?;
         let (first, last) = domain::bookable_days(&office, now);
         let from = from.unwrap_or(first).max(first);
-        let to = to.unwrap_or(from + Duration::days(13)).min(last);
+        // Checked: a `from` near the end of the calendar must not overflow.
+        let to = to
+            .or_else(|| from.checked_add(Duration::days(13)))
+            .unwrap_or(last)
+            .min(last);
         if from > to {
             return Ok(domain::SlotOffer {
                 minutes: selection.minutes(),
@@ -319,10 +323,10 @@ pub(crate) async fn book(
     tag = "citizens",
     request_body = BookingRequestDto,
     responses(
+        BodyLimits,
         (status = 201, description = "Booked; `token` is shown only here", body = CreatedBookingDto),
         (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Taken meanwhile (`slot_taken`, `day_tickets_exhausted`)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large (`body_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Against a rule (`unknown_office`, `unknown_service`, `off_grid`, `outside_opening_hours`, `holiday`, `closure_day`, `in_past`, `before_lead_time`, `beyond_horizon`, `day_ticket_not_released`, `day_ticket_not_today`, `not_a_day_ticket_day`, `invalid_name`, `contact_required`, `invalid_email`, `invalid_phone`, …)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database busy (`busy`); retry", body = Problem, content_type = "application/problem+json"),
     )

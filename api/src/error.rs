@@ -53,6 +53,17 @@ pub enum AdminAuth {
     Forbidden(Problem),
 }
 
+/// What every route with a JSON body answers to a body it cannot read.
+#[derive(utoipa::IntoResponses)]
+pub enum BodyLimits {
+    /// The body is larger than 16 KiB (`body_too_large`)
+    #[response(status = 413, content_type = "application/problem+json")]
+    TooLarge(Problem),
+    /// The body is not `application/json` (`unsupported_media_type`)
+    #[response(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Problem),
+}
+
 const PROBLEM_BASE: &str = "https://terminvergabe.example/problems/";
 
 /// An error a handler returns; rendered as [`Problem`].

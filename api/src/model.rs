@@ -14,12 +14,15 @@ const DATE_FORMAT: &[BorrowedFormatItem<'static>] = format_description!("[year]-
 
 /// Parses `YYYY-MM-DD`, naming the parameter in the error.
 pub fn parse_date(name: &str, value: &str) -> Result<Date, ApiError> {
-    Date::parse(value.trim(), DATE_FORMAT).map_err(|_| {
-        ApiError::bad_request(
-            "invalid_query",
-            format!("`{name}` must be a date like 2026-12-03, not `{value}`"),
-        )
-    })
+    Date::parse(value.trim(), DATE_FORMAT)
+        .ok()
+        .filter(|d| (1900..=9000).contains(&d.year()))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_query",
+                format!("`{name}` must be a date like 2026-12-03 (years 1900–9000), not `{value}`"),
+            )
+        })
 }
 
 pub fn format_date(date: Date) -> String {

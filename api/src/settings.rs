@@ -58,10 +58,14 @@ impl Settings {
             settings.bind = bind;
         }
         if let Some(now) = non_empty("TERMIN_NOW") {
-            settings.now = Some(
-                OffsetDateTime::parse(now.trim(), &Rfc3339)
-                    .map_err(|e| SettingsError::Now(e.to_string()))?,
-            );
+            let at = OffsetDateTime::parse(now.trim(), &Rfc3339)
+                .map_err(|e| SettingsError::Now(e.to_string()))?;
+            if !(1970..=9000).contains(&at.year()) {
+                return Err(SettingsError::Now(
+                    "the year must lie between 1970 and 9000".into(),
+                ));
+            }
+            settings.now = Some(at);
         }
         settings.jwt_secret = non_empty("TERMIN_JWT_SECRET");
         if let Some(admin) = non_empty("TERMIN_BOOTSTRAP_ADMIN") {

@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::{AnyStaff, Authorized, Bookers};
 use crate::citizen::{book, day_ticket_status, new_booking, office_id, unknown_office};
-use crate::error::{ApiError, Problem, StaffAuth};
+use crate::error::{ApiError, BodyLimits, Problem, StaffAuth};
 use crate::model::{BookingDto, BookingRequestDto, CreatedBookingDto, DayTicketsDto, parse_date};
 use actix_web::{HttpResponse, delete, get, post, web};
 use persistence::{CancelAuth, StoreError};
@@ -24,6 +24,7 @@ fn booking_id(raw: &str) -> Result<Uuid, ApiError> {
     security(("bearer" = [])),
     request_body = BookingRequestDto,
     responses(
+        BodyLimits,
         StaffAuth,
         (status = 201, description = "Booked; hand the code (and token) to the citizen", body = CreatedBookingDto),
         (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),

@@ -583,6 +583,24 @@ fn errors_are_problem_json_and_change_nothing(app: &TestApp) {
         StatusCode::NOT_FOUND,
         "no_route",
     );
+    // The ends of the calendar are refused or empty, never a 500.
+    let far = ok_json(
+        app.get("/api/v1/offices/buergerbuero/slots?service=anmeldung&from=8999-12-31"),
+        StatusCode::OK,
+    );
+    assert_eq!(far["earliest"], Value::Null);
+    problem(
+        app.get("/api/v1/offices/buergerbuero/slots?service=anmeldung&from=9999-12-19"),
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    );
+    let mut last_instant = regular(datetime!(2026-12-01 08:30 +01:00));
+    last_instant["start"] = json!("9999-12-31T23:00:00Z");
+    problem(
+        app.book(&last_instant),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "beyond_horizon",
+    );
     assert_eq!(app.get("/healthz").status(), StatusCode::OK);
     assert_eq!(app.get("/readyz").status(), StatusCode::OK);
     let spec = ok_json(app.get("/api-docs/openapi.json"), StatusCode::OK);

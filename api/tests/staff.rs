@@ -508,6 +508,40 @@ fn admin_hours_counters_and_closures_take_effect_at_once(app: &TestApp) {
         StatusCode::BAD_REQUEST,
         "invalid_body",
     );
+    for absurd in [
+        json!({"horizon_days": 3_000_000}),
+        json!({"grid_minutes": 4_294_967_295_u64}),
+        json!({"counters": 2_147_483_648_u64}),
+    ] {
+        problem(
+            app.request(
+                Method::PATCH,
+                "/api/v1/admin/offices/buergerbuero",
+                Some(&admin),
+                Some(&absurd),
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_configuration",
+        );
+    }
+    problem(
+        app.request(
+            Method::GET,
+            "/api/v1/admin/audit?limit=0",
+            Some(&admin),
+            None,
+        ),
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    );
+    // The bearer scheme is case-insensitive.
+    let lower = app
+        .client
+        .get(format!("{}/api/v1/admin/offices/buergerbuero", app.base))
+        .header("Authorization", format!("bearer {admin}"))
+        .send()
+        .unwrap();
+    assert_eq!(lower.status(), StatusCode::OK);
     let config = ok_json(
         app.request(
             Method::GET,

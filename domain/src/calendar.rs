@@ -26,8 +26,13 @@ impl Berlin {
     }
 
     /// The instant as local wall-clock time, carrying the offset in force.
+    /// At the very end of `time`'s range (31 December 9999) the local time
+    /// would overflow; the instant is then returned as it is, and the rules
+    /// refuse it as beyond the horizon.
     pub fn local(instant: OffsetDateTime) -> OffsetDateTime {
-        instant.to_offset(Self::offset_at(instant))
+        instant
+            .checked_to_offset(Self::offset_at(instant))
+            .unwrap_or(instant)
     }
 
     /// The local calendar day of an instant.
@@ -82,6 +87,13 @@ pub fn nrw_holiday(date: Date) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn local_time_at_the_end_of_the_calendar_does_not_panic() {
+        let last = time::macros::datetime!(9999-12-31 23:30 UTC);
+        assert_eq!(Berlin::local(last), last);
+    }
+
     use super::*;
     use time::macros::{date, datetime, time};
 

@@ -95,7 +95,10 @@ pub enum ConfigError {
     Grid,
     #[error("an office needs at least one counter")]
     NoCounters,
-    #[error("window {0:?} must start before it ends, on the {UNIT_MINUTES}-minute grid")]
+    #[error(
+        "the window {:02}:{:02}–{:02}:{:02} must start before it ends, on the {UNIT_MINUTES}-minute grid",
+        .0.start.hour(), .0.start.minute(), .0.end.hour(), .0.end.minute()
+    )]
     Window(Window),
     #[error("windows of one weekday must not overlap")]
     OverlappingWindows,
@@ -109,7 +112,18 @@ pub enum ConfigError {
     Horizon,
     #[error("limits per service and in total must be positive")]
     Limits,
+    #[error("`{0}` may be at most {1}")]
+    TooLarge(&'static str, u32),
 }
+
+/// Upper bounds that keep every date and count computed from a configuration
+/// in range (and a slot search over the horizon cheap).
+pub const MAX_COUNTERS: u32 = 200;
+pub const MAX_GRID_MINUTES: u32 = 240;
+pub const MAX_HORIZON_DAYS: u32 = 730;
+pub const MAX_PER_SERVICE: u32 = 20;
+pub const MAX_TOTAL_MINUTES: u32 = 480;
+pub const MAX_DAY_TICKETS: u32 = 10_000;
 
 impl Office {
     /// Checks the invariants the rules rely on; the API refuses a change that breaks one.
@@ -154,6 +168,27 @@ impl Office {
         if self.max_per_service == 0 || self.max_total_minutes == 0 {
             return Err(ConfigError::Limits);
         }
+        let bounds = [
+            ("counters", self.counters, MAX_COUNTERS),
+            ("grid_minutes", self.grid_minutes, MAX_GRID_MINUTES),
+            ("horizon_days", self.horizon_days, MAX_HORIZON_DAYS),
+            ("max_per_service", self.max_per_service, MAX_PER_SERVICE),
+            (
+                "max_total_minutes",
+                self.max_total_minutes,
+                MAX_TOTAL_MINUTES,
+            ),
+            (
+                "per_day",
+                self.day_ticket.as_ref().map_or(0, |t| t.per_day),
+                MAX_DAY_TICKETS,
+            ),
+        ];
+        for (field, value, max) in bounds {
+            if value > max {
+                return Err(ConfigError::TooLarge(field, max));
+            }
+        }
         Ok(())
     }
 
@@ -192,5 +227,45 @@ impl Office {
             Some(p) => (self.counters - p.held_back_counters, p.held_back_counters),
             None => (self.counters, 0),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_keep_dates_and_counts_in_range() {
+        let mut office = crate::kaarst::offices().remove(0);
+        assert_eq!(office.validate(), Ok(()));
+        office.horizon_days = 3_000_000;
+        assert_eq!(
+            office.validate(),
+            Err(ConfigError::TooLarge("horizon_days", MAX_HORIZON_DAYS))
+        );
+        office.horizon_days = 56;
+        office.counters = u32::MAX;
+        assert!(matches!(
+            office.validate(),
+            Err(ConfigError::TooLarge("counters", _))
+        ));
+        office.counters = 4;
+        office.grid_minutes = 4_294_967_295;
+        assert!(matches!(
+            office.validate(),
+            Err(ConfigError::TooLarge("grid_minutes", _))
+        ));
+    }
+
+    #[test]
+    fn window_errors_read_as_times_of_day() {
+        let w = Window {
+            start: time::macros::time!(12:00),
+            end: time::macros::time!(08:30),
+        };
+        assert_eq!(
+            ConfigError::Window(w).to_string(),
+            "the window 12:00–08:30 must start before it ends, on the 5-minute grid"
+        );
     }
 }
