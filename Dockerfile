@@ -6,18 +6,19 @@
 
 FROM rust:1.95-bookworm AS builder
 WORKDIR /src
-# The image (buildpack-deps) has gcc, pkg-config and libssl-dev: SQLite and libpq
-# are compiled in, and libpq links the system OpenSSL.
+# The image (buildpack-deps) has gcc, make and perl: SQLite, libpq and the
+# OpenSSL it uses are compiled in (openssl-sys "vendored").
 COPY . .
 RUN cargo build --release -p api --locked \
  && cp target/release/terminvergabe /usr/local/bin/terminvergabe
 
 FROM debian:bookworm-slim
-# libssl3: the bundled libpq links OpenSSL dynamically (libssl.so.3, libcrypto.so.3).
+# OpenSSL is linked statically; ca-certificates lets libpq verify a database
+# server's certificate (sslmode=verify-full).
 # Unpinned on purpose: bookworm's current packages carry the security fixes.
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates libssl3 \
+ && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 # An unprivileged user owning /data, so a fresh named volume mounted there is
 # writable (Docker copies the ownership into it).
