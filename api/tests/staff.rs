@@ -437,8 +437,14 @@ fn admin_hours_counters_and_closures_take_effect_at_once(app: &TestApp) {
     );
     assert!(!slot_starts(app, "anmeldung", "2026-12-03", "2026-12-03").contains(&thursday));
 
-    // Five counters, one held back: four regular bookings fit one slot.
+    // Three regular counters full at 08:30: search no longer offers it; five
+    // counters (one held back) offer it again at once, for one more booking.
     let start = datetime!(2026-12-01 08:30 +01:00);
+    let first = "2026-12-01T08:30:00+01:00".to_owned();
+    for _ in 0..3 {
+        ok_json(app.book(&regular(start)), StatusCode::CREATED);
+    }
+    assert!(!slot_starts(app, "anmeldung", "2026-12-01", "2026-12-01").contains(&first));
     ok_json(
         app.request(
             Method::PATCH,
@@ -448,9 +454,8 @@ fn admin_hours_counters_and_closures_take_effect_at_once(app: &TestApp) {
         ),
         StatusCode::OK,
     );
-    for _ in 0..4 {
-        ok_json(app.book(&regular(start)), StatusCode::CREATED);
-    }
+    assert!(slot_starts(app, "anmeldung", "2026-12-01", "2026-12-01").contains(&first));
+    ok_json(app.book(&regular(start)), StatusCode::CREATED);
     problem(
         app.book(&regular(start)),
         StatusCode::CONFLICT,
