@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::auth::{Admins, Authorized, Role, hash_password};
 use crate::citizen::{office_id, unknown_office};
-use crate::error::{AdminAuth, ApiError, BodyLimits, Problem};
+use crate::error::{AdminAuth, ApiError, BodyLimits, OfficeChangeErrors, Problem};
 use crate::model::{OrphanedBookingDto, format_date, parse_date};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
@@ -606,10 +606,9 @@ pub struct OfficeSettingsDto {
     responses(
         BodyLimits,
         AdminAuth,
+        OfficeChangeErrors,
         (status = 200, description = "Applied", body = OfficeChangeDto),
         (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Would strand bookings (`would_orphan_bookings`, listed in `affected_bookings`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a valid configuration (`invalid_configuration`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -658,10 +657,9 @@ pub async fn change_settings(
     responses(
         BodyLimits,
         AdminAuth,
+        OfficeChangeErrors,
         (status = 200, description = "Applied", body = OfficeChangeDto),
         (status = 400, description = "Malformed body or time (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Would strand bookings (`would_orphan_bookings`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Overlapping or off-grid windows (`invalid_configuration`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -699,10 +697,9 @@ pub async fn set_hours(
     responses(
         BodyLimits,
         AdminAuth,
+        OfficeChangeErrors,
         (status = 200, description = "Applied", body = OfficeChangeDto),
         (status = 400, description = "Malformed body or time (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Would strand bookings (`would_orphan_bookings`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "More held back than counters (`invalid_configuration`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -738,9 +735,8 @@ pub async fn set_day_ticket(
     params(("office" = String, Path, description = "Office id", example = "buergerbuero"), ForceQuery),
     responses(
         AdminAuth,
+        OfficeChangeErrors,
         (status = 200, description = "Applied", body = OfficeChangeDto),
-        (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Would strand issued Tagestickets (`would_orphan_bookings`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/api/v1/admin/offices/{office}/day-ticket")]
@@ -993,10 +989,9 @@ pub struct ClosureReasonDto {
     responses(
         BodyLimits,
         AdminAuth,
+        OfficeChangeErrors,
         (status = 200, description = "Applied", body = OfficeChangeDto),
         (status = 400, description = "Malformed date or body", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Bookings on that day (`would_orphan_bookings`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason given (`invalid_configuration`)", body = Problem, content_type = "application/problem+json"),
     )
 )]

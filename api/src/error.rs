@@ -64,6 +64,18 @@ pub enum BodyLimits {
     UnsupportedMediaType(Problem),
 }
 
+/// What a change of an office's configuration may meet besides its own
+/// validation.
+#[derive(utoipa::IntoResponses)]
+pub enum OfficeChangeErrors {
+    /// Unknown office (`unknown_office`)
+    #[response(status = 404, content_type = "application/problem+json")]
+    UnknownOffice(Problem),
+    /// Would strand confirmed bookings, listed in `affected_bookings` (`would_orphan_bookings`); `force=true` applies it anyway
+    #[response(status = 409, content_type = "application/problem+json")]
+    WouldOrphan(Problem),
+}
+
 const PROBLEM_BASE: &str = "https://terminvergabe.example/problems/";
 
 /// An error a handler returns; rendered as [`Problem`].
