@@ -166,7 +166,15 @@ fn path_config() -> web::PathConfig {
     })
 }
 
-async fn no_route() -> Result<actix_web::HttpResponse, ApiError> {
+/// No route matched: 405 when the path exists with other methods, else 404.
+async fn no_route(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    if req.resource_map().has_resource(req.path()) {
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("{} is not offered on this path", req.method()),
+        ));
+    }
     Err(ApiError::new(
         StatusCode::NOT_FOUND,
         "no_route",

@@ -583,6 +583,14 @@ fn errors_are_problem_json_and_change_nothing(app: &TestApp) {
         StatusCode::NOT_FOUND,
         "no_route",
     );
+    problem(
+        app.client
+            .delete(format!("{}/api/v1/offices", app.base))
+            .send()
+            .unwrap(),
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
     // The ends of the calendar are refused or empty, never a 500.
     let far = ok_json(
         app.get("/api/v1/offices/buergerbuero/slots?service=anmeldung&from=8999-12-31"),
