@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::auth::{Admins, Authorized, Role, hash_password};
-use crate::citizen::{office_id, unknown_office};
+use crate::citizen::{not_found_to_unknown_office, office_id, unknown_office};
 use crate::error::{AdminAuth, ApiError, BodyLimits, OfficeChangeErrors, Problem};
 use crate::model::{OrphanedBookingDto, format_date, parse_date};
 use actix_web::http::StatusCode;
@@ -575,10 +575,7 @@ pub async fn office_config(
     let store = state.store.clone();
     let office = web::block(move || store.office(&id))
         .await?
-        .map_err(|e| match e {
-            StoreError::NotFound => unknown_office(&raw),
-            other => other.into(),
-        })?;
+        .map_err(|e| not_found_to_unknown_office(e, &raw))?;
     Ok(web::Json(OfficeConfigDto::from(&*office)))
 }
 
@@ -809,10 +806,7 @@ pub async fn add_service(
         let raw = path.clone();
         let existing = web::block(move || store.office(&office))
             .await?
-            .map_err(|e| match e {
-                StoreError::NotFound => unknown_office(&raw),
-                other => other.into(),
-            })?;
+            .map_err(|e| not_found_to_unknown_office(e, &raw))?;
         if existing.service(&id).is_some() {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,

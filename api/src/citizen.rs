@@ -44,11 +44,11 @@ pub(crate) fn service_ids(raw: &[String]) -> Result<Vec<ServiceId>, ApiError> {
         .collect()
 }
 
-fn booking_id(raw: &str) -> Result<Uuid, ApiError> {
+pub(crate) fn booking_id(raw: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(raw).map_err(|_| ApiError::not_found(format!("there is no booking `{raw}`")))
 }
 
-fn not_found_to_unknown_office(e: persistence::StoreError, raw: &str) -> ApiError {
+pub(crate) fn not_found_to_unknown_office(e: persistence::StoreError, raw: &str) -> ApiError {
     match e {
         persistence::StoreError::NotFound => unknown_office(raw),
         other => other.into(),

@@ -3,18 +3,15 @@
 
 use crate::AppState;
 use crate::auth::{AnyStaff, Authorized, Bookers};
-use crate::citizen::{book, day_ticket_status, new_booking, office_id, unknown_office};
+use crate::citizen::{
+    book, booking_id, day_ticket_status, new_booking, not_found_to_unknown_office, office_id,
+};
 use crate::error::{ApiError, BodyLimits, Problem, StaffAuth};
 use crate::model::{BookingDto, BookingRequestDto, CreatedBookingDto, DayTicketsDto, parse_date};
 use actix_web::{HttpResponse, delete, get, post, web};
-use persistence::{CancelAuth, StoreError};
+use persistence::CancelAuth;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use uuid::Uuid;
-
-fn booking_id(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::not_found(format!("there is no booking `{raw}`")))
-}
 
 /// Books for a citizen from the same pool as online (R10). The channel is
 /// the caller's: `phone` for the telephone service, `desk` for the Infotheke
@@ -89,10 +86,9 @@ pub async fn appointments(
     };
     let store = state.store.clone();
     let list = web::block(move || -> Result<_, ApiError> {
-        store.office(&id).map_err(|e| match e {
-            StoreError::NotFound => unknown_office(&raw),
-            other => other.into(),
-        })?;
+        store
+            .office(&id)
+            .map_err(|e| not_found_to_unknown_office(e, &raw))?;
         Ok(store.day_appointments(&id, date)?)
     })
     .await??;
