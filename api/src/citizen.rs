@@ -11,7 +11,6 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use domain::{BookingKind, Channel, Citizen, OfficeId, Selection, ServiceId};
 use persistence::{CancelAuth, NewBooking};
 use serde::Deserialize;
-use time::Duration;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
@@ -170,20 +169,13 @@ pub async fn search_slots(
             .map_err(|e| not_found_to_unknown_office(e, &raw))?;
         let selection =
             Selection::new(&office, &services).map_err(persistence::StoreError::from)?;
-        let (first, last) = domain::bookable_days(&office, now);
-        let from = from.unwrap_or(first).max(first);
-        // Checked: a `from` near the end of the calendar must not overflow.
-        let to = to
-            .or_else(|| from.checked_add(Duration::days(13)))
-            .unwrap_or(last)
-            .min(last);
-        if from > to {
+        let Some((from, to)) = domain::search_days(&office, now, from, to) else {
             return Ok(domain::SlotOffer {
                 minutes: selection.minutes(),
                 earliest: None,
                 slots: Vec::new(),
             });
-        }
+        };
         let occupancy = store.occupancy(&id, from, to)?;
         Ok(domain::search_slots(
             &office, &selection, from, to, now, &occupancy,

@@ -23,4 +23,6 @@ pub use rules::{
     Accepted, BookingError, BookingKind, BookingRequest, Channel, Selection, release_time,
     validate_booking,
 };
-pub use search::{DayTicketOffer, Slot, SlotOffer, bookable_days, day_ticket_offer, search_slots};
+pub use search::{
+    DayTicketOffer, Slot, SlotOffer, bookable_days, day_ticket_offer, search_days, search_slots,
+};

@@ -38,6 +38,28 @@ pub fn bookable_days(office: &Office, now: OffsetDateTime) -> (Date, Date) {
     )
 }
 
+/// Days a slot search covers when no end is asked for (API.md).
+pub const DEFAULT_SEARCH_DAYS: i64 = 14;
+
+/// The days a slot search covers: from the first bookable day (or `from`, if
+/// later) for [`DEFAULT_SEARCH_DAYS`] days (or up to `to`), never past the
+/// horizon (R8). `None` when no bookable day is left in that range.
+pub fn search_days(
+    office: &Office,
+    now: OffsetDateTime,
+    from: Option<Date>,
+    to: Option<Date>,
+) -> Option<(Date, Date)> {
+    let (first, last) = bookable_days(office, now);
+    let from = from.map_or(first, |f| f.max(first));
+    // Checked: a `from` near the end of the calendar must not overflow.
+    let to = to
+        .or_else(|| from.checked_add(Duration::days(DEFAULT_SEARCH_DAYS - 1)))
+        .unwrap_or(last)
+        .min(last);
+    (from <= to).then_some((from, to))
+}
+
 /// What a search asks, apart from the day.
 struct Query<'a> {
     office: &'a Office,

@@ -879,3 +879,25 @@ fn error_codes_are_stable_snake_case() {
     assert!(BookingError::SlotTaken.is_conflict());
     assert!(!BookingError::InPast.is_conflict());
 }
+
+#[test]
+fn r8_search_days_default_to_two_weeks_within_the_horizon() {
+    let office = buergerbuero();
+    let now = datetime!(2026-11-30 10:00 +01:00);
+    let days = |from, to| domain::search_days(&office, now, from, to);
+    assert_eq!(
+        days(None, None),
+        Some((date!(2026 - 12 - 01), date!(2026 - 12 - 14)))
+    );
+    // A `from` in the past starts at the first bookable day; `to` stops at the horizon.
+    assert_eq!(
+        days(Some(date!(2026 - 11 - 01)), Some(date!(2027 - 12 - 31))),
+        Some((date!(2026 - 12 - 01), date!(2027 - 01 - 25)))
+    );
+    assert_eq!(
+        days(Some(date!(2027 - 01 - 20)), None),
+        Some((date!(2027 - 01 - 20), date!(2027 - 01 - 25)))
+    );
+    assert_eq!(days(Some(date!(2027 - 02 - 01)), None), None);
+    assert_eq!(days(Some(Date::MAX), None), None);
+}
