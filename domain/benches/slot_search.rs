@@ -31,7 +31,7 @@ fn half_booked(office: &domain::Office, now: time::OffsetDateTime) -> Occupancy 
 }
 
 fn bench(c: &mut Criterion) {
-    let office = kaarst::offices().remove(0);
+    let office = kaarst::offices().unwrap().remove(0);
     let now = datetime!(2026-12-02 10:00 +01:00);
     let occ = half_booked(&office, now);
     let ids: Vec<_> = ["anmeldung", "personalausweis", "beglaubigung"]

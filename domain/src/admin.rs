@@ -5,22 +5,23 @@
 //! computes, or applies it with `force` and returns that list.
 
 use crate::calendar::Berlin;
-use crate::config::{DayClosed, Office, minute_of_day};
+use crate::config::{DayClosed, Office};
+use crate::grid::minute_of_day;
 use crate::occupancy::{ActiveBooking, Occupancy, Pool, units_of};
-use serde::Serialize;
+use crate::text_enum;
 
-/// Why an existing booking no longer fits the changed configuration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Orphaned {
-    /// The day is now closed (closure day, or no hours that weekday).
-    DayClosed,
-    /// It no longer lies inside one opening window.
-    OutsideOpeningHours,
-    /// More bookings overlap than the changed counters allow.
-    OverCapacity,
-    /// The day no longer has a Tagesticket contingent, or a smaller one.
-    OverContingent,
+text_enum! {
+    /// Why an existing booking no longer fits the changed configuration.
+    pub enum Orphaned {
+        /// The day is now closed (closure day, or no hours that weekday).
+        DayClosed = "day_closed",
+        /// It no longer lies inside one opening window.
+        OutsideOpeningHours = "outside_opening_hours",
+        /// More bookings overlap than the changed counters allow.
+        OverCapacity = "over_capacity",
+        /// The day no longer has a Tagesticket contingent, or a smaller one.
+        OverContingent = "over_contingent",
+    }
 }
 
 /// The bookings (of `bookings`, each with a caller's key) that the changed
@@ -79,6 +80,7 @@ pub fn orphaned_bookings<K: Clone>(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::kaarst;
     use time::macros::{date, datetime, time};
@@ -93,7 +95,7 @@ mod tests {
 
     #[test]
     fn shorter_hours_orphan_the_late_appointments() {
-        let mut o = kaarst::offices().remove(0);
+        let mut o = kaarst::offices().unwrap().remove(0);
         let bookings = [
             (1, regular(datetime!(2026-12-03 08:30 +01:00))),
             (2, regular(datetime!(2026-12-03 11:45 +01:00))),
@@ -115,7 +117,7 @@ mod tests {
 
     #[test]
     fn fewer_counters_orphan_the_latest_overlapping_bookings() {
-        let mut o = kaarst::offices().remove(0);
+        let mut o = kaarst::offices().unwrap().remove(0);
         let start = datetime!(2026-12-05 09:00 +01:00);
         let bookings: Vec<_> = (1..=4).map(|k| (k, regular(start))).collect();
         assert!(orphaned_bookings(&o, &bookings).is_empty());
@@ -128,7 +130,7 @@ mod tests {
 
     #[test]
     fn a_closure_day_orphans_its_bookings() {
-        let mut o = kaarst::offices().remove(0);
+        let mut o = kaarst::offices().unwrap().remove(0);
         let bookings = [(1, regular(datetime!(2026-12-24 09:00 +01:00)))];
         o.closures
             .insert(date!(2026 - 12 - 24), "Heiligabend".into());
@@ -137,7 +139,7 @@ mod tests {
 
     #[test]
     fn a_smaller_contingent_orphans_the_excess_tickets() {
-        let mut o = kaarst::offices().remove(0);
+        let mut o = kaarst::offices().unwrap().remove(0);
         let bookings: Vec<_> = (0..3)
             .map(|i| {
                 let start = datetime!(2026-12-03 09:00 +01:00) + time::Duration::minutes(15 * i);

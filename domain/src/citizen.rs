@@ -1,7 +1,5 @@
 //! The person an appointment is for (R17).
 
-use serde::{Deserialize, Serialize};
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CitizenError {
     #[error("the citizen's name is required (at most 200 characters)")]
@@ -14,19 +12,9 @@ pub enum CitizenError {
     Phone(String),
 }
 
-impl CitizenError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            CitizenError::Name => "invalid_name",
-            CitizenError::NoContact => "contact_required",
-            CitizenError::Email(_) => "invalid_email",
-            CitizenError::Phone(_) => "invalid_phone",
-        }
-    }
-}
-
-/// A citizen with a name and at least one way to reach them; fields trimmed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A citizen with a name and at least one way to reach them; fields
+/// trimmed. [`Citizen::new`] is the only way to make one (R17).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Citizen {
     name: String,
     email: Option<String>,
@@ -40,6 +28,7 @@ fn non_empty(s: Option<&str>) -> Option<String> {
 }
 
 impl Citizen {
+    /// R17: a name and at least one of e-mail and phone.
     pub fn new(name: &str, email: Option<&str>, phone: Option<&str>) -> Result<Self, CitizenError> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {

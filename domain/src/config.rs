@@ -1,15 +1,14 @@
 //! The configuration of an office: services, hours, counters, contingent, closures.
 
 use crate::calendar::nrw_holiday;
-use crate::ids::{OfficeId, ServiceId};
-use crate::occupancy::UNIT_MINUTES;
-use serde::{Deserialize, Serialize};
+use crate::grid::{UNIT_MINUTES, minute_of_day, on_unit};
+use crate::ids::{IdError, OfficeId, ServiceId};
 use std::collections::BTreeMap;
 use time::{Date, Time, Weekday};
 
 /// A service an office offers; `active == false` means retired: kept for the
 /// bookings that name it, no longer bookable.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Service {
     pub id: ServiceId,
     pub name: String,
@@ -18,7 +17,7 @@ pub struct Service {
 }
 
 /// An opening window of one weekday, `start < end`, both on the unit grid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
     pub start: Time,
     pub end: Time,
@@ -31,12 +30,8 @@ impl Window {
     }
 }
 
-pub fn minute_of_day(t: Time) -> u32 {
-    u32::from(t.hour()) * 60 + u32::from(t.minute())
-}
-
 /// Opening windows per weekday, Monday first.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WeeklyHours(pub [Vec<Window>; 7]);
 
 impl WeeklyHours {
@@ -47,7 +42,7 @@ impl WeeklyHours {
 
 /// The Tagesticket: counters held back from advance booking on its weekdays,
 /// a daily number of tickets, and when they are released to each channel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayTicketPolicy {
     pub held_back_counters: u32,
     pub per_day: u32,
@@ -67,7 +62,7 @@ pub enum DayClosed {
 }
 
 /// Everything the rules need to know about one office.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Office {
     pub id: OfficeId,
     pub name: String,
@@ -114,6 +109,10 @@ pub enum ConfigError {
     Limits,
     #[error("`{0}` may be at most {1}")]
     TooLarge(&'static str, u32),
+    #[error("`{0}` must not be empty")]
+    EmptyText(&'static str),
+    #[error(transparent)]
+    Id(#[from] IdError),
 }
 
 /// Upper bounds that keep every date and count computed from a configuration
@@ -126,8 +125,10 @@ pub const MAX_TOTAL_MINUTES: u32 = 480;
 pub const MAX_DAY_TICKETS: u32 = 10_000;
 
 impl Office {
-    /// Checks the invariants the rules rely on; the API refuses a change that breaks one.
+    /// Checks the invariants the rules rely on; [`Office::apply`] refuses a
+    /// change that breaks one.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        // R7: the start grid is made of whole units.
         if self.grid_minutes == 0 || !self.grid_minutes.is_multiple_of(UNIT_MINUTES) {
             return Err(ConfigError::Grid);
         }
@@ -138,8 +139,6 @@ impl Office {
             let mut sorted = day.clone();
             sorted.sort_by_key(|w| w.start);
             for w in &sorted {
-                let on_unit =
-                    |t: Time| minute_of_day(t).is_multiple_of(UNIT_MINUTES) && t.second() == 0;
                 if w.start >= w.end || !on_unit(w.start) || !on_unit(w.end) {
                     return Err(ConfigError::Window(*w));
                 }
@@ -150,12 +149,25 @@ impl Office {
         }
         let mut seen = std::collections::BTreeSet::new();
         for s in &self.services {
+            // R7: durations on the unit grid.
             if s.minutes == 0 || s.minutes > 480 || s.minutes % UNIT_MINUTES != 0 {
                 return Err(ConfigError::ServiceMinutes(s.id.clone()));
             }
             if !seen.insert(&s.id) {
                 return Err(ConfigError::DuplicateService(s.id.clone()));
             }
+            if s.name.trim().is_empty() {
+                return Err(ConfigError::EmptyText("name"));
+            }
+        }
+        if self.name.trim().is_empty() {
+            return Err(ConfigError::EmptyText("name"));
+        }
+        if self.address.trim().is_empty() {
+            return Err(ConfigError::EmptyText("address"));
+        }
+        if self.closures.values().any(|r| r.trim().is_empty()) {
+            return Err(ConfigError::EmptyText("reason"));
         }
         if let Some(t) = &self.day_ticket
             && t.held_back_counters > self.counters
@@ -232,11 +244,12 @@ impl Office {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
     fn bounds_keep_dates_and_counts_in_range() {
-        let mut office = crate::kaarst::offices().remove(0);
+        let mut office = crate::kaarst::offices().unwrap().remove(0);
         assert_eq!(office.validate(), Ok(()));
         office.horizon_days = 3_000_000;
         assert_eq!(

@@ -1,16 +1,17 @@
-//! The shipped configuration of the city of Kaarst (DOMAIN.md R1, R2, R5, R7, R8, R12, R13).
+//! The shipped configuration of the city of Kaarst (docs/DOMAIN.md R1, R2, R5, R7, R8, R12, R13).
 
-use crate::config::{DayTicketPolicy, Office, Service, WeeklyHours, Window};
+use crate::config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours, Window};
 use crate::ids::{OfficeId, ServiceId};
 use std::collections::BTreeMap;
 use time::Time;
 use time::macros::time;
 
-fn services(list: &[(&str, &str, u32)]) -> Vec<Service> {
+/// A mistyped id is an error, never a service silently left out.
+fn services(list: &[(&str, &str, u32)]) -> Result<Vec<Service>, ConfigError> {
     list.iter()
-        .filter_map(|(id, name, minutes)| {
-            Some(Service {
-                id: ServiceId::parse(id).ok()?,
+        .map(|(id, name, minutes)| {
+            Ok(Service {
+                id: ServiceId::parse(id)?,
                 name: (*name).to_owned(),
                 minutes: *minutes,
                 active: true,
@@ -38,9 +39,9 @@ fn kaarst_hours() -> WeeklyHours {
     ])
 }
 
-fn office(id: &str, name: &str, counters: u32, svc: Vec<Service>) -> Option<Office> {
-    Some(Office {
-        id: OfficeId::parse(id).ok()?,
+fn office(id: &str, name: &str, counters: u32, svc: Vec<Service>) -> Result<Office, ConfigError> {
+    Ok(Office {
+        id: OfficeId::parse(id)?,
         name: name.to_owned(),
         address: "Rathaus Kaarst, Am Neumarkt 2, 41564 Kaarst".to_owned(),
         counters,
@@ -56,8 +57,9 @@ fn office(id: &str, name: &str, counters: u32, svc: Vec<Service>) -> Option<Offi
     })
 }
 
-/// The two offices of Kaarst: the Bürgerbüro and the Infobüro Bauen.
-pub fn offices() -> Vec<Office> {
+/// The two offices of Kaarst: the Bürgerbüro and the Infobüro Bauen, each
+/// validated.
+pub fn offices() -> Result<Vec<Office>, ConfigError> {
     let mut buergerbuero = office(
         "buergerbuero",
         "Bürgerbüro",
@@ -76,17 +78,17 @@ pub fn offices() -> Vec<Office> {
             ("beglaubigung", "Beglaubigung", 10),
             ("meldebescheinigung", "Melde-/Lebensbescheinigung", 10),
             ("fuehrungszeugnis", "Führungszeugnis beantragen", 10),
-        ]),
-    );
-    if let Some(o) = buergerbuero.as_mut() {
-        o.day_ticket = Some(DayTicketPolicy {
-            held_back_counters: 1,
-            per_day: 12,
-            online_from: time!(07:00),
-            staff_from: time!(08:00),
-            weekdays: [true, true, true, true, true, false, false],
-        });
-    }
+        ])?,
+    )?;
+    // R12, R13: one counter held back Monday to Friday, 12 a day, online
+    // from 07:00, at the desk and by phone from 08:00.
+    buergerbuero.day_ticket = Some(DayTicketPolicy {
+        held_back_counters: 1,
+        per_day: 12,
+        online_from: time!(07:00),
+        staff_from: time!(08:00),
+        weekdays: [true, true, true, true, true, false, false],
+    });
     let bauen = office(
         "infobuero-bauen",
         "Infobüro Bauen",
@@ -94,18 +96,23 @@ pub fn offices() -> Vec<Office> {
         services(&[
             ("bauberatung", "Bauberatung", 30),
             ("bauakteneinsicht", "Einsicht in Bauakten", 30),
-        ]),
-    );
-    buergerbuero.into_iter().chain(bauen).collect()
+        ])?,
+    )?;
+    let offices = vec![buergerbuero, bauen];
+    for office in &offices {
+        office.validate()?;
+    }
+    Ok(offices)
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
     fn r1_two_offices_each_valid() {
-        let offices = offices();
+        let offices = offices().unwrap();
         let ids: Vec<_> = offices.iter().map(|o| o.id.as_str()).collect();
         assert_eq!(ids, ["buergerbuero", "infobuero-bauen"]);
         for o in &offices {
@@ -115,7 +122,7 @@ mod tests {
 
     #[test]
     fn r2_shipped_catalogue() {
-        let offices = offices();
+        let offices = offices().unwrap();
         let minutes = |o: usize, s: &str| {
             offices[o]
                 .services
@@ -135,7 +142,7 @@ mod tests {
 
     #[test]
     fn r7_counters_and_r12_contingent() {
-        let offices = offices();
+        let offices = offices().unwrap();
         assert_eq!(offices[0].counters, 4);
         assert_eq!(offices[1].counters, 1);
         let t = offices[0].day_ticket.as_ref();

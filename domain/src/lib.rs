@@ -1,28 +1,45 @@
-//! The pure rules of the Terminvergabe.
+//! The pure rules of the Terminvergabe (docs/DOMAIN.md).
 //!
 //! Nothing here does I/O or reads the clock: the configuration, the current
 //! occupancy and "now" are arguments, so every rule can be tested at any instant
 //! (07:00 on a Monday, the night of the DST change, Easter Monday).
+//!
+//! Modules from the leaves up: `text` (one spelling per enum), `grid`
+//! (minutes and units), `calendar` (Berlin time, holidays), `ids`, `config`
+//! (an office), `occupancy`, `booking` (kind, channel, status, code,
+//! cancelling), `citizen`, `rules` (validation), `search`, `edit` (admin
+//! changes), `admin` (what a change would strand), `staff`, `audit`, `kaarst`.
+
+pub mod text;
 
 pub mod admin;
+pub mod audit;
+pub mod booking;
 pub mod calendar;
 pub mod citizen;
 pub mod config;
+pub mod edit;
+pub mod grid;
 pub mod ids;
 pub mod kaarst;
 pub mod occupancy;
 pub mod rules;
 pub mod search;
+pub mod staff;
 
+pub use audit::AuditAction;
+pub use booking::{BookingCode, BookingKind, BookingStatus, CancelError, Channel, check_cancel};
 pub use calendar::Berlin;
 pub use citizen::{Citizen, CitizenError};
-pub use config::{DayTicketPolicy, Office, Service, WeeklyHours, Window};
+pub use config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours, Window};
+pub use edit::{EditError, OfficeEdit, ServiceChange, SettingsChange};
 pub use ids::{IdError, OfficeId, ServiceId};
 pub use occupancy::{ActiveBooking, DayLoad, Occupancy, Pool, UNIT_MINUTES};
 pub use rules::{
-    Accepted, BookingError, BookingKind, BookingRequest, Channel, Selection, release_time,
-    validate_booking,
+    Accepted, BookingError, BookingRequest, Selection, release_time, validate_booking,
 };
 pub use search::{
-    DayTicketOffer, Slot, SlotOffer, bookable_days, day_ticket_offer, search_days, search_slots,
+    DayTicketOffer, Slot, SlotOffer, bookable_days, day_ticket_date, day_ticket_offer, search_days,
+    search_slots,
 };
+pub use staff::{AccountChange, AccountError, Role, Username, check_account_change};

@@ -7,18 +7,13 @@
 //! decide on it; so the invariants I1 and I2 are checked inside the transaction.
 
 use crate::calendar::Berlin;
-use crate::config::minute_of_day;
-use serde::{Deserialize, Serialize};
+use crate::grid::minute_of_day;
+pub use crate::grid::{UNIT_MINUTES, UNITS_PER_DAY};
 use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime};
 
-/// The length of an occupancy unit; every grid and duration is a multiple of it.
-pub const UNIT_MINUTES: u32 = 5;
-/// Units in a day of 24 hours.
-pub const UNITS_PER_DAY: usize = (24 * 60 / UNIT_MINUTES) as usize;
-
 /// The capacity a booking draws on (R12, I1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pool {
     /// Counters open to advance booking.
     Regular,
@@ -68,7 +63,8 @@ impl DayLoad {
         }
     }
 
-    /// The most counters taken in any unit of `units`.
+    /// The most counters taken in any unit of `units` (R7: at no moment more
+    /// overlapping appointments than counters).
     pub fn peak(&self, pool: Pool, units: std::ops::Range<usize>) -> u32 {
         self.pool(pool)[units].iter().copied().max().unwrap_or(0)
     }

@@ -4,19 +4,17 @@
 //! those that the rules of [`crate::validate_booking`] accept (the same
 //! `DayPlan`), so what is offered can be booked.
 
+use crate::booking::{BookingKind, Channel};
 use crate::calendar::Berlin;
 use crate::config::Office;
 use crate::occupancy::Occupancy;
-use crate::rules::{BookingError, BookingKind, Channel, DayPlan, Selection, release_time};
-use serde::Serialize;
+use crate::rules::{BookingError, DayPlan, Selection, release_time};
 use time::{Date, Duration, OffsetDateTime, Time};
 
 /// A bookable appointment, in Berlin local time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Slot {
-    #[serde(with = "time::serde::rfc3339")]
     pub start: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
     pub end: OffsetDateTime,
 }
 
@@ -38,7 +36,7 @@ pub fn bookable_days(office: &Office, now: OffsetDateTime) -> (Date, Date) {
     )
 }
 
-/// Days a slot search covers when no end is asked for (API.md).
+/// Days a slot search covers when no end is asked for (docs/API.md).
 pub const DEFAULT_SEARCH_DAYS: i64 = 14;
 
 /// The days a slot search covers: from the first bookable day (or `from`, if
@@ -145,6 +143,13 @@ pub struct DayTicketOffer {
     pub slots: Vec<Slot>,
 }
 
+/// The day a Tagesticket asked for at `now` is for: today, local time (R13).
+/// The store reads the occupancy of exactly this day.
+pub fn day_ticket_date(now: OffsetDateTime) -> Date {
+    Berlin::today(now)
+}
+
+/// `occupancy` must cover [`day_ticket_date`]`(now)`.
 pub fn day_ticket_offer(
     office: &Office,
     selection: Option<&Selection>,
@@ -152,7 +157,7 @@ pub fn day_ticket_offer(
     now: OffsetDateTime,
     occupancy: &Occupancy,
 ) -> DayTicketOffer {
-    let date = Berlin::today(now);
+    let date = day_ticket_date(now);
     let Some(policy) = office.day_ticket_on(date) else {
         return DayTicketOffer {
             date,

@@ -2,7 +2,7 @@
 //! offered never exceeds the counters of either pool (I1, I2).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use domain::config::minute_of_day;
+use domain::grid::minute_of_day;
 use domain::occupancy::{ActiveBooking, Occupancy, Pool, UNITS_PER_DAY, units_of};
 use domain::{
     Berlin, Channel, Office, Selection, ServiceId, day_ticket_offer, kaarst, search_slots,
@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use time::{Date, Duration, OffsetDateTime};
 
 fn office(i: usize) -> Office {
-    kaarst::offices().remove(i)
+    kaarst::offices().unwrap().remove(i)
 }
 
 /// Any instant from 2026 to 2029.

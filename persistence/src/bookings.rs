@@ -1,16 +1,20 @@
-//! Booking, reading and cancelling.
+//! Booking, reading and cancelling: the rows of `bookings` and
+//! `booking_services`, and the one transaction that makes a booking.
 
+use crate::audit::{Audit, record};
+use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
 use crate::connection::DbConnection;
 use crate::schema::{booking_services, bookings};
-use crate::secret::{hash_token, new_code, new_token, normalize_code, token_matches};
-use crate::{Store, StoreError, from_db, offices, to_db, to_i32, to_u32};
+use crate::secret::{hash_token, new_code, new_token, token_matches};
+use crate::{Store, StoreError, locks};
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use domain::{
-    ActiveBooking, Berlin, BookingKind, BookingRequest, Channel, Citizen, Occupancy, OfficeId,
-    Selection, ServiceId, validate_booking,
+    ActiveBooking, AuditAction, Berlin, BookingCode, BookingError, BookingKind, BookingRequest,
+    BookingStatus, CancelError, Channel, Citizen, Occupancy, OfficeId, Selection, ServiceId,
+    Username, check_cancel, validate_booking,
 };
 use std::collections::HashMap;
+use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -24,29 +28,14 @@ pub struct NewBooking {
     pub channel: Channel,
     pub citizen: Citizen,
     /// The staff user who booked on the citizen's behalf.
-    pub created_by: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BookingStatus {
-    Confirmed,
-    Cancelled,
-}
-
-impl BookingStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BookingStatus::Confirmed => "confirmed",
-            BookingStatus::Cancelled => "cancelled",
-        }
-    }
+    pub created_by: Option<Username>,
 }
 
 /// A stored booking; times in Europe/Berlin.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Booking {
     pub id: Uuid,
-    pub code: String,
+    pub code: BookingCode,
     pub office: OfficeId,
     pub services: Vec<ServiceId>,
     pub start: OffsetDateTime,
@@ -56,9 +45,21 @@ pub struct Booking {
     pub status: BookingStatus,
     pub citizen: Citizen,
     pub created_at: OffsetDateTime,
-    pub created_by: Option<String>,
+    pub created_by: Option<Username>,
     pub cancelled_at: Option<OffsetDateTime>,
-    pub cancelled_by: Option<String>,
+    pub cancelled_by: Option<Username>,
+}
+
+impl Booking {
+    /// What occupancy counts of it: its stored length, not today's durations.
+    pub(crate) fn active(&self) -> ActiveBooking {
+        let minutes = (self.end - self.start).whole_minutes();
+        ActiveBooking {
+            start: self.start,
+            minutes: u32::try_from(minutes).unwrap_or(u32::MAX),
+            pool: self.kind.pool(),
+        }
+    }
 }
 
 /// A booking just made, with its secret token: shown once, stored only hashed.
@@ -72,7 +73,7 @@ pub struct CreatedBooking {
 #[derive(Debug, Clone, Copy)]
 pub enum CancelAuth<'a> {
     Token(&'a str),
-    Staff { actor: &'a str },
+    Staff { actor: &'a Username },
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -108,46 +109,23 @@ struct BookingServiceRow {
     minutes: i32,
 }
 
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(e.to_string())
-}
-
-fn parse_kind(s: &str) -> Result<BookingKind, StoreError> {
-    match s {
-        "regular" => Ok(BookingKind::Regular),
-        "day_ticket" => Ok(BookingKind::DayTicket),
-        other => Err(corrupt(format!("booking kind `{other}`"))),
-    }
-}
-
-fn parse_channel(s: &str) -> Result<Channel, StoreError> {
-    match s {
-        "online" => Ok(Channel::Online),
-        "phone" => Ok(Channel::Phone),
-        "desk" => Ok(Channel::Desk),
-        other => Err(corrupt(format!("channel `{other}`"))),
-    }
-}
-
-fn parse_status(s: &str) -> Result<BookingStatus, StoreError> {
-    match s {
-        "confirmed" => Ok(BookingStatus::Confirmed),
-        "cancelled" => Ok(BookingStatus::Cancelled),
-        other => Err(corrupt(format!("status `{other}`"))),
-    }
+fn username(stored: Option<String>) -> Result<Option<Username>, StoreError> {
+    stored
+        .map(|u| Username::parse(&u).map_err(corrupt))
+        .transpose()
 }
 
 fn to_booking(row: BookingRow, services: Vec<ServiceId>) -> Result<Booking, StoreError> {
     Ok(Booking {
         id: Uuid::parse_str(&row.id).map_err(corrupt)?,
-        code: row.code,
+        code: BookingCode::parse(&row.code).map_err(corrupt)?,
         office: OfficeId::parse(&row.office_id).map_err(corrupt)?,
         services,
         start: from_db(row.start_at),
         end: from_db(row.end_at),
-        kind: parse_kind(&row.kind)?,
-        channel: parse_channel(&row.channel)?,
-        status: parse_status(&row.status)?,
+        kind: parse(&row.kind)?,
+        channel: parse(&row.channel)?,
+        status: parse(&row.status)?,
         citizen: Citizen::new(
             &row.citizen_name,
             row.citizen_email.as_deref(),
@@ -155,9 +133,9 @@ fn to_booking(row: BookingRow, services: Vec<ServiceId>) -> Result<Booking, Stor
         )
         .map_err(corrupt)?,
         created_at: from_db(row.created_at),
-        created_by: row.created_by,
+        created_by: username(row.created_by)?,
         cancelled_at: row.cancelled_at.map(from_db),
-        cancelled_by: row.cancelled_by,
+        cancelled_by: username(row.cancelled_by)?,
     })
 }
 
@@ -184,14 +162,23 @@ fn with_services(
     }
     rows.into_iter()
         .map(|row| {
-            let list = services.remove(&row.id).unwrap_or_default();
+            let list = services
+                .remove(&row.id)
+                .ok_or_else(|| corrupt(format!("booking {} has no services", row.id)))?;
             to_booking(row, list)
         })
         .collect()
 }
 
-/// The confirmed bookings of `office` from `from` to `to` (local days).
-fn active_bookings(
+fn one(conn: &mut DbConnection, row: BookingRow) -> Result<Booking, StoreError> {
+    with_services(conn, vec![row])?
+        .pop()
+        .ok_or(StoreError::UnknownBooking)
+}
+
+/// The confirmed bookings of `office` from `from` to `to` (local days), as
+/// occupancy counts them.
+pub(crate) fn active_bookings(
     conn: &mut DbConnection,
     office: &str,
     from: Date,
@@ -207,260 +194,11 @@ fn active_bookings(
         .map(|(start, minutes, kind)| {
             Ok(ActiveBooking {
                 start: from_db(start),
-                minutes: to_u32(minutes),
-                pool: parse_kind(&kind)?.pool(),
+                minutes: to_u32(minutes, "bookings.minutes")?,
+                pool: parse::<BookingKind>(&kind)?.pool(),
             })
         })
         .collect()
-}
-
-fn is_unique_violation(e: &StoreError) -> bool {
-    matches!(
-        e,
-        StoreError::Database(DieselError::DatabaseError(
-            DatabaseErrorKind::UniqueViolation,
-            _
-        ))
-    )
-}
-
-impl Store {
-    /// The occupancy of `office` from `from` to `to`, for slot search. Not
-    /// locked: a slot offered here may be gone by the time it is booked, and
-    /// [`Store::book`] then says so.
-    pub fn occupancy(
-        &self,
-        office: &OfficeId,
-        from: Date,
-        to: Date,
-    ) -> Result<Occupancy, StoreError> {
-        let mut conn = self.conn()?;
-        let active = active_bookings(&mut conn, office.as_str(), from, to)?;
-        Ok(Occupancy::from_bookings(&active))
-    }
-
-    /// Books `request` if every rule allows it at `now`, atomically with the
-    /// check of capacity and contingent (I1, I2).
-    pub fn book(
-        &self,
-        request: &NewBooking,
-        now: OffsetDateTime,
-    ) -> Result<CreatedBooking, StoreError> {
-        let day = Berlin::local(request.start).date();
-        let office_id = request.office.as_str();
-        // A code collision (about one in 10^12) makes the insert fail on the
-        // unique index; the booking is then tried once more with a new code.
-        let mut collisions = 0;
-        loop {
-            let token = new_token();
-            let result = self.write(|conn| {
-                let version =
-                    offices::lock_day(conn, office_id, day)?.ok_or(StoreError::NotFound)?;
-                let office = self.cached_office(conn, office_id, Some(version))?;
-                let selection = Selection::new(&office, &request.services)?;
-                let occupancy =
-                    Occupancy::from_bookings(&active_bookings(conn, office_id, day, day)?);
-                let accepted = validate_booking(
-                    &office,
-                    &BookingRequest {
-                        selection: selection.clone(),
-                        start: request.start,
-                        kind: request.kind,
-                        channel: request.channel,
-                    },
-                    now,
-                    &occupancy,
-                )?;
-                // UUIDv7: ordered by creation, the tie-breaker when created_at is equal.
-                let id = Uuid::now_v7().to_string();
-                let row = BookingRow {
-                    id: id.clone(),
-                    code: new_code(),
-                    token_hash: hash_token(&token),
-                    office_id: office_id.to_owned(),
-                    local_day: accepted.date,
-                    start_at: to_db(accepted.start),
-                    end_at: to_db(accepted.end),
-                    minutes: to_i32(selection.minutes()),
-                    kind: request.kind.as_str().to_owned(),
-                    channel: request.channel.as_str().to_owned(),
-                    status: BookingStatus::Confirmed.as_str().to_owned(),
-                    citizen_name: request.citizen.name().to_owned(),
-                    citizen_email: request.citizen.email().map(str::to_owned),
-                    citizen_phone: request.citizen.phone().map(str::to_owned),
-                    created_at: to_db(now),
-                    created_by: request.created_by.clone(),
-                    cancelled_at: None,
-                    cancelled_by: None,
-                };
-                diesel::insert_into(bookings::table)
-                    .values(&row)
-                    .execute(conn)?;
-                // In the order chosen, so the booking reads back as it was made.
-                for (position, service) in request.services.iter().enumerate() {
-                    let minutes = office.service(service).map_or(0, |s| to_i32(s.minutes));
-                    diesel::insert_into(booking_services::table)
-                        .values(BookingServiceRow {
-                            booking_id: id.clone(),
-                            position: i32::try_from(position).unwrap_or(i32::MAX),
-                            office_id: office_id.to_owned(),
-                            service_id: service.as_str().to_owned(),
-                            minutes,
-                        })
-                        .execute(conn)?;
-                }
-                let booking = to_booking(row, request.services.clone())?;
-                if let Some(actor) = &request.created_by {
-                    crate::staff::record(
-                        conn,
-                        &crate::Audit {
-                            actor,
-                            action: "booking.create",
-                            office: Some(office_id),
-                            booking: Some(&id),
-                            detail: serde_json::json!({
-                                "code": booking.code,
-                                "channel": request.channel.as_str(),
-                                "kind": request.kind.as_str(),
-                                "start": booking
-                                    .start
-                                    .format(&time::format_description::well_known::Rfc3339)
-                                    .unwrap_or_default(),
-                                "services": request.services.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-                            }),
-                        },
-                        now,
-                    )?;
-                }
-                Ok(booking)
-            });
-            match result {
-                Err(e) if is_unique_violation(&e) && collisions < 3 => collisions += 1,
-                Ok(booking) => return Ok(CreatedBooking { booking, token }),
-                Err(e) => return Err(e),
-            }
-        }
-    }
-
-    fn booking_row(conn: &mut DbConnection, id: &str) -> Result<BookingRow, StoreError> {
-        bookings::table
-            .find(id)
-            .select(BookingRow::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or(StoreError::NotFound)
-    }
-
-    /// The booking `id` (staff).
-    pub fn booking(&self, id: Uuid) -> Result<Booking, StoreError> {
-        let mut conn = self.conn()?;
-        let row = Self::booking_row(&mut conn, &id.to_string())?;
-        with_services(&mut conn, vec![row])?
-            .pop()
-            .ok_or(StoreError::NotFound)
-    }
-
-    /// The booking `id` if `token` is its secret; otherwise `NotFound`, so a
-    /// guess learns nothing about which ids exist.
-    pub fn booking_with_token(&self, id: Uuid, token: &str) -> Result<Booking, StoreError> {
-        let mut conn = self.conn()?;
-        let row = Self::booking_row(&mut conn, &id.to_string())?;
-        if !token_matches(token, &row.token_hash) {
-            return Err(StoreError::NotFound);
-        }
-        with_services(&mut conn, vec![row])?
-            .pop()
-            .ok_or(StoreError::NotFound)
-    }
-
-    /// The booking with this code, as read out at the desk (case and
-    /// separators ignored).
-    pub fn booking_by_code(&self, code: &str) -> Result<Booking, StoreError> {
-        let mut conn = self.conn()?;
-        let row = bookings::table
-            .filter(bookings::code.eq(normalize_code(code)))
-            .select(BookingRow::as_select())
-            .first(&mut *conn)
-            .optional()?
-            .ok_or(StoreError::NotFound)?;
-        with_services(&mut conn, vec![row])?
-            .pop()
-            .ok_or(StoreError::NotFound)
-    }
-
-    /// Cancels the booking: it stays, marked `cancelled`, and its capacity
-    /// and Tagesticket are free at once (R16, R18), since occupancy counts
-    /// only confirmed bookings.
-    pub fn cancel(
-        &self,
-        id: Uuid,
-        auth: CancelAuth<'_>,
-        now: OffsetDateTime,
-    ) -> Result<Booking, StoreError> {
-        let id = id.to_string();
-        self.write(|conn| {
-            let row = Self::booking_row(conn, &id)?;
-            let actor = match auth {
-                CancelAuth::Token(token) if token_matches(token, &row.token_hash) => None,
-                CancelAuth::Token(_) => return Err(StoreError::NotFound),
-                CancelAuth::Staff { actor } => Some(actor.to_owned()),
-            };
-            if row.status == BookingStatus::Cancelled.as_str() {
-                return Err(StoreError::AlreadyCancelled);
-            }
-            if from_db(row.start_at) <= now {
-                return Err(StoreError::AppointmentPassed);
-            }
-            let updated = diesel::update(
-                bookings::table
-                    .find(&id)
-                    .filter(bookings::status.eq(BookingStatus::Confirmed.as_str())),
-            )
-            .set((
-                bookings::status.eq(BookingStatus::Cancelled.as_str()),
-                bookings::cancelled_at.eq(Some(to_db(now))),
-                bookings::cancelled_by.eq(actor),
-            ))
-            .execute(conn)?;
-            if updated == 0 {
-                return Err(StoreError::AlreadyCancelled);
-            }
-            if let CancelAuth::Staff { actor } = auth {
-                crate::staff::record(
-                    conn,
-                    &crate::Audit {
-                        actor,
-                        action: "booking.cancel",
-                        office: Some(&row.office_id),
-                        booking: Some(&id),
-                        detail: serde_json::json!({"code": row.code}),
-                    },
-                    now,
-                )?;
-            }
-            let row = Self::booking_row(conn, &id)?;
-            with_services(conn, vec![row])?
-                .pop()
-                .ok_or(StoreError::NotFound)
-        })
-    }
-
-    /// The bookings of `office` on `date`, cancelled ones included, by start.
-    /// (see also [`future_bookings`])
-    pub fn day_appointments(
-        &self,
-        office: &OfficeId,
-        date: Date,
-    ) -> Result<Vec<Booking>, StoreError> {
-        let mut conn = self.conn()?;
-        let rows = bookings::table
-            .filter(bookings::office_id.eq(office.as_str()))
-            .filter(bookings::local_day.eq(date))
-            .order((bookings::start_at, bookings::created_at))
-            .select(BookingRow::as_select())
-            .load(&mut *conn)?;
-        with_services(&mut conn, rows)
-    }
 }
 
 /// The confirmed bookings of `office` not yet over at `now`, oldest first:
@@ -480,12 +218,228 @@ pub(crate) fn future_bookings(
     with_services(conn, rows)
 }
 
-/// Minutes a booking occupies (its stored length, not today's durations).
-pub(crate) fn active(b: &Booking) -> ActiveBooking {
-    let minutes = (b.end - b.start).whole_minutes();
-    ActiveBooking {
-        start: b.start,
-        minutes: u32::try_from(minutes).unwrap_or(0),
-        pool: b.kind.pool(),
+fn booking_row(conn: &mut DbConnection, id: &str) -> Result<BookingRow, StoreError> {
+    bookings::table
+        .find(id)
+        .select(BookingRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::UnknownBooking)
+}
+
+/// Inserts an accepted booking: its row, then its services in the order
+/// chosen (so it reads back as it was made, R4).
+fn insert(
+    conn: &mut DbConnection,
+    row: &BookingRow,
+    selection: &Selection,
+) -> Result<(), StoreError> {
+    diesel::insert_into(bookings::table)
+        .values(row)
+        .execute(conn)?;
+    for (position, (service, minutes)) in selection.services().iter().enumerate() {
+        diesel::insert_into(booking_services::table)
+            .values(BookingServiceRow {
+                booking_id: row.id.clone(),
+                position: to_i32(position),
+                office_id: row.office_id.clone(),
+                service_id: service.as_str().to_owned(),
+                minutes: to_i32(*minutes),
+            })
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Books `request` if every rule allows it at `now`, atomically with the
+    /// check of capacity and contingent (I1, I2, I4): lock the office day,
+    /// read its occupancy, let the domain decide, insert, audit.
+    pub fn book(
+        &self,
+        request: &NewBooking,
+        now: OffsetDateTime,
+    ) -> Result<CreatedBooking, StoreError> {
+        let day = Berlin::local(request.start).date();
+        let office_id = request.office.as_str();
+        // A code collision (about one in 10^12) makes the insert fail on the
+        // unique index; the booking is then tried once more with a new code.
+        let mut collisions = 0;
+        loop {
+            let token = new_token();
+            let result = self.write(|conn| {
+                let version = locks::lock_day(conn, office_id, day)?
+                    .ok_or_else(|| BookingError::UnknownOffice(office_id.to_owned()))?;
+                let office = self.cached_office(conn, office_id, Some(version))?;
+                let selection = Selection::new(&office, &request.services)?;
+                let occupancy =
+                    Occupancy::from_bookings(&active_bookings(conn, office_id, day, day)?);
+                let accepted = validate_booking(
+                    &office,
+                    &BookingRequest {
+                        selection: selection.clone(),
+                        start: request.start,
+                        kind: request.kind,
+                        channel: request.channel,
+                    },
+                    now,
+                    &occupancy,
+                )?;
+                // UUIDv7: ordered by creation, the tie-breaker when created_at is equal.
+                let row = BookingRow {
+                    id: Uuid::now_v7().to_string(),
+                    code: new_code().as_str().to_owned(),
+                    token_hash: hash_token(&token),
+                    office_id: office_id.to_owned(),
+                    local_day: accepted.date,
+                    start_at: to_db(accepted.start),
+                    end_at: to_db(accepted.end),
+                    minutes: to_i32(selection.minutes()),
+                    kind: request.kind.as_str().to_owned(),
+                    channel: request.channel.as_str().to_owned(),
+                    status: BookingStatus::Confirmed.as_str().to_owned(),
+                    citizen_name: request.citizen.name().to_owned(),
+                    citizen_email: request.citizen.email().map(str::to_owned),
+                    citizen_phone: request.citizen.phone().map(str::to_owned),
+                    created_at: to_db(now),
+                    created_by: request.created_by.as_ref().map(|u| u.as_str().to_owned()),
+                    cancelled_at: None,
+                    cancelled_by: None,
+                };
+                insert(conn, &row, &selection)?;
+                let booking = to_booking(row, request.services.clone())?;
+                if let Some(actor) = &request.created_by {
+                    record(
+                        conn,
+                        &booking_audit(actor, AuditAction::BookingCreate, &booking),
+                        now,
+                    )?;
+                }
+                Ok(booking)
+            });
+            match result {
+                Err(e) if e.is_unique_violation() && collisions < 3 => collisions += 1,
+                Ok(booking) => return Ok(CreatedBooking { booking, token }),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// The booking `id` (staff).
+    pub fn booking(&self, id: Uuid) -> Result<Booking, StoreError> {
+        let mut conn = self.conn()?;
+        let row = booking_row(&mut conn, &id.to_string())?;
+        one(&mut conn, row)
+    }
+
+    /// The booking `id` if `token` is its secret; otherwise `UnknownBooking`,
+    /// so a guess learns nothing about which ids exist.
+    pub fn booking_with_token(&self, id: Uuid, token: &str) -> Result<Booking, StoreError> {
+        let mut conn = self.conn()?;
+        let row = booking_row(&mut conn, &id.to_string())?;
+        if !token_matches(token, &row.token_hash) {
+            return Err(StoreError::UnknownBooking);
+        }
+        one(&mut conn, row)
+    }
+
+    /// The booking with this code, as read out at the desk.
+    pub fn booking_by_code(&self, code: &BookingCode) -> Result<Booking, StoreError> {
+        let mut conn = self.conn()?;
+        let row = bookings::table
+            .filter(bookings::code.eq(code.as_str()))
+            .select(BookingRow::as_select())
+            .first(&mut *conn)
+            .optional()?
+            .ok_or(StoreError::UnknownBooking)?;
+        one(&mut conn, row)
+    }
+
+    /// Cancels the booking: it stays, marked `cancelled`, and its capacity
+    /// and Tagesticket are free at once (R16, R18), since occupancy counts
+    /// only confirmed bookings.
+    pub fn cancel(
+        &self,
+        id: Uuid,
+        auth: CancelAuth<'_>,
+        now: OffsetDateTime,
+    ) -> Result<Booking, StoreError> {
+        let id = id.to_string();
+        self.write(|conn| {
+            let row = booking_row(conn, &id)?;
+            let actor = match auth {
+                CancelAuth::Token(token) if token_matches(token, &row.token_hash) => None,
+                CancelAuth::Token(_) => return Err(StoreError::UnknownBooking),
+                CancelAuth::Staff { actor } => Some(actor),
+            };
+            let current = one(conn, row)?;
+            check_cancel(current.status, current.start, now)?;
+            // Filtered on the status: of two cancels at once, the second
+            // updates nothing (PostgreSQL re-checks the row after the first).
+            let updated = diesel::update(
+                bookings::table
+                    .find(&id)
+                    .filter(bookings::status.eq(BookingStatus::Confirmed.as_str())),
+            )
+            .set((
+                bookings::status.eq(BookingStatus::Cancelled.as_str()),
+                bookings::cancelled_at.eq(Some(to_db(now))),
+                bookings::cancelled_by.eq(actor.map(Username::as_str)),
+            ))
+            .execute(conn)?;
+            if updated == 0 {
+                return Err(CancelError::AlreadyCancelled.into());
+            }
+            let cancelled = Booking {
+                status: BookingStatus::Cancelled,
+                cancelled_at: Some(now),
+                cancelled_by: actor.cloned(),
+                ..current
+            };
+            if let Some(actor) = actor {
+                record(
+                    conn,
+                    &booking_audit(actor, AuditAction::BookingCancel, &cancelled),
+                    now,
+                )?;
+            }
+            Ok(cancelled)
+        })
+    }
+
+    /// The bookings of `office` on `date`, cancelled ones included, by start.
+    pub fn day_appointments(
+        &self,
+        office: &OfficeId,
+        date: Date,
+    ) -> Result<Vec<Booking>, StoreError> {
+        let mut conn = self.conn()?;
+        self.cached_office(&mut conn, office.as_str(), None)?;
+        let rows = bookings::table
+            .filter(bookings::office_id.eq(office.as_str()))
+            .filter(bookings::local_day.eq(date))
+            .order((bookings::start_at, bookings::created_at))
+            .select(BookingRow::as_select())
+            .load(&mut *conn)?;
+        with_services(&mut conn, rows)
+    }
+}
+
+/// The audit entry of a staff action on a booking.
+fn booking_audit<'a>(actor: &'a Username, action: AuditAction, b: &'a Booking) -> Audit<'a> {
+    let detail = match action {
+        AuditAction::BookingCreate => serde_json::json!({
+            "code": b.code.as_str(),
+            "channel": b.channel,
+            "kind": b.kind,
+            "start": b.start.format(&Rfc3339).ok(),
+            "services": b.services.iter().map(ServiceId::as_str).collect::<Vec<_>>(),
+        }),
+        _ => serde_json::json!({"code": b.code.as_str()}),
+    };
+    Audit {
+        office: Some(b.office.as_str()),
+        booking: Some(b.id),
+        ..Audit::new(actor.as_str(), action, detail)
     }
 }

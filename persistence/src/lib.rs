@@ -1,68 +1,64 @@
 //! Storage of the offices' configuration and the bookings, on SQLite or
-//! PostgreSQL, chosen by the database URL.
+//! PostgreSQL, chosen by the database URL (docs/ARCHITECTURE.md).
 //!
 //! Overbooking is impossible by construction: every booking is one
-//! transaction that first locks its office day (the row of `office_days` with
-//! `FOR UPDATE` on PostgreSQL; the database write lock on SQLite), then builds
-//! the day's occupancy from the confirmed bookings and lets
+//! transaction that first locks its office day ([`locks`]), then builds the
+//! day's occupancy from the confirmed bookings and lets
 //! [`domain::validate_booking`] decide, and only then inserts. Capacity is
 //! never stored apart from the bookings, so a change of hours, counters or
 //! contingent by an admin needs no ledger migration and loses nothing.
 
-mod admin;
+mod audit;
 mod bookings;
+mod codec;
 mod connection;
+mod edits;
+mod locks;
+mod offer;
 mod offices;
 mod schema;
 mod secret;
 mod staff;
+mod store;
+#[cfg(feature = "test-support")]
 pub mod test_support;
 
-pub use admin::{OfficeChange, OrphanedBooking};
-pub use bookings::{Booking, BookingStatus, CancelAuth, CreatedBooking, NewBooking};
+pub use audit::AuditEntry;
+pub use bookings::{Booking, CancelAuth, CreatedBooking, NewBooking};
 pub use connection::{Backend, DbConnection, Target};
-pub use staff::{Audit, AuditEntry, StaffUser, UserChange};
+pub use edits::{OfficeChange, OrphanedBooking};
+pub use staff::{StaffUser, UserChange};
+pub use store::Store;
 
-use connection::Manager;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
-use domain::{BookingError, Office, OfficeId};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use domain::{BookingError, CancelError, EditError};
 
-const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
-const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
-
-/// How often a transaction lost to a busy database or a serialization
-/// failure is tried again before [`StoreError::Busy`] is returned.
-const ATTEMPTS: u32 = 5;
-
-/// What can go wrong in the store. Rule violations carry the domain's error.
+/// What can go wrong in the store. Rule violations carry the domain's error;
+/// each variant has one meaning, and the API maps each in one place.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{0}")]
     InvalidUrl(String),
     #[error("the database cannot be reached: {0}")]
     Unavailable(String),
-    #[error("not found")]
-    NotFound,
+    /// The office addressed does not exist.
     #[error("no such office")]
     UnknownOffice,
+    /// No booking has this id (or the token does not fit), or this code.
+    #[error("no such booking")]
+    UnknownBooking,
+    #[error("no such staff user")]
+    UnknownUser,
     #[error(transparent)]
     Rule(#[from] BookingError),
     #[error(transparent)]
-    Citizen(#[from] domain::CitizenError),
+    Cancel(#[from] CancelError),
+    #[error(transparent)]
+    Edit(#[from] EditError),
     #[error("a staff user of that name exists")]
     UsernameTaken,
     #[error("the change would leave {} confirmed booking(s) outside the hours or over capacity", .0.len())]
     WouldOrphan(Vec<OrphanedBooking>),
-    #[error("the configuration is not valid: {0}")]
-    InvalidConfig(#[from] domain::config::ConfigError),
-    #[error("the booking is already cancelled")]
-    AlreadyCancelled,
-    #[error("the appointment has already begun")]
-    AppointmentPassed,
     #[error("the database is busy; try again")]
     Busy,
     #[error("the database migration failed: {0}")]
@@ -87,188 +83,14 @@ impl StoreError {
             _ => false,
         }
     }
-}
 
-type Pool = r2d2::Pool<Manager>;
-
-/// The store: a connection pool and a cache of office configurations that
-/// is checked against the configuration's version on every use.
-pub struct Store {
-    pool: Pool,
-    backend: Backend,
-    offices: Mutex<HashMap<String, (i64, Arc<Office>)>>,
-    /// SQLite has one writer at a time. Writers of this process queue here,
-    /// first come first served (a fair lock: no writer starves), and are
-    /// woken as soon as the one before commits, instead of polling
-    /// the database lock in SQLite's busy handler (which sleeps up to 100 ms
-    /// between tries and leaves the lock idle under load). Other processes
-    /// on the same file still meet at the database lock (`busy_timeout`).
-    sqlite_writer: parking_lot::FairMutex<()>,
-}
-
-impl std::fmt::Debug for Store {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store")
-            .field("backend", &self.backend)
-            .finish_non_exhaustive()
+    fn is_unique_violation(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Database(DieselError::DatabaseError(
+                DatabaseErrorKind::UniqueViolation,
+                _
+            ))
+        )
     }
-}
-
-impl Store {
-    /// Opens the database at `url`, runs pending migrations and, on an empty
-    /// database, stores the shipped Kaarst configuration.
-    pub fn open(url: &str) -> Result<Self, StoreError> {
-        Self::open_with_pool_size(url, 16)
-    }
-
-    pub fn open_with_pool_size(url: &str, size: u32) -> Result<Self, StoreError> {
-        let target = Target::parse(url).map_err(StoreError::InvalidUrl)?;
-        let backend = target.backend();
-        let pool = r2d2::Pool::builder()
-            .max_size(size.max(1))
-            .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(10))
-            .build(Manager::new(target))
-            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        let store = Self {
-            pool,
-            backend,
-            offices: Mutex::new(HashMap::new()),
-            sqlite_writer: parking_lot::FairMutex::new(()),
-        };
-        store.migrate()?;
-        store.seed(&domain::kaarst::offices())?;
-        Ok(store)
-    }
-
-    pub fn backend(&self) -> Backend {
-        self.backend
-    }
-
-    fn conn(&self) -> Result<r2d2::PooledConnection<Manager>, StoreError> {
-        self.pool
-            .get()
-            .map_err(|e| StoreError::Unavailable(e.to_string()))
-    }
-
-    fn migrate(&self) -> Result<(), StoreError> {
-        let mut conn = self.conn()?;
-        let migrations = match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS,
-            Backend::Postgres => POSTGRES_MIGRATIONS,
-        };
-        // Two processes starting at once on PostgreSQL: the second waits for
-        // the first's migration instead of racing it.
-        if let DbConnection::Pg(pg) = &mut *conn {
-            use diesel::RunQueryDsl;
-            diesel::sql_query("SELECT pg_advisory_lock(7412001)").execute(pg)?;
-        }
-        let result = conn
-            .run_pending_migrations(migrations)
-            .map(drop)
-            .map_err(|e| StoreError::Migration(e.to_string()));
-        if let DbConnection::Pg(pg) = &mut *conn {
-            use diesel::RunQueryDsl;
-            diesel::sql_query("SELECT pg_advisory_unlock(7412001)").execute(pg)?;
-        }
-        result
-    }
-
-    /// Stores `offices` if the database has none yet.
-    fn seed(&self, offices: &[Office]) -> Result<(), StoreError> {
-        self.write(|conn| offices::seed(conn, offices))
-    }
-
-    /// Is the database reachable?
-    pub fn ping(&self) -> Result<(), StoreError> {
-        use diesel::RunQueryDsl;
-        let mut conn = self.conn()?;
-        diesel::sql_query("SELECT 1").execute(&mut *conn)?;
-        Ok(())
-    }
-
-    /// Runs `f` in a transaction, again when it lost to a busy database or a
-    /// serialization failure, at most [`ATTEMPTS`] times.
-    fn write<T>(
-        &self,
-        mut f: impl FnMut(&mut DbConnection) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let mut conn = self.conn()?;
-        let _writer = (self.backend == Backend::Sqlite).then(|| self.sqlite_writer.lock());
-        for attempt in 1..=ATTEMPTS {
-            use diesel::Connection;
-            match conn.transaction(|c| f(c)) {
-                Err(e) if e.is_transient() => {
-                    tracing::debug!(attempt, error = %e, "transaction retried");
-                }
-                other => return other,
-            }
-        }
-        Err(StoreError::Busy)
-    }
-
-    /// Every office, in id order.
-    pub fn offices(&self) -> Result<Vec<Arc<Office>>, StoreError> {
-        let mut conn = self.conn()?;
-        let ids = offices::ids(&mut conn)?;
-        ids.iter()
-            .map(|id| self.cached_office(&mut conn, id, None))
-            .collect()
-    }
-
-    /// The office `id` as configured now.
-    pub fn office(&self, id: &OfficeId) -> Result<Arc<Office>, StoreError> {
-        let mut conn = self.conn()?;
-        self.cached_office(&mut conn, id.as_str(), None)
-    }
-
-    /// The configuration of `id`, from the cache when its version is current.
-    /// `version` is given when the caller has already read it under a lock.
-    fn cached_office(
-        &self,
-        conn: &mut DbConnection,
-        id: &str,
-        version: Option<i64>,
-    ) -> Result<Arc<Office>, StoreError> {
-        let version = match version {
-            Some(v) => v,
-            None => offices::version(conn, id)?.ok_or(StoreError::NotFound)?,
-        };
-        if let Some((v, office)) = self.lock_cache().get(id)
-            && *v == version
-        {
-            return Ok(Arc::clone(office));
-        }
-        let (version, office) = offices::load(conn, id)?.ok_or(StoreError::NotFound)?;
-        let office = Arc::new(office);
-        self.lock_cache()
-            .insert(id.to_owned(), (version, Arc::clone(&office)));
-        Ok(office)
-    }
-
-    fn lock_cache(&self) -> std::sync::MutexGuard<'_, HashMap<String, (i64, Arc<Office>)>> {
-        // A panic while holding the lock cannot leave the map inconsistent
-        // (every write is a single insert), so a poisoned lock is still usable.
-        self.offices
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-/// UTC timestamps in the database, `OffsetDateTime` everywhere else.
-pub(crate) fn to_db(t: time::OffsetDateTime) -> time::PrimitiveDateTime {
-    let utc = t.to_offset(time::UtcOffset::UTC);
-    time::PrimitiveDateTime::new(utc.date(), utc.time())
-}
-
-pub(crate) fn from_db(t: time::PrimitiveDateTime) -> time::OffsetDateTime {
-    domain::Berlin::local(t.assume_utc())
-}
-
-pub(crate) fn to_i32(v: u32) -> i32 {
-    i32::try_from(v).unwrap_or(i32::MAX)
-}
-
-pub(crate) fn to_u32(v: i32) -> u32 {
-    u32::try_from(v).unwrap_or(0)
 }

@@ -1,9 +1,10 @@
 //! Office configurations: rows of `offices`, `services`, `opening_windows`
 //! and `closures`, turned into [`domain::Office`] and back.
 
+use crate::StoreError;
+use crate::codec::{corrupt, to_i32, to_u32};
 use crate::connection::DbConnection;
 use crate::schema::{closures, offices, opening_windows, services};
-use crate::{StoreError, to_i32, to_u32};
 use diesel::prelude::*;
 use domain::{DayTicketPolicy, Office, OfficeId, Service, ServiceId, WeeklyHours, Window};
 use std::collections::BTreeMap;
@@ -110,7 +111,7 @@ fn service_row(office: &Office, s: &Service, position: usize) -> ServiceRow {
         name: s.name.clone(),
         minutes: to_i32(s.minutes),
         active: s.active,
-        position: i32::try_from(position).unwrap_or(i32::MAX),
+        position: to_i32(position),
     }
 }
 
@@ -122,7 +123,7 @@ fn insert_parts(conn: &mut DbConnection, office: &Office) -> Result<(), StoreErr
             diesel::insert_into(opening_windows::table)
                 .values(WindowRow {
                     office_id: id.to_owned(),
-                    weekday: i16::try_from(weekday).unwrap_or_default(),
+                    weekday: i16::try_from(weekday).map_err(corrupt)?,
                     start_time: w.start,
                     end_time: w.end,
                 })
@@ -148,9 +149,7 @@ pub(crate) fn seed(conn: &mut DbConnection, list: &[Office]) -> Result<(), Store
         return Ok(());
     }
     for office in list {
-        office
-            .validate()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        office.validate().map_err(corrupt)?;
         insert_office(conn, office)?;
     }
     tracing::info!(offices = list.len(), "stored the shipped configuration");
@@ -170,10 +169,6 @@ pub(crate) fn version(conn: &mut DbConnection, id: &str) -> Result<Option<i64>, 
         .select(offices::version)
         .first(conn)
         .optional()?)
-}
-
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(e.to_string())
 }
 
 /// The configuration of office `id` and its version.
@@ -221,14 +216,19 @@ pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Option<(i64, Off
     ) {
         (Some(held_back), Some(per_day), Some(online_from), Some(staff_from), Some(mask)) => {
             Some(DayTicketPolicy {
-                held_back_counters: to_u32(held_back),
-                per_day: to_u32(per_day),
+                held_back_counters: to_u32(held_back, "day_ticket_held_back")?,
+                per_day: to_u32(per_day, "day_ticket_per_day")?,
                 online_from,
                 staff_from,
                 weekdays: weekdays_from_mask(mask),
             })
         }
-        _ => None,
+        (None, None, None, None, None) => None,
+        _ => {
+            return Err(corrupt(format!(
+                "office `{id}`: a partial Tagesticket policy"
+            )));
+        }
     };
     let services = service_rows
         .into_iter()
@@ -236,7 +236,7 @@ pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Option<(i64, Off
             Ok(Service {
                 id: ServiceId::parse(&s.id).map_err(corrupt)?,
                 name: s.name,
-                minutes: to_u32(s.minutes),
+                minutes: to_u32(s.minutes, "services.minutes")?,
                 active: s.active,
             })
         })
@@ -245,12 +245,12 @@ pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Option<(i64, Off
         id: OfficeId::parse(&row.id).map_err(corrupt)?,
         name: row.name,
         address: row.address,
-        counters: to_u32(row.counters),
-        grid_minutes: to_u32(row.grid_minutes),
-        lead_days: to_u32(row.lead_days),
-        horizon_days: to_u32(row.horizon_days),
-        max_per_service: to_u32(row.max_per_service),
-        max_total_minutes: to_u32(row.max_total_minutes),
+        counters: to_u32(row.counters, "counters")?,
+        grid_minutes: to_u32(row.grid_minutes, "grid_minutes")?,
+        lead_days: to_u32(row.lead_days, "lead_days")?,
+        horizon_days: to_u32(row.horizon_days, "horizon_days")?,
+        max_per_service: to_u32(row.max_per_service, "max_per_service")?,
+        max_total_minutes: to_u32(row.max_total_minutes, "max_total_minutes")?,
         hours,
         day_ticket,
         closures: closure_rows
@@ -300,96 +300,4 @@ pub(crate) fn replace(
         }
     }
     Ok(())
-}
-
-/// Locks the office row against bookings and other changes (PostgreSQL:
-/// `FOR UPDATE`, which waits for every booking holding `FOR SHARE`; SQLite:
-/// the write lock) and returns its version.
-pub(crate) fn lock_office(
-    conn: &mut DbConnection,
-    office: &str,
-) -> Result<Option<i64>, StoreError> {
-    use diesel::sql_types::Text;
-    match &mut *conn {
-        DbConnection::Pg(pg) => {
-            let row: Option<VersionRow> =
-                diesel::sql_query("SELECT version FROM offices WHERE id = $1 FOR UPDATE")
-                    .bind::<Text, _>(office)
-                    .get_result(pg)
-                    .optional()?;
-            Ok(row.map(|r| r.version))
-        }
-        DbConnection::Sqlite(lite) => {
-            let touched = diesel::sql_query("UPDATE offices SET version = version WHERE id = ?")
-                .bind::<Text, _>(office)
-                .execute(lite)?;
-            if touched == 0 {
-                return Ok(None);
-            }
-            let row: VersionRow = diesel::sql_query("SELECT version FROM offices WHERE id = ?")
-                .bind::<Text, _>(office)
-                .get_result(lite)?;
-            Ok(Some(row.version))
-        }
-    }
-}
-
-#[derive(QueryableByName)]
-struct VersionRow {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    version: i64,
-}
-
-/// Takes the lock a booking of `office` on `day` needs before it reads the
-/// day's occupancy, and returns the configuration's version (read under it).
-///
-/// PostgreSQL: a share lock on the office row (an admin change takes it
-/// exclusively, so a booking sees either the old or the new configuration
-/// whole), then the office-day row, created on first use, locked for update:
-/// bookings of one office day queue here, other days go on in parallel.
-/// SQLite: a write as the first statement takes the database write lock,
-/// which serialises all writers (and waits `busy_timeout` for it).
-pub(crate) fn lock_day(
-    conn: &mut DbConnection,
-    office: &str,
-    day: Date,
-) -> Result<Option<i64>, StoreError> {
-    use diesel::sql_types::{Date as SqlDate, Text};
-    match &mut *conn {
-        DbConnection::Pg(pg) => {
-            let row: Option<VersionRow> =
-                diesel::sql_query("SELECT version FROM offices WHERE id = $1 FOR SHARE")
-                    .bind::<Text, _>(office)
-                    .get_result(pg)
-                    .optional()?;
-            let Some(row) = row else { return Ok(None) };
-            diesel::sql_query(
-                "INSERT INTO office_days (office_id, day) VALUES ($1, $2) \
-                 ON CONFLICT (office_id, day) DO UPDATE SET day = EXCLUDED.day",
-            )
-            .bind::<Text, _>(office)
-            .bind::<SqlDate, _>(day)
-            .execute(pg)?;
-            Ok(Some(row.version))
-        }
-        DbConnection::Sqlite(lite) => {
-            let touched = diesel::sql_query("UPDATE offices SET version = version WHERE id = ?")
-                .bind::<Text, _>(office)
-                .execute(lite)?;
-            if touched == 0 {
-                return Ok(None);
-            }
-            diesel::sql_query(
-                "INSERT INTO office_days (office_id, day) VALUES (?, ?) \
-                 ON CONFLICT (office_id, day) DO NOTHING",
-            )
-            .bind::<Text, _>(office)
-            .bind::<SqlDate, _>(day)
-            .execute(lite)?;
-            let row: VersionRow = diesel::sql_query("SELECT version FROM offices WHERE id = ?")
-                .bind::<Text, _>(office)
-                .get_result(lite)?;
-            Ok(Some(row.version))
-        }
-    }
 }

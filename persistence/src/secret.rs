@@ -1,28 +1,13 @@
-//! Booking codes to read out at the desk and secret tokens to hold a booking.
+//! The randomness of bookings: codes to read out at the desk (their form is
+//! the domain's [`BookingCode`]) and secret tokens to hold a booking.
 
+use domain::BookingCode;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
-/// No 0/O, no 1/I: a code read over the phone cannot be misheard as another.
-const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-/// 32^8 ≈ 1.1 · 10^12 codes; a collision is caught by the unique index and
-/// the booking is tried again with a new code.
-const CODE_LENGTH: usize = 8;
-
-pub(crate) fn new_code() -> String {
+pub(crate) fn new_code() -> BookingCode {
     let mut rng = rand::rng();
-    (0..CODE_LENGTH)
-        .map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())]))
-        .collect()
-}
-
-/// Normalises a code as a person might type it: upper case, no spaces or dashes.
-pub(crate) fn normalize_code(input: &str) -> String {
-    input
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    BookingCode::generate(|n| rng.random_range(0..n))
 }
 
 /// 256 random bits, hex: the secret that lets its holder see and cancel.
@@ -51,15 +36,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn r17_codes_avoid_ambiguous_characters() {
-        for _ in 0..1000 {
-            let code = new_code();
-            assert_eq!(code.len(), CODE_LENGTH);
-            assert!(!code.contains(['0', 'O', '1', 'I']), "{code}");
-        }
-    }
-
-    #[test]
     fn r17_token_has_256_bits_and_only_its_hash_matches() {
         let token = new_token();
         assert_eq!(token.len(), 64);
@@ -68,10 +44,5 @@ mod tests {
         assert!(token_matches(&token, &hash));
         assert!(!token_matches(&new_token(), &hash));
         assert!(!token_matches("", &hash));
-    }
-
-    #[test]
-    fn codes_are_normalised_as_typed() {
-        assert_eq!(normalize_code(" ab3d-ef7g "), "AB3DEF7G");
     }
 }

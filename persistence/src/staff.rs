@@ -1,18 +1,20 @@
-//! Staff accounts and the audit log.
+//! Staff accounts: argon2id hashes (made by the API), roles, the active flag.
 
+use crate::audit::{Audit, SYSTEM, record};
+use crate::codec::{corrupt, from_db, parse, to_db};
 use crate::connection::DbConnection;
-use crate::schema::{audit_log, staff_users};
-use crate::{Store, StoreError, from_db, to_db};
+use crate::schema::staff_users;
+use crate::{Store, StoreError};
 use diesel::prelude::*;
+use domain::{AuditAction, Role, Username};
 use time::OffsetDateTime;
 
-/// A staff account. The role is one of `admin`, `desk`, `phone`, `clerk`
-/// (the API gives them meaning); the hash is argon2id.
+/// A staff account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffUser {
-    pub username: String,
+    pub username: Username,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub active: bool,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
@@ -29,93 +31,43 @@ struct UserRow {
     updated_at: time::PrimitiveDateTime,
 }
 
-impl From<UserRow> for StaffUser {
-    fn from(r: UserRow) -> Self {
-        Self {
-            username: r.username,
+impl TryFrom<UserRow> for StaffUser {
+    type Error = StoreError;
+    fn try_from(r: UserRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            username: Username::parse(&r.username).map_err(corrupt)?,
             password_hash: r.password_hash,
-            role: r.role,
+            role: parse(&r.role)?,
             active: r.active,
             created_at: from_db(r.created_at),
             updated_at: from_db(r.updated_at),
-        }
+        })
     }
 }
 
-/// One entry of the audit log.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AuditEntry {
-    pub id: String,
-    pub at: OffsetDateTime,
-    pub actor: String,
-    pub action: String,
-    pub office: Option<String>,
-    pub booking: Option<String>,
-    pub detail: serde_json::Value,
-}
-
-#[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = audit_log)]
-struct AuditRow {
-    id: String,
-    at: time::PrimitiveDateTime,
-    actor: String,
-    action: String,
-    office_id: Option<String>,
-    booking_id: Option<String>,
-    detail: String,
-}
-
-/// What an audit entry records, written in the transaction of the action.
-#[derive(Debug, Clone)]
-pub struct Audit<'a> {
-    pub actor: &'a str,
-    pub action: &'a str,
-    pub office: Option<&'a str>,
-    pub booking: Option<&'a str>,
-    pub detail: serde_json::Value,
-}
-
-pub(crate) fn record(
-    conn: &mut DbConnection,
-    audit: &Audit<'_>,
-    now: OffsetDateTime,
-) -> Result<(), StoreError> {
-    diesel::insert_into(audit_log::table)
-        .values(AuditRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            at: to_db(now),
-            actor: audit.actor.to_owned(),
-            action: audit.action.to_owned(),
-            office_id: audit.office.map(str::to_owned),
-            booking_id: audit.booking.map(str::to_owned),
-            detail: audit.detail.to_string(),
-        })
-        .execute(conn)?;
-    Ok(())
-}
-
-fn user_row(conn: &mut DbConnection, username: &str) -> Result<Option<UserRow>, StoreError> {
+fn user_row(conn: &mut DbConnection, username: &Username) -> Result<Option<UserRow>, StoreError> {
     Ok(staff_users::table
-        .find(username.to_lowercase())
+        .find(username.as_str())
         .select(UserRow::as_select())
         .first(conn)
         .optional()?)
 }
 
-/// A change to a staff account.
+/// A change to a staff account; `None` keeps the current value.
 #[derive(Debug, Clone, Default)]
 pub struct UserChange {
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
 }
 
 impl Store {
-    /// The account `username` (any case), active or not.
-    pub fn user(&self, username: &str) -> Result<Option<StaffUser>, StoreError> {
+    /// The account `username`, active or not.
+    pub fn user(&self, username: &Username) -> Result<Option<StaffUser>, StoreError> {
         let mut conn = self.conn()?;
-        Ok(user_row(&mut conn, username)?.map(Into::into))
+        user_row(&mut conn, username)?
+            .map(TryInto::try_into)
+            .transpose()
     }
 
     /// Every account, by name.
@@ -125,38 +77,30 @@ impl Store {
             .order(staff_users::username)
             .select(UserRow::as_select())
             .load(&mut *conn)?;
-        Ok(rows.into_iter().map(Into::into).collect())
+        rows.into_iter().map(TryInto::try_into).collect()
     }
 
-    /// Creates an account; `UsernameTaken` if the name (in any case) exists.
+    /// Creates an account; `UsernameTaken` if the name exists.
     pub fn create_user(
         &self,
-        username: &str,
+        username: &Username,
         password_hash: &str,
-        role: &str,
-        actor: &str,
+        role: Role,
+        actor: &Username,
         now: OffsetDateTime,
     ) -> Result<StaffUser, StoreError> {
-        let username = username.to_lowercase();
         self.write(|conn| {
-            if user_row(conn, &username)?.is_some() {
+            if user_row(conn, username)?.is_some() {
                 return Err(StoreError::UsernameTaken);
             }
-            insert_user(conn, &username, password_hash, role, now)?;
+            let user = insert_user(conn, username, password_hash, role, now)?;
+            let detail = serde_json::json!({"username": username.as_str(), "role": role});
             record(
                 conn,
-                &Audit {
-                    actor,
-                    action: "user.create",
-                    office: None,
-                    booking: None,
-                    detail: serde_json::json!({"username": username, "role": role}),
-                },
+                &Audit::new(actor.as_str(), AuditAction::UserCreate, detail),
                 now,
             )?;
-            user_row(conn, &username)?
-                .map(Into::into)
-                .ok_or(StoreError::NotFound)
+            Ok(user)
         })
     }
 
@@ -164,26 +108,20 @@ impl Store {
     /// whether it did (`TERMIN_BOOTSTRAP_ADMIN`).
     pub fn bootstrap_admin(
         &self,
-        username: &str,
+        username: &Username,
         password_hash: &str,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        let username = username.to_lowercase();
         self.write(|conn| {
             let existing: i64 = staff_users::table.count().get_result(conn)?;
             if existing > 0 {
                 return Ok(false);
             }
-            insert_user(conn, &username, password_hash, "admin", now)?;
+            insert_user(conn, username, password_hash, Role::Admin, now)?;
+            let detail = serde_json::json!({"username": username.as_str(), "role": Role::Admin});
             record(
                 conn,
-                &Audit {
-                    actor: "system",
-                    action: "user.bootstrap",
-                    office: None,
-                    booking: None,
-                    detail: serde_json::json!({"username": username, "role": "admin"}),
-                },
+                &Audit::new(SYSTEM, AuditAction::UserBootstrap, detail),
                 now,
             )?;
             Ok(true)
@@ -193,91 +131,62 @@ impl Store {
     /// Changes role, active flag or password of `username`.
     pub fn change_user(
         &self,
-        username: &str,
+        username: &Username,
         change: &UserChange,
-        actor: &str,
+        actor: &Username,
         now: OffsetDateTime,
     ) -> Result<StaffUser, StoreError> {
-        let username = username.to_lowercase();
         self.write(|conn| {
-            let mut row = user_row(conn, &username)?.ok_or(StoreError::NotFound)?;
-            if let Some(role) = &change.role {
-                row.role.clone_from(role);
-            }
-            if let Some(active) = change.active {
-                row.active = active;
-            }
+            let mut user: StaffUser = user_row(conn, username)?
+                .ok_or(StoreError::UnknownUser)?
+                .try_into()?;
+            user.role = change.role.unwrap_or(user.role);
+            user.active = change.active.unwrap_or(user.active);
             if let Some(hash) = &change.password_hash {
-                row.password_hash.clone_from(hash);
+                user.password_hash.clone_from(hash);
             }
-            row.updated_at = to_db(now);
-            diesel::update(staff_users::table.find(&username))
+            user.updated_at = now;
+            diesel::update(staff_users::table.find(username.as_str()))
                 .set((
-                    staff_users::role.eq(&row.role),
-                    staff_users::active.eq(row.active),
-                    staff_users::password_hash.eq(&row.password_hash),
-                    staff_users::updated_at.eq(row.updated_at),
+                    staff_users::role.eq(user.role.as_str()),
+                    staff_users::active.eq(user.active),
+                    staff_users::password_hash.eq(&user.password_hash),
+                    staff_users::updated_at.eq(to_db(now)),
                 ))
                 .execute(conn)?;
+            let detail = serde_json::json!({
+                "username": username.as_str(),
+                "role": change.role,
+                "active": change.active,
+                "password_reset": change.password_hash.is_some(),
+            });
             record(
                 conn,
-                &Audit {
-                    actor,
-                    action: "user.change",
-                    office: None,
-                    booking: None,
-                    detail: serde_json::json!({
-                        "username": username,
-                        "role": change.role,
-                        "active": change.active,
-                        "password_reset": change.password_hash.is_some(),
-                    }),
-                },
+                &Audit::new(actor.as_str(), AuditAction::UserChange, detail),
                 now,
             )?;
-            Ok(row.into())
+            Ok(user)
         })
-    }
-
-    /// The newest `limit` audit entries, newest first.
-    pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
-        let mut conn = self.conn()?;
-        let rows: Vec<AuditRow> = audit_log::table
-            .order((audit_log::at.desc(), audit_log::id.desc()))
-            .limit(i64::from(limit))
-            .select(AuditRow::as_select())
-            .load(&mut *conn)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| AuditEntry {
-                id: r.id,
-                at: from_db(r.at),
-                actor: r.actor,
-                action: r.action,
-                office: r.office_id,
-                booking: r.booking_id,
-                detail: serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null),
-            })
-            .collect())
     }
 }
 
 fn insert_user(
     conn: &mut DbConnection,
-    username: &str,
+    username: &Username,
     password_hash: &str,
-    role: &str,
+    role: Role,
     now: OffsetDateTime,
-) -> Result<(), StoreError> {
+) -> Result<StaffUser, StoreError> {
+    let row = UserRow {
+        username: username.as_str().to_owned(),
+        password_hash: password_hash.to_owned(),
+        role: role.as_str().to_owned(),
+        active: true,
+        created_at: to_db(now),
+        updated_at: to_db(now),
+    };
     diesel::insert_into(staff_users::table)
-        .values(UserRow {
-            username: username.to_owned(),
-            password_hash: password_hash.to_owned(),
-            role: role.to_owned(),
-            active: true,
-            created_at: to_db(now),
-            updated_at: to_db(now),
-        })
+        .values(&row)
         .execute(conn)?;
-    Ok(())
+    row.try_into()
 }

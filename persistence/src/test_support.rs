@@ -1,8 +1,80 @@
-//! Fresh databases for tests: a SQLite file in the temp directory, or a new
-//! database on the PostgreSQL server of `TEST_DATABASE_URL`. Each is removed
-//! when the [`TestDb`] is dropped.
+//! For tests and benchmarks only (feature `test-support`, never in the
+//! server): fresh databases — a SQLite file in the temp directory, or a new
+//! database on the PostgreSQL server of `TEST_DATABASE_URL`, each removed
+//! when its [`TestDb`] is dropped — the shared [`fixtures`], and
+//! [`on_both_backends!`](crate::on_both_backends).
 
 use diesel::{Connection, RunQueryDsl, pg::PgConnection};
+
+/// Runs each named test once per backend, each on a fresh database: SQLite
+/// always, PostgreSQL with `TEST_DATABASE_URL` and `--ignored`. `$setup`
+/// turns the [`TestDb`] into what the tests take by reference (e.g. a
+/// running server); the test functions are resolved in the calling module.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($setup:expr; $($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[test]
+            fn sqlite() {
+                super::$name(&($setup)($crate::test_support::sqlite()));
+            }
+
+            #[test]
+            #[ignore = "needs PostgreSQL"]
+            fn postgres() {
+                let db = $crate::test_support::postgres().expect("TEST_DATABASE_URL");
+                super::$name(&($setup)(db));
+            }
+        }
+    )*};
+}
+
+/// What many tests start from: the Kaarst offices, a Monday morning, a citizen.
+pub mod fixtures {
+    use domain::{Citizen, Office, OfficeId, ServiceId};
+    use time::OffsetDateTime;
+    use time::macros::datetime;
+
+    /// Monday 30 November 2026, 10:00 in Kaarst: regular bookings from
+    /// Tuesday on, Tagestickets already released.
+    pub const MONDAY_10: OffsetDateTime = datetime!(2026-11-30 10:00 +01:00);
+
+    fn kaarst(index: usize) -> Office {
+        match domain::kaarst::offices() {
+            Ok(mut offices) if index < offices.len() => offices.swap_remove(index),
+            other => panic!("the shipped Kaarst configuration: {other:?}"),
+        }
+    }
+
+    /// The Bürgerbüro as shipped (4 counters, Tagestickets).
+    pub fn buergerbuero() -> Office {
+        kaarst(0)
+    }
+
+    /// The Infobüro Bauen as shipped (1 counter, no Tagestickets).
+    pub fn bauen() -> Office {
+        kaarst(1)
+    }
+
+    pub fn office_id(id: &str) -> OfficeId {
+        OfficeId::parse(id).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    pub fn services(ids: &[&str]) -> Vec<ServiceId> {
+        ids.iter()
+            .map(|s| ServiceId::parse(s).unwrap_or_else(|e| panic!("{e}")))
+            .collect()
+    }
+
+    /// Erika Mustermann, with an e-mail address.
+    pub fn citizen() -> Citizen {
+        Citizen::new("Erika Mustermann", Some("erika@example.org"), None)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+}
 
 /// The variable that names the PostgreSQL server tests may use.
 pub const TEST_DATABASE_URL: &str = "TEST_DATABASE_URL";

@@ -4,7 +4,7 @@
 //!
 //! ```sh
 //! TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
-//!     cargo run --release -p persistence --bin booking_bench
+//!     cargo bench -p persistence --bench booking_bench
 //! ```
 //!
 //! Without `TEST_DATABASE_URL` only SQLite runs. `BENCH_ATTEMPTS` (default
@@ -24,7 +24,8 @@ use domain::{
     BookingError, BookingKind, Channel, Citizen, Occupancy, OfficeId, Selection, ServiceId,
     bookable_days, search_slots,
 };
-use persistence::{BookingStatus, NewBooking, Store, StoreError, test_support};
+use domain::BookingStatus;
+use persistence::{NewBooking, Store, StoreError, test_support};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -387,7 +388,7 @@ fn main() -> BenchResult<()> {
         }
     }
 
-    let office = domain::kaarst::offices()
+    let office = domain::kaarst::offices()?
         .into_iter()
         .find(|o| o.id.as_str() == OFFICE)
         .ok_or("no Bürgerbüro in the Kaarst configuration")?;

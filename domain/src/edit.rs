@@ -1,0 +1,251 @@
+//! Typed changes of an office's configuration. Every admin change is one
+//! [`OfficeEdit`]; [`Office::apply`] decides whether it is allowed and
+//! yields the new, validated configuration. Whether the change would strand
+//! bookings is decided apart from this, by [`crate::admin::orphaned_bookings`].
+
+use crate::audit::AuditAction;
+use crate::config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours};
+use crate::ids::ServiceId;
+use time::Date;
+
+/// New values for an office's settings; `None` keeps the current one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SettingsChange {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub counters: Option<u32>,
+    pub grid_minutes: Option<u32>,
+    pub lead_days: Option<u32>,
+    pub horizon_days: Option<u32>,
+    pub max_per_service: Option<u32>,
+    pub max_total_minutes: Option<u32>,
+}
+
+/// New values for a service; `None` keeps the current one. A new duration
+/// applies to bookings made from then on; existing ones keep their length.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceChange {
+    pub name: Option<String>,
+    pub minutes: Option<u32>,
+    /// `false` retires the service, `true` offers it again.
+    pub active: Option<bool>,
+}
+
+/// One administrative change of an office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OfficeEdit {
+    Settings(SettingsChange),
+    /// Replaces the weekly opening windows (R5).
+    Hours(WeeklyHours),
+    /// Sets the Tagesticket contingent (R12, R13).
+    SetDayTicket(DayTicketPolicy),
+    /// Ends the Tagesticket for this office.
+    RemoveDayTicket,
+    AddService {
+        id: ServiceId,
+        name: String,
+        minutes: u32,
+    },
+    ChangeService {
+        id: ServiceId,
+        change: ServiceChange,
+    },
+    /// No longer bookable; kept for the bookings that name it.
+    RetireService(ServiceId),
+    /// Closes the office on a day (R6), with the reason shown to citizens.
+    AddClosure {
+        date: Date,
+        reason: String,
+    },
+    RemoveClosure(Date),
+}
+
+/// Why an edit cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("the office already has a service `{0}`; change it instead")]
+    ServiceExists(ServiceId),
+    #[error("the office has no service `{0}`")]
+    UnknownService(ServiceId),
+    #[error("the office is not closed on {0}")]
+    NoClosure(Date),
+    #[error("the configuration is not valid: {0}")]
+    Invalid(#[from] ConfigError),
+}
+
+impl OfficeEdit {
+    /// What the audit log calls this change.
+    pub fn action(&self) -> AuditAction {
+        match self {
+            OfficeEdit::Settings(_) => AuditAction::OfficeSettings,
+            OfficeEdit::Hours(_) => AuditAction::OfficeHours,
+            OfficeEdit::SetDayTicket(_) => AuditAction::DayTicketSet,
+            OfficeEdit::RemoveDayTicket => AuditAction::DayTicketRemove,
+            OfficeEdit::AddService { .. } => AuditAction::ServiceAdd,
+            OfficeEdit::ChangeService { .. } => AuditAction::ServiceChange,
+            OfficeEdit::RetireService(_) => AuditAction::ServiceRetire,
+            OfficeEdit::AddClosure { .. } => AuditAction::ClosureAdd,
+            OfficeEdit::RemoveClosure(_) => AuditAction::ClosureRemove,
+        }
+    }
+}
+
+fn keep<T: Clone>(slot: &mut T, new: &Option<T>) {
+    if let Some(v) = new {
+        slot.clone_from(v);
+    }
+}
+
+impl Office {
+    /// The configuration after `edit`, validated; `self` is unchanged.
+    pub fn apply(&self, edit: &OfficeEdit) -> Result<Office, EditError> {
+        let mut next = self.clone();
+        match edit {
+            OfficeEdit::Settings(s) => {
+                keep(
+                    &mut next.name,
+                    &s.name.as_deref().map(|v| v.trim().to_owned()),
+                );
+                keep(
+                    &mut next.address,
+                    &s.address.as_deref().map(|v| v.trim().to_owned()),
+                );
+                keep(&mut next.counters, &s.counters);
+                keep(&mut next.grid_minutes, &s.grid_minutes);
+                keep(&mut next.lead_days, &s.lead_days);
+                keep(&mut next.horizon_days, &s.horizon_days);
+                keep(&mut next.max_per_service, &s.max_per_service);
+                keep(&mut next.max_total_minutes, &s.max_total_minutes);
+            }
+            OfficeEdit::Hours(hours) => next.hours = hours.clone(),
+            OfficeEdit::SetDayTicket(policy) => next.day_ticket = Some(policy.clone()),
+            OfficeEdit::RemoveDayTicket => next.day_ticket = None,
+            OfficeEdit::AddService { id, name, minutes } => {
+                if next.service(id).is_some() {
+                    return Err(EditError::ServiceExists(id.clone()));
+                }
+                next.services.push(Service {
+                    id: id.clone(),
+                    name: name.trim().to_owned(),
+                    minutes: *minutes,
+                    active: true,
+                });
+            }
+            OfficeEdit::ChangeService { id, change } => {
+                let service = next.service_mut(id)?;
+                keep(
+                    &mut service.name,
+                    &change.name.as_deref().map(|v| v.trim().to_owned()),
+                );
+                keep(&mut service.minutes, &change.minutes);
+                keep(&mut service.active, &change.active);
+            }
+            OfficeEdit::RetireService(id) => next.service_mut(id)?.active = false,
+            OfficeEdit::AddClosure { date, reason } => {
+                next.closures.insert(*date, reason.trim().to_owned());
+            }
+            OfficeEdit::RemoveClosure(date) => {
+                next.closures
+                    .remove(date)
+                    .ok_or(EditError::NoClosure(*date))?;
+            }
+        }
+        next.validate()?;
+        Ok(next)
+    }
+
+    fn service_mut(&mut self, id: &ServiceId) -> Result<&mut Service, EditError> {
+        self.services
+            .iter_mut()
+            .find(|s| &s.id == id)
+            .ok_or_else(|| EditError::UnknownService(id.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use time::macros::date;
+
+    fn office() -> Office {
+        crate::kaarst::offices().unwrap().remove(0)
+    }
+
+    fn id(s: &str) -> ServiceId {
+        ServiceId::parse(s).unwrap()
+    }
+
+    #[test]
+    fn adding_an_existing_service_is_refused() {
+        let edit = OfficeEdit::AddService {
+            id: id("anmeldung"),
+            name: "x".into(),
+            minutes: 10,
+        };
+        assert_eq!(
+            office().apply(&edit),
+            Err(EditError::ServiceExists(id("anmeldung")))
+        );
+    }
+
+    #[test]
+    fn a_change_of_an_unknown_service_or_closure_is_refused() {
+        let o = office();
+        assert_eq!(
+            o.apply(&OfficeEdit::RetireService(id("heirat"))),
+            Err(EditError::UnknownService(id("heirat")))
+        );
+        assert_eq!(
+            o.apply(&OfficeEdit::RemoveClosure(date!(2026 - 12 - 24))),
+            Err(EditError::NoClosure(date!(2026 - 12 - 24)))
+        );
+    }
+
+    #[test]
+    fn r6_closure_reasons_are_required_and_r7_counters_validated() {
+        let o = office();
+        let closed = o
+            .apply(&OfficeEdit::AddClosure {
+                date: date!(2026 - 12 - 24),
+                reason: " Heiligabend ".into(),
+            })
+            .unwrap();
+        assert_eq!(
+            closed
+                .closures
+                .get(&date!(2026 - 12 - 24))
+                .map(String::as_str),
+            Some("Heiligabend")
+        );
+        assert!(matches!(
+            o.apply(&OfficeEdit::AddClosure {
+                date: date!(2026 - 12 - 24),
+                reason: "  ".into()
+            }),
+            Err(EditError::Invalid(ConfigError::EmptyText("reason")))
+        ));
+        let none = OfficeEdit::Settings(SettingsChange {
+            counters: Some(0),
+            ..SettingsChange::default()
+        });
+        assert_eq!(
+            o.apply(&none),
+            Err(EditError::Invalid(ConfigError::NoCounters))
+        );
+    }
+
+    #[test]
+    fn each_edit_has_its_own_audit_action() {
+        let set = OfficeEdit::SetDayTicket(office().day_ticket.unwrap());
+        assert_ne!(set.action(), OfficeEdit::RemoveDayTicket.action());
+        let add = OfficeEdit::AddClosure {
+            date: date!(2026 - 12 - 24),
+            reason: "x".into(),
+        };
+        assert_ne!(
+            add.action(),
+            OfficeEdit::RemoveClosure(date!(2026 - 12 - 24)).action()
+        );
+    }
+}

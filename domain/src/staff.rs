@@ -1,0 +1,145 @@
+//! Staff accounts: roles, what each may do, and valid usernames (R10, R11).
+
+use crate::booking::Channel;
+use crate::text_enum;
+use std::fmt;
+
+text_enum! {
+    /// What a staff user may do (R11).
+    pub enum Role {
+        /// Everything, including administration.
+        Admin = "admin",
+        /// The Infotheke: books as channel `desk`.
+        Desk = "desk",
+        /// The telephone service: books as channel `phone`.
+        Phone = "phone",
+        /// Handles appointments at the counter: sees and cancels, does not book.
+        Clerk = "clerk",
+    }
+}
+
+impl Role {
+    /// R10/R11: the channel a booking by this role is recorded under; an
+    /// admin books as the desk does, a clerk does not book.
+    pub fn booking_channel(self) -> Option<Channel> {
+        match self {
+            Role::Desk | Role::Admin => Some(Channel::Desk),
+            Role::Phone => Some(Channel::Phone),
+            Role::Clerk => None,
+        }
+    }
+}
+
+/// A staff user's name: 2 to 64 characters of a–z, 0–9, `.`, `_`, `-`,
+/// compared and stored in lower case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Username(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a username has 2 to 64 characters of a–z, 0–9, `.`, `_`, `-`")]
+pub struct InvalidUsername;
+
+impl Username {
+    pub fn parse(raw: &str) -> Result<Self, InvalidUsername> {
+        let lower = raw.trim().to_lowercase();
+        let valid = (2..=64).contains(&lower.len())
+            && lower.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
+            });
+        if valid {
+            Ok(Self(lower))
+        } else {
+            Err(InvalidUsername)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Username {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A change an admin asks for on an account.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AccountChange {
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    #[error("an admin cannot disable or demote their own account")]
+    CannotChangeSelf,
+}
+
+/// R11: an admin cannot lock themself out (disable their account or give up
+/// the admin role), so an office is never left without the admin who acted.
+pub fn check_account_change(
+    actor: &Username,
+    target: &Username,
+    change: AccountChange,
+) -> Result<(), AccountError> {
+    let demotes = change.active == Some(false) || change.role.is_some_and(|r| r != Role::Admin);
+    if actor == target && demotes {
+        return Err(AccountError::CannotChangeSelf);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r11_usernames_are_lowercase_words() {
+        assert_eq!(
+            Username::parse(" Anna ").map(|u| u.to_string()),
+            Ok("anna".into())
+        );
+        assert!(Username::parse("a").is_err());
+        assert!(Username::parse("anna b").is_err());
+        assert!(Username::parse("änna").is_err());
+        assert!(Username::parse(&"a".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn r10_r11_each_role_books_under_its_channel() {
+        assert_eq!(Role::Desk.booking_channel(), Some(Channel::Desk));
+        assert_eq!(Role::Admin.booking_channel(), Some(Channel::Desk));
+        assert_eq!(Role::Phone.booking_channel(), Some(Channel::Phone));
+        assert_eq!(Role::Clerk.booking_channel(), None);
+    }
+
+    #[test]
+    fn r11_an_admin_cannot_demote_or_disable_themself() {
+        let chefin = Username::parse("chefin").unwrap_or_else(|_| unreachable!());
+        let anna = Username::parse("anna").unwrap_or_else(|_| unreachable!());
+        let demote = AccountChange {
+            role: Some(Role::Desk),
+            active: None,
+        };
+        let disable = AccountChange {
+            role: None,
+            active: Some(false),
+        };
+        assert_eq!(
+            check_account_change(&chefin, &chefin, demote),
+            Err(AccountError::CannotChangeSelf)
+        );
+        assert_eq!(
+            check_account_change(&chefin, &chefin, disable),
+            Err(AccountError::CannotChangeSelf)
+        );
+        assert_eq!(check_account_change(&chefin, &anna, demote), Ok(()));
+        let stay = AccountChange {
+            role: Some(Role::Admin),
+            active: Some(true),
+        };
+        assert_eq!(check_account_change(&chefin, &chefin, stay), Ok(()));
+    }
+}

@@ -1,0 +1,104 @@
+//! The audit log: who changed what, written in the transaction of the change.
+
+use crate::codec::{corrupt, from_db, parse, to_db};
+use crate::connection::DbConnection;
+use crate::schema::audit_log;
+use crate::{Store, StoreError};
+use diesel::prelude::*;
+use domain::AuditAction;
+use time::OffsetDateTime;
+
+/// The actor of changes the system makes itself (`TERMIN_BOOTSTRAP_ADMIN`).
+pub(crate) const SYSTEM: &str = "system";
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: OffsetDateTime,
+    /// A staff username, or `system`.
+    pub actor: String,
+    pub action: AuditAction,
+    pub office: Option<String>,
+    pub booking: Option<String>,
+    pub detail: serde_json::Value,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_log)]
+struct AuditRow {
+    id: String,
+    at: time::PrimitiveDateTime,
+    actor: String,
+    action: String,
+    office_id: Option<String>,
+    booking_id: Option<String>,
+    detail: String,
+}
+
+/// What an audit entry records.
+#[derive(Debug, Clone)]
+pub(crate) struct Audit<'a> {
+    pub actor: &'a str,
+    pub action: AuditAction,
+    pub office: Option<&'a str>,
+    pub booking: Option<uuid::Uuid>,
+    pub detail: serde_json::Value,
+}
+
+impl<'a> Audit<'a> {
+    pub fn new(actor: &'a str, action: AuditAction, detail: serde_json::Value) -> Self {
+        Self {
+            actor,
+            action,
+            office: None,
+            booking: None,
+            detail,
+        }
+    }
+}
+
+/// Writes `audit` in the caller's transaction.
+pub(crate) fn record(
+    conn: &mut DbConnection,
+    audit: &Audit<'_>,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    diesel::insert_into(audit_log::table)
+        .values(AuditRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            at: to_db(now),
+            actor: audit.actor.to_owned(),
+            action: audit.action.as_str().to_owned(),
+            office_id: audit.office.map(str::to_owned),
+            booking_id: audit.booking.map(|id| id.to_string()),
+            detail: audit.detail.to_string(),
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+impl Store {
+    /// The newest `limit` audit entries, newest first.
+    pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut conn = self.conn()?;
+        let rows: Vec<AuditRow> = audit_log::table
+            .order((audit_log::at.desc(), audit_log::id.desc()))
+            .limit(i64::from(limit))
+            .select(AuditRow::as_select())
+            .load(&mut *conn)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    action: parse(&r.action)?,
+                    detail: serde_json::from_str(&r.detail).map_err(corrupt)?,
+                    id: r.id,
+                    at: from_db(r.at),
+                    actor: r.actor,
+                    office: r.office_id,
+                    booking: r.booking_id,
+                })
+            })
+            .collect()
+    }
+}

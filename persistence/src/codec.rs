@@ -1,0 +1,43 @@
+//! Between database values and domain values: UTC timestamps, integers,
+//! and the one text form of each domain enum. A stored value that does not
+//! fit is [`StoreError::Corrupt`], never a silent default.
+
+use crate::StoreError;
+use std::str::FromStr;
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+/// UTC timestamps in the database, `OffsetDateTime` everywhere else.
+pub(crate) fn to_db(t: OffsetDateTime) -> PrimitiveDateTime {
+    let utc = t.to_offset(UtcOffset::UTC);
+    PrimitiveDateTime::new(utc.date(), utc.time())
+}
+
+/// A stored UTC timestamp as Berlin local time.
+pub(crate) fn from_db(t: PrimitiveDateTime) -> OffsetDateTime {
+    domain::Berlin::local(t.assume_utc())
+}
+
+/// A count or length for an INTEGER column. The domain bounds every value
+/// far below `i32::MAX` (`Office::validate`), so this never saturates in
+/// practice; if it did, the value read back would be refused as corrupt.
+pub(crate) fn to_i32(v: impl TryInto<i32>) -> i32 {
+    v.try_into().unwrap_or(i32::MAX)
+}
+
+/// A stored INTEGER as a count: a negative value is corrupt data.
+pub(crate) fn to_u32(v: i32, what: &str) -> Result<u32, StoreError> {
+    u32::try_from(v).map_err(|_| corrupt(format!("{what} = {v}")))
+}
+
+pub(crate) fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+/// A stored text as the domain value it names (kind, channel, status, role,
+/// audit action, …), through that type's one text mapping.
+pub(crate) fn parse<T: FromStr>(text: &str) -> Result<T, StoreError>
+where
+    T::Err: std::fmt::Display,
+{
+    text.parse().map_err(corrupt)
+}

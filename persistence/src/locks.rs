@@ -1,0 +1,100 @@
+//! The locks that make capacity checks safe across connections and
+//! processes (I1, I2, I4): an admin change locks its office exclusively; a
+//! booking shares that lock and locks its office day.
+
+use crate::StoreError;
+use crate::connection::DbConnection;
+use diesel::prelude::*;
+use time::Date;
+
+/// Locks the office row against bookings and other changes (PostgreSQL:
+/// `FOR UPDATE`, which waits for every booking holding `FOR SHARE`; SQLite:
+/// the write lock) and returns its version.
+pub(crate) fn lock_office(
+    conn: &mut DbConnection,
+    office: &str,
+) -> Result<Option<i64>, StoreError> {
+    use diesel::sql_types::Text;
+    match &mut *conn {
+        DbConnection::Pg(pg) => {
+            let row: Option<VersionRow> =
+                diesel::sql_query("SELECT version FROM offices WHERE id = $1 FOR UPDATE")
+                    .bind::<Text, _>(office)
+                    .get_result(pg)
+                    .optional()?;
+            Ok(row.map(|r| r.version))
+        }
+        DbConnection::Sqlite(lite) => {
+            let touched = diesel::sql_query("UPDATE offices SET version = version WHERE id = ?")
+                .bind::<Text, _>(office)
+                .execute(lite)?;
+            if touched == 0 {
+                return Ok(None);
+            }
+            let row: VersionRow = diesel::sql_query("SELECT version FROM offices WHERE id = ?")
+                .bind::<Text, _>(office)
+                .get_result(lite)?;
+            Ok(Some(row.version))
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct VersionRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    version: i64,
+}
+
+/// Takes the lock a booking of `office` on `day` needs before it reads the
+/// day's occupancy, and returns the configuration's version (read under it).
+///
+/// PostgreSQL: a share lock on the office row (an admin change takes it
+/// exclusively, so a booking sees either the old or the new configuration
+/// whole), then the office-day row, created on first use, locked for update:
+/// bookings of one office day queue here, other days go on in parallel.
+/// SQLite: a write as the first statement takes the database write lock,
+/// which serialises all writers (and waits `busy_timeout` for it).
+pub(crate) fn lock_day(
+    conn: &mut DbConnection,
+    office: &str,
+    day: Date,
+) -> Result<Option<i64>, StoreError> {
+    use diesel::sql_types::{Date as SqlDate, Text};
+    match &mut *conn {
+        DbConnection::Pg(pg) => {
+            let row: Option<VersionRow> =
+                diesel::sql_query("SELECT version FROM offices WHERE id = $1 FOR SHARE")
+                    .bind::<Text, _>(office)
+                    .get_result(pg)
+                    .optional()?;
+            let Some(row) = row else { return Ok(None) };
+            diesel::sql_query(
+                "INSERT INTO office_days (office_id, day) VALUES ($1, $2) \
+                 ON CONFLICT (office_id, day) DO UPDATE SET day = EXCLUDED.day",
+            )
+            .bind::<Text, _>(office)
+            .bind::<SqlDate, _>(day)
+            .execute(pg)?;
+            Ok(Some(row.version))
+        }
+        DbConnection::Sqlite(lite) => {
+            let touched = diesel::sql_query("UPDATE offices SET version = version WHERE id = ?")
+                .bind::<Text, _>(office)
+                .execute(lite)?;
+            if touched == 0 {
+                return Ok(None);
+            }
+            diesel::sql_query(
+                "INSERT INTO office_days (office_id, day) VALUES (?, ?) \
+                 ON CONFLICT (office_id, day) DO NOTHING",
+            )
+            .bind::<Text, _>(office)
+            .bind::<SqlDate, _>(day)
+            .execute(lite)?;
+            let row: VersionRow = diesel::sql_query("SELECT version FROM offices WHERE id = ?")
+                .bind::<Text, _>(office)
+                .get_result(lite)?;
+            Ok(Some(row.version))
+        }
+    }
+}

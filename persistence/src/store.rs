@@ -1,0 +1,186 @@
+//! The store: the connection pool, migrations, the SQLite write queue, and
+//! the cache of office configurations.
+
+use crate::StoreError;
+use crate::connection::{Backend, DbConnection, Manager, Target};
+use crate::offices;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use domain::{Office, OfficeId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// How often a transaction lost to a busy database or a serialization
+/// failure is tried again before [`StoreError::Busy`] is returned.
+const ATTEMPTS: u32 = 5;
+
+type Pool = r2d2::Pool<Manager>;
+
+/// The store: a connection pool and a cache of office configurations that
+/// is checked against the configuration's version on every use.
+pub struct Store {
+    pool: Pool,
+    backend: Backend,
+    offices: Mutex<HashMap<String, (i64, Arc<Office>)>>,
+    /// SQLite has one writer at a time. Writers of this process queue here,
+    /// first come first served (a fair lock: no writer starves), and are
+    /// woken as soon as the one before commits, instead of polling
+    /// the database lock in SQLite's busy handler (which sleeps up to 100 ms
+    /// between tries and leaves the lock idle under load). Other processes
+    /// on the same file still meet at the database lock (`busy_timeout`).
+    sqlite_writer: parking_lot::FairMutex<()>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens the database at `url`, runs pending migrations and, on an empty
+    /// database, stores the shipped Kaarst configuration.
+    pub fn open(url: &str) -> Result<Self, StoreError> {
+        Self::open_with_pool_size(url, 16)
+    }
+
+    pub fn open_with_pool_size(url: &str, size: u32) -> Result<Self, StoreError> {
+        let target = Target::parse(url).map_err(StoreError::InvalidUrl)?;
+        let backend = target.backend();
+        let pool = r2d2::Pool::builder()
+            .max_size(size.max(1))
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(Manager::new(target))
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let store = Self {
+            pool,
+            backend,
+            offices: Mutex::new(HashMap::new()),
+            sqlite_writer: parking_lot::FairMutex::new(()),
+        };
+        store.migrate()?;
+        let kaarst = domain::kaarst::offices()
+            .map_err(|e| StoreError::Corrupt(format!("the shipped configuration: {e}")))?;
+        store.seed(&kaarst)?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub(crate) fn conn(&self) -> Result<r2d2::PooledConnection<Manager>, StoreError> {
+        self.pool
+            .get()
+            .map_err(|e| StoreError::Unavailable(e.to_string()))
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn()?;
+        let migrations = match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS,
+            Backend::Postgres => POSTGRES_MIGRATIONS,
+        };
+        // Two processes starting at once on PostgreSQL: the second waits for
+        // the first's migration instead of racing it.
+        if let DbConnection::Pg(pg) = &mut *conn {
+            use diesel::RunQueryDsl;
+            diesel::sql_query("SELECT pg_advisory_lock(7412001)").execute(pg)?;
+        }
+        let result = conn
+            .run_pending_migrations(migrations)
+            .map(drop)
+            .map_err(|e| StoreError::Migration(e.to_string()));
+        if let DbConnection::Pg(pg) = &mut *conn {
+            use diesel::RunQueryDsl;
+            diesel::sql_query("SELECT pg_advisory_unlock(7412001)").execute(pg)?;
+        }
+        result
+    }
+
+    /// Stores `offices` if the database has none yet.
+    fn seed(&self, offices: &[Office]) -> Result<(), StoreError> {
+        self.write(|conn| offices::seed(conn, offices))
+    }
+
+    /// Is the database reachable?
+    pub fn ping(&self) -> Result<(), StoreError> {
+        use diesel::RunQueryDsl;
+        let mut conn = self.conn()?;
+        diesel::sql_query("SELECT 1").execute(&mut *conn)?;
+        Ok(())
+    }
+
+    /// Runs `f` in a transaction, again when it lost to a busy database or a
+    /// serialization failure, at most [`ATTEMPTS`] times.
+    pub(crate) fn write<T>(
+        &self,
+        mut f: impl FnMut(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn()?;
+        let _writer = (self.backend == Backend::Sqlite).then(|| self.sqlite_writer.lock());
+        for attempt in 1..=ATTEMPTS {
+            use diesel::Connection;
+            match conn.transaction(|c| f(c)) {
+                Err(e) if e.is_transient() => {
+                    tracing::debug!(attempt, error = %e, "transaction retried");
+                }
+                other => return other,
+            }
+        }
+        Err(StoreError::Busy)
+    }
+
+    /// Every office, in id order.
+    pub fn offices(&self) -> Result<Vec<Arc<Office>>, StoreError> {
+        let mut conn = self.conn()?;
+        let ids = offices::ids(&mut conn)?;
+        ids.iter()
+            .map(|id| self.cached_office(&mut conn, id, None))
+            .collect()
+    }
+
+    /// The office `id` as configured now.
+    pub fn office(&self, id: &OfficeId) -> Result<Arc<Office>, StoreError> {
+        let mut conn = self.conn()?;
+        self.cached_office(&mut conn, id.as_str(), None)
+    }
+
+    /// The configuration of `id`, from the cache when its version is current.
+    /// `version` is given when the caller has already read it under a lock.
+    pub(crate) fn cached_office(
+        &self,
+        conn: &mut DbConnection,
+        id: &str,
+        version: Option<i64>,
+    ) -> Result<Arc<Office>, StoreError> {
+        let version = match version {
+            Some(v) => v,
+            None => offices::version(conn, id)?.ok_or(StoreError::UnknownOffice)?,
+        };
+        if let Some((v, office)) = self.lock_cache().get(id)
+            && *v == version
+        {
+            return Ok(Arc::clone(office));
+        }
+        let (version, office) = offices::load(conn, id)?.ok_or(StoreError::UnknownOffice)?;
+        let office = Arc::new(office);
+        self.lock_cache()
+            .insert(id.to_owned(), (version, Arc::clone(&office)));
+        Ok(office)
+    }
+
+    fn lock_cache(&self) -> std::sync::MutexGuard<'_, HashMap<String, (i64, Arc<Office>)>> {
+        // A panic while holding the lock cannot leave the map inconsistent
+        // (every write is a single insert), so a poisoned lock is still usable.
+        self.offices
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
