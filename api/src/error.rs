@@ -1,11 +1,83 @@
-//! Every error as RFC 9457 `application/problem+json` with a stable `code`.
+//! Every error as RFC 9457 `application/problem+json` with a stable `code`:
+//! the [`ErrorCode`] list, and the one place where the errors of the store
+//! and the domain become a status and a code.
 
+use crate::auth::{PasswordError, TokenError};
+use crate::dto::OrphanedBookingDto;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
+use domain::{
+    AccountError, BookingError, CancelError, CitizenError, EditError, InvalidUsernameError,
+};
 use persistence::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+domain::text_enum! {
+    /// Every machine-readable code the API answers with (docs/API.md).
+    /// Frontends branch on these; they never change meaning.
+    pub enum ErrorCode {
+        // Malformed requests and routing.
+        InvalidBody = "invalid_body",
+        InvalidQuery = "invalid_query",
+        InvalidRange = "invalid_range",
+        BodyTooLarge = "body_too_large",
+        UnsupportedMediaType = "unsupported_media_type",
+        NoRoute = "no_route",
+        MethodNotAllowed = "method_not_allowed",
+        NotFound = "not_found",
+        UnknownOffice = "unknown_office",
+        // Booking rules (R3–R15).
+        NoServices = "no_services",
+        UnknownService = "unknown_service",
+        ServiceRetired = "service_retired",
+        TooManyOfService = "too_many_of_service",
+        AppointmentTooLong = "appointment_too_long",
+        OffGrid = "off_grid",
+        NonexistentLocalTime = "nonexistent_local_time",
+        InPast = "in_past",
+        BeforeLeadTime = "before_lead_time",
+        BeyondHorizon = "beyond_horizon",
+        Holiday = "holiday",
+        ClosureDay = "closure_day",
+        OutsideOpeningHours = "outside_opening_hours",
+        DayTicketNotToday = "day_ticket_not_today",
+        NotADayTicketDay = "not_a_day_ticket_day",
+        DayTicketNotReleased = "day_ticket_not_released",
+        DayTicketsExhausted = "day_tickets_exhausted",
+        SlotTaken = "slot_taken",
+        // The citizen (R17) and the booking's secret.
+        InvalidName = "invalid_name",
+        ContactRequired = "contact_required",
+        InvalidEmail = "invalid_email",
+        InvalidPhone = "invalid_phone",
+        BookingTokenRequired = "booking_token_required",
+        // Cancelling (R18).
+        AlreadyCancelled = "already_cancelled",
+        AppointmentPassed = "appointment_passed",
+        // Staff authentication (R11).
+        MissingToken = "missing_token",
+        InvalidToken = "invalid_token",
+        TokenExpired = "token_expired",
+        ForbiddenRole = "forbidden_role",
+        InvalidCredentials = "invalid_credentials",
+        TooManyAttempts = "too_many_attempts",
+        // Administration.
+        InvalidUsername = "invalid_username",
+        WeakPassword = "weak_password",
+        UsernameTaken = "username_taken",
+        CannotChangeSelf = "cannot_change_self",
+        InvalidServiceId = "invalid_service_id",
+        ServiceExists = "service_exists",
+        InvalidConfiguration = "invalid_configuration",
+        WouldOrphanBookings = "would_orphan_bookings",
+        // The server.
+        Busy = "busy",
+        DatabaseUnavailable = "database_unavailable",
+        InternalError = "internal_error",
+    }
+}
 
 /// The body of every error response.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -30,9 +102,10 @@ pub struct Problem {
     /// With `would_orphan_bookings`: the confirmed bookings the refused
     /// change would leave outside the hours or over capacity.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<crate::model::OrphanedBookingDto>>)]
-    pub affected_bookings: Option<serde_json::Value>,
+    pub affected_bookings: Option<Vec<OrphanedBookingDto>>,
 }
+
+// What groups of routes answer, documented once for the spec.
 
 /// What every staff route answers to a caller who is not logged-in staff.
 #[derive(utoipa::IntoResponses)]
@@ -82,15 +155,15 @@ const PROBLEM_BASE: &str = "https://terminvergabe.example/problems/";
 #[derive(Debug, Clone)]
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     detail: String,
-    affected_bookings: Option<serde_json::Value>,
+    affected_bookings: Option<Vec<OrphanedBookingDto>>,
     retry_after: Option<u32>,
     bearer_challenge: bool,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, detail: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -101,36 +174,40 @@ impl ApiError {
         }
     }
 
-    pub fn with_affected_bookings(mut self, list: serde_json::Value) -> Self {
-        self.affected_bookings = Some(list);
-        self
-    }
-
     /// 401 for staff routes, with `WWW-Authenticate: Bearer`.
-    pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn unauthorized(code: ErrorCode, detail: impl Into<String>) -> Self {
         Self {
             bearer_challenge: true,
             ..Self::new(StatusCode::UNAUTHORIZED, code, detail)
         }
     }
 
-    pub fn too_many(code: &'static str, detail: impl Into<String>, retry_after: u32) -> Self {
+    pub fn too_many(code: ErrorCode, detail: impl Into<String>, retry_after: u32) -> Self {
         Self {
             retry_after: Some(retry_after),
             ..Self::new(StatusCode::TOO_MANY_REQUESTS, code, detail)
         }
     }
 
-    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, detail)
     }
 
     pub fn not_found(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", detail)
+        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, detail)
     }
 
-    pub fn unprocessable(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn unprocessable(code: ErrorCode, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
+    }
+
+    /// The office addressed in the path does not exist.
+    pub fn unknown_office(raw: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::UnknownOffice,
+            format!("there is no office `{raw}`"),
+        )
     }
 
     /// An unexpected failure: logged in full, reported without internals.
@@ -138,12 +215,18 @@ impl ApiError {
         tracing::error!(error = %cause, "internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
+            ErrorCode::InternalError,
             "an unexpected error occurred; it has been logged",
         )
     }
 
-    pub fn code(&self) -> &'static str {
+    /// The same error with another detail (the code and status stay).
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+
+    pub fn code(&self) -> ErrorCode {
         self.code
     }
 
@@ -153,7 +236,7 @@ impl ApiError {
             title: self.status.canonical_reason().unwrap_or("Error").to_owned(),
             status: self.status.as_u16(),
             detail: self.detail.clone(),
-            code: self.code.to_owned(),
+            code: self.code.as_str().to_owned(),
             affected_bookings: self.affected_bookings.clone(),
         }
     }
@@ -186,27 +269,144 @@ impl ResponseError for ApiError {
     }
 }
 
+impl From<BookingError> for ApiError {
+    fn from(e: BookingError) -> Self {
+        use BookingError::*;
+        let code = match &e {
+            UnknownOffice(_) => ErrorCode::UnknownOffice,
+            NoServices => ErrorCode::NoServices,
+            UnknownService(_) => ErrorCode::UnknownService,
+            ServiceRetired(_) => ErrorCode::ServiceRetired,
+            TooManyOfService { .. } => ErrorCode::TooManyOfService,
+            TooLong { .. } => ErrorCode::AppointmentTooLong,
+            OffGrid { .. } => ErrorCode::OffGrid,
+            NonexistentTime(_) => ErrorCode::NonexistentLocalTime,
+            InPast => ErrorCode::InPast,
+            TooSoon { .. } => ErrorCode::BeforeLeadTime,
+            BeyondHorizon { .. } => ErrorCode::BeyondHorizon,
+            Holiday { .. } => ErrorCode::Holiday,
+            Closure { .. } => ErrorCode::ClosureDay,
+            OutsideOpeningHours => ErrorCode::OutsideOpeningHours,
+            DayTicketNotToday { .. } => ErrorCode::DayTicketNotToday,
+            NotDayTicketDay { .. } => ErrorCode::NotADayTicketDay,
+            DayTicketNotYetReleased { .. } => ErrorCode::DayTicketNotReleased,
+            DayTicketsExhausted => ErrorCode::DayTicketsExhausted,
+            SlotTaken => ErrorCode::SlotTaken,
+        };
+        // Lost to someone else meanwhile: 409; against a rule: 422.
+        let status = match e {
+            SlotTaken | DayTicketsExhausted => StatusCode::CONFLICT,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        ApiError::new(status, code, e.to_string())
+    }
+}
+
+impl From<CitizenError> for ApiError {
+    fn from(e: CitizenError) -> Self {
+        let code = match e {
+            CitizenError::Name => ErrorCode::InvalidName,
+            CitizenError::NoContact => ErrorCode::ContactRequired,
+            CitizenError::Email(_) => ErrorCode::InvalidEmail,
+            CitizenError::Phone(_) => ErrorCode::InvalidPhone,
+        };
+        ApiError::unprocessable(code, e.to_string())
+    }
+}
+
+impl From<CancelError> for ApiError {
+    fn from(e: CancelError) -> Self {
+        match e {
+            CancelError::AlreadyCancelled => ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::AlreadyCancelled,
+                e.to_string(),
+            ),
+            CancelError::AppointmentPassed => {
+                ApiError::unprocessable(ErrorCode::AppointmentPassed, e.to_string())
+            }
+        }
+    }
+}
+
+impl From<EditError> for ApiError {
+    fn from(e: EditError) -> Self {
+        match &e {
+            EditError::ServiceExists(_) => ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::ServiceExists,
+                e.to_string(),
+            ),
+            EditError::UnknownService(_) | EditError::NoClosure(_) => {
+                ApiError::not_found(e.to_string())
+            }
+            EditError::Invalid(_) => {
+                ApiError::unprocessable(ErrorCode::InvalidConfiguration, e.to_string())
+            }
+        }
+    }
+}
+
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::CannotChangeSelf => {
+                ApiError::unprocessable(ErrorCode::CannotChangeSelf, e.to_string())
+            }
+        }
+    }
+}
+
+impl From<InvalidUsernameError> for ApiError {
+    fn from(e: InvalidUsernameError) -> Self {
+        ApiError::unprocessable(ErrorCode::InvalidUsername, e.to_string())
+    }
+}
+
+impl From<PasswordError> for ApiError {
+    fn from(e: PasswordError) -> Self {
+        match e {
+            PasswordError::Weak => ApiError::unprocessable(ErrorCode::WeakPassword, e.to_string()),
+            PasswordError::Hashing => ApiError::internal(&e),
+        }
+    }
+}
+
+impl From<crate::dto::InvalidTime> for ApiError {
+    fn from(e: crate::dto::InvalidTime) -> Self {
+        ApiError::bad_request(ErrorCode::InvalidBody, e.to_string())
+    }
+}
+
+impl From<TokenError> for ApiError {
+    fn from(e: TokenError) -> Self {
+        match e {
+            TokenError::Expired => ApiError::unauthorized(
+                ErrorCode::TokenExpired,
+                "the token has expired; log in again",
+            ),
+            TokenError::Invalid => ApiError::unauthorized(ErrorCode::InvalidToken, e.to_string()),
+            TokenError::Signing => ApiError::internal(&e),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound => ApiError::not_found("no such resource"),
             StoreError::UnknownOffice => ApiError::new(
                 StatusCode::NOT_FOUND,
-                "unknown_office",
+                ErrorCode::UnknownOffice,
                 "there is no such office",
             ),
-            StoreError::Rule(rule) => {
-                let status = if rule.is_conflict() {
-                    StatusCode::CONFLICT
-                } else {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                };
-                ApiError::new(status, rule.code(), rule.to_string())
-            }
-            StoreError::Citizen(c) => ApiError::unprocessable(c.code(), c.to_string()),
+            StoreError::UnknownBooking => ApiError::not_found("there is no such booking"),
+            StoreError::UnknownUser => ApiError::not_found("there is no such staff user"),
+            StoreError::Rule(rule) => rule.into(),
+            StoreError::Cancel(cancel) => cancel.into(),
+            StoreError::Edit(edit) => edit.into(),
             StoreError::UsernameTaken => ApiError::new(
                 StatusCode::CONFLICT,
-                "username_taken",
+                ErrorCode::UsernameTaken,
                 "a staff user of that name exists",
             ),
             StoreError::WouldOrphan(list) => {
@@ -215,28 +415,16 @@ impl From<StoreError> for ApiError {
                      capacity; repeat it with force=true to apply it anyway",
                     list.len()
                 );
-                let affected: Vec<crate::model::OrphanedBookingDto> =
-                    list.into_iter().map(Into::into).collect();
-                ApiError::new(StatusCode::CONFLICT, "would_orphan_bookings", detail)
-                    .with_affected_bookings(serde_json::to_value(affected).unwrap_or_default())
+                ApiError {
+                    affected_bookings: Some(list.into_iter().map(Into::into).collect()),
+                    ..ApiError::new(StatusCode::CONFLICT, ErrorCode::WouldOrphanBookings, detail)
+                }
             }
-            StoreError::InvalidConfig(e) => {
-                ApiError::unprocessable("invalid_configuration", e.to_string())
-            }
-            StoreError::AlreadyCancelled => ApiError::new(
-                StatusCode::CONFLICT,
-                "already_cancelled",
-                "the booking is already cancelled",
-            ),
-            StoreError::AppointmentPassed => ApiError::unprocessable(
-                "appointment_passed",
-                "the appointment has already begun and can no longer be cancelled",
-            ),
             StoreError::Busy => ApiError {
                 retry_after: Some(1),
                 ..ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "busy",
+                    ErrorCode::Busy,
                     "the system is very busy; please try again in a moment",
                 )
             },
@@ -246,7 +434,7 @@ impl From<StoreError> for ApiError {
                     retry_after: Some(5),
                     ..ApiError::new(
                         StatusCode::SERVICE_UNAVAILABLE,
-                        "database_unavailable",
+                        ErrorCode::DatabaseUnavailable,
                         "the database cannot be reached; please try again later",
                     )
                 }
@@ -262,5 +450,96 @@ impl From<StoreError> for ApiError {
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(e: actix_web::error::BlockingError) -> Self {
         ApiError::internal(&e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code, pinned: a code is part of the contract and must not
+    /// change its spelling (docs/API.md lists them).
+    #[test]
+    fn error_codes_are_pinned() {
+        let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "invalid_body",
+                "invalid_query",
+                "invalid_range",
+                "body_too_large",
+                "unsupported_media_type",
+                "no_route",
+                "method_not_allowed",
+                "not_found",
+                "unknown_office",
+                "no_services",
+                "unknown_service",
+                "service_retired",
+                "too_many_of_service",
+                "appointment_too_long",
+                "off_grid",
+                "nonexistent_local_time",
+                "in_past",
+                "before_lead_time",
+                "beyond_horizon",
+                "holiday",
+                "closure_day",
+                "outside_opening_hours",
+                "day_ticket_not_today",
+                "not_a_day_ticket_day",
+                "day_ticket_not_released",
+                "day_tickets_exhausted",
+                "slot_taken",
+                "invalid_name",
+                "contact_required",
+                "invalid_email",
+                "invalid_phone",
+                "booking_token_required",
+                "already_cancelled",
+                "appointment_passed",
+                "missing_token",
+                "invalid_token",
+                "token_expired",
+                "forbidden_role",
+                "invalid_credentials",
+                "too_many_attempts",
+                "invalid_username",
+                "weak_password",
+                "username_taken",
+                "cannot_change_self",
+                "invalid_service_id",
+                "service_exists",
+                "invalid_configuration",
+                "would_orphan_bookings",
+                "busy",
+                "database_unavailable",
+                "internal_error",
+            ]
+        );
+    }
+
+    #[test]
+    fn lost_races_are_conflicts_and_rules_unprocessable() {
+        let taken = ApiError::from(BookingError::SlotTaken);
+        assert_eq!(
+            (taken.status, taken.code),
+            (StatusCode::CONFLICT, ErrorCode::SlotTaken)
+        );
+        let gone = ApiError::from(BookingError::DayTicketsExhausted);
+        assert_eq!(gone.status, StatusCode::CONFLICT);
+        let past = ApiError::from(BookingError::InPast);
+        assert_eq!(
+            (past.status, past.code),
+            (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InPast)
+        );
+        let office = ApiError::from(StoreError::UnknownOffice);
+        assert_eq!(office.status, StatusCode::NOT_FOUND);
+        let in_body = ApiError::from(BookingError::UnknownOffice("rathaus".into()));
+        assert_eq!(
+            (in_body.status, in_body.code),
+            (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::UnknownOffice)
+        );
     }
 }

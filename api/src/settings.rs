@@ -1,5 +1,6 @@
-//! Configuration from the environment, as API.md fixes it.
+//! Configuration from the environment, as docs/API.md fixes it.
 
+use domain::Username;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -14,7 +15,7 @@ pub struct Settings {
     /// Signs staff tokens; `None` makes a random one per start.
     pub jwt_secret: Option<String>,
     /// `username:password` of an admin to create if no staff user exists.
-    pub bootstrap_admin: Option<(String, String)>,
+    pub bootstrap_admin: Option<(Username, String)>,
     /// HTTP worker threads; `None` = one per CPU.
     pub workers: Option<usize>,
     /// Database connections.
@@ -25,7 +26,9 @@ pub struct Settings {
 pub enum SettingsError {
     #[error("TERMIN_NOW must be an RFC 3339 instant like 2026-12-03T07:00:00+01:00: {0}")]
     Now(String),
-    #[error("TERMIN_BOOTSTRAP_ADMIN must be username:password")]
+    #[error(
+        "TERMIN_BOOTSTRAP_ADMIN must be username:password, the username of 2 to 64 characters of a–z, 0–9, `.`, `_`, `-`"
+    )]
     BootstrapAdmin,
     #[error("{0} must be a positive number")]
     Number(&'static str),
@@ -71,9 +74,10 @@ impl Settings {
         if let Some(admin) = non_empty("TERMIN_BOOTSTRAP_ADMIN") {
             let (user, password) = admin
                 .split_once(':')
-                .filter(|(u, p)| !u.is_empty() && !p.is_empty())
+                .filter(|(_, p)| !p.is_empty())
+                .and_then(|(u, p)| Some((Username::parse(u).ok()?, p.to_owned())))
                 .ok_or(SettingsError::BootstrapAdmin)?;
-            settings.bootstrap_admin = Some((user.to_owned(), password.to_owned()));
+            settings.bootstrap_admin = Some((user, password));
         }
         if let Some(w) = non_empty("TERMIN_WORKERS") {
             settings.workers = Some(
@@ -133,9 +137,10 @@ mod tests {
             time::macros::datetime!(2026-12-03 07:00 +01:00)
         );
         assert_eq!(s.jwt_secret.as_deref(), Some("s3cret"));
+        let (user, password) = s.bootstrap_admin.unwrap();
         assert_eq!(
-            s.bootstrap_admin,
-            Some(("admin".into(), "pass:with:colons".into()))
+            (user.as_str(), password.as_str()),
+            ("admin", "pass:with:colons")
         );
     }
 
@@ -145,9 +150,14 @@ mod tests {
             from(&[("TERMIN_NOW", "tomorrow")]),
             Err(SettingsError::Now(_))
         ));
-        assert!(matches!(
-            from(&[("TERMIN_BOOTSTRAP_ADMIN", "admin")]),
-            Err(SettingsError::BootstrapAdmin)
-        ));
+        for bad in ["admin", "a:secret", "Anna Beate:secret", "anna:"] {
+            assert!(
+                matches!(
+                    from(&[("TERMIN_BOOTSTRAP_ADMIN", bad)]),
+                    Err(SettingsError::BootstrapAdmin)
+                ),
+                "{bad}"
+            );
+        }
     }
 }

@@ -14,6 +14,7 @@ use std::sync::{Arc, Barrier};
 use time::macros::datetime;
 
 on_both_backends!(
+    TestApp::spawn;
     r1_r2_offices_and_their_services,
     r3_r9_earliest_for_two_services_then_book_fetch_cancel,
     r4_r17_booking_keeps_services_code_and_token,

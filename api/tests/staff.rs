@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use time::macros::datetime;
 
 on_both_backends!(
+    TestApp::spawn;
     r11_each_role_may_do_its_work_and_no_more,
     r11_forged_expired_foreign_and_unsigned_tokens_are_refused,
     r11_logins_reveal_nothing_and_are_slowed_down,

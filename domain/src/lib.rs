@@ -42,4 +42,6 @@ pub use search::{
     DayTicketOffer, Slot, SlotOffer, bookable_days, day_ticket_date, day_ticket_offer, search_days,
     search_slots,
 };
-pub use staff::{AccountChange, AccountError, Role, Username, check_account_change};
+pub use staff::{
+    AccountChange, AccountError, InvalidUsernameError, Role, Username, check_account_change,
+};

@@ -37,10 +37,10 @@ pub struct Username(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("a username has 2 to 64 characters of a–z, 0–9, `.`, `_`, `-`")]
-pub struct InvalidUsername;
+pub struct InvalidUsernameError;
 
 impl Username {
-    pub fn parse(raw: &str) -> Result<Self, InvalidUsername> {
+    pub fn parse(raw: &str) -> Result<Self, InvalidUsernameError> {
         let lower = raw.trim().to_lowercase();
         let valid = (2..=64).contains(&lower.len())
             && lower.chars().all(|c| {
@@ -49,7 +49,7 @@ impl Username {
         if valid {
             Ok(Self(lower))
         } else {
-            Err(InvalidUsername)
+            Err(InvalidUsernameError)
         }
     }
 

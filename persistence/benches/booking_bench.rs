@@ -19,12 +19,12 @@
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, SqliteConnection};
+use domain::BookingStatus;
 use domain::occupancy::{UNITS_PER_DAY, units_of};
 use domain::{
     BookingError, BookingKind, Channel, Citizen, Occupancy, OfficeId, Selection, ServiceId,
     bookable_days, search_slots,
 };
-use domain::BookingStatus;
 use persistence::{NewBooking, Store, StoreError, test_support};
 use rand::SeedableRng;
 use rand::rngs::StdRng;

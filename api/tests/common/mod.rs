@@ -12,32 +12,9 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use time::macros::datetime;
 
-/// Runs each named test once per backend, each on a fresh database:
-/// SQLite always, PostgreSQL with `TEST_DATABASE_URL` and `--ignored`.
-#[macro_export]
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use super::common;
-            #[test]
-            fn sqlite() {
-                super::$name(&common::TestApp::spawn(persistence::test_support::sqlite()));
-            }
-
-            #[test]
-            #[ignore = "needs PostgreSQL"]
-            fn postgres() {
-                let db = persistence::test_support::postgres().expect("TEST_DATABASE_URL");
-                super::$name(&common::TestApp::spawn(db));
-            }
-        }
-    )*};
-}
-
-/// Monday 30 November 2026, 10:00.
-pub const MONDAY_10: OffsetDateTime = datetime!(2026-11-30 10:00 +01:00);
+pub use persistence::on_both_backends;
+pub use persistence::test_support::fixtures::MONDAY_10;
 
 /// The admin every test server starts with (TERMIN_BOOTSTRAP_ADMIN).
 pub const ADMIN: (&str, &str) = ("chefin", "Verwaltung-2026!");
@@ -74,7 +51,8 @@ impl TestApp {
         settings.now = Some(MONDAY_10);
         settings.workers = Some(2);
         settings.pool_size = 8;
-        settings.bootstrap_admin = Some((ADMIN.0.into(), ADMIN.1.into()));
+        settings.bootstrap_admin =
+            Some((domain::Username::parse(ADMIN.0).unwrap(), ADMIN.1.into()));
         settings.jwt_secret = Some(JWT_SECRET.into());
         let (tx, rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
@@ -180,7 +158,7 @@ impl TestApp {
     }
 
     pub fn bookings_on(&self, date: time::Date) -> usize {
-        let office = domain::OfficeId::parse("buergerbuero").unwrap();
+        let office = persistence::test_support::fixtures::office_id("buergerbuero");
         self.store.day_appointments(&office, date).unwrap().len()
     }
 }

@@ -1,7 +1,7 @@
 //! Health and readiness for the orchestrator.
 
-use crate::AppState;
 use crate::error::{ApiError, Problem};
+use crate::state::AppState;
 use actix_web::{get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -29,7 +29,6 @@ pub async fn healthz() -> web::Json<Health> {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiError> {
-    let store = state.store.clone();
-    web::block(move || store.ping()).await??;
+    state.run(|store, _| store.ping()).await?;
     Ok(web::Json(Health { status: "ready" }))
 }

@@ -1,0 +1,118 @@
+//! Bookings as the API shows and takes them.
+
+use super::{ChannelDto, KindDto, OrphanReasonDto, StatusDto};
+use persistence::Booking;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// The citizen: a name and at least one of e-mail and phone (R17).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Erika Mustermann", "email": "erika@example.org"}))]
+pub struct CitizenDto {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// A booking request. Online it books as channel `online`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "office": "buergerbuero",
+    "services": ["personalausweis", "anmeldung"],
+    "start": "2026-12-03T08:30:00+01:00",
+    "kind": "regular",
+    "citizen": {"name": "Erika Mustermann", "email": "erika@example.org"}
+}))]
+pub struct BookingRequestDto {
+    pub office: String,
+    /// Service ids; repeat one to book it more than once (R3).
+    pub services: Vec<String>,
+    /// RFC 3339 with offset; must be an offered start.
+    #[serde(with = "time::serde::rfc3339")]
+    pub start: OffsetDateTime,
+    /// `regular` (the default) or `day_ticket` (today only).
+    #[serde(default)]
+    pub kind: KindDto,
+    pub citizen: CitizenDto,
+}
+
+/// A booking.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BookingDto {
+    pub id: Uuid,
+    /// Short code to quote at the desk (no 0/O, 1/I).
+    #[schema(example = "K7M3QX9A")]
+    pub code: String,
+    pub office: String,
+    pub services: Vec<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub start: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub end: OffsetDateTime,
+    pub kind: KindDto,
+    pub channel: ChannelDto,
+    pub status: StatusDto,
+    pub citizen: CitizenDto,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub cancelled_at: Option<OffsetDateTime>,
+}
+
+impl From<Booking> for BookingDto {
+    fn from(b: Booking) -> Self {
+        Self {
+            id: b.id,
+            code: b.code.as_str().to_owned(),
+            office: b.office.as_str().to_owned(),
+            services: b.services.iter().map(|s| s.as_str().to_owned()).collect(),
+            start: b.start,
+            end: b.end,
+            kind: b.kind.into(),
+            channel: b.channel.into(),
+            status: b.status.into(),
+            citizen: CitizenDto {
+                name: b.citizen.name().to_owned(),
+                email: b.citizen.email().map(str::to_owned),
+                phone: b.citizen.phone().map(str::to_owned),
+            },
+            created_at: b.created_at,
+            cancelled_at: b.cancelled_at,
+        }
+    }
+}
+
+/// A booking just made, with the secret `token` that lets its holder see and
+/// cancel it (header `X-Booking-Token`). Shown only in this response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedBookingDto {
+    #[serde(flatten)]
+    pub booking: BookingDto,
+    pub token: String,
+}
+
+/// A confirmed booking an admin change leaves stranded.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrphanedBookingDto {
+    pub reason: OrphanReasonDto,
+    pub booking: BookingDto,
+}
+
+impl From<persistence::OrphanedBooking> for OrphanedBookingDto {
+    fn from(o: persistence::OrphanedBooking) -> Self {
+        Self {
+            reason: o.reason.into(),
+            booking: o.booking.into(),
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! An office's configuration as admins read and change it.
+
+use super::{OrphanedBookingDto, format_date};
+use domain::{DayTicketPolicy, Office, ServiceChange, SettingsChange, WeeklyHours, Window};
+use serde::{Deserialize, Serialize};
+use time::Time;
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+use utoipa::ToSchema;
+
+const TIME_FORMAT: &[BorrowedFormatItem<'static>] = format_description!("[hour]:[minute]");
+
+/// A time of day in a body that is not `HH:MM`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{field}` must be a time of day like 08:30, not `{value}`")]
+pub struct InvalidTime {
+    pub field: String,
+    pub value: String,
+}
+
+fn parse_time(field: &str, value: &str) -> Result<Time, InvalidTime> {
+    Time::parse(value.trim(), TIME_FORMAT).map_err(|_| InvalidTime {
+        field: field.to_owned(),
+        value: value.to_owned(),
+    })
+}
+
+fn format_time(t: Time) -> String {
+    t.format(TIME_FORMAT).unwrap_or_else(|_| t.to_string())
+}
+
+/// An opening window, local time `HH:MM`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"start": "08:30", "end": "12:00"}))]
+pub struct WindowDto {
+    pub start: String,
+    pub end: String,
+}
+
+/// Opening windows per weekday; a day left out has none.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HoursDto {
+    #[serde(default)]
+    pub monday: Vec<WindowDto>,
+    #[serde(default)]
+    pub tuesday: Vec<WindowDto>,
+    #[serde(default)]
+    pub wednesday: Vec<WindowDto>,
+    #[serde(default)]
+    pub thursday: Vec<WindowDto>,
+    #[serde(default)]
+    pub friday: Vec<WindowDto>,
+    #[serde(default)]
+    pub saturday: Vec<WindowDto>,
+    #[serde(default)]
+    pub sunday: Vec<WindowDto>,
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+impl HoursDto {
+    fn days(&self) -> [&Vec<WindowDto>; 7] {
+        [
+            &self.monday,
+            &self.tuesday,
+            &self.wednesday,
+            &self.thursday,
+            &self.friday,
+            &self.saturday,
+            &self.sunday,
+        ]
+    }
+
+    pub fn to_domain(&self) -> Result<WeeklyHours, InvalidTime> {
+        let mut hours = WeeklyHours::default();
+        for (i, windows) in self.days().into_iter().enumerate() {
+            for w in windows {
+                hours.0[i].push(Window {
+                    start: parse_time(&format!("{}.start", WEEKDAYS[i]), &w.start)?,
+                    end: parse_time(&format!("{}.end", WEEKDAYS[i]), &w.end)?,
+                });
+            }
+        }
+        Ok(hours)
+    }
+
+    fn from_domain(hours: &WeeklyHours) -> Self {
+        let list = |i: usize| {
+            hours.0[i]
+                .iter()
+                .map(|w| WindowDto {
+                    start: format_time(w.start),
+                    end: format_time(w.end),
+                })
+                .collect()
+        };
+        Self {
+            monday: list(0),
+            tuesday: list(1),
+            wednesday: list(2),
+            thursday: list(3),
+            friday: list(4),
+            saturday: list(5),
+            sunday: list(6),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum WeekdayDto {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+const ALL_WEEKDAYS: [WeekdayDto; 7] = [
+    WeekdayDto::Monday,
+    WeekdayDto::Tuesday,
+    WeekdayDto::Wednesday,
+    WeekdayDto::Thursday,
+    WeekdayDto::Friday,
+    WeekdayDto::Saturday,
+    WeekdayDto::Sunday,
+];
+
+/// The Tagesticket contingent (R12, R13).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "held_back_counters": 1, "per_day": 12, "online_from": "07:00", "staff_from": "08:00",
+    "weekdays": ["monday", "tuesday", "wednesday", "thursday", "friday"]
+}))]
+pub struct DayTicketPolicyDto {
+    /// Counters kept from advance booking on Tagesticket days.
+    pub held_back_counters: u32,
+    /// Tagestickets a day.
+    pub per_day: u32,
+    /// Released online at (`HH:MM`).
+    pub online_from: String,
+    /// Released at the Infotheke and by telephone at.
+    pub staff_from: String,
+    pub weekdays: Vec<WeekdayDto>,
+}
+
+impl DayTicketPolicyDto {
+    pub fn to_domain(&self) -> Result<DayTicketPolicy, InvalidTime> {
+        Ok(DayTicketPolicy {
+            held_back_counters: self.held_back_counters,
+            per_day: self.per_day,
+            online_from: parse_time("online_from", &self.online_from)?,
+            staff_from: parse_time("staff_from", &self.staff_from)?,
+            weekdays: std::array::from_fn(|i| self.weekdays.contains(&ALL_WEEKDAYS[i])),
+        })
+    }
+
+    fn from_domain(p: &DayTicketPolicy) -> Self {
+        Self {
+            held_back_counters: p.held_back_counters,
+            per_day: p.per_day,
+            online_from: format_time(p.online_from),
+            staff_from: format_time(p.staff_from),
+            weekdays: ALL_WEEKDAYS
+                .iter()
+                .zip(p.weekdays)
+                .filter(|(_, on)| *on)
+                .map(|(d, _)| *d)
+                .collect(),
+        }
+    }
+}
+
+/// A service as the admin sees it, retired ones included.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AdminServiceDto {
+    pub id: String,
+    pub name: String,
+    pub duration_minutes: u32,
+    /// `false`: retired, no longer bookable; kept for the bookings naming it.
+    pub active: bool,
+}
+
+/// A closure day.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ClosureDto {
+    #[schema(example = "2026-12-24")]
+    pub date: String,
+    #[schema(example = "Heiligabend")]
+    pub reason: String,
+}
+
+/// An office's whole configuration.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfficeConfigDto {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub counters: u32,
+    pub grid_minutes: u32,
+    pub lead_days: u32,
+    pub horizon_days: u32,
+    pub max_per_service: u32,
+    pub max_total_minutes: u32,
+    pub hours: HoursDto,
+    /// `null`: no Tagesticket.
+    pub day_ticket: Option<DayTicketPolicyDto>,
+    pub closures: Vec<ClosureDto>,
+    pub services: Vec<AdminServiceDto>,
+}
+
+impl From<&Office> for OfficeConfigDto {
+    fn from(o: &Office) -> Self {
+        Self {
+            id: o.id.as_str().to_owned(),
+            name: o.name.clone(),
+            address: o.address.clone(),
+            counters: o.counters,
+            grid_minutes: o.grid_minutes,
+            lead_days: o.lead_days,
+            horizon_days: o.horizon_days,
+            max_per_service: o.max_per_service,
+            max_total_minutes: o.max_total_minutes,
+            hours: HoursDto::from_domain(&o.hours),
+            day_ticket: o.day_ticket.as_ref().map(DayTicketPolicyDto::from_domain),
+            closures: o
+                .closures
+                .iter()
+                .map(|(d, r)| ClosureDto {
+                    date: format_date(*d),
+                    reason: r.clone(),
+                })
+                .collect(),
+            services: o
+                .services
+                .iter()
+                .map(|s| AdminServiceDto {
+                    id: s.id.as_str().to_owned(),
+                    name: s.name.clone(),
+                    duration_minutes: s.minutes,
+                    active: s.active,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An applied change: the configuration now, and the bookings it stranded
+/// (only ever non-empty with `force=true`: contact those citizens).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfficeChangeDto {
+    pub office: OfficeConfigDto,
+    pub orphaned_bookings: Vec<OrphanedBookingDto>,
+}
+
+impl From<OfficeSettingsDto> for SettingsChange {
+    fn from(s: OfficeSettingsDto) -> Self {
+        Self {
+            name: s.name,
+            address: s.address,
+            counters: s.counters,
+            grid_minutes: s.grid_minutes,
+            lead_days: s.lead_days,
+            horizon_days: s.horizon_days,
+            max_per_service: s.max_per_service,
+            max_total_minutes: s.max_total_minutes,
+        }
+    }
+}
+
+/// Changes of an office's settings; fields left out stay.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"counters": 5}))]
+pub struct OfficeSettingsDto {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub counters: Option<u32>,
+    pub grid_minutes: Option<u32>,
+    pub lead_days: Option<u32>,
+    pub horizon_days: Option<u32>,
+    pub max_per_service: Option<u32>,
+    pub max_total_minutes: Option<u32>,
+}
+
+/// A new service.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"id": "wohnsitzbescheinigung", "name": "Wohnsitzbescheinigung", "duration_minutes": 10}))]
+pub struct NewServiceDto {
+    /// A slug: a–z, 0–9 and `-`.
+    pub id: String,
+    pub name: String,
+    /// A multiple of 5.
+    pub duration_minutes: u32,
+}
+
+/// A change of a service; fields left out stay. A new duration applies to
+/// bookings made from now on; existing ones keep their length.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"duration_minutes": 25}))]
+pub struct ServiceChangeDto {
+    pub name: Option<String>,
+    pub duration_minutes: Option<u32>,
+    /// `false` retires the service, `true` offers it again.
+    pub active: Option<bool>,
+}
+
+impl From<ServiceChangeDto> for ServiceChange {
+    fn from(c: ServiceChangeDto) -> Self {
+        Self {
+            name: c.name,
+            minutes: c.duration_minutes,
+            active: c.active,
+        }
+    }
+}
+
+/// Why the office is closed that day, shown to citizens.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Heiligabend"}))]
+pub struct ClosureReasonDto {
+    pub reason: String,
+}

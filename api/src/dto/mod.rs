@@ -1,0 +1,35 @@
+//! The JSON shapes of the API (docs/API.md) with their OpenAPI schemas, and
+//! their conversions from the domain and the store. Nothing here decides a
+//! rule or knows about HTTP errors.
+
+mod audit;
+mod booking;
+mod config;
+mod office;
+mod text;
+mod user;
+
+pub use audit::AuditEntryDto;
+pub use booking::{
+    BookingDto, BookingRequestDto, CitizenDto, CreatedBookingDto, OrphanedBookingDto,
+};
+pub use config::{
+    AdminServiceDto, ClosureDto, ClosureReasonDto, DayTicketPolicyDto, HoursDto, InvalidTime,
+    NewServiceDto, OfficeChangeDto, OfficeConfigDto, OfficeSettingsDto, ServiceChangeDto,
+    WeekdayDto, WindowDto,
+};
+pub use office::{DayTicketsDto, OfficeDto, ServiceDto, SlotDto, SlotsDto};
+pub use text::{ChannelDto, KindDto, OrphanReasonDto, RoleDto, StatusDto};
+pub use user::{LoginDto, NewUserDto, PasswordDto, TokenDto, UserChangeDto, UserDto};
+
+use time::Date;
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+
+/// `YYYY-MM-DD`, as dates appear in paths, queries and bodies.
+pub const DATE_FORMAT: &[BorrowedFormatItem<'static>] = format_description!("[year]-[month]-[day]");
+
+pub fn format_date(date: Date) -> String {
+    date.format(DATE_FORMAT)
+        .unwrap_or_else(|_| date.to_string())
+}

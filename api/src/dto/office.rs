@@ -1,0 +1,131 @@
+//! Offices, services, slots and the Tagesticket offer, as citizens see them.
+
+use domain::{DayTicketOffer, Slot, SlotOffer};
+use serde::Serialize;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+/// An office that takes appointments.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "buergerbuero", "name": "Bürgerbüro", "address": "Am Neumarkt 2, 41564 Kaarst",
+    "counters": 4, "day_tickets": true, "lead_days": 1, "horizon_days": 56
+}))]
+pub struct OfficeDto {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    /// Counters serving at once.
+    pub counters: u32,
+    /// Whether the office issues Tagestickets (same-day appointments).
+    pub day_tickets: bool,
+    /// Regular appointments from today + `lead_days` …
+    pub lead_days: u32,
+    /// … up to today + `horizon_days`.
+    pub horizon_days: u32,
+}
+
+impl From<&domain::Office> for OfficeDto {
+    fn from(o: &domain::Office) -> Self {
+        Self {
+            id: o.id.as_str().to_owned(),
+            name: o.name.clone(),
+            address: o.address.clone(),
+            counters: o.counters,
+            day_tickets: o.day_ticket.is_some(),
+            lead_days: o.lead_days,
+            horizon_days: o.horizon_days,
+        }
+    }
+}
+
+/// A service an office offers.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "personalausweis", "name": "Personalausweis beantragen", "duration_minutes": 20}))]
+pub struct ServiceDto {
+    pub id: String,
+    pub name: String,
+    pub duration_minutes: u32,
+}
+
+/// An appointment time, Europe/Berlin.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[schema(example = json!({"start": "2026-12-03T08:30:00+01:00", "end": "2026-12-03T09:05:00+01:00"}))]
+pub struct SlotDto {
+    #[serde(with = "time::serde::rfc3339")]
+    pub start: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub end: OffsetDateTime,
+}
+
+impl From<Slot> for SlotDto {
+    fn from(s: Slot) -> Self {
+        Self {
+            start: s.start,
+            end: s.end,
+        }
+    }
+}
+
+/// The bookable starts for the selected services.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SlotsDto {
+    /// The length of the appointment: the sum of the services (R3).
+    pub duration_minutes: u32,
+    /// The first bookable appointment (R9), or `null` when none is free.
+    pub earliest: Option<SlotDto>,
+    pub slots: Vec<SlotDto>,
+}
+
+/// Today's Tagesticket situation (R12–R15).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DayTicketsDto {
+    /// Today, `YYYY-MM-DD`.
+    #[schema(example = "2026-12-03")]
+    pub date: String,
+    /// Whether a Tagesticket can be taken now (online).
+    pub available: bool,
+    /// Tickets left in today's contingent.
+    pub remaining: u32,
+    /// When Tagestickets are released online today; `null` on days without.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub online_from: Option<OffsetDateTime>,
+    /// When they are released at the Infotheke and by telephone.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub desk_from: Option<OffsetDateTime>,
+    /// Times still free in the contingent for the given services.
+    pub slots: Vec<SlotDto>,
+}
+
+impl From<&domain::Service> for ServiceDto {
+    fn from(s: &domain::Service) -> Self {
+        Self {
+            id: s.id.as_str().to_owned(),
+            name: s.name.clone(),
+            duration_minutes: s.minutes,
+        }
+    }
+}
+
+impl From<SlotOffer> for SlotsDto {
+    fn from(offer: SlotOffer) -> Self {
+        Self {
+            duration_minutes: offer.minutes,
+            earliest: offer.earliest.map(Into::into),
+            slots: offer.slots.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl From<DayTicketOffer> for DayTicketsDto {
+    fn from(offer: DayTicketOffer) -> Self {
+        Self {
+            date: super::format_date(offer.date),
+            available: offer.available,
+            remaining: offer.remaining,
+            online_from: offer.online_from,
+            desk_from: offer.desk_from,
+            slots: offer.slots.into_iter().map(Into::into).collect(),
+        }
+    }
+}

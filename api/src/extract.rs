@@ -1,0 +1,220 @@
+//! What handlers take from a request, parsed once: the logged-in staff user,
+//! ids in the path, the booking token header, repeated query keys, dates.
+//! Each extractor answers a malformed value with its problem+json error.
+
+use crate::auth::Policy;
+use crate::dto::DATE_FORMAT;
+use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{FromRequest, HttpRequest, web};
+use domain::{BookingCode, OfficeId, Role, ServiceId, Username};
+use std::future::{Ready, ready};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use time::Date;
+use uuid::Uuid;
+
+/// The header that carries a booking's secret token.
+pub const TOKEN_HEADER: &str = "X-Booking-Token";
+
+/// Parses `YYYY-MM-DD`, naming the parameter in the error.
+pub fn parse_date(name: &str, value: &str) -> Result<Date, ApiError> {
+    Date::parse(value.trim(), DATE_FORMAT)
+        .ok()
+        .filter(|d| (1900..=9000).contains(&d.year()))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                ErrorCode::InvalidQuery,
+                format!("`{name}` must be a date like 2026-12-03 (years 1900–9000), not `{value}`"),
+            )
+        })
+}
+
+/// Declares an extractor for one named path segment.
+macro_rules! path_param {
+    ($(#[$doc:meta])* $name:ident($ty:ty), $segment:literal, $parse:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub $ty);
+
+        impl FromRequest for $name {
+            type Error = ApiError;
+            type Future = Ready<Result<Self, ApiError>>;
+
+            fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                let raw = req.match_info().get($segment).unwrap_or_default();
+                let parse: fn(&str) -> Result<$ty, ApiError> = $parse;
+                ready(parse(raw).map($name))
+            }
+        }
+    };
+}
+
+path_param!(
+    /// `{office}`: an id that cannot exist is as unknown as a missing one (404).
+    OfficePath(OfficeId), "office",
+    |raw| OfficeId::parse(raw).map_err(|_| ApiError::unknown_office(raw))
+);
+path_param!(
+    /// `{service}` of an office.
+    ServicePath(ServiceId), "service",
+    |raw| ServiceId::parse(raw)
+        .map_err(|_| ApiError::not_found(format!("there is no service `{raw}`")))
+);
+path_param!(
+    /// `{id}` of a booking.
+    BookingPath(Uuid), "id",
+    |raw| Uuid::parse_str(raw)
+        .map_err(|_| ApiError::not_found(format!("there is no booking `{raw}`")))
+);
+path_param!(
+    /// `{code}` of a booking as the citizen quotes it (case, spaces, dashes ignored).
+    CodePath(BookingCode), "code",
+    |raw| BookingCode::parse(raw)
+        .map_err(|_| ApiError::not_found("no booking has this code"))
+);
+path_param!(
+    /// `{username}` of a staff account.
+    UsernamePath(Username), "username",
+    |raw| Username::parse(raw)
+        .map_err(|_| ApiError::not_found(format!("there is no staff user `{raw}`")))
+);
+path_param!(
+    /// `{date}`, `YYYY-MM-DD`.
+    DatePath(Date), "date",
+    |raw| parse_date("date", raw)
+);
+
+/// The secret of a booking, from the `X-Booking-Token` header.
+#[derive(Debug, Clone)]
+pub struct BookingToken(pub String);
+
+impl FromRequest for BookingToken {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = req
+            .headers()
+            .get(TOKEN_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .map(BookingToken)
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    ErrorCode::BookingTokenRequired,
+                    format!("send the booking's token in the `{TOKEN_HEADER}` header"),
+                )
+            });
+        ready(token)
+    }
+}
+
+/// A query string in which keys may repeat (`service=a&service=a`).
+#[derive(Debug)]
+pub struct MultiQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned> FromRequest for MultiQuery<T> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            serde_html_form::from_str(req.query_string())
+                .map(MultiQuery)
+                .map_err(|e| ApiError::bad_request(ErrorCode::InvalidQuery, e.to_string())),
+        )
+    }
+}
+
+/// A staff user proven by a bearer token, whose role `P` admits (R11). As an
+/// extractor it answers 401 without or with a bad token (or when the account
+/// was disabled or its role changed since), and 403 for a role `P` refuses.
+#[derive(Debug)]
+pub struct Authorized<P> {
+    pub username: Username,
+    pub role: Role,
+    policy: PhantomData<P>,
+}
+
+fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
+    let invalid = || {
+        ApiError::unauthorized(
+            ErrorCode::InvalidToken,
+            "send `Authorization: Bearer TOKEN`",
+        )
+    };
+    let Some(value) = req.headers().get(AUTHORIZATION) else {
+        return Err(ApiError::unauthorized(
+            ErrorCode::MissingToken,
+            "this route is for staff: log in at /api/v1/auth/token and send `Authorization: Bearer TOKEN`",
+        ));
+    };
+    // The scheme is case-insensitive (RFC 9110, 11.1).
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .ok_or_else(invalid)
+}
+
+impl<P: Policy + 'static> FromRequest for Authorized<P> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal(&"application state missing"))?;
+            let claims = state.tokens.verify(&token?, state.clock.now())?;
+            // The role is checked on the token first, before any await, so a
+            // refused role is answered before the body is even looked at.
+            if !P::admits(claims.role) {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    ErrorCode::ForbiddenRole,
+                    format!("the role `{}` may not do this", claims.role),
+                ));
+            }
+            let stale = || {
+                ApiError::unauthorized(
+                    ErrorCode::InvalidToken,
+                    "the account was disabled or its role changed; log in again",
+                )
+            };
+            let username = Username::parse(&claims.sub).map_err(|_| stale())?;
+            let name = username.clone();
+            let user = state.run(move |store, _| store.user(&name)).await?;
+            let role = user
+                .filter(|u| u.active && u.role == claims.role)
+                .map(|u| u.role)
+                .ok_or_else(stale)?;
+            Ok(Authorized {
+                username,
+                role,
+                policy: PhantomData,
+            })
+        })
+    }
+}
+
+/// Service ids from a query or body; an id that cannot exist is unknown (422).
+pub fn service_ids(raw: &[String]) -> Result<Vec<ServiceId>, ApiError> {
+    raw.iter()
+        .map(|s| {
+            ServiceId::parse(s).map_err(|_| {
+                let detail = format!("the office offers no service `{s}`");
+                ApiError::unprocessable(ErrorCode::UnknownService, detail)
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,136 @@
+//! Staff accounts (admin only, R11).
+
+use crate::auth::{Admins, hash_password};
+use crate::dto::{NewUserDto, PasswordDto, UserChangeDto, UserDto};
+use crate::error::{AdminAuth, ApiError, BodyLimits, Problem};
+use crate::extract::{Authorized, UsernamePath};
+use crate::state::AppState;
+use actix_web::{HttpResponse, get, patch, post, put, web};
+use domain::{AccountChange, Username, check_account_change};
+use persistence::UserChange;
+
+/// Argon2 is slow by design: hashed off the async threads.
+async fn hash(password: String) -> Result<String, ApiError> {
+    Ok(web::block(move || hash_password(&password)).await??)
+}
+
+/// Creates a staff account (admin only).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body = NewUserDto,
+    responses(
+        BodyLimits,
+        AdminAuth,
+        (status = 201, description = "Created", body = UserDto),
+        (status = 400, description = "Malformed body, unknown role (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The name is taken (`username_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_username`, `weak_password`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/admin/users")]
+pub async fn create_user(
+    admin: Authorized<Admins>,
+    state: web::Data<AppState>,
+    body: web::Json<NewUserDto>,
+) -> Result<HttpResponse, ApiError> {
+    let NewUserDto {
+        username,
+        password,
+        role,
+    } = body.into_inner();
+    let username = Username::parse(&username)?;
+    let password_hash = hash(password).await?;
+    let user = state
+        .run(move |store, now| {
+            store.create_user(&username, &password_hash, role.0, &admin.username, now)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(UserDto::from(user)))
+}
+
+/// Every staff account.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    responses(
+        AdminAuth,
+        (status = 200, description = "The accounts, by name", body = [UserDto]),
+    )
+)]
+#[get("/api/v1/admin/users")]
+pub async fn list_users(
+    _admin: Authorized<Admins>,
+    state: web::Data<AppState>,
+) -> Result<web::Json<Vec<UserDto>>, ApiError> {
+    let users = state.run(|store, _| store.users()).await?;
+    Ok(web::Json(users.into_iter().map(UserDto::from).collect()))
+}
+
+/// Changes a staff account's role or disables / enables it.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("username" = String, Path, description = "Username")),
+    request_body = UserChangeDto,
+    responses(
+        BodyLimits,
+        AdminAuth,
+        (status = 200, description = "Changed", body = UserDto),
+        (status = 404, description = "No such account (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An admin cannot disable or demote themself (`cannot_change_self`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/api/v1/admin/users/{username}")]
+pub async fn change_user(
+    admin: Authorized<Admins>,
+    state: web::Data<AppState>,
+    UsernamePath(username): UsernamePath,
+    body: web::Json<UserChangeDto>,
+) -> Result<web::Json<UserDto>, ApiError> {
+    let change = AccountChange {
+        role: body.role.map(|r| r.0),
+        active: body.active,
+    };
+    check_account_change(&admin.username, &username, change)?;
+    let change = UserChange {
+        role: change.role,
+        active: change.active,
+        password_hash: None,
+    };
+    let user = state
+        .run(move |store, now| store.change_user(&username, &change, &admin.username, now))
+        .await?;
+    Ok(web::Json(user.into()))
+}
+
+/// Sets a new password for a staff account.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("username" = String, Path, description = "Username")),
+    request_body = PasswordDto,
+    responses(
+        BodyLimits,
+        AdminAuth,
+        (status = 204, description = "Set"),
+        (status = 404, description = "No such account (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`weak_password`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/api/v1/admin/users/{username}/password")]
+pub async fn reset_password(
+    admin: Authorized<Admins>,
+    state: web::Data<AppState>,
+    UsernamePath(username): UsernamePath,
+    body: web::Json<PasswordDto>,
+) -> Result<HttpResponse, ApiError> {
+    let change = UserChange {
+        password_hash: Some(hash(body.into_inner().password).await?),
+        ..UserChange::default()
+    };
+    state
+        .run(move |store, now| store.change_user(&username, &change, &admin.username, now))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

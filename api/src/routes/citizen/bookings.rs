@@ -1,0 +1,122 @@
+//! Booking online, and the citizen's own booking by its secret (R17, R18).
+
+use crate::dto::{BookingDto, BookingRequestDto, CreatedBookingDto};
+use crate::error::{ApiError, BodyLimits, Problem};
+use crate::extract::{BookingPath, BookingToken, service_ids};
+use crate::state::AppState;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpResponse, delete, get, post, web};
+use domain::{BookingError, Channel, Citizen, OfficeId, Username};
+use persistence::{CancelAuth, CreatedBooking, NewBooking};
+
+/// Turns a request body into the store's request, for any channel. An
+/// office in the body that does not exist is a rule error (422), not a
+/// missing resource.
+pub(crate) fn new_booking(
+    body: BookingRequestDto,
+    channel: Channel,
+    created_by: Option<Username>,
+) -> Result<NewBooking, ApiError> {
+    let office = OfficeId::parse(&body.office)
+        .map_err(|_| BookingError::UnknownOffice(body.office.clone()))?;
+    let c = &body.citizen;
+    let citizen = Citizen::new(&c.name, c.email.as_deref(), c.phone.as_deref())?;
+    Ok(NewBooking {
+        office,
+        services: service_ids(&body.services)?,
+        start: body.start,
+        kind: body.kind.0,
+        channel,
+        citizen,
+        created_by,
+    })
+}
+
+/// The answer to a booking made: 201 with the booking and its token.
+pub(crate) fn created(made: CreatedBooking) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((LOCATION, format!("/api/v1/bookings/{}", made.booking.id)))
+        .json(CreatedBookingDto {
+            booking: made.booking.into(),
+            token: made.token,
+        })
+}
+
+/// Books an appointment or a Tagesticket online.
+#[utoipa::path(
+    tag = "citizens",
+    request_body = BookingRequestDto,
+    responses(
+        BodyLimits,
+        (status = 201, description = "Booked; `token` is shown only here", body = CreatedBookingDto),
+        (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Taken meanwhile (`slot_taken`, `day_tickets_exhausted`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Against a rule (`unknown_office`, `unknown_service`, `off_grid`, `outside_opening_hours`, `holiday`, `closure_day`, `in_past`, `before_lead_time`, `beyond_horizon`, `day_ticket_not_released`, `day_ticket_not_today`, `not_a_day_ticket_day`, `invalid_name`, `contact_required`, `invalid_email`, `invalid_phone`, …)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database busy (`busy`); retry", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/bookings")]
+pub async fn create_booking(
+    state: web::Data<AppState>,
+    body: web::Json<BookingRequestDto>,
+) -> Result<HttpResponse, ApiError> {
+    let request = new_booking(body.into_inner(), Channel::Online, None)?;
+    let made = state
+        .run(move |store, now| store.book(&request, now))
+        .await?;
+    tracing::info!(booking = %made.booking.id, office = %made.booking.office, kind = %made.booking.kind, "booked online");
+    Ok(created(made))
+}
+
+/// A booking, for the holder of its token.
+#[utoipa::path(
+    tag = "citizens",
+    params(
+        ("id" = Uuid, Path, description = "Booking id"),
+        ("X-Booking-Token" = String, Header, description = "The token returned when booking"),
+    ),
+    responses(
+        (status = 200, description = "The booking", body = BookingDto),
+        (status = 401, description = "No token (`booking_token_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking, or the token does not fit (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/bookings/{id}")]
+pub async fn get_booking(
+    state: web::Data<AppState>,
+    BookingPath(id): BookingPath,
+    BookingToken(token): BookingToken,
+) -> Result<web::Json<BookingDto>, ApiError> {
+    let booking = state
+        .run(move |store, _| store.booking_with_token(id, &token))
+        .await?;
+    Ok(web::Json(booking.into()))
+}
+
+/// Cancels a booking, for the holder of its token; the time is free at once.
+#[utoipa::path(
+    tag = "citizens",
+    params(
+        ("id" = Uuid, Path, description = "Booking id"),
+        ("X-Booking-Token" = String, Header, description = "The token returned when booking"),
+    ),
+    responses(
+        (status = 204, description = "Cancelled"),
+        (status = 401, description = "No token (`booking_token_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking, or the token does not fit (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already cancelled (`already_cancelled`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The appointment has begun (`appointment_passed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/api/v1/bookings/{id}")]
+pub async fn cancel_booking(
+    state: web::Data<AppState>,
+    BookingPath(id): BookingPath,
+    BookingToken(token): BookingToken,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .run(move |store, now| store.cancel(id, CancelAuth::Token(&token), now))
+        .await?;
+    tracing::info!(booking = %id, "cancelled by its holder");
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,5 @@
+//! The citizens' endpoints: no authentication.
+
+pub mod bookings;
+pub mod offers;
+pub mod offices;

@@ -1,0 +1,108 @@
+//! What can be booked: slot search (R9) and today's Tagesticket offer
+//! (R12–R15).
+
+use crate::dto::{DayTicketsDto, SlotsDto};
+use crate::error::{ApiError, ErrorCode, Problem};
+use crate::extract::{MultiQuery, OfficePath, parse_date, service_ids};
+use crate::state::AppState;
+use actix_web::{get, web};
+use domain::Channel;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SlotQuery {
+    /// A service id; repeat the parameter to book a service more than once.
+    #[serde(default)]
+    #[param(example = json!(["personalausweis", "anmeldung"]))]
+    service: Vec<String>,
+    /// First day to search (`YYYY-MM-DD`); default: the first bookable day.
+    #[param(value_type = Option<String>, format = Date, example = "2026-12-03")]
+    from: Option<String>,
+    /// Last day to search; default: 13 days after `from`. Capped at the horizon.
+    #[param(value_type = Option<String>, format = Date, example = "2026-12-16")]
+    to: Option<String>,
+}
+
+/// Bookable regular appointments for a selection of services, and the earliest.
+#[utoipa::path(
+    tag = "citizens",
+    params(("office" = String, Path, description = "Office id", example = "buergerbuero"), SlotQuery),
+    responses(
+        (status = 200, description = "Every bookable start in the range and the earliest", body = SlotsDto),
+        (status = 400, description = "Malformed query (`invalid_query`, `invalid_range`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Against a rule (`no_services`, `unknown_service`, `service_retired`, `too_many_of_service`, `appointment_too_long`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/offices/{office}/slots")]
+pub async fn search_slots(
+    state: web::Data<AppState>,
+    OfficePath(id): OfficePath,
+    MultiQuery(q): MultiQuery<SlotQuery>,
+) -> Result<web::Json<SlotsDto>, ApiError> {
+    let services = service_ids(&q.service)?;
+    let from = q
+        .from
+        .as_deref()
+        .map(|v| parse_date("from", v))
+        .transpose()?;
+    let to = q.to.as_deref().map(|v| parse_date("to", v)).transpose()?;
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        let detail = format!("`from` ({f}) is after `to` ({t})");
+        return Err(ApiError::bad_request(ErrorCode::InvalidRange, detail));
+    }
+    let offer = state
+        .run(move |store, now| store.search_slots(&id, &services, from, to, now))
+        .await?;
+    Ok(web::Json(offer.into()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DayTicketQuery {
+    /// The services wanted; with them, `slots` lists the free times today.
+    #[serde(default)]
+    #[param(example = json!(["ausweis-abholung"]))]
+    service: Vec<String>,
+}
+
+/// Today's Tagesticket contingent: whether it is open, what remains, and free times.
+#[utoipa::path(
+    tag = "citizens",
+    params(("office" = String, Path, description = "Office id", example = "buergerbuero"), DayTicketQuery),
+    responses(
+        (status = 200, description = "Today's Tagesticket situation for online booking", body = DayTicketsDto),
+        (status = 400, description = "Malformed query (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Against a rule (`unknown_service`, …)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/offices/{office}/day-tickets")]
+pub async fn day_tickets(
+    state: web::Data<AppState>,
+    office: OfficePath,
+    query: MultiQuery<DayTicketQuery>,
+) -> Result<web::Json<DayTicketsDto>, ApiError> {
+    day_ticket_status(&state, office, query, Channel::Online).await
+}
+
+/// Today's Tagesticket situation of an office as `channel` sees it (R13:
+/// online from 07:00, the desk and the telephone from 08:00).
+pub(crate) async fn day_ticket_status(
+    state: &AppState,
+    OfficePath(id): OfficePath,
+    MultiQuery(q): MultiQuery<DayTicketQuery>,
+    channel: Channel,
+) -> Result<web::Json<DayTicketsDto>, ApiError> {
+    let services = service_ids(&q.service)?;
+    let offer = state
+        .run(move |store, now| store.day_tickets(&id, &services, channel, now))
+        .await?;
+    Ok(web::Json(offer.into()))
+}

@@ -1,0 +1,117 @@
+//! Staff work on bookings (R10, R11, R18): booking for citizens by phone and
+//! at the Infotheke from the one pool, lookup, cancelling.
+
+use crate::auth::{AnyStaff, Bookers};
+use crate::dto::{BookingDto, BookingRequestDto, CreatedBookingDto};
+use crate::error::{ApiError, BodyLimits, Problem, StaffAuth};
+use crate::extract::{Authorized, BookingPath, CodePath};
+use crate::routes::citizen::bookings::{created, new_booking};
+use crate::state::AppState;
+use actix_web::{HttpResponse, delete, get, post, web};
+use persistence::CancelAuth;
+
+/// Books for a citizen from the same pool as online (R10). The channel is
+/// the caller's: `phone` for the telephone service, `desk` for the Infotheke
+/// (and admins); Tagestickets from the staff release time (08:00, R13).
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer" = [])),
+    request_body = BookingRequestDto,
+    responses(
+        BodyLimits,
+        StaffAuth,
+        (status = 201, description = "Booked; hand the code (and token) to the citizen", body = CreatedBookingDto),
+        (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role does not book (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Taken meanwhile (`slot_taken`, `day_tickets_exhausted`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Against a rule (as for online booking)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/staff/bookings")]
+pub async fn staff_book(
+    staff: Authorized<Bookers>,
+    state: web::Data<AppState>,
+    body: web::Json<BookingRequestDto>,
+) -> Result<HttpResponse, ApiError> {
+    let channel = staff
+        .role
+        .booking_channel()
+        .ok_or_else(|| ApiError::internal(&"a booking role without a channel"))?;
+    let request = new_booking(body.into_inner(), channel, Some(staff.username.clone()))?;
+    let made = state
+        .run(move |store, now| store.book(&request, now))
+        .await?;
+    tracing::info!(booking = %made.booking.id, by = %staff.username, %channel, "booked by staff");
+    Ok(created(made))
+}
+
+/// A booking by id, with personal data.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Booking id")),
+    responses(
+        StaffAuth,
+        (status = 200, description = "The booking", body = BookingDto),
+        (status = 404, description = "No such booking (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/staff/bookings/{id}")]
+pub async fn staff_get_booking(
+    _staff: Authorized<AnyStaff>,
+    state: web::Data<AppState>,
+    BookingPath(id): BookingPath,
+) -> Result<web::Json<BookingDto>, ApiError> {
+    let booking = state.run(move |store, _| store.booking(id)).await?;
+    Ok(web::Json(booking.into()))
+}
+
+/// A booking by the code the citizen quotes (case, spaces and dashes ignored).
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "Booking code", example = "K7M3QX9A")),
+    responses(
+        StaffAuth,
+        (status = 200, description = "The booking", body = BookingDto),
+        (status = 404, description = "No booking has this code (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/staff/bookings/by-code/{code}")]
+pub async fn booking_by_code(
+    _staff: Authorized<AnyStaff>,
+    state: web::Data<AppState>,
+    CodePath(code): CodePath,
+) -> Result<web::Json<BookingDto>, ApiError> {
+    let booking = state
+        .run(move |store, _| store.booking_by_code(&code))
+        .await?;
+    Ok(web::Json(booking.into()))
+}
+
+/// Cancels any booking (R18); the time is free at once. Audited.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Booking id")),
+    responses(
+        StaffAuth,
+        (status = 204, description = "Cancelled"),
+        (status = 404, description = "No such booking (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already cancelled (`already_cancelled`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The appointment has begun (`appointment_passed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/api/v1/staff/bookings/{id}")]
+pub async fn staff_cancel(
+    staff: Authorized<AnyStaff>,
+    state: web::Data<AppState>,
+    BookingPath(id): BookingPath,
+) -> Result<HttpResponse, ApiError> {
+    let actor = staff.username.clone();
+    state
+        .run(move |store, now| store.cancel(id, CancelAuth::Staff { actor: &actor }, now))
+        .await?;
+    tracing::info!(booking = %id, by = %staff.username, "cancelled by staff");
+    Ok(HttpResponse::NoContent().finish())
+}

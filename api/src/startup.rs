@@ -1,0 +1,254 @@
+//! Assembling the server: settings in, database opened, routes registered,
+//! listening; and the OpenAPI document of the handlers.
+
+use crate::auth;
+use crate::clock::Clock;
+use crate::error::{ApiError, ErrorCode, Problem};
+use crate::routes;
+use crate::settings::Settings;
+use crate::state::AppState;
+use actix_web::dev::Server;
+use actix_web::error::{JsonPayloadError, PathError};
+use actix_web::http::StatusCode;
+use actix_web::{App, HttpServer, middleware, web};
+use persistence::Store;
+use std::net::TcpListener;
+use std::sync::Arc;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// The largest request body accepted (a booking is well under 1 KiB).
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// How long a staff token lasts: one working day.
+pub const TOKEN_LIFETIME: time::Duration = time::Duration::hours(10);
+
+/// Adds the bearer scheme the staff and admin routes name.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("A token from POST /api/v1/auth/token"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Terminvergabe",
+        description = "Appointments of a city hall (Bürgerbüro Kaarst): slot search, bookings, Tagestickets. \
+            Times are RFC 3339 in Europe/Berlin; every error is application/problem+json with a stable `code`.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
+    ),
+    tags(
+        (name = "citizens", description = "Finding and booking appointments; no account needed"),
+        (name = "staff", description = "Telephone service, Infotheke and counters: booking for citizens, the day's list"),
+        (name = "admin", description = "Staff accounts, office configuration, the audit log"),
+        (name = "operations", description = "Health and readiness"),
+    ),
+    components(schemas(Problem)),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+/// The OpenAPI document of the handlers (what `openapi.yaml` holds).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::register)
+        .split_for_parts();
+    api
+}
+
+/// The spec as YAML, as committed in `openapi.yaml`.
+pub fn openapi_yaml() -> Result<String, String> {
+    openapi().to_yaml().map_err(|e| e.to_string())
+}
+
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(MAX_BODY_BYTES)
+        .error_handler(|err, _req| {
+            let api = match &err {
+                JsonPayloadError::OverflowKnownLength { .. }
+                | JsonPayloadError::Overflow { .. } => ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    ErrorCode::BodyTooLarge,
+                    format!("the body may have at most {MAX_BODY_BYTES} bytes"),
+                ),
+                JsonPayloadError::ContentType => ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    ErrorCode::UnsupportedMediaType,
+                    "send the body as application/json",
+                ),
+                JsonPayloadError::Deserialize(e) => ApiError::bad_request(
+                    ErrorCode::InvalidBody,
+                    format!("the body is not valid: {e}"),
+                ),
+                other => ApiError::bad_request(ErrorCode::InvalidBody, other.to_string()),
+            };
+            api.into()
+        })
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _req| {
+        ApiError::bad_request(
+            ErrorCode::InvalidQuery,
+            format!("the query is not valid: {err}"),
+        )
+        .into()
+    })
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err: PathError, _req| {
+        ApiError::not_found(format!("no such resource: {err}")).into()
+    })
+}
+
+/// No route matched: 405 when the path exists with other methods, else 404.
+async fn no_route(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    if req.resource_map().has_resource(req.path()) {
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::MethodNotAllowed,
+            format!("{} is not offered on this path", req.method()),
+        ));
+    }
+    Err(ApiError::new(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NoRoute,
+        "there is no such path in this API",
+    ))
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    server: Server,
+    port: u16,
+    clock: Clock,
+    store: Arc<Store>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] persistence::StoreError),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(String, std::io::Error),
+    #[error("TERMIN_BOOTSTRAP_ADMIN: {0}")]
+    BootstrapAdmin(String),
+}
+
+impl Application {
+    /// Opens (and migrates, and on first start seeds) the database and binds.
+    pub fn build(settings: &Settings) -> Result<Self, StartError> {
+        let store = Arc::new(Store::open_with_pool_size(
+            &settings.database_url,
+            settings.pool_size,
+        )?);
+        let clock = settings.now.map_or(Clock::System, Clock::frozen);
+        if let Some(at) = settings.now {
+            tracing::warn!(%at, "the clock is frozen (TERMIN_NOW)");
+        }
+        if let Some((username, password)) = &settings.bootstrap_admin {
+            let hash = auth::hash_password(password)
+                .map_err(|e| StartError::BootstrapAdmin(e.to_string()))?;
+            if store.bootstrap_admin(username, &hash, clock.now())? {
+                tracing::info!(%username, "created the first admin (TERMIN_BOOTSTRAP_ADMIN)");
+            }
+        }
+        let secret = match &settings.jwt_secret {
+            Some(s) => s.as_bytes().to_vec(),
+            None => {
+                tracing::warn!(
+                    "TERMIN_JWT_SECRET is not set: staff tokens are signed with a random key \
+                     and become invalid when the server restarts"
+                );
+                use rand::Rng;
+                rand::rng().random::<[u8; 32]>().to_vec()
+            }
+        };
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| StartError::Bind(settings.bind.clone(), e))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| StartError::Bind(settings.bind.clone(), e))?
+            .port();
+        let state = web::Data::new(AppState {
+            store: Arc::clone(&store),
+            clock: clock.clone(),
+            tokens: auth::Tokens::new(&secret, TOKEN_LIFETIME),
+            throttle: auth::LoginThrottle::default(),
+        });
+        let spec = openapi();
+        let mut server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .app_data(state.clone())
+                .app_data(json_config())
+                .app_data(path_config())
+                .app_data(query_config())
+                .configure(routes::register)
+                .split_for_parts();
+            app.service(
+                SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", spec.clone()),
+            )
+            .default_service(web::to(no_route))
+            .wrap(middleware::Compress::default())
+            .wrap(middleware::Logger::new("%r %s %Dms"))
+        })
+        .shutdown_timeout(20);
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        let server = server
+            .listen(listener)
+            .map_err(|e| StartError::Bind(settings.bind.clone(), e))?
+            .run();
+        tracing::info!(port, backend = store.backend().as_str(), "listening");
+        Ok(Self {
+            server,
+            port,
+            clock,
+            store,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The clock the handlers use; tests move a frozen one.
+    pub fn clock(&self) -> Clock {
+        self.clock.clone()
+    }
+
+    pub fn store(&self) -> Arc<Store> {
+        Arc::clone(&self.store)
+    }
+
+    /// A handle to stop the server gracefully.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped (SIGTERM or SIGINT: in-flight requests finish).
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,30 @@
+//! What every handler shares, and how it calls the store.
+
+use crate::auth::{LoginThrottle, Tokens};
+use crate::clock::Clock;
+use crate::error::ApiError;
+use actix_web::web;
+use persistence::{Store, StoreError};
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+pub struct AppState {
+    pub store: Arc<Store>,
+    pub clock: Clock,
+    pub tokens: Tokens,
+    pub throttle: LoginThrottle,
+}
+
+impl AppState {
+    /// Runs one store operation off the async threads (diesel blocks), with
+    /// "now" read once from the injected clock; its error becomes the
+    /// problem+json answer.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store, OffsetDateTime) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let store = Arc::clone(&self.store);
+        let now = self.clock.now();
+        Ok(web::block(move || f(&store, now)).await??)
+    }
+}
