@@ -29,7 +29,7 @@ on_both_backends!(
     r18_cancelling_frees_the_slot_at_once,
     dst_week_of_march_books_in_summer_time,
     errors_are_problem_json_and_change_nothing,
-    race_40_requests_for_one_slot,
+    i1_40_requests_race_for_one_slot,
 );
 
 fn r1_r2_offices_and_their_services(app: &TestApp) {
@@ -617,7 +617,7 @@ fn errors_are_problem_json_and_change_nothing(app: &TestApp) {
     assert_eq!(app.get("/swagger-ui/").status(), StatusCode::OK);
 }
 
-fn race_40_requests_for_one_slot(app: &TestApp) {
+fn i1_40_requests_race_for_one_slot(app: &TestApp) {
     let start = datetime!(2026-12-01 08:30 +01:00);
     let barrier = Arc::new(Barrier::new(40));
     let statuses: Vec<StatusCode> = std::thread::scope(|s| {

@@ -3,7 +3,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use domain::occupancy::{ActiveBooking, Occupancy, Pool};
-use domain::{Selection, ServiceId, kaarst, search_slots};
+use domain::{Selection, ServiceId, search_slots};
 use std::hint::black_box;
 use time::Duration;
 use time::macros::{date, datetime};
@@ -31,7 +31,7 @@ fn half_booked(office: &domain::Office, now: time::OffsetDateTime) -> Occupancy 
 }
 
 fn bench(c: &mut Criterion) {
-    let office = kaarst::offices().unwrap().remove(0);
+    let office = domain::test_support::buergerbuero();
     let now = datetime!(2026-12-02 10:00 +01:00);
     let occ = half_booked(&office, now);
     let ids: Vec<_> = ["anmeldung", "personalausweis", "beglaubigung"]

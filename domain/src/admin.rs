@@ -82,7 +82,6 @@ pub fn orphaned_bookings<K: Clone>(
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::kaarst;
     use time::macros::{date, datetime, time};
 
     fn regular(start: time::OffsetDateTime) -> ActiveBooking {
@@ -95,7 +94,7 @@ mod tests {
 
     #[test]
     fn shorter_hours_orphan_the_late_appointments() {
-        let mut o = kaarst::offices().unwrap().remove(0);
+        let mut o = crate::test_support::buergerbuero();
         let bookings = [
             (1, regular(datetime!(2026-12-03 08:30 +01:00))),
             (2, regular(datetime!(2026-12-03 11:45 +01:00))),
@@ -117,7 +116,7 @@ mod tests {
 
     #[test]
     fn fewer_counters_orphan_the_latest_overlapping_bookings() {
-        let mut o = kaarst::offices().unwrap().remove(0);
+        let mut o = crate::test_support::buergerbuero();
         let start = datetime!(2026-12-05 09:00 +01:00);
         let bookings: Vec<_> = (1..=4).map(|k| (k, regular(start))).collect();
         assert!(orphaned_bookings(&o, &bookings).is_empty());
@@ -130,7 +129,7 @@ mod tests {
 
     #[test]
     fn a_closure_day_orphans_its_bookings() {
-        let mut o = kaarst::offices().unwrap().remove(0);
+        let mut o = crate::test_support::buergerbuero();
         let bookings = [(1, regular(datetime!(2026-12-24 09:00 +01:00)))];
         o.closures
             .insert(date!(2026 - 12 - 24), "Heiligabend".into());
@@ -139,7 +138,7 @@ mod tests {
 
     #[test]
     fn a_smaller_contingent_orphans_the_excess_tickets() {
-        let mut o = kaarst::offices().unwrap().remove(0);
+        let mut o = crate::test_support::buergerbuero();
         let bookings: Vec<_> = (0..3)
             .map(|i| {
                 let start = datetime!(2026-12-03 09:00 +01:00) + time::Duration::minutes(15 * i);

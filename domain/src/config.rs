@@ -249,7 +249,7 @@ mod tests {
 
     #[test]
     fn bounds_keep_dates_and_counts_in_range() {
-        let mut office = crate::kaarst::offices().unwrap().remove(0);
+        let mut office = crate::test_support::buergerbuero();
         assert_eq!(office.validate(), Ok(()));
         office.horizon_days = 3_000_000;
         assert_eq!(

@@ -169,7 +169,7 @@ mod tests {
     use time::macros::date;
 
     fn office() -> Office {
-        crate::kaarst::offices().unwrap().remove(0)
+        crate::test_support::buergerbuero()
     }
 
     fn id(s: &str) -> ServiceId {

@@ -26,6 +26,8 @@ pub mod occupancy;
 pub mod rules;
 pub mod search;
 pub mod staff;
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_support;
 
 pub use audit::AuditAction;
 pub use booking::{BookingCode, BookingKind, BookingStatus, CancelError, Channel, check_cancel};

@@ -4,14 +4,15 @@
 
 use domain::grid::minute_of_day;
 use domain::occupancy::{ActiveBooking, Occupancy, Pool, UNITS_PER_DAY, units_of};
-use domain::{
-    Berlin, Channel, Office, Selection, ServiceId, day_ticket_offer, kaarst, search_slots,
-};
+use domain::{Berlin, Channel, Office, Selection, ServiceId, day_ticket_offer, search_slots};
 use proptest::prelude::*;
 use time::{Date, Duration, OffsetDateTime};
 
 fn office(i: usize) -> Office {
-    kaarst::offices().unwrap().remove(i)
+    [
+        domain::test_support::buergerbuero,
+        domain::test_support::bauen,
+    ][i]()
 }
 
 /// Any instant from 2026 to 2029.

@@ -4,18 +4,12 @@
 use domain::occupancy::{ActiveBooking, Occupancy, Pool};
 use domain::{
     BookingError, BookingKind, BookingRequest, Channel, Office, Selection, ServiceId,
-    day_ticket_offer, kaarst, search_slots, validate_booking,
+    day_ticket_offer, search_slots, validate_booking,
 };
 use time::macros::{date, datetime, time};
 use time::{Date, Duration, OffsetDateTime};
 
-fn buergerbuero() -> Office {
-    kaarst::offices().unwrap().remove(0)
-}
-
-fn bauen() -> Office {
-    kaarst::offices().unwrap().remove(1)
-}
+use domain::test_support::{MONDAY_10, bauen, buergerbuero};
 
 fn ids(list: &[&str]) -> Vec<ServiceId> {
     list.iter().map(|s| ServiceId::parse(s).unwrap()).collect()
@@ -860,7 +854,7 @@ fn dst_week_of_october_slots_carry_the_offset_in_force() {
 #[test]
 fn r8_search_days_default_to_two_weeks_within_the_horizon() {
     let office = buergerbuero();
-    let now = datetime!(2026-11-30 10:00 +01:00);
+    let now = MONDAY_10;
     let days = |from, to| domain::search_days(&office, now, from, to);
     assert_eq!(
         days(None, None),

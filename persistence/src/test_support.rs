@@ -32,41 +32,18 @@ macro_rules! on_both_backends {
     )*};
 }
 
-/// What many tests start from: the Kaarst offices, a Monday morning, a citizen.
+/// What many tests start from: the Kaarst offices, a Monday morning, a
+/// citizen (the domain's fixtures, and what the store's tests add).
 pub mod fixtures {
-    use domain::{Citizen, Office, OfficeId, ServiceId};
-    use time::OffsetDateTime;
-    use time::macros::datetime;
-
-    /// Monday 30 November 2026, 10:00 in Kaarst: regular bookings from
-    /// Tuesday on, Tagestickets already released.
-    pub const MONDAY_10: OffsetDateTime = datetime!(2026-11-30 10:00 +01:00);
-
-    fn kaarst(index: usize) -> Office {
-        match domain::kaarst::offices() {
-            Ok(mut offices) if index < offices.len() => offices.swap_remove(index),
-            other => panic!("the shipped Kaarst configuration: {other:?}"),
-        }
-    }
-
-    /// The Bürgerbüro as shipped (4 counters, Tagestickets).
-    pub fn buergerbuero() -> Office {
-        kaarst(0)
-    }
-
-    /// The Infobüro Bauen as shipped (1 counter, no Tagestickets).
-    pub fn bauen() -> Office {
-        kaarst(1)
-    }
+    pub use domain::test_support::*;
+    use domain::{Citizen, OfficeId, ServiceId};
 
     pub fn office_id(id: &str) -> OfficeId {
         OfficeId::parse(id).unwrap_or_else(|e| panic!("{e}"))
     }
 
     pub fn services(ids: &[&str]) -> Vec<ServiceId> {
-        ids.iter()
-            .map(|s| ServiceId::parse(s).unwrap_or_else(|e| panic!("{e}")))
-            .collect()
+        service_ids(ids)
     }
 
     /// Erika Mustermann, with an e-mail address.

@@ -8,6 +8,7 @@ use crate::state::AppState;
 use actix_web::{get, web};
 use domain::Channel;
 use serde::Deserialize;
+use time::Date;
 use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -24,6 +25,29 @@ pub struct SlotQuery {
     /// Last day to search; default: 13 days after `from`. Capped at the horizon.
     #[param(value_type = Option<String>, format = Date, example = "2026-12-16")]
     to: Option<String>,
+}
+
+impl SlotQuery {
+    /// `from` and `to` as dates, `from` not after `to`.
+    fn range(&self) -> Result<(Option<Date>, Option<Date>), ApiError> {
+        let from = self
+            .from
+            .as_deref()
+            .map(|v| parse_date("from", v))
+            .transpose()?;
+        let to = self
+            .to
+            .as_deref()
+            .map(|v| parse_date("to", v))
+            .transpose()?;
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            let detail = format!("`from` ({f}) is after `to` ({t})");
+            return Err(ApiError::bad_request(ErrorCode::InvalidRange, detail));
+        }
+        Ok((from, to))
+    }
 }
 
 /// Bookable regular appointments for a selection of services, and the earliest.
@@ -44,18 +68,7 @@ pub async fn search_slots(
     MultiQuery(q): MultiQuery<SlotQuery>,
 ) -> Result<web::Json<SlotsDto>, ApiError> {
     let services = service_ids(&q.service)?;
-    let from = q
-        .from
-        .as_deref()
-        .map(|v| parse_date("from", v))
-        .transpose()?;
-    let to = q.to.as_deref().map(|v| parse_date("to", v)).transpose()?;
-    if let (Some(f), Some(t)) = (from, to)
-        && f > t
-    {
-        let detail = format!("`from` ({f}) is after `to` ({t})");
-        return Err(ApiError::bad_request(ErrorCode::InvalidRange, detail));
-    }
+    let (from, to) = q.range()?;
     let offer = state
         .run(move |store, now| store.search_slots(&id, &services, from, to, now))
         .await?;

@@ -6,6 +6,7 @@ use crate::error::{ApiError, BodyLimits, ErrorCode, Problem};
 use crate::state::AppState;
 use actix_web::{post, web};
 use domain::Username;
+use persistence::StaffUser;
 
 /// Logs a staff user in: a JWT for `Authorization: Bearer`.
 #[utoipa::path(
@@ -25,43 +26,49 @@ pub async fn login(
     body: web::Json<LoginDto>,
 ) -> Result<web::Json<TokenDto>, ApiError> {
     let LoginDto { username, password } = body.into_inner();
-    if let Err(wait) = state.throttle.attempt(&username) {
+    throttle(&state, &username)?;
+    let user = authenticate(&state, &username, password).await?;
+    let access_token = state
+        .tokens
+        .issue(user.username.as_str(), user.role, state.clock.now())?;
+    Ok(web::Json(TokenDto {
+        access_token,
+        token_type: "Bearer",
+        expires_in: state.tokens.lifetime().whole_seconds(),
+    }))
+}
+
+/// Refuses a username that has tried too often (429 with `Retry-After`).
+fn throttle(state: &AppState, username: &str) -> Result<(), ApiError> {
+    state.throttle.attempt(username).map_err(|wait| {
         tracing::warn!(%username, "login throttled");
         let detail = format!("too many login attempts; try again in {wait} s");
         let seconds = u32::try_from(wait).unwrap_or(u32::MAX);
-        return Err(ApiError::too_many(
-            ErrorCode::TooManyAttempts,
-            detail,
-            seconds,
-        ));
-    }
-    // A name that cannot exist is checked like an unknown one: same work, same answer.
-    let name = Username::parse(&username).ok();
+        ApiError::too_many(ErrorCode::TooManyAttempts, detail, seconds)
+    })
+}
+
+/// The active account whose password this is. An unknown, disabled or
+/// impossible name costs the same work and gets the same answer as a wrong
+/// password.
+async fn authenticate(
+    state: &AppState,
+    username: &str,
+    password: String,
+) -> Result<StaffUser, ApiError> {
+    let name = Username::parse(username).ok();
     let user = state
         .run(move |store, _| {
-            let user = name
-                .map(|n| store.user(&n))
-                .transpose()?
-                .flatten()
-                .filter(|u| u.active);
+            let user = match name {
+                Some(n) => store.user(&n)?.filter(|u| u.active),
+                None => None,
+            };
             let ok = verify_password(&password, user.as_ref().map(|u| u.password_hash.as_str()));
             Ok(user.filter(|_| ok))
         })
         .await?;
-    let Some(user) = user else {
+    user.ok_or_else(|| {
         tracing::info!(%username, "login refused");
-        return Err(ApiError::unauthorized(
-            ErrorCode::InvalidCredentials,
-            "wrong username or password",
-        ));
-    };
-    let access_token = state
-        .tokens
-        .issue(user.username.as_str(), user.role, state.clock.now())?;
-    let expires_in = state.tokens.lifetime().whole_seconds();
-    Ok(web::Json(TokenDto {
-        access_token,
-        token_type: "Bearer",
-        expires_in,
-    }))
+        ApiError::unauthorized(ErrorCode::InvalidCredentials, "wrong username or password")
+    })
 }

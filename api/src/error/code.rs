@@ -1,0 +1,134 @@
+//! Every machine-readable code of the API, in one list.
+
+domain::text_enum! {
+    /// Every machine-readable code the API answers with (docs/API.md).
+    /// Frontends branch on these; they never change meaning.
+    pub enum ErrorCode {
+        // Malformed requests and routing.
+        InvalidBody = "invalid_body",
+        InvalidQuery = "invalid_query",
+        InvalidRange = "invalid_range",
+        BodyTooLarge = "body_too_large",
+        UnsupportedMediaType = "unsupported_media_type",
+        NoRoute = "no_route",
+        MethodNotAllowed = "method_not_allowed",
+        NotFound = "not_found",
+        UnknownOffice = "unknown_office",
+        // Booking rules (R3–R15).
+        NoServices = "no_services",
+        UnknownService = "unknown_service",
+        ServiceRetired = "service_retired",
+        TooManyOfService = "too_many_of_service",
+        AppointmentTooLong = "appointment_too_long",
+        OffGrid = "off_grid",
+        NonexistentLocalTime = "nonexistent_local_time",
+        InPast = "in_past",
+        BeforeLeadTime = "before_lead_time",
+        BeyondHorizon = "beyond_horizon",
+        Holiday = "holiday",
+        ClosureDay = "closure_day",
+        OutsideOpeningHours = "outside_opening_hours",
+        DayTicketNotToday = "day_ticket_not_today",
+        NotADayTicketDay = "not_a_day_ticket_day",
+        DayTicketNotReleased = "day_ticket_not_released",
+        DayTicketsExhausted = "day_tickets_exhausted",
+        SlotTaken = "slot_taken",
+        // The citizen (R17) and the booking's secret.
+        InvalidName = "invalid_name",
+        ContactRequired = "contact_required",
+        InvalidEmail = "invalid_email",
+        InvalidPhone = "invalid_phone",
+        BookingTokenRequired = "booking_token_required",
+        // Cancelling (R18).
+        AlreadyCancelled = "already_cancelled",
+        AppointmentPassed = "appointment_passed",
+        // Staff authentication (R11).
+        MissingToken = "missing_token",
+        InvalidToken = "invalid_token",
+        TokenExpired = "token_expired",
+        ForbiddenRole = "forbidden_role",
+        InvalidCredentials = "invalid_credentials",
+        TooManyAttempts = "too_many_attempts",
+        // Administration.
+        InvalidUsername = "invalid_username",
+        WeakPassword = "weak_password",
+        UsernameTaken = "username_taken",
+        CannotChangeSelf = "cannot_change_self",
+        InvalidServiceId = "invalid_service_id",
+        ServiceExists = "service_exists",
+        InvalidConfiguration = "invalid_configuration",
+        WouldOrphanBookings = "would_orphan_bookings",
+        // The server.
+        Busy = "busy",
+        DatabaseUnavailable = "database_unavailable",
+        InternalError = "internal_error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code, pinned: a code is part of the contract and must not
+    /// change its spelling (docs/API.md lists them).
+    #[test]
+    fn error_codes_are_pinned() {
+        let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "invalid_body",
+                "invalid_query",
+                "invalid_range",
+                "body_too_large",
+                "unsupported_media_type",
+                "no_route",
+                "method_not_allowed",
+                "not_found",
+                "unknown_office",
+                "no_services",
+                "unknown_service",
+                "service_retired",
+                "too_many_of_service",
+                "appointment_too_long",
+                "off_grid",
+                "nonexistent_local_time",
+                "in_past",
+                "before_lead_time",
+                "beyond_horizon",
+                "holiday",
+                "closure_day",
+                "outside_opening_hours",
+                "day_ticket_not_today",
+                "not_a_day_ticket_day",
+                "day_ticket_not_released",
+                "day_tickets_exhausted",
+                "slot_taken",
+                "invalid_name",
+                "contact_required",
+                "invalid_email",
+                "invalid_phone",
+                "booking_token_required",
+                "already_cancelled",
+                "appointment_passed",
+                "missing_token",
+                "invalid_token",
+                "token_expired",
+                "forbidden_role",
+                "invalid_credentials",
+                "too_many_attempts",
+                "invalid_username",
+                "weak_password",
+                "username_taken",
+                "cannot_change_self",
+                "invalid_service_id",
+                "service_exists",
+                "invalid_configuration",
+                "would_orphan_bookings",
+                "busy",
+                "database_unavailable",
+                "internal_error",
+            ]
+        );
+    }
+}

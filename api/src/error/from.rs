@@ -1,0 +1,222 @@
+//! The one place where errors of the store, the domain and authentication
+//! become a status and a code.
+
+use super::{ApiError, ErrorCode};
+use crate::auth::{PasswordError, TokenError};
+use actix_web::http::StatusCode;
+use domain::{
+    AccountError, BookingError, CancelError, CitizenError, EditError, InvalidUsernameError,
+};
+use persistence::StoreError;
+
+impl From<BookingError> for ApiError {
+    fn from(e: BookingError) -> Self {
+        use BookingError::*;
+        let code = match &e {
+            UnknownOffice(_) => ErrorCode::UnknownOffice,
+            NoServices => ErrorCode::NoServices,
+            UnknownService(_) => ErrorCode::UnknownService,
+            ServiceRetired(_) => ErrorCode::ServiceRetired,
+            TooManyOfService { .. } => ErrorCode::TooManyOfService,
+            TooLong { .. } => ErrorCode::AppointmentTooLong,
+            OffGrid { .. } => ErrorCode::OffGrid,
+            NonexistentTime(_) => ErrorCode::NonexistentLocalTime,
+            InPast => ErrorCode::InPast,
+            TooSoon { .. } => ErrorCode::BeforeLeadTime,
+            BeyondHorizon { .. } => ErrorCode::BeyondHorizon,
+            Holiday { .. } => ErrorCode::Holiday,
+            Closure { .. } => ErrorCode::ClosureDay,
+            OutsideOpeningHours => ErrorCode::OutsideOpeningHours,
+            DayTicketNotToday { .. } => ErrorCode::DayTicketNotToday,
+            NotDayTicketDay { .. } => ErrorCode::NotADayTicketDay,
+            DayTicketNotYetReleased { .. } => ErrorCode::DayTicketNotReleased,
+            DayTicketsExhausted => ErrorCode::DayTicketsExhausted,
+            SlotTaken => ErrorCode::SlotTaken,
+        };
+        // Lost to someone else meanwhile: 409; against a rule: 422.
+        let status = match e {
+            SlotTaken | DayTicketsExhausted => StatusCode::CONFLICT,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        ApiError::new(status, code, e.to_string())
+    }
+}
+
+impl From<CitizenError> for ApiError {
+    fn from(e: CitizenError) -> Self {
+        let code = match e {
+            CitizenError::Name => ErrorCode::InvalidName,
+            CitizenError::NoContact => ErrorCode::ContactRequired,
+            CitizenError::Email(_) => ErrorCode::InvalidEmail,
+            CitizenError::Phone(_) => ErrorCode::InvalidPhone,
+        };
+        ApiError::unprocessable(code, e.to_string())
+    }
+}
+
+impl From<CancelError> for ApiError {
+    fn from(e: CancelError) -> Self {
+        match e {
+            CancelError::AlreadyCancelled => ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::AlreadyCancelled,
+                e.to_string(),
+            ),
+            CancelError::AppointmentPassed => {
+                ApiError::unprocessable(ErrorCode::AppointmentPassed, e.to_string())
+            }
+        }
+    }
+}
+
+impl From<EditError> for ApiError {
+    fn from(e: EditError) -> Self {
+        match &e {
+            EditError::ServiceExists(_) => ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::ServiceExists,
+                e.to_string(),
+            ),
+            EditError::UnknownService(_) | EditError::NoClosure(_) => {
+                ApiError::not_found(e.to_string())
+            }
+            EditError::Invalid(_) => {
+                ApiError::unprocessable(ErrorCode::InvalidConfiguration, e.to_string())
+            }
+        }
+    }
+}
+
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::CannotChangeSelf => {
+                ApiError::unprocessable(ErrorCode::CannotChangeSelf, e.to_string())
+            }
+        }
+    }
+}
+
+impl From<InvalidUsernameError> for ApiError {
+    fn from(e: InvalidUsernameError) -> Self {
+        ApiError::unprocessable(ErrorCode::InvalidUsername, e.to_string())
+    }
+}
+
+impl From<PasswordError> for ApiError {
+    fn from(e: PasswordError) -> Self {
+        match e {
+            PasswordError::Weak => ApiError::unprocessable(ErrorCode::WeakPassword, e.to_string()),
+            PasswordError::Hashing => ApiError::internal(&e),
+        }
+    }
+}
+
+impl From<crate::dto::InvalidTime> for ApiError {
+    fn from(e: crate::dto::InvalidTime) -> Self {
+        ApiError::bad_request(ErrorCode::InvalidBody, e.to_string())
+    }
+}
+
+impl From<TokenError> for ApiError {
+    fn from(e: TokenError) -> Self {
+        match e {
+            TokenError::Expired => ApiError::unauthorized(
+                ErrorCode::TokenExpired,
+                "the token has expired; log in again",
+            ),
+            TokenError::Invalid => ApiError::unauthorized(ErrorCode::InvalidToken, e.to_string()),
+            TokenError::Signing => ApiError::internal(&e),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::UnknownOffice => ApiError::new(
+                StatusCode::NOT_FOUND,
+                ErrorCode::UnknownOffice,
+                "there is no such office",
+            ),
+            StoreError::UnknownBooking => ApiError::not_found("there is no such booking"),
+            StoreError::UnknownUser => ApiError::not_found("there is no such staff user"),
+            StoreError::Rule(rule) => rule.into(),
+            StoreError::Cancel(cancel) => cancel.into(),
+            StoreError::Edit(edit) => edit.into(),
+            StoreError::UsernameTaken => ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::UsernameTaken,
+                "a staff user of that name exists",
+            ),
+            StoreError::WouldOrphan(list) => {
+                let detail = format!(
+                    "the change would leave {} confirmed booking(s) outside the hours or over \
+                     capacity; repeat it with force=true to apply it anyway",
+                    list.len()
+                );
+                ApiError {
+                    affected_bookings: Some(list.into_iter().map(Into::into).collect()),
+                    ..ApiError::new(StatusCode::CONFLICT, ErrorCode::WouldOrphanBookings, detail)
+                }
+            }
+            StoreError::Busy => ApiError {
+                retry_after: Some(1),
+                ..ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorCode::Busy,
+                    "the system is very busy; please try again in a moment",
+                )
+            },
+            StoreError::Unavailable(cause) => {
+                tracing::warn!(%cause, "database unavailable");
+                ApiError {
+                    retry_after: Some(5),
+                    ..ApiError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        ErrorCode::DatabaseUnavailable,
+                        "the database cannot be reached; please try again later",
+                    )
+                }
+            }
+            other @ (StoreError::InvalidUrl(_)
+            | StoreError::Migration(_)
+            | StoreError::Corrupt(_)
+            | StoreError::Database(_)) => ApiError::internal(&other),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        ApiError::internal(&e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lost_races_are_conflicts_and_rules_unprocessable() {
+        let taken = ApiError::from(BookingError::SlotTaken);
+        assert_eq!(
+            (taken.status, taken.code),
+            (StatusCode::CONFLICT, ErrorCode::SlotTaken)
+        );
+        let gone = ApiError::from(BookingError::DayTicketsExhausted);
+        assert_eq!(gone.status, StatusCode::CONFLICT);
+        let past = ApiError::from(BookingError::InPast);
+        assert_eq!(
+            (past.status, past.code),
+            (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InPast)
+        );
+        let office = ApiError::from(StoreError::UnknownOffice);
+        assert_eq!(office.status, StatusCode::NOT_FOUND);
+        let in_body = ApiError::from(BookingError::UnknownOffice("rathaus".into()));
+        assert_eq!(
+            (in_body.status, in_body.code),
+            (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::UnknownOffice)
+        );
+    }
+}
