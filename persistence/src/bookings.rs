@@ -52,13 +52,14 @@ pub struct Booking {
 
 impl Booking {
     /// What occupancy counts of it: its stored length, not today's durations.
-    pub(crate) fn active(&self) -> ActiveBooking {
+    pub(crate) fn active(&self) -> Result<ActiveBooking, StoreError> {
         let minutes = (self.end - self.start).whole_minutes();
-        ActiveBooking {
+        Ok(ActiveBooking {
             start: self.start,
-            minutes: u32::try_from(minutes).unwrap_or(u32::MAX),
+            minutes: u32::try_from(minutes)
+                .map_err(|_| corrupt(format!("booking {} ends before it starts", self.id)))?,
             pool: self.kind.pool(),
-        }
+        })
     }
 }
 

@@ -49,7 +49,12 @@ impl Store {
             let version = locks::lock_office(conn, id)?.ok_or(StoreError::UnknownOffice)?;
             let next = self.cached_office(conn, id, Some(version))?.apply(edit)?;
             let bookings = future_bookings(conn, id, now)?;
-            let keyed: Vec<(usize, _)> = bookings.iter().map(Booking::active).enumerate().collect();
+            let keyed = bookings
+                .iter()
+                .map(Booking::active)
+                .enumerate()
+                .map(|(i, active)| Ok((i, active?)))
+                .collect::<Result<Vec<_>, StoreError>>()?;
             let orphaned: Vec<OrphanedBooking> = orphaned_bookings(&next, &keyed)
                 .into_iter()
                 .filter_map(|(i, reason)| {

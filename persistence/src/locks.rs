@@ -24,19 +24,28 @@ pub(crate) fn lock_office(
                     .optional()?;
             Ok(row.map(|r| r.version))
         }
-        DbConnection::Sqlite(lite) => {
-            let touched = diesel::sql_query("UPDATE offices SET version = version WHERE id = ?")
-                .bind::<Text, _>(office)
-                .execute(lite)?;
-            if touched == 0 {
-                return Ok(None);
-            }
-            let row: VersionRow = diesel::sql_query("SELECT version FROM offices WHERE id = ?")
-                .bind::<Text, _>(office)
-                .get_result(lite)?;
-            Ok(Some(row.version))
-        }
+        DbConnection::Sqlite(lite) => sqlite_write_lock(lite, office),
     }
+}
+
+/// SQLite: a write as the first statement takes the database write lock,
+/// which serialises all writers (waiting `busy_timeout` for it); then the
+/// office's version, read under it.
+fn sqlite_write_lock(
+    lite: &mut diesel::SqliteConnection,
+    office: &str,
+) -> Result<Option<i64>, StoreError> {
+    use diesel::sql_types::Text;
+    let touched = diesel::sql_query("UPDATE offices SET version = version WHERE id = ?")
+        .bind::<Text, _>(office)
+        .execute(lite)?;
+    if touched == 0 {
+        return Ok(None);
+    }
+    let row: VersionRow = diesel::sql_query("SELECT version FROM offices WHERE id = ?")
+        .bind::<Text, _>(office)
+        .get_result(lite)?;
+    Ok(Some(row.version))
 }
 
 #[derive(QueryableByName)]
@@ -52,8 +61,7 @@ struct VersionRow {
 /// exclusively, so a booking sees either the old or the new configuration
 /// whole), then the office-day row, created on first use, locked for update:
 /// bookings of one office day queue here, other days go on in parallel.
-/// SQLite: a write as the first statement takes the database write lock,
-/// which serialises all writers (and waits `busy_timeout` for it).
+/// SQLite: the database write lock, as for [`lock_office`].
 pub(crate) fn lock_day(
     conn: &mut DbConnection,
     office: &str,
@@ -78,23 +86,17 @@ pub(crate) fn lock_day(
             Ok(Some(row.version))
         }
         DbConnection::Sqlite(lite) => {
-            let touched = diesel::sql_query("UPDATE offices SET version = version WHERE id = ?")
+            let version = sqlite_write_lock(lite, office)?;
+            if version.is_some() {
+                diesel::sql_query(
+                    "INSERT INTO office_days (office_id, day) VALUES (?, ?) \
+                     ON CONFLICT (office_id, day) DO NOTHING",
+                )
                 .bind::<Text, _>(office)
+                .bind::<SqlDate, _>(day)
                 .execute(lite)?;
-            if touched == 0 {
-                return Ok(None);
             }
-            diesel::sql_query(
-                "INSERT INTO office_days (office_id, day) VALUES (?, ?) \
-                 ON CONFLICT (office_id, day) DO NOTHING",
-            )
-            .bind::<Text, _>(office)
-            .bind::<SqlDate, _>(day)
-            .execute(lite)?;
-            let row: VersionRow = diesel::sql_query("SELECT version FROM offices WHERE id = ?")
-                .bind::<Text, _>(office)
-                .get_result(lite)?;
-            Ok(Some(row.version))
+            Ok(version)
         }
     }
 }

@@ -117,8 +117,9 @@ impl Store {
         Ok(())
     }
 
-    /// Runs `f` in a transaction, again when it lost to a busy database or a
-    /// serialization failure, at most [`ATTEMPTS`] times.
+    /// Runs `f` in a transaction (I3: all of it is committed or nothing),
+    /// again when it lost to a busy database or a serialization failure, at
+    /// most [`ATTEMPTS`] times.
     pub(crate) fn write<T>(
         &self,
         mut f: impl FnMut(&mut DbConnection) -> Result<T, StoreError>,
