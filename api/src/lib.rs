@@ -7,10 +7,12 @@
 //! `routes` (the handlers, by resource), `startup`.
 
 pub mod auth;
+pub mod client;
 pub mod clock;
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod limits;
 pub mod routes;
 pub mod settings;
 pub mod startup;

@@ -1,6 +1,9 @@
 //! Configuration from the environment, as docs/API.md fixes it.
 
+use crate::client::{InvalidProxy, TrustedProxies};
+use crate::limits::{InvalidRateLimit, RateLimit};
 use domain::Username;
+use std::num::NonZeroU32;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -20,7 +23,23 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Database connections.
     pub pool_size: u32,
+    /// Whose `X-Forwarded-For` is believed (R25).
+    pub trusted_proxies: TrustedProxies,
+    /// Citizen reads per client address; `None` = off (R25).
+    pub rate_limit_reads: Option<RateLimit>,
+    /// Citizen writes (bookings, cancellations, …) per client address.
+    pub rate_limit_writes: Option<RateLimit>,
 }
+
+/// R25 defaults: 120 reads a minute, 10 writes in 10 minutes per address.
+pub const DEFAULT_READS: RateLimit = RateLimit {
+    count: NonZeroU32::new(120).unwrap(),
+    seconds: NonZeroU32::new(60).unwrap(),
+};
+pub const DEFAULT_WRITES: RateLimit = RateLimit {
+    count: NonZeroU32::new(10).unwrap(),
+    seconds: NonZeroU32::new(600).unwrap(),
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
@@ -32,6 +51,10 @@ pub enum SettingsError {
     BootstrapAdmin,
     #[error("{0} must be a positive number")]
     Number(&'static str),
+    #[error("TERMIN_TRUSTED_PROXIES: {0}")]
+    Proxies(#[from] InvalidProxy),
+    #[error("{0}: {1}")]
+    RateLimit(&'static str, InvalidRateLimit),
 }
 
 impl Settings {
@@ -45,6 +68,9 @@ impl Settings {
             bootstrap_admin: None,
             workers: None,
             pool_size: 16,
+            trusted_proxies: TrustedProxies::default(),
+            rate_limit_reads: Some(DEFAULT_READS),
+            rate_limit_writes: Some(DEFAULT_WRITES),
         }
     }
 
@@ -94,6 +120,17 @@ impl Settings {
                 .filter(|n| *n > 0)
                 .ok_or(SettingsError::Number("TERMIN_DB_POOL"))?;
         }
+        if let Some(p) = non_empty("TERMIN_TRUSTED_PROXIES") {
+            settings.trusted_proxies = TrustedProxies::parse(&p)?;
+        }
+        for (name, slot) in [
+            ("TERMIN_RATE_LIMIT_READS", &mut settings.rate_limit_reads),
+            ("TERMIN_RATE_LIMIT_WRITES", &mut settings.rate_limit_writes),
+        ] {
+            if let Some(v) = non_empty(name) {
+                *slot = RateLimit::parse(&v).map_err(|e| SettingsError::RateLimit(name, e))?;
+            }
+        }
         Ok(settings)
     }
 }
@@ -142,6 +179,36 @@ mod tests {
             (user.as_str(), password.as_str()),
             ("admin", "pass:with:colons")
         );
+    }
+
+    #[test]
+    fn r25_limits_and_proxies_from_the_environment() {
+        let s = from(&[]).unwrap();
+        assert_eq!(
+            (s.rate_limit_reads, s.rate_limit_writes),
+            (Some(DEFAULT_READS), Some(DEFAULT_WRITES))
+        );
+        let s = from(&[
+            ("TERMIN_RATE_LIMIT_READS", "off"),
+            ("TERMIN_RATE_LIMIT_WRITES", "5/60"),
+            ("TERMIN_TRUSTED_PROXIES", "10.0.0.0/8"),
+        ])
+        .unwrap();
+        assert_eq!(s.rate_limit_reads, None);
+        assert_eq!(
+            s.rate_limit_writes
+                .map(|l| (l.count.get(), l.seconds.get())),
+            Some((5, 60))
+        );
+        assert!(s.trusted_proxies.contains("10.1.2.3".parse().unwrap()));
+        assert!(matches!(
+            from(&[("TERMIN_RATE_LIMIT_WRITES", "10 per minute")]),
+            Err(SettingsError::RateLimit("TERMIN_RATE_LIMIT_WRITES", _))
+        ));
+        assert!(matches!(
+            from(&[("TERMIN_TRUSTED_PROXIES", "the load balancer")]),
+            Err(SettingsError::Proxies(_))
+        ));
     }
 
     #[test]

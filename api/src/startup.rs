@@ -4,12 +4,15 @@
 use crate::auth;
 use crate::clock::Clock;
 use crate::error::{ApiError, ErrorCode, Problem};
+use crate::limits::CitizenLimits;
 use crate::routes;
 use crate::settings::Settings;
 use crate::state::AppState;
-use actix_web::dev::Server;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError};
 use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
 use actix_web::{App, HttpServer, middleware, web};
 use persistence::Store;
 use std::net::TcpListener;
@@ -136,6 +139,24 @@ async fn no_route(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse
     ))
 }
 
+/// R25: a citizen request over its address's limit is answered 429
+/// `rate_limited` with `Retry-After`, before any work is done for it.
+async fn limit_citizens(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let traffic = CitizenLimits::traffic(req.method(), req.path());
+    if let (Some(traffic), Some(state)) = (traffic, req.app_data::<web::Data<AppState>>()) {
+        let addr = state.proxies.of(req.request());
+        if let Err(wait) = state.limits.check(traffic, addr) {
+            let detail = format!("too many requests from this address; try again in {wait} s");
+            let seconds = u32::try_from(wait).unwrap_or(u32::MAX);
+            return Err(ApiError::too_many(ErrorCode::RateLimited, detail, seconds).into());
+        }
+    }
+    next.call(req).await
+}
+
 /// A bound, not yet running server.
 pub struct Application {
     server: Server,
@@ -194,6 +215,12 @@ impl Application {
             clock: clock.clone(),
             tokens: auth::Tokens::new(&secret, TOKEN_LIFETIME),
             throttle: auth::LoginThrottle::default(),
+            proxies: settings.trusted_proxies.clone(),
+            limits: CitizenLimits::new(
+                settings.rate_limit_reads,
+                settings.rate_limit_writes,
+                &clock,
+            ),
         });
         let spec = openapi();
         let mut server = HttpServer::new(move || {
@@ -209,6 +236,7 @@ impl Application {
                 SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", spec.clone()),
             )
             .default_service(web::to(no_route))
+            .wrap(middleware::from_fn(limit_citizens))
             .wrap(middleware::Compress::default())
             .wrap(middleware::Logger::new("%r %s %Dms"))
         })

@@ -1,8 +1,10 @@
 //! What every handler shares, and how it calls the store.
 
 use crate::auth::{LoginThrottle, Tokens};
+use crate::client::TrustedProxies;
 use crate::clock::Clock;
 use crate::error::ApiError;
+use crate::limits::CitizenLimits;
 use actix_web::web;
 use persistence::{Store, StoreError};
 use std::sync::Arc;
@@ -13,6 +15,8 @@ pub struct AppState {
     pub clock: Clock,
     pub tokens: Tokens,
     pub throttle: LoginThrottle,
+    pub proxies: TrustedProxies,
+    pub limits: CitizenLimits,
 }
 
 impl AppState {

@@ -58,6 +58,8 @@ domain::text_enum! {
         ServiceExists = "service_exists",
         InvalidConfiguration = "invalid_configuration",
         WouldOrphanBookings = "would_orphan_bookings",
+        // Fair use (R25).
+        RateLimited = "rate_limited",
         // The server.
         Busy = "busy",
         DatabaseUnavailable = "database_unavailable",
@@ -125,6 +127,7 @@ mod tests {
                 "service_exists",
                 "invalid_configuration",
                 "would_orphan_bookings",
+                "rate_limited",
                 "busy",
                 "database_unavailable",
                 "internal_error",

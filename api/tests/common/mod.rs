@@ -46,7 +46,15 @@ impl Drop for TestApp {
 
 impl TestApp {
     pub fn spawn(db: TestDb) -> Self {
+        Self::spawn_with(db, |_| {})
+    }
+
+    /// A server whose settings `tweak` changes first. The citizens' rate
+    /// limits (R25) are off unless a test turns them on.
+    pub fn spawn_with(db: TestDb, tweak: impl FnOnce(&mut Settings)) -> Self {
         let mut settings = Settings::new(db.url());
+        settings.rate_limit_reads = None;
+        settings.rate_limit_writes = None;
         settings.bind = "127.0.0.1:0".into();
         settings.now = Some(MONDAY_10);
         settings.workers = Some(2);
@@ -54,6 +62,7 @@ impl TestApp {
         settings.bootstrap_admin =
             Some((domain::Username::parse(ADMIN.0).unwrap(), ADMIN.1.into()));
         settings.jwt_secret = Some(JWT_SECRET.into());
+        tweak(&mut settings);
         let (tx, rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {

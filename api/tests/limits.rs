@@ -1,0 +1,105 @@
+//! Fair use per client address (R25) over a real socket, on both backends.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use api::client::TrustedProxies;
+use api::limits::RateLimit;
+use common::*;
+use reqwest::StatusCode;
+use reqwest::blocking::Response;
+use time::Duration;
+
+fn limited(db: persistence::test_support::TestDb) -> TestApp {
+    TestApp::spawn_with(db, |s| {
+        s.rate_limit_reads = RateLimit::parse("20/60").unwrap();
+        s.rate_limit_writes = RateLimit::parse("10/600").unwrap();
+    })
+}
+
+fn behind_proxy(db: persistence::test_support::TestDb) -> TestApp {
+    TestApp::spawn_with(db, |s| {
+        s.rate_limit_writes = RateLimit::parse("10/600").unwrap();
+        s.trusted_proxies = TrustedProxies::parse("127.0.0.1").unwrap();
+    })
+}
+
+on_both_backends!(
+    limited;
+    r25_the_eleventh_write_of_an_address_waits_reads_apart,
+    r25_a_forged_forwarded_for_from_an_untrusted_peer_is_ignored,
+);
+
+on_both_backends!(
+    behind_proxy;
+    r25_behind_a_trusted_proxy_each_client_has_its_own_limit,
+);
+
+/// A write that changes nothing: cancelling a booking that does not exist.
+fn write(app: &TestApp, forwarded_for: Option<&str>) -> Response {
+    let mut r = app
+        .client
+        .delete(format!(
+            "{}/api/v1/bookings/{}",
+            app.base,
+            uuid::Uuid::new_v4()
+        ))
+        .header("X-Booking-Token", "x");
+    if let Some(xff) = forwarded_for {
+        r = r.header("X-Forwarded-For", xff);
+    }
+    r.send().unwrap()
+}
+
+fn refused(r: Response) -> u64 {
+    let wait = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    problem(r, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    wait
+}
+
+fn r25_the_eleventh_write_of_an_address_waits_reads_apart(app: &TestApp) {
+    for _ in 0..10 {
+        assert_eq!(write(app, None).status(), StatusCode::NOT_FOUND);
+    }
+    assert_eq!(refused(write(app, None)), 60, "one more write a minute");
+    // Reads have their own limit, and staff paths none.
+    for _ in 0..20 {
+        assert_eq!(app.get("/api/v1/offices").status(), StatusCode::OK);
+    }
+    refused(app.get("/api/v1/offices"));
+    app.admin_token();
+    assert_eq!(app.get("/healthz").status(), StatusCode::OK);
+    // Time passes (the injected clock): the bucket refills.
+    app.at(MONDAY_10 + Duration::minutes(1));
+    assert_eq!(write(app, None).status(), StatusCode::NOT_FOUND);
+    refused(write(app, None));
+    app.at(MONDAY_10 + Duration::minutes(10));
+    assert_eq!(app.get("/api/v1/offices").status(), StatusCode::OK);
+}
+
+fn r25_a_forged_forwarded_for_from_an_untrusted_peer_is_ignored(app: &TestApp) {
+    for i in 0..10 {
+        let forged = format!("198.51.100.{i}");
+        assert_eq!(write(app, Some(&forged)).status(), StatusCode::NOT_FOUND);
+    }
+    refused(write(app, Some("198.51.100.99")));
+}
+
+fn r25_behind_a_trusted_proxy_each_client_has_its_own_limit(app: &TestApp) {
+    // The proxy (127.0.0.1) appends the real client; what the client wrote
+    // to the left of it proves nothing.
+    for _ in 0..10 {
+        let status = write(app, Some("6.6.6.6, 203.0.113.7")).status();
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    refused(write(app, Some("7.7.7.7, 203.0.113.7")));
+    assert_eq!(
+        write(app, Some("203.0.113.8")).status(),
+        StatusCode::NOT_FOUND,
+        "another client behind the same proxy"
+    );
+}
