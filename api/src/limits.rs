@@ -8,6 +8,7 @@ use governor::middleware::NoOpMiddleware;
 use governor::nanos::Nanos;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -61,23 +62,23 @@ impl GovernorClock for LimiterClock {
     }
 }
 
-/// What a limit counts per: an IPv4 address, or the /64 network of an IPv6
-/// address (what one subscriber usually gets). `Overflow` is shared by all
-/// while the table is full.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Key {
-    Addr(IpAddr),
+/// A slot of the table: a key, or the bucket all share while it is full.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Slot<K> {
+    Key(K),
     Overflow,
 }
 
-fn key(addr: IpAddr) -> Key {
+/// What a limit per address counts per: an IPv4 address, or the /64
+/// network of an IPv6 address (what one subscriber usually gets).
+pub fn address_key(addr: IpAddr) -> IpAddr {
     match addr.to_canonical() {
         IpAddr::V6(v6) => {
             let mut octets = v6.octets();
             octets[8..].fill(0);
-            Key::Addr(IpAddr::from(octets))
+            IpAddr::from(octets)
         }
-        v4 => Key::Addr(v4),
+        v4 => v4,
     }
 }
 
@@ -87,16 +88,20 @@ fn key(addr: IpAddr) -> Key {
 /// stays bounded, and the limit fails closed, not open.
 pub const MAX_ADDRESSES: usize = 100_000;
 
-/// One limit, per client address.
-pub struct AddressLimiter {
-    limiter: RateLimiter<Key, DefaultKeyedStateStore<Key>, LimiterClock, NoOpMiddleware<Nanos>>,
+/// One limit per key (an address, or a username at an address).
+pub struct KeyedLimiter<K: Hash + Eq + Clone> {
+    limiter:
+        RateLimiter<Slot<K>, DefaultKeyedStateStore<Slot<K>>, LimiterClock, NoOpMiddleware<Nanos>>,
     clock: Clock,
     capacity: usize,
     /// Unix second of the last sweep of idle entries (at most one a second).
     last_sweep: AtomicI64,
 }
 
-impl AddressLimiter {
+/// One limit per client address (R25).
+pub type AddressLimiter = KeyedLimiter<IpAddr>;
+
+impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
     pub fn new(limit: RateLimit, clock: Clock) -> Self {
         Self::with_capacity(limit, clock, MAX_ADDRESSES)
     }
@@ -111,13 +116,13 @@ impl AddressLimiter {
         }
     }
 
-    /// R25: `Err(seconds to wait)` when this address has used its limit.
-    pub fn check(&self, addr: IpAddr) -> Result<(), u64> {
-        let mut key = key(addr);
+    /// `Err(seconds to wait)` when `key` has used its limit.
+    pub fn check(&self, key: K) -> Result<(), u64> {
+        let mut key = Slot::Key(key);
         if self.limiter.len() >= self.capacity {
             self.sweep();
             if self.limiter.len() >= self.capacity {
-                key = Key::Overflow;
+                key = Slot::Overflow;
             }
         }
         self.limiter.check_key(&key).map_err(|not_until| {
@@ -185,7 +190,9 @@ impl CitizenLimits {
             Traffic::Read => &self.reads,
             Traffic::Write => &self.writes,
         };
-        limiter.as_ref().map_or(Ok(()), |l| l.check(addr))
+        limiter
+            .as_ref()
+            .map_or(Ok(()), |l| l.check(address_key(addr)))
     }
 }
 
@@ -231,11 +238,15 @@ mod tests {
     #[test]
     fn r25_an_ipv6_subscriber_is_limited_per_64_network() {
         let clock = Clock::frozen(datetime!(2026-11-30 07:00 +01:00));
-        let writes = AddressLimiter::new(limit("2/600"), clock);
-        assert!(writes.check(ip("2001:db8:1:2::1")).is_ok());
-        assert!(writes.check(ip("2001:db8:1:2:ffff::9")).is_ok());
-        assert!(writes.check(ip("2001:db8:1:2::77")).is_err());
-        assert!(writes.check(ip("2001:db8:1:3::1")).is_ok());
+        let writes = CitizenLimits {
+            reads: None,
+            writes: Some(AddressLimiter::new(limit("2/600"), clock)),
+        };
+        let write = |a| writes.check(Traffic::Write, ip(a));
+        assert!(write("2001:db8:1:2::1").is_ok());
+        assert!(write("2001:db8:1:2:ffff::9").is_ok());
+        assert!(write("2001:db8:1:2::77").is_err());
+        assert!(write("2001:db8:1:3::1").is_ok());
     }
 
     #[test]

@@ -214,7 +214,8 @@ impl Application {
             store: Arc::clone(&store),
             clock: clock.clone(),
             tokens: auth::Tokens::new(&secret, TOKEN_LIFETIME),
-            throttle: auth::LoginThrottle::default(),
+            throttle: auth::LoginThrottle::new(&clock),
+            passwords: auth::PasswordPool::per_core(),
             proxies: settings.trusted_proxies.clone(),
             limits: CitizenLimits::new(
                 settings.rate_limit_reads,

@@ -1,6 +1,6 @@
 //! What every handler shares, and how it calls the store.
 
-use crate::auth::{LoginThrottle, Tokens};
+use crate::auth::{LoginThrottle, PasswordPool, Tokens};
 use crate::client::TrustedProxies;
 use crate::clock::Clock;
 use crate::error::ApiError;
@@ -15,6 +15,8 @@ pub struct AppState {
     pub clock: Clock,
     pub tokens: Tokens,
     pub throttle: LoginThrottle,
+    /// Where password hashes run: one at a time per core.
+    pub passwords: PasswordPool,
     pub proxies: TrustedProxies,
     pub limits: CitizenLimits,
 }

@@ -33,7 +33,50 @@ on_both_backends!(
 on_both_backends!(
     behind_proxy;
     r25_behind_a_trusted_proxy_each_client_has_its_own_limit,
+    r11_a_stranger_cannot_lock_the_owner_out,
+    r11_one_address_guessing_many_names_is_slowed_down,
 );
+
+fn login(app: &TestApp, from: &str, username: &str, password: &str) -> Response {
+    app.client
+        .post(format!("{}/api/v1/auth/token", app.base))
+        .header("X-Forwarded-For", from)
+        .json(&serde_json::json!({"username": username, "password": password}))
+        .send()
+        .unwrap()
+}
+
+fn r11_a_stranger_cannot_lock_the_owner_out(app: &TestApp) {
+    for _ in 0..5 {
+        let r = login(app, "6.6.6.6", ADMIN.0, "guess-guess-guess");
+        problem(r, StatusCode::UNAUTHORIZED, "invalid_credentials");
+    }
+    let r = login(app, "6.6.6.6", ADMIN.0, ADMIN.1);
+    assert!(r.headers().contains_key("retry-after"));
+    problem(r, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts");
+    // The owner, at their own desk, logs in as ever.
+    assert_eq!(
+        login(app, "203.0.113.7", ADMIN.0, ADMIN.1).status(),
+        StatusCode::OK
+    );
+    // The stranger waits out the throttle (12 s a guess), on the injected clock.
+    app.at(MONDAY_10 + Duration::seconds(12));
+    let r = login(app, "6.6.6.6", ADMIN.0, "guess-guess-guess");
+    problem(r, StatusCode::UNAUTHORIZED, "invalid_credentials");
+}
+
+fn r11_one_address_guessing_many_names_is_slowed_down(app: &TestApp) {
+    for i in 0..30 {
+        let r = login(app, "6.6.6.6", &format!("name{i}"), "guess-guess-guess");
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{i}");
+    }
+    let r = login(app, "6.6.6.6", "name30", "guess-guess-guess");
+    problem(r, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts");
+    assert_eq!(
+        login(app, "203.0.113.7", ADMIN.0, ADMIN.1).status(),
+        StatusCode::OK
+    );
+}
 
 /// A write that changes nothing: cancelling a booking that does not exist.
 fn write(app: &TestApp, forwarded_for: Option<&str>) -> Response {

@@ -1,12 +1,15 @@
 //! Staff authentication (R11): which roles a route admits, JWTs, argon2
-//! password hashes, and the login throttle. A leaf: it knows nothing of the
-//! server; the extractor that uses it is in `crate::extract`.
+//! password hashes on a bounded pool, and the login throttle. It knows
+//! nothing of the server's state or routes; the extractor that uses it is in
+//! `crate::extract`.
 
 mod password;
+mod pool;
 mod throttle;
 mod tokens;
 
 pub use password::{PasswordError, hash_password, verify_password};
+pub use pool::{PasswordPool, PoolBusy};
 pub use throttle::LoginThrottle;
 pub use tokens::{Claims, TokenError, Tokens};
 
@@ -99,12 +102,27 @@ mod tests {
     }
 
     #[test]
-    fn repeated_logins_are_throttled_per_username() {
-        let throttle = LoginThrottle::default();
+    fn r11_logins_are_throttled_per_username_at_an_address_and_per_address() {
+        let clock = crate::clock::Clock::frozen(NOW);
+        let throttle = LoginThrottle::new(&clock);
+        let here: std::net::IpAddr = "203.0.113.7".parse().unwrap();
+        let there: std::net::IpAddr = "198.51.100.1".parse().unwrap();
         for _ in 0..5 {
-            assert!(throttle.attempt("anna").is_ok());
+            assert!(throttle.attempt("anna", there).is_ok());
         }
-        assert!(throttle.attempt("Anna").is_err());
-        assert!(throttle.attempt("bert").is_ok());
+        assert_eq!(
+            throttle.attempt("Anna", there),
+            Err(12),
+            "case does not dodge it"
+        );
+        // The owner, elsewhere, is not locked out by the stranger.
+        assert!(throttle.attempt("anna", here).is_ok());
+        // One address over many names: 30, then one every 2 s.
+        for i in 0..24 {
+            assert!(throttle.attempt(&format!("name{i}"), there).is_ok(), "{i}");
+        }
+        assert_eq!(throttle.attempt("bert", there), Err(2));
+        clock.set(NOW + Duration::seconds(12));
+        assert!(throttle.attempt("anna", there).is_ok());
     }
 }

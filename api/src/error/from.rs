@@ -2,7 +2,7 @@
 //! become a status and a code.
 
 use super::{ApiError, ErrorCode};
-use crate::auth::{PasswordError, TokenError};
+use crate::auth::{PasswordError, PoolBusy, TokenError};
 use actix_web::http::StatusCode;
 use domain::{
     AccountError, BookingError, CancelError, CitizenError, EditError, InvalidUsernameError,
@@ -115,6 +115,19 @@ impl From<PasswordError> for ApiError {
 impl From<crate::dto::InvalidTime> for ApiError {
     fn from(e: crate::dto::InvalidTime) -> Self {
         ApiError::bad_request(ErrorCode::InvalidBody, e.to_string())
+    }
+}
+
+impl From<PoolBusy> for ApiError {
+    fn from(e: PoolBusy) -> Self {
+        ApiError {
+            retry_after: Some(1),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::Busy,
+                e.to_string(),
+            )
+        }
     }
 }
 

@@ -9,9 +9,12 @@ use actix_web::{HttpResponse, get, patch, post, put, web};
 use domain::{AccountChange, Username, check_account_change};
 use persistence::UserChange;
 
-/// Argon2 is slow by design: hashed off the async threads.
-async fn hash(password: String) -> Result<String, ApiError> {
-    Ok(web::block(move || hash_password(&password)).await??)
+/// Argon2 is slow by design: hashed on the bounded pool.
+async fn hash(state: &AppState, password: String) -> Result<String, ApiError> {
+    Ok(state
+        .passwords
+        .run(move || hash_password(&password))
+        .await??)
 }
 
 /// Creates a staff account (admin only).
@@ -40,7 +43,7 @@ pub async fn create_user(
         role,
     } = body.into_inner();
     let username = Username::parse(&username)?;
-    let password_hash = hash(password).await?;
+    let password_hash = hash(&state, password).await?;
     let user = state
         .run(move |store, now| {
             store.create_user(&username, &password_hash, role.0, &admin.username, now)
@@ -126,7 +129,7 @@ pub async fn reset_password(
     body: web::Json<PasswordDto>,
 ) -> Result<HttpResponse, ApiError> {
     let change = UserChange {
-        password_hash: Some(hash(body.into_inner().password).await?),
+        password_hash: Some(hash(&state, body.into_inner().password).await?),
         ..UserChange::default()
     };
     state

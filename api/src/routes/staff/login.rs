@@ -4,9 +4,10 @@ use crate::auth::verify_password;
 use crate::dto::{LoginDto, TokenDto};
 use crate::error::{ApiError, BodyLimits, ErrorCode, Problem};
 use crate::state::AppState;
-use actix_web::{post, web};
+use actix_web::{HttpRequest, post, web};
 use domain::Username;
 use persistence::StaffUser;
+use std::net::IpAddr;
 
 /// Logs a staff user in: a JWT for `Authorization: Bearer`.
 #[utoipa::path(
@@ -23,10 +24,11 @@ use persistence::StaffUser;
 #[post("/api/v1/auth/token")]
 pub async fn login(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: web::Json<LoginDto>,
 ) -> Result<web::Json<TokenDto>, ApiError> {
     let LoginDto { username, password } = body.into_inner();
-    throttle(&state, &username)?;
+    throttle(&state, &username, state.proxies.of(&req))?;
     let user = authenticate(&state, &username, password).await?;
     let access_token = state
         .tokens
@@ -38,9 +40,10 @@ pub async fn login(
     }))
 }
 
-/// Refuses a username that has tried too often (429 with `Retry-After`).
-fn throttle(state: &AppState, username: &str) -> Result<(), ApiError> {
-    state.throttle.attempt(username).map_err(|wait| {
+/// Refuses an address, or a username from an address, that has tried too
+/// often (429 with `Retry-After`).
+fn throttle(state: &AppState, username: &str, addr: IpAddr) -> Result<(), ApiError> {
+    state.throttle.attempt(username, addr).map_err(|wait| {
         tracing::warn!(%username, "login throttled");
         let detail = format!("too many login attempts; try again in {wait} s");
         let seconds = u32::try_from(wait).unwrap_or(u32::MAX);
@@ -57,16 +60,19 @@ async fn authenticate(
     password: String,
 ) -> Result<StaffUser, ApiError> {
     let name = Username::parse(username).ok();
-    let user = state
-        .run(move |store, _| {
-            let user = match name {
-                Some(n) => store.user(&n)?.filter(|u| u.active),
-                None => None,
-            };
-            let ok = verify_password(&password, user.as_ref().map(|u| u.password_hash.as_str()));
-            Ok(user.filter(|_| ok))
-        })
+    let user = match name {
+        Some(n) => state.run(move |store, _| store.user(&n)).await?,
+        None => None,
+    }
+    .filter(|u| u.active);
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    // On the bounded pool: a flood of guesses waits or gets 503, never
+    // more hashes at once than cores.
+    let ok = state
+        .passwords
+        .run(move || verify_password(&password, hash.as_deref()))
         .await?;
+    let user = user.filter(|_| ok);
     user.ok_or_else(|| {
         tracing::info!(%username, "login refused");
         ApiError::unauthorized(ErrorCode::InvalidCredentials, "wrong username or password")
