@@ -1,6 +1,7 @@
 //! The configuration of an office: services, hours, counters, contingent, closures.
 
 use crate::calendar::nrw_holiday;
+use crate::fair::{DayTicketRelease, FairUse};
 use crate::grid::{UNIT_MINUTES, minute_of_day, on_unit};
 use crate::ids::{IdError, OfficeId, ServiceId};
 use std::collections::BTreeMap;
@@ -81,6 +82,9 @@ pub struct Office {
     /// Closure days an admin entered, with the reason shown to citizens.
     pub closures: BTreeMap<Date, String>,
     pub services: Vec<Service>,
+    /// Limits per contact, the challenge, the release of Tagestickets, the
+    /// residents' postcodes (R24, R26, R27, R32).
+    pub fair_use: FairUse,
 }
 
 /// A configuration that breaks its own invariants.
@@ -111,6 +115,10 @@ pub enum ConfigError {
     TooLarge(&'static str, u32),
     #[error("`{0}` must not be empty")]
     EmptyText(&'static str),
+    #[error("{0} is not available yet")]
+    NotAvailable(&'static str),
+    #[error(transparent)]
+    Postcode(#[from] crate::fair::InvalidPostcode),
     #[error(transparent)]
     Id(#[from] IdError),
 }
@@ -123,6 +131,7 @@ pub const MAX_HORIZON_DAYS: u32 = 730;
 pub const MAX_PER_SERVICE: u32 = 20;
 pub const MAX_TOTAL_MINUTES: u32 = 480;
 pub const MAX_DAY_TICKETS: u32 = 10_000;
+pub const MAX_PER_CONTACT: u32 = 100;
 
 impl Office {
     /// Checks the invariants the rules rely on; [`Office::apply`] refuses a
@@ -160,6 +169,12 @@ impl Office {
                 return Err(ConfigError::EmptyText("name"));
             }
         }
+        // R27 is not built yet: an office cannot switch to the draw.
+        if self.fair_use.day_ticket_release == DayTicketRelease::Draw {
+            return Err(ConfigError::NotAvailable(
+                "the Tagesticket draw (day_ticket_release: draw)",
+            ));
+        }
         if self.name.trim().is_empty() {
             return Err(ConfigError::EmptyText("name"));
         }
@@ -194,6 +209,16 @@ impl Office {
                 "per_day",
                 self.day_ticket.as_ref().map_or(0, |t| t.per_day),
                 MAX_DAY_TICKETS,
+            ),
+            (
+                "bookings_per_contact",
+                self.fair_use.bookings_per_contact,
+                MAX_PER_CONTACT,
+            ),
+            (
+                "day_tickets_per_contact",
+                self.fair_use.day_tickets_per_contact,
+                MAX_PER_CONTACT,
             ),
         ];
         for (field, value, max) in bounds {

@@ -5,6 +5,7 @@
 
 use crate::audit::AuditAction;
 use crate::config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours};
+use crate::fair::{ChallengePolicy, DayTicketRelease, Postcode};
 use crate::ids::ServiceId;
 use time::Date;
 
@@ -19,6 +20,11 @@ pub struct SettingsChange {
     pub horizon_days: Option<u32>,
     pub max_per_service: Option<u32>,
     pub max_total_minutes: Option<u32>,
+    pub bookings_per_contact: Option<u32>,
+    pub day_tickets_per_contact: Option<u32>,
+    pub challenge: Option<ChallengePolicy>,
+    pub day_ticket_release: Option<DayTicketRelease>,
+    pub day_ticket_postcodes: Option<Vec<Postcode>>,
 }
 
 /// New values for a service; `None` keeps the current one. A new duration
@@ -116,6 +122,15 @@ impl Office {
                 keep(&mut next.horizon_days, &s.horizon_days);
                 keep(&mut next.max_per_service, &s.max_per_service);
                 keep(&mut next.max_total_minutes, &s.max_total_minutes);
+                let fair = &mut next.fair_use;
+                keep(&mut fair.bookings_per_contact, &s.bookings_per_contact);
+                keep(
+                    &mut fair.day_tickets_per_contact,
+                    &s.day_tickets_per_contact,
+                );
+                keep(&mut fair.challenge, &s.challenge);
+                keep(&mut fair.day_ticket_release, &s.day_ticket_release);
+                keep(&mut fair.day_ticket_postcodes, &s.day_ticket_postcodes);
             }
             OfficeEdit::Hours(hours) => next.hours = hours.clone(),
             OfficeEdit::SetDayTicket(policy) => next.day_ticket = Some(policy.clone()),

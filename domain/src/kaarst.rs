@@ -1,6 +1,7 @@
 //! The shipped configuration of the city of Kaarst (docs/DOMAIN.md R1, R2, R5, R7, R8, R12, R13).
 
 use crate::config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours, Window};
+use crate::fair::{ChallengePolicy, FairUse, Postcode};
 use crate::ids::{OfficeId, ServiceId};
 use std::collections::BTreeMap;
 use time::Time;
@@ -54,6 +55,11 @@ fn office(id: &str, name: &str, counters: u32, svc: Vec<Service>) -> Result<Offi
         day_ticket: None,
         closures: BTreeMap::new(),
         services: svc,
+        fair_use: FairUse {
+            bookings_per_contact: 3,
+            day_tickets_per_contact: 1,
+            ..FairUse::default()
+        },
     })
 }
 
@@ -89,6 +95,9 @@ pub fn offices() -> Result<Vec<Office>, ConfigError> {
         staff_from: time!(08:00),
         weekdays: [true, true, true, true, true, false, false],
     });
+    // R26: a challenge for online Tagestickets; R32: for residents of Kaarst.
+    buergerbuero.fair_use.challenge = ChallengePolicy::DayTickets;
+    buergerbuero.fair_use.day_ticket_postcodes = vec![Postcode::parse("41564")?];
     let bauen = office(
         "infobuero-bauen",
         "Infobüro Bauen",

@@ -19,6 +19,7 @@ pub mod calendar;
 pub mod citizen;
 pub mod config;
 pub mod edit;
+pub mod fair;
 pub mod grid;
 pub mod ids;
 pub mod kaarst;
@@ -35,6 +36,7 @@ pub use calendar::Berlin;
 pub use citizen::{Citizen, CitizenError};
 pub use config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours, Window};
 pub use edit::{EditError, OfficeEdit, ServiceChange, SettingsChange};
+pub use fair::{ChallengePolicy, DayTicketRelease, FairUse, InvalidPostcode, Postcode};
 pub use ids::{IdError, OfficeId, ServiceId};
 pub use occupancy::{ActiveBooking, DayLoad, Occupancy, Pool, UNIT_MINUTES};
 pub use rules::{

@@ -2,11 +2,13 @@
 //! and `closures`, turned into [`domain::Office`] and back.
 
 use crate::StoreError;
-use crate::codec::{corrupt, to_i32, to_u32};
+use crate::codec::{corrupt, parse, to_i32, to_u32};
 use crate::connection::DbConnection;
 use crate::schema::{closures, offices, opening_windows, services};
 use diesel::prelude::*;
-use domain::{DayTicketPolicy, Office, OfficeId, Service, ServiceId, WeeklyHours, Window};
+use domain::{
+    DayTicketPolicy, FairUse, Office, OfficeId, Postcode, Service, ServiceId, WeeklyHours, Window,
+};
 use std::collections::BTreeMap;
 use time::{Date, Time};
 
@@ -28,6 +30,11 @@ struct OfficeRow {
     day_ticket_staff_from: Option<Time>,
     day_ticket_weekdays: Option<i32>,
     version: i64,
+    bookings_per_contact: i32,
+    day_tickets_per_contact: i32,
+    challenge: String,
+    day_ticket_release: String,
+    day_ticket_postcodes: String,
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -87,6 +94,17 @@ fn office_row(office: &Office, version: i64) -> OfficeRow {
         day_ticket_staff_from: dt.map(|p| p.staff_from),
         day_ticket_weekdays: dt.map(|p| weekdays_mask(&p.weekdays)),
         version,
+        bookings_per_contact: to_i32(office.fair_use.bookings_per_contact),
+        day_tickets_per_contact: to_i32(office.fair_use.day_tickets_per_contact),
+        challenge: office.fair_use.challenge.as_str().to_owned(),
+        day_ticket_release: office.fair_use.day_ticket_release.as_str().to_owned(),
+        day_ticket_postcodes: office
+            .fair_use
+            .day_ticket_postcodes
+            .iter()
+            .map(Postcode::as_str)
+            .collect::<Vec<_>>()
+            .join(","),
     }
 }
 
@@ -258,6 +276,21 @@ pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Option<(i64, Off
             .map(|c| (c.day, c.reason))
             .collect::<BTreeMap<_, _>>(),
         services,
+        fair_use: FairUse {
+            bookings_per_contact: to_u32(row.bookings_per_contact, "bookings_per_contact")?,
+            day_tickets_per_contact: to_u32(
+                row.day_tickets_per_contact,
+                "day_tickets_per_contact",
+            )?,
+            challenge: parse(&row.challenge)?,
+            day_ticket_release: parse(&row.day_ticket_release)?,
+            day_ticket_postcodes: row
+                .day_ticket_postcodes
+                .split(',')
+                .filter(|p| !p.is_empty())
+                .map(|p| Postcode::parse(p).map_err(corrupt))
+                .collect::<Result<_, _>>()?,
+        },
     };
     Ok(Some((row.version, office)))
 }

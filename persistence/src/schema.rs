@@ -17,6 +17,11 @@ diesel::table! {
         day_ticket_staff_from -> Nullable<Time>,
         day_ticket_weekdays -> Nullable<Integer>,
         version -> BigInt,
+        bookings_per_contact -> Integer,
+        day_tickets_per_contact -> Integer,
+        challenge -> Text,
+        day_ticket_release -> Text,
+        day_ticket_postcodes -> Text,
     }
 }
 

@@ -1,7 +1,10 @@
 //! An office's configuration as admins read and change it.
 
-use super::{OrphanedBookingDto, format_date};
-use domain::{DayTicketPolicy, Office, ServiceChange, SettingsChange, WeeklyHours, Window};
+use super::{ChallengeDto, OrphanedBookingDto, ReleaseDto, format_date};
+use domain::{
+    DayTicketPolicy, InvalidPostcode, Office, Postcode, ServiceChange, SettingsChange, WeeklyHours,
+    Window,
+};
 use serde::{Deserialize, Serialize};
 use time::Time;
 use time::format_description::BorrowedFormatItem;
@@ -220,6 +223,17 @@ pub struct OfficeConfigDto {
     pub day_ticket: Option<DayTicketPolicyDto>,
     pub closures: Vec<ClosureDto>,
     pub services: Vec<AdminServiceDto>,
+    /// Future regular bookings one contact may hold online; 0 = no limit (R24).
+    pub bookings_per_contact: u32,
+    /// Tagestickets one contact may hold a day online; 0 = no limit (R24).
+    pub day_tickets_per_contact: u32,
+    /// Which online bookings need a solved challenge (R26).
+    pub challenge: ChallengeDto,
+    /// How Tagestickets are released (R27; only `first_come` so far).
+    pub day_ticket_release: ReleaseDto,
+    /// Online Tagestickets only for these postcodes; empty = anyone (R32).
+    #[schema(example = json!(["41564"]))]
+    pub day_ticket_postcodes: Vec<String>,
 }
 
 impl From<&Office> for OfficeConfigDto {
@@ -234,6 +248,16 @@ impl From<&Office> for OfficeConfigDto {
             horizon_days: o.horizon_days,
             max_per_service: o.max_per_service,
             max_total_minutes: o.max_total_minutes,
+            bookings_per_contact: o.fair_use.bookings_per_contact,
+            day_tickets_per_contact: o.fair_use.day_tickets_per_contact,
+            challenge: o.fair_use.challenge.into(),
+            day_ticket_release: o.fair_use.day_ticket_release.into(),
+            day_ticket_postcodes: o
+                .fair_use
+                .day_ticket_postcodes
+                .iter()
+                .map(|p| p.as_str().to_owned())
+                .collect(),
             hours: HoursDto::from_domain(&o.hours),
             day_ticket: o.day_ticket.as_ref().map(DayTicketPolicyDto::from_domain),
             closures: o
@@ -266,9 +290,14 @@ pub struct OfficeChangeDto {
     pub orphaned_bookings: Vec<OrphanedBookingDto>,
 }
 
-impl From<OfficeSettingsDto> for SettingsChange {
-    fn from(s: OfficeSettingsDto) -> Self {
-        Self {
+impl TryFrom<OfficeSettingsDto> for SettingsChange {
+    type Error = InvalidPostcode;
+    fn try_from(s: OfficeSettingsDto) -> Result<Self, InvalidPostcode> {
+        let postcodes = s
+            .day_ticket_postcodes
+            .map(|list| list.iter().map(|p| Postcode::parse(p)).collect())
+            .transpose()?;
+        Ok(Self {
             name: s.name,
             address: s.address,
             counters: s.counters,
@@ -277,7 +306,12 @@ impl From<OfficeSettingsDto> for SettingsChange {
             horizon_days: s.horizon_days,
             max_per_service: s.max_per_service,
             max_total_minutes: s.max_total_minutes,
-        }
+            bookings_per_contact: s.bookings_per_contact,
+            day_tickets_per_contact: s.day_tickets_per_contact,
+            challenge: s.challenge.map(|c| c.0),
+            day_ticket_release: s.day_ticket_release.map(|r| r.0),
+            day_ticket_postcodes: postcodes,
+        })
     }
 }
 
@@ -294,6 +328,12 @@ pub struct OfficeSettingsDto {
     pub horizon_days: Option<u32>,
     pub max_per_service: Option<u32>,
     pub max_total_minutes: Option<u32>,
+    pub bookings_per_contact: Option<u32>,
+    pub day_tickets_per_contact: Option<u32>,
+    pub challenge: Option<ChallengeDto>,
+    pub day_ticket_release: Option<ReleaseDto>,
+    /// Five-digit postcodes; `[]` lifts the restriction.
+    pub day_ticket_postcodes: Option<Vec<String>>,
 }
 
 /// A new service.

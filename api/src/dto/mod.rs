@@ -19,7 +19,9 @@ pub use config::{
     WeekdayDto, WindowDto,
 };
 pub use office::{DayTicketsDto, OfficeDto, ServiceDto, SlotDto, SlotsDto};
-pub use text::{ChannelDto, KindDto, OrphanReasonDto, RoleDto, StatusDto};
+pub use text::{
+    ChallengeDto, ChannelDto, KindDto, OrphanReasonDto, ReleaseDto, RoleDto, StatusDto,
+};
 pub use user::{LoginDto, NewUserDto, PasswordDto, TokenDto, UserChangeDto, UserDto};
 
 use time::Date;

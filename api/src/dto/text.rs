@@ -55,6 +55,15 @@ text_schema!(
     OrphanReasonDto(domain::admin::Orphaned), "OrphanReasonDto"
 );
 
+text_schema!(
+    /// Which online bookings need a solved proof-of-work challenge (R26).
+    ChallengeDto(domain::ChallengePolicy), "ChallengeDto"
+);
+text_schema!(
+    /// How the day's Tagestickets are released (R27).
+    ReleaseDto(domain::DayTicketRelease), "ReleaseDto"
+);
+
 impl Default for KindDto {
     fn default() -> Self {
         Self(domain::BookingKind::Regular)

@@ -118,6 +118,12 @@ impl From<crate::dto::InvalidTime> for ApiError {
     }
 }
 
+impl From<domain::InvalidPostcode> for ApiError {
+    fn from(e: domain::InvalidPostcode) -> Self {
+        ApiError::unprocessable(ErrorCode::InvalidConfiguration, e.to_string())
+    }
+}
+
 impl From<PoolBusy> for ApiError {
     fn from(e: PoolBusy) -> Self {
         ApiError {

@@ -88,7 +88,7 @@ pub async fn change_settings(
     query: web::Query<ForceQuery>,
     body: web::Json<OfficeSettingsDto>,
 ) -> Result<web::Json<OfficeChangeDto>, ApiError> {
-    let edit = OfficeEdit::Settings(body.into_inner().into());
+    let edit = OfficeEdit::Settings(body.into_inner().try_into()?);
     apply(admin, &state, id, edit, query.force).await
 }
 

@@ -1,0 +1,118 @@
+//! Fair to citizens, closed to bots (R24, R26, R27, R32): the office's
+//! settings for fair use, and the rules that read them.
+
+use crate::booking::BookingKind;
+use crate::text_enum;
+use std::fmt;
+
+text_enum! {
+    /// Which online requests need a solved proof-of-work challenge (R26).
+    pub enum ChallengePolicy {
+        Off = "off",
+        DayTickets = "day_tickets",
+        All = "all",
+    }
+}
+
+impl ChallengePolicy {
+    /// R26: whether an online booking of `kind` must carry a solution.
+    pub fn requires(self, kind: BookingKind) -> bool {
+        match self {
+            ChallengePolicy::Off => false,
+            ChallengePolicy::DayTickets => kind == BookingKind::DayTicket,
+            ChallengePolicy::All => true,
+        }
+    }
+}
+
+text_enum! {
+    /// How the day's Tagestickets are released (R27).
+    pub enum DayTicketRelease {
+        /// First come, first served from the release time (the seed's way).
+        FirstCome = "first_come",
+        /// By lot among the requests filed before the release time.
+        Draw = "draw",
+    }
+}
+
+/// A German postal code: five digits.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Postcode(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a postcode has five digits, like 41564")]
+pub struct InvalidPostcode;
+
+impl Postcode {
+    pub fn parse(raw: &str) -> Result<Self, InvalidPostcode> {
+        let code = raw.trim();
+        if code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(code.to_owned()))
+        } else {
+            Err(InvalidPostcode)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Postcode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An office's fair-use settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FairUse {
+    /// R24: future regular bookings one contact may hold online (0 = no limit).
+    pub bookings_per_contact: u32,
+    /// R24: Tagestickets one contact may hold a day online (0 = no limit).
+    pub day_tickets_per_contact: u32,
+    /// R26.
+    pub challenge: ChallengePolicy,
+    /// R27.
+    pub day_ticket_release: DayTicketRelease,
+    /// R32: online Tagestickets only for these postcodes; empty = anyone.
+    pub day_ticket_postcodes: Vec<Postcode>,
+}
+
+impl Default for FairUse {
+    /// No limits, no challenge, first come, no restriction.
+    fn default() -> Self {
+        Self {
+            bookings_per_contact: 0,
+            day_tickets_per_contact: 0,
+            challenge: ChallengePolicy::Off,
+            day_ticket_release: DayTicketRelease::FirstCome,
+            day_ticket_postcodes: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r26_the_policy_says_which_kinds_need_a_challenge() {
+        use BookingKind::*;
+        assert!(!ChallengePolicy::Off.requires(DayTicket));
+        assert!(ChallengePolicy::DayTickets.requires(DayTicket));
+        assert!(!ChallengePolicy::DayTickets.requires(Regular));
+        assert!(ChallengePolicy::All.requires(Regular));
+    }
+
+    #[test]
+    fn r32_postcodes_have_five_digits() {
+        assert_eq!(
+            Postcode::parse(" 41564 ").map(|p| p.to_string()),
+            Ok("41564".into())
+        );
+        for bad in ["4156", "415645", "41a64", ""] {
+            assert_eq!(Postcode::parse(bad), Err(InvalidPostcode), "{bad}");
+        }
+    }
+}
