@@ -11,6 +11,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, web};
 use domain::{BookingCode, OfficeId, Role, ServiceId, Username};
+use persistence::SolvedChallenge;
 use std::future::{Ready, ready};
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -112,6 +113,38 @@ impl FromRequest for BookingToken {
                 )
             });
         ready(token)
+    }
+}
+
+/// The `X-Altcha` header: a solved proof-of-work challenge, if sent (R26).
+#[derive(Debug, Clone)]
+pub struct Altcha(pub Option<String>);
+
+impl Altcha {
+    /// The verified solution, if one was sent; a broken one is refused
+    /// (422 `challenge_invalid`) whether or not the office asks for one.
+    pub fn verify(&self, state: &AppState) -> Result<Option<SolvedChallenge>, ApiError> {
+        let Some(header) = &self.0 else {
+            return Ok(None);
+        };
+        let solved = state.challenges.verify(header, state.clock.now())?;
+        Ok(Some(SolvedChallenge {
+            challenge: solved.challenge,
+            expires_at: solved.expires_at,
+        }))
+    }
+}
+
+impl FromRequest for Altcha {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let header = req
+            .headers()
+            .get("x-altcha")
+            .map(|v| v.to_str().unwrap_or("").to_owned());
+        ready(Ok(Altcha(header)))
     }
 }
 

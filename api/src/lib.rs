@@ -7,6 +7,7 @@
 //! `routes` (the handlers, by resource), `startup`.
 
 pub mod auth;
+pub mod challenge;
 pub mod client;
 pub mod clock;
 pub mod dto;

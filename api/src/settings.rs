@@ -29,6 +29,8 @@ pub struct Settings {
     pub rate_limit_reads: Option<RateLimit>,
     /// Citizen writes (bookings, cancellations, …) per client address.
     pub rate_limit_writes: Option<RateLimit>,
+    /// The difficulty of the proof-of-work challenge (R26).
+    pub challenge_maxnumber: u64,
 }
 
 /// R25 defaults: 120 reads a minute, 10 writes in 10 minutes per address.
@@ -51,6 +53,8 @@ pub enum SettingsError {
     BootstrapAdmin,
     #[error("{0} must be a positive number")]
     Number(&'static str),
+    #[error("{0} must be a number from {1} to {2}")]
+    Range(&'static str, u64, u64),
     #[error("TERMIN_TRUSTED_PROXIES: {0}")]
     Proxies(#[from] InvalidProxy),
     #[error("{0}: {1}")]
@@ -71,6 +75,7 @@ impl Settings {
             trusted_proxies: TrustedProxies::default(),
             rate_limit_reads: Some(DEFAULT_READS),
             rate_limit_writes: Some(DEFAULT_WRITES),
+            challenge_maxnumber: crate::challenge::DEFAULT_MAXNUMBER,
         }
     }
 
@@ -119,6 +124,18 @@ impl Settings {
                 .ok()
                 .filter(|n| *n > 0)
                 .ok_or(SettingsError::Number("TERMIN_DB_POOL"))?;
+        }
+        if let Some(n) = non_empty("TERMIN_CHALLENGE_MAXNUMBER") {
+            settings.challenge_maxnumber = n
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| (1_000..=10_000_000).contains(n))
+                .ok_or(SettingsError::Range(
+                    "TERMIN_CHALLENGE_MAXNUMBER",
+                    1_000,
+                    10_000_000,
+                ))?;
         }
         if let Some(p) = non_empty("TERMIN_TRUSTED_PROXIES") {
             settings.trusted_proxies = TrustedProxies::parse(&p)?;

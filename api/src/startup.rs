@@ -2,6 +2,7 @@
 //! listening; and the OpenAPI document of the handlers.
 
 use crate::auth;
+use crate::challenge::Challenges;
 use crate::clock::Clock;
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::limits::CitizenLimits;
@@ -173,6 +174,8 @@ pub enum StartError {
     Bind(String, std::io::Error),
     #[error("TERMIN_BOOTSTRAP_ADMIN: {0}")]
     BootstrapAdmin(String),
+    #[error("the signing secret cannot be used: {0}")]
+    Secret(String),
 }
 
 impl Application {
@@ -204,6 +207,8 @@ impl Application {
                 rand::rng().random::<[u8; 32]>().to_vec()
             }
         };
+        let challenges = Challenges::new(&secret, settings.challenge_maxnumber)
+            .map_err(|e| StartError::Secret(e.to_string()))?;
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| StartError::Bind(settings.bind.clone(), e))?;
         let port = listener
@@ -216,6 +221,7 @@ impl Application {
             tokens: auth::Tokens::new(&secret, TOKEN_LIFETIME),
             throttle: auth::LoginThrottle::new(&clock),
             passwords: auth::PasswordPool::per_core(),
+            challenges,
             proxies: settings.trusted_proxies.clone(),
             limits: CitizenLimits::new(
                 settings.rate_limit_reads,

@@ -1,6 +1,7 @@
 //! What every handler shares, and how it calls the store.
 
 use crate::auth::{LoginThrottle, PasswordPool, Tokens};
+use crate::challenge::Challenges;
 use crate::client::TrustedProxies;
 use crate::clock::Clock;
 use crate::error::ApiError;
@@ -19,6 +20,8 @@ pub struct AppState {
     pub passwords: PasswordPool,
     pub proxies: TrustedProxies,
     pub limits: CitizenLimits,
+    /// Proof-of-work challenges (R26).
+    pub challenges: Challenges,
 }
 
 impl AppState {

@@ -1,7 +1,7 @@
 //! Fair to citizens, closed to bots (R24, R26, R27, R32): the office's
 //! settings for fair use, and the rules that read them.
 
-use crate::booking::BookingKind;
+use crate::booking::{BookingKind, Channel};
 use crate::text_enum;
 use std::fmt;
 
@@ -15,13 +15,15 @@ text_enum! {
 }
 
 impl ChallengePolicy {
-    /// R26: whether an online booking of `kind` must carry a solution.
-    pub fn requires(self, kind: BookingKind) -> bool {
-        match self {
-            ChallengePolicy::Off => false,
-            ChallengePolicy::DayTickets => kind == BookingKind::DayTicket,
-            ChallengePolicy::All => true,
-        }
+    /// R26: whether a booking of `kind` through `channel` must carry a
+    /// solution: online only; staff book without.
+    pub fn requires(self, kind: BookingKind, channel: Channel) -> bool {
+        channel == Channel::Online
+            && match self {
+                ChallengePolicy::Off => false,
+                ChallengePolicy::DayTickets => kind == BookingKind::DayTicket,
+                ChallengePolicy::All => true,
+            }
     }
 }
 
@@ -99,10 +101,15 @@ mod tests {
     #[test]
     fn r26_the_policy_says_which_kinds_need_a_challenge() {
         use BookingKind::*;
-        assert!(!ChallengePolicy::Off.requires(DayTicket));
-        assert!(ChallengePolicy::DayTickets.requires(DayTicket));
-        assert!(!ChallengePolicy::DayTickets.requires(Regular));
-        assert!(ChallengePolicy::All.requires(Regular));
+        use Channel::*;
+        assert!(!ChallengePolicy::Off.requires(DayTicket, Online));
+        assert!(ChallengePolicy::DayTickets.requires(DayTicket, Online));
+        assert!(!ChallengePolicy::DayTickets.requires(Regular, Online));
+        assert!(ChallengePolicy::All.requires(Regular, Online));
+        assert!(
+            !ChallengePolicy::All.requires(DayTicket, Desk),
+            "staff book without"
+        );
     }
 
     #[test]

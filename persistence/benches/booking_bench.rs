@@ -120,6 +120,7 @@ fn bookable_starts(store: &Store) -> BenchResult<Vec<OffsetDateTime>> {
 
 fn request(start: OffsetDateTime, citizen: &Citizen) -> BenchResult<NewBooking> {
     Ok(NewBooking {
+        challenge: None,
         office: OfficeId::parse(OFFICE)?,
         services: vec![ServiceId::parse(SERVICE)?],
         start,

@@ -2,6 +2,7 @@
 //! `booking_services`, and the one transaction that makes a booking.
 
 use crate::audit::{Audit, record};
+use crate::challenges::{self, SolvedChallenge};
 use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
 use crate::connection::DbConnection;
 use crate::schema::{booking_services, bookings};
@@ -29,6 +30,8 @@ pub struct NewBooking {
     pub citizen: Citizen,
     /// The staff user who booked on the citizen's behalf.
     pub created_by: Option<Username>,
+    /// A verified proof-of-work solution, where the office asks for one (R26).
+    pub challenge: Option<SolvedChallenge>,
 }
 
 /// A stored booking; times in Europe/Berlin.
@@ -273,6 +276,18 @@ impl Store {
                     .ok_or_else(|| BookingError::UnknownOffice(office_id.to_owned()))?;
                 let office = self.cached_office(conn, office_id, Some(version))?;
                 let selection = Selection::new(&office, &request.services)?;
+                // R26: where the office asks for it, a solution, used once.
+                if office
+                    .fair_use
+                    .challenge
+                    .requires(request.kind, request.channel)
+                {
+                    let solved = request
+                        .challenge
+                        .as_ref()
+                        .ok_or(BookingError::ChallengeRequired)?;
+                    challenges::consume(conn, solved, now)?;
+                }
                 let occupancy =
                     Occupancy::from_bookings(&active_bookings(conn, office_id, day, day)?);
                 let accepted = validate_booking(

@@ -10,6 +10,7 @@
 
 mod audit;
 mod bookings;
+mod challenges;
 mod codec;
 mod connection;
 mod edits;
@@ -25,6 +26,7 @@ pub mod test_support;
 
 pub use audit::AuditEntry;
 pub use bookings::{Booking, CancelAuth, CreatedBooking, NewBooking};
+pub use challenges::SolvedChallenge;
 pub use connection::{Backend, DbConnection, Target};
 pub use edits::{OfficeChange, OrphanedBooking};
 pub use staff::{StaffUser, UserChange};

@@ -118,6 +118,13 @@ diesel::table! {
 
 diesel::joinable!(booking_services -> bookings (booking_id));
 
+diesel::table! {
+    used_challenges (challenge) {
+        challenge -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     offices,
     services,
@@ -128,4 +135,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     booking_services,
     staff_users,
     audit_log,
+    used_challenges,
 );

@@ -30,6 +30,7 @@ on_both_backends!(
     admin_counters_and_closures_are_checked_against_bookings,
     admin_edits_are_checked_in_the_transaction_and_audited_apart,
     staff_accounts_and_audit_log,
+    r26_a_challenge_solution_books_once_and_staff_need_none,
 );
 
 /// Tuesday 1 December 2026, 08:30: a regular slot (3 of 4 counters; 1 held back).
@@ -37,6 +38,25 @@ const TUESDAY_0830: OffsetDateTime = datetime!(2026-12-01 08:30 +01:00);
 
 fn office() -> OfficeId {
     office_id("buergerbuero")
+}
+
+/// The store on `db`, its Bürgerbüro without the challenge and the postcode
+/// restriction of the shipped configuration (R26 and R32 have tests of their
+/// own), so the other rules can be tested on their own.
+fn relaxed(store: Store) -> Store {
+    let relax = OfficeEdit::Settings(SettingsChange {
+        challenge: Some(domain::ChallengePolicy::Off),
+        day_ticket_postcodes: Some(Vec::new()),
+        ..SettingsChange::default()
+    });
+    store
+        .update_office(&office(), &relax, false, &user("admin"), MONDAY_10)
+        .unwrap();
+    store
+}
+
+fn open(db: &TestDb) -> Store {
+    relaxed(Store::open(db.url()).unwrap())
 }
 
 fn user(name: &str) -> Username {
@@ -52,6 +72,7 @@ fn request(start: OffsetDateTime, kind: BookingKind, channel: Channel) -> NewBoo
         channel,
         citizen: citizen(),
         created_by: None,
+        challenge: None,
     }
 }
 
@@ -94,7 +115,7 @@ fn seeds_the_kaarst_configuration_once(db: &TestDb) {
 }
 
 fn r4_services_are_stored_in_order_with_repeats(db: &TestDb) {
-    let store = Store::open(db.url()).unwrap();
+    let store = open(db);
     let chosen = services(&["reisepass", "anmeldung", "reisepass"]);
     let made = store
         .book(
@@ -116,7 +137,7 @@ fn r4_services_are_stored_in_order_with_repeats(db: &TestDb) {
 }
 
 fn r10_r18_channels_share_capacity_and_cancelling_frees_it_at_once(db: &TestDb) {
-    let store = Store::open(db.url()).unwrap();
+    let store = open(db);
     let mut made = Vec::new();
     for channel in [Channel::Online, Channel::Phone, Channel::Desk] {
         let b = store
@@ -161,7 +182,7 @@ fn r10_r18_channels_share_capacity_and_cancelling_frees_it_at_once(db: &TestDb) 
 }
 
 fn r12_r16_day_tickets_count_per_day_return_on_cancel_and_reset_next_day(db: &TestDb) {
-    let store = Store::open(db.url()).unwrap();
+    let store = open(db);
     let monday_07 = datetime!(2026-11-30 07:00 +01:00);
     let first = datetime!(2026-11-30 08:30 +01:00);
     let mut tickets = Vec::new();
@@ -195,7 +216,7 @@ fn r12_r16_day_tickets_count_per_day_return_on_cancel_and_reset_next_day(db: &Te
 }
 
 fn r17_token_code_and_cancel_rules(db: &TestDb) {
-    let store = Store::open(db.url()).unwrap();
+    let store = open(db);
     let made = store.book(&regular(TUESDAY_0830), MONDAY_10).unwrap();
     let id = made.booking.id;
     assert!(made.token.len() >= 32, "at least 128 bits");
@@ -231,7 +252,7 @@ fn r17_token_code_and_cancel_rules(db: &TestDb) {
 }
 
 fn i1_regular_bookings_never_take_held_back_counters(db: &TestDb) {
-    let store = Store::open(db.url()).unwrap();
+    let store = open(db);
     for _ in 0..3 {
         store.book(&regular(TUESDAY_0830), MONDAY_10).unwrap();
     }
@@ -279,7 +300,7 @@ fn break_booking_services(db: &TestDb) {
 }
 
 fn i3_a_failed_booking_leaves_nothing(db: &TestDb) {
-    let store = Store::open(db.url()).unwrap();
+    let store = open(db);
     let day = date!(2026 - 12 - 01);
     // Refused by a rule before anything is written.
     let refused = [
@@ -325,10 +346,10 @@ fn i3_a_failed_booking_leaves_nothing(db: &TestDb) {
 
 fn i3_bookings_survive_reopening(db: &TestDb) {
     let made = {
-        let store = Store::open(db.url()).unwrap();
+        let store = open(db);
         store.book(&regular(TUESDAY_0830), MONDAY_10).unwrap()
     };
-    let store = Store::open(db.url()).unwrap();
+    let store = open(db);
     assert_eq!(store.booking(made.booking.id).unwrap(), made.booking);
 }
 
@@ -366,7 +387,7 @@ fn tally<T: std::fmt::Debug>(results: Vec<Result<T, StoreError>>) -> usize {
 }
 
 fn i1_64_threads_race_for_one_slot(db: &TestDb) {
-    let store = Arc::new(Store::open_with_pool_size(db.url(), 16).unwrap());
+    let store = Arc::new(relaxed(Store::open_with_pool_size(db.url(), 16).unwrap()));
     let s = Arc::clone(&store);
     let won = tally(race(64, move |_| s.book(&regular(TUESDAY_0830), MONDAY_10)));
     assert_eq!(won, 3, "exactly the 3 regular counters");
@@ -377,7 +398,7 @@ fn i1_64_threads_race_for_one_slot(db: &TestDb) {
 }
 
 fn i2_200_threads_race_for_the_day_tickets(db: &TestDb) {
-    let store = Arc::new(Store::open_with_pool_size(db.url(), 16).unwrap());
+    let store = Arc::new(relaxed(Store::open_with_pool_size(db.url(), 16).unwrap()));
     let monday_07 = datetime!(2026-11-30 07:00 +01:00);
     let s = Arc::clone(&store);
     // 42 five-minute starts in the morning window; the contingent (12) binds.
@@ -394,8 +415,8 @@ fn i2_200_threads_race_for_the_day_tickets(db: &TestDb) {
 
 fn i4_two_independent_stores_on_one_database(db: &TestDb) {
     // Two pools, as two server processes would have.
-    let a = Arc::new(Store::open_with_pool_size(db.url(), 8).unwrap());
-    let b = Arc::new(Store::open_with_pool_size(db.url(), 8).unwrap());
+    let a = Arc::new(relaxed(Store::open_with_pool_size(db.url(), 8).unwrap()));
+    let b = Arc::new(relaxed(Store::open_with_pool_size(db.url(), 8).unwrap()));
     let (a2, b2) = (Arc::clone(&a), Arc::clone(&b));
     let won = tally(race(64, move |i| {
         let store = if i % 2 == 0 { &a2 } else { &b2 };
@@ -437,7 +458,7 @@ fn settings(change: SettingsChange) -> OfficeEdit {
 
 fn admin_change_that_would_orphan_is_refused_then_forced(db: &TestDb) {
     use domain::admin::Orphaned;
-    let store = Store::open(db.url()).unwrap();
+    let store = open(db);
     let thursday = datetime!(2026-12-03 14:00 +01:00);
     let made = store.book(&regular(thursday), MONDAY_10).unwrap();
     let mut hours = store.office(&office()).unwrap().hours.clone();
@@ -488,7 +509,7 @@ fn admin_change_that_would_orphan_is_refused_then_forced(db: &TestDb) {
 
 fn admin_counters_and_closures_are_checked_against_bookings(db: &TestDb) {
     use domain::admin::Orphaned;
-    let store = Store::open(db.url()).unwrap();
+    let store = open(db);
     let made: Vec<_> = (0..3)
         .map(|_| store.book(&regular(TUESDAY_0830), MONDAY_10).unwrap())
         .collect();
@@ -530,7 +551,7 @@ fn admin_counters_and_closures_are_checked_against_bookings(db: &TestDb) {
 }
 
 fn admin_edits_are_checked_in_the_transaction_and_audited_apart(db: &TestDb) {
-    let store = Store::open(db.url()).unwrap();
+    let store = open(db);
     let add = OfficeEdit::AddService {
         id: domain::ServiceId::parse("wohnsitz").unwrap(),
         name: "Wohnsitzbescheinigung".into(),
@@ -677,4 +698,47 @@ fn staff_accounts_and_audit_log(db: &TestDb) {
     let booking_id = made.booking.id.to_string();
     assert_eq!(log[0].booking.as_deref(), Some(booking_id.as_str()));
     assert_eq!(log[1].detail["channel"], "phone");
+}
+
+fn r26_a_challenge_solution_books_once_and_staff_need_none(db: &TestDb) {
+    // The shipped Bürgerbüro asks for a challenge with online Tagestickets.
+    let store = Store::open(db.url()).unwrap();
+    let eight = datetime!(2026-11-30 08:00 +01:00);
+    let ticket = |minute: i64| {
+        let mut t = day_ticket(datetime!(2026-11-30 08:30 +01:00) + Duration::minutes(minute));
+        t.citizen =
+            domain::Citizen::new("Erika Mustermann", Some("erika@example.org"), None).unwrap();
+        t
+    };
+    assert_eq!(
+        rule(store.book(&ticket(0), eight)),
+        BookingError::ChallengeRequired
+    );
+    let solved = persistence::SolvedChallenge {
+        challenge: "a1".repeat(32),
+        expires_at: eight + Duration::minutes(5),
+    };
+    let with = |minute| NewBooking {
+        challenge: Some(solved.clone()),
+        ..ticket(minute)
+    };
+    store.book(&with(0), eight).unwrap();
+    assert_eq!(
+        rule(store.book(&with(5), eight)),
+        BookingError::ChallengeUsed
+    );
+    // Used once also for a second store (another process) on the database.
+    let other = Store::open(db.url()).unwrap();
+    assert_eq!(
+        rule(other.book(&with(10), eight)),
+        BookingError::ChallengeUsed
+    );
+    // Regular bookings, and staff, need none.
+    store.book(&regular(TUESDAY_0830), eight).unwrap();
+    let desk = NewBooking {
+        channel: Channel::Desk,
+        created_by: Some(user("anna")),
+        ..ticket(15)
+    };
+    store.book(&desk, eight).unwrap();
 }

@@ -58,8 +58,10 @@ domain::text_enum! {
         ServiceExists = "service_exists",
         InvalidConfiguration = "invalid_configuration",
         WouldOrphanBookings = "would_orphan_bookings",
-        // Fair use (R25).
+        // Fair use (R25, R26).
         RateLimited = "rate_limited",
+        ChallengeRequired = "challenge_required",
+        ChallengeInvalid = "challenge_invalid",
         // The server.
         Busy = "busy",
         DatabaseUnavailable = "database_unavailable",
@@ -128,6 +130,8 @@ mod tests {
                 "invalid_configuration",
                 "would_orphan_bookings",
                 "rate_limited",
+                "challenge_required",
+                "challenge_invalid",
                 "busy",
                 "database_unavailable",
                 "internal_error",

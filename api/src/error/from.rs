@@ -32,6 +32,8 @@ impl From<BookingError> for ApiError {
             DayTicketNotYetReleased { .. } => ErrorCode::DayTicketNotReleased,
             DayTicketsExhausted => ErrorCode::DayTicketsExhausted,
             SlotTaken => ErrorCode::SlotTaken,
+            ChallengeRequired => ErrorCode::ChallengeRequired,
+            ChallengeUsed => ErrorCode::ChallengeInvalid,
         };
         // Lost to someone else meanwhile: 409; against a rule: 422.
         let status = match e {
@@ -121,6 +123,12 @@ impl From<crate::dto::InvalidTime> for ApiError {
 impl From<domain::InvalidPostcode> for ApiError {
     fn from(e: domain::InvalidPostcode) -> Self {
         ApiError::unprocessable(ErrorCode::InvalidConfiguration, e.to_string())
+    }
+}
+
+impl From<crate::challenge::ChallengeError> for ApiError {
+    fn from(e: crate::challenge::ChallengeError) -> Self {
+        ApiError::unprocessable(ErrorCode::ChallengeInvalid, e.to_string())
     }
 }
 

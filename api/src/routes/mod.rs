@@ -21,6 +21,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(bookings::create_booking)
         .service(bookings::get_booking)
         .service(bookings::cancel_booking)
+        .service(crate::routes::citizen::challenge::challenge)
         .service(login::login)
         .service(staff_bookings::staff_book)
         .service(days::appointments)

@@ -45,7 +45,26 @@ impl Drop for TestApp {
 }
 
 impl TestApp {
+    /// A server whose Bürgerbüro takes online Tagestickets without the
+    /// challenge (R26) and from any postcode (R32), so each test proves its
+    /// own rules; `spawn_kaarst` keeps the shipped configuration whole.
     pub fn spawn(db: TestDb) -> Self {
+        let app = Self::spawn_kaarst(db);
+        let relax = domain::OfficeEdit::Settings(domain::SettingsChange {
+            challenge: Some(domain::ChallengePolicy::Off),
+            day_ticket_postcodes: Some(Vec::new()),
+            ..domain::SettingsChange::default()
+        });
+        let office = persistence::test_support::fixtures::office_id("buergerbuero");
+        let admin = domain::Username::parse(ADMIN.0).unwrap();
+        app.store
+            .update_office(&office, &relax, false, &admin, MONDAY_10)
+            .unwrap();
+        app
+    }
+
+    /// A server with the shipped Kaarst configuration.
+    pub fn spawn_kaarst(db: TestDb) -> Self {
         Self::spawn_with(db, |_| {})
     }
 

@@ -46,4 +46,8 @@ pub enum BookingError {
     DayTicketsExhausted,
     #[error("this time is no longer free")]
     SlotTaken,
+    #[error("this office asks for a solved challenge (header X-Altcha) with this booking")]
+    ChallengeRequired,
+    #[error("this challenge solution has been used already; fetch a new challenge")]
+    ChallengeUsed,
 }

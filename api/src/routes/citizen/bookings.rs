@@ -2,7 +2,7 @@
 
 use crate::dto::{BookingDto, BookingRequestDto, CreatedBookingDto};
 use crate::error::{ApiError, BodyLimits, Problem};
-use crate::extract::{BookingPath, BookingToken, service_ids};
+use crate::extract::{Altcha, BookingPath, BookingToken, service_ids};
 use crate::state::AppState;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, delete, get, post, web};
@@ -29,6 +29,7 @@ pub(crate) fn new_booking(
         channel,
         citizen,
         created_by,
+        challenge: None,
     })
 }
 
@@ -46,21 +47,27 @@ pub(crate) fn created(made: CreatedBooking) -> HttpResponse {
 #[utoipa::path(
     tag = "citizens",
     request_body = BookingRequestDto,
+    params(
+        ("X-Altcha" = Option<String>, Header, description = "A solved challenge of `GET /api/v1/challenge` (base64 of the solution's JSON), where the office asks for one (R26; Kaarst: with Tagestickets)"),
+    ),
     responses(
         BodyLimits,
         (status = 201, description = "Booked; `token` is shown only here", body = CreatedBookingDto),
+        (status = 429, description = "Too many writes from this address (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Taken meanwhile (`slot_taken`, `day_tickets_exhausted`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Against a rule (`unknown_office`, `unknown_service`, `off_grid`, `outside_opening_hours`, `holiday`, `closure_day`, `in_past`, `before_lead_time`, `beyond_horizon`, `day_ticket_not_released`, `day_ticket_not_today`, `not_a_day_ticket_day`, `invalid_name`, `contact_required`, `invalid_email`, `invalid_phone`, …)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Against a rule (`unknown_office`, `unknown_service`, `off_grid`, `outside_opening_hours`, `holiday`, `closure_day`, `in_past`, `before_lead_time`, `beyond_horizon`, `day_ticket_not_released`, `day_ticket_not_today`, `not_a_day_ticket_day`, `invalid_name`, `contact_required`, `invalid_email`, `invalid_phone`, `challenge_required`, `challenge_invalid`, …)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database busy (`busy`); retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/bookings")]
 pub async fn create_booking(
     state: web::Data<AppState>,
+    altcha: Altcha,
     body: web::Json<BookingRequestDto>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = new_booking(body.into_inner(), Channel::Online, None)?;
+    let mut request = new_booking(body.into_inner(), Channel::Online, None)?;
+    request.challenge = altcha.verify(&state)?;
     let made = state
         .run(move |store, now| store.book(&request, now))
         .await?;

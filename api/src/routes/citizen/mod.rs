@@ -1,5 +1,6 @@
 //! The citizens' endpoints: no authentication.
 
 pub mod bookings;
+pub mod challenge;
 pub mod offers;
 pub mod offices;

@@ -1,0 +1,231 @@
+//! Proof of work for online bookings (R26), in the ALTCHA v1 format: the
+//! server picks a secret `number` up to `maxnumber` and publishes
+//! `challenge = hex(sha256(salt + number))` with an HMAC signature; the
+//! client finds `number` by trying, and sends back all of it. The salt
+//! carries the expiry (`?expires=UNIX`), so a challenge needs no storage
+//! until it is used; used ones are remembered by the store (once only).
+
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::{Duration, OffsetDateTime};
+use utoipa::ToSchema;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// How long a challenge may be solved and used.
+pub const LIFETIME: Duration = Duration::minutes(5);
+
+/// The default difficulty: about 50,000 hashes on average.
+pub const DEFAULT_MAXNUMBER: u64 = 100_000;
+
+/// A challenge to solve (ALTCHA v1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({
+    "algorithm": "SHA-256",
+    "challenge": "4c7b7e0f…",
+    "maxnumber": 100000,
+    "salt": "9f2c1a…?expires=1796281200",
+    "signature": "a1b2c3…"
+}))]
+pub struct ChallengeDto {
+    /// Always `SHA-256`.
+    pub algorithm: &'static str,
+    /// `hex(sha256(salt + number))` for the number to find.
+    pub challenge: String,
+    /// The number lies in `0..=maxnumber`.
+    pub maxnumber: u64,
+    pub salt: String,
+    /// The server's HMAC of `challenge`.
+    pub signature: String,
+}
+
+/// The solution, as the client sends it (base64 JSON in `X-Altcha`).
+#[derive(Debug, Deserialize)]
+struct Payload {
+    algorithm: String,
+    challenge: String,
+    number: u64,
+    salt: String,
+    signature: String,
+}
+
+/// A verified solution: its challenge (to be used once) and when it expires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Solved {
+    pub challenge: String,
+    pub expires_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChallengeError {
+    #[error("the X-Altcha header is not base64 of the solution's JSON")]
+    Malformed,
+    #[error("the solution does not solve a challenge of this server")]
+    Wrong,
+    #[error("the challenge has expired; fetch a new one")]
+    Expired,
+}
+
+/// Issues and checks challenges with a key derived from the server's secret,
+/// so every server process sharing the secret accepts the others' challenges.
+pub struct Challenges {
+    mac: HmacSha256,
+    maxnumber: u64,
+}
+
+fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+impl Challenges {
+    /// The key is derived from `secret`, apart from its other uses.
+    pub fn new(secret: &[u8], maxnumber: u64) -> Result<Self, hmac::digest::InvalidLength> {
+        let key = HmacSha256::new_from_slice(secret)?
+            .chain_update(b"terminvergabe challenge v1")
+            .finalize()
+            .into_bytes();
+        Ok(Self {
+            mac: HmacSha256::new_from_slice(&key)?,
+            maxnumber,
+        })
+    }
+
+    fn mac(&self) -> HmacSha256 {
+        self.mac.clone()
+    }
+
+    fn sign(&self, challenge: &str) -> String {
+        hex::encode(
+            self.mac()
+                .chain_update(challenge.as_bytes())
+                .finalize()
+                .into_bytes(),
+        )
+    }
+
+    /// A new challenge, valid for [`LIFETIME`] from `now`.
+    pub fn issue(&self, now: OffsetDateTime) -> ChallengeDto {
+        let mut rng = rand::rng();
+        let expires = (now + LIFETIME).unix_timestamp();
+        let salt = format!(
+            "{}?expires={expires}",
+            hex::encode(rng.random::<[u8; 12]>())
+        );
+        let number = rng.random_range(0..=self.maxnumber);
+        let challenge = sha256_hex(&format!("{salt}{number}"));
+        ChallengeDto {
+            algorithm: "SHA-256",
+            signature: self.sign(&challenge),
+            challenge,
+            maxnumber: self.maxnumber,
+            salt,
+        }
+    }
+
+    /// R26: checks the `X-Altcha` header: a solution of a challenge this
+    /// server signed, not expired at `now`. Whether it was used before is
+    /// for the store to say, in the booking's transaction.
+    pub fn verify(&self, header: &str, now: OffsetDateTime) -> Result<Solved, ChallengeError> {
+        let json = base64::engine::general_purpose::STANDARD
+            .decode(header.trim())
+            .map_err(|_| ChallengeError::Malformed)?;
+        let p: Payload = serde_json::from_slice(&json).map_err(|_| ChallengeError::Malformed)?;
+        let signed = self
+            .mac()
+            .chain_update(p.challenge.as_bytes())
+            .verify_slice(&hex::decode(&p.signature).unwrap_or_default())
+            .is_ok();
+        let solved = sha256_hex(&format!("{}{}", p.salt, p.number)) == p.challenge;
+        if p.algorithm != "SHA-256" || !signed || !solved {
+            return Err(ChallengeError::Wrong);
+        }
+        let expires = p
+            .salt
+            .split_once("?expires=")
+            .and_then(|(_, e)| e.split('&').next()?.parse::<i64>().ok())
+            .and_then(|e| OffsetDateTime::from_unix_timestamp(e).ok())
+            .ok_or(ChallengeError::Wrong)?;
+        if expires <= now {
+            return Err(ChallengeError::Expired);
+        }
+        Ok(Solved {
+            challenge: p.challenge,
+            expires_at: expires,
+        })
+    }
+}
+
+/// What a client does: tries every number up to `maxnumber` (for tests and
+/// the benchmark; the reference page solves in the browser).
+pub fn solve(c: &ChallengeDto) -> Option<String> {
+    let number =
+        (0..=c.maxnumber).find(|n| sha256_hex(&format!("{}{n}", c.salt)) == c.challenge)?;
+    let json = serde_json::json!({
+        "algorithm": c.algorithm, "challenge": c.challenge, "number": number,
+        "salt": c.salt, "signature": c.signature,
+    });
+    Some(base64::engine::general_purpose::STANDARD.encode(json.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2026-11-30 07:00 +01:00);
+
+    #[test]
+    fn r26_a_solved_challenge_verifies_until_it_expires() {
+        let challenges = Challenges::new(b"a secret of at least thirty-two bytes", 2_000).unwrap();
+        let c = challenges.issue(NOW);
+        let header = solve(&c).unwrap();
+        let solved = challenges
+            .verify(&header, NOW + Duration::minutes(4))
+            .unwrap();
+        assert_eq!(solved.challenge, c.challenge);
+        assert_eq!(solved.expires_at, NOW + LIFETIME);
+        assert_eq!(
+            challenges.verify(&header, NOW + LIFETIME),
+            Err(ChallengeError::Expired)
+        );
+    }
+
+    #[test]
+    fn r26_forged_tampered_and_foreign_solutions_are_refused() {
+        let challenges = Challenges::new(b"a secret of at least thirty-two bytes", 2_000).unwrap();
+        let c = challenges.issue(NOW);
+        // Signed by another server's key.
+        let foreign = Challenges::new(b"another secret of thirty-two bytes!", 2_000)
+            .unwrap()
+            .issue(NOW);
+        assert_eq!(
+            challenges.verify(&solve(&foreign).unwrap(), NOW),
+            Err(ChallengeError::Wrong)
+        );
+        // The right challenge with a wrong number.
+        let wrong = serde_json::json!({
+            "algorithm": "SHA-256", "challenge": c.challenge, "number": c.maxnumber + 1,
+            "salt": c.salt, "signature": c.signature,
+        });
+        let wrong = base64::engine::general_purpose::STANDARD.encode(wrong.to_string());
+        assert_eq!(challenges.verify(&wrong, NOW), Err(ChallengeError::Wrong));
+        // A salt with a later expiry no longer fits its challenge.
+        let solution = solve(&c).unwrap();
+        let json = base64::engine::general_purpose::STANDARD
+            .decode(&solution)
+            .unwrap();
+        let later = String::from_utf8(json)
+            .unwrap()
+            .replace("?expires=", "?expires=9");
+        let later = base64::engine::general_purpose::STANDARD.encode(later);
+        assert_eq!(challenges.verify(&later, NOW), Err(ChallengeError::Wrong));
+        assert_eq!(
+            challenges.verify("not base64!", NOW),
+            Err(ChallengeError::Malformed)
+        );
+    }
+}

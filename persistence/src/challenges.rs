@@ -1,0 +1,45 @@
+//! Proof-of-work solutions are used once (R26): remembered in the database
+//! until they expire, so the rule holds across processes.
+
+use crate::StoreError;
+use crate::codec::to_db;
+use crate::connection::DbConnection;
+use crate::schema::used_challenges;
+use diesel::prelude::*;
+use domain::BookingError;
+use time::OffsetDateTime;
+
+/// A verified solution the API hands over with a booking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SolvedChallenge {
+    pub challenge: String,
+    pub expires_at: OffsetDateTime,
+}
+
+/// Marks `solved` used in the caller's transaction; `ChallengeUsed` if it
+/// was. Two bookings racing with one solution: the second insert fails on
+/// the primary key, the booking's transaction is tried again and then finds
+/// the row.
+pub(crate) fn consume(
+    conn: &mut DbConnection,
+    solved: &SolvedChallenge,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    diesel::delete(used_challenges::table.filter(used_challenges::expires_at.le(to_db(now))))
+        .execute(conn)?;
+    let used = used_challenges::table
+        .find(&solved.challenge)
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if used {
+        return Err(BookingError::ChallengeUsed.into());
+    }
+    diesel::insert_into(used_challenges::table)
+        .values((
+            used_challenges::challenge.eq(&solved.challenge),
+            used_challenges::expires_at.eq(to_db(solved.expires_at)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
