@@ -7,13 +7,16 @@ mod common;
 use common::*;
 use reqwest::StatusCode;
 use reqwest::blocking::Response;
-use serde_json::Value;
+use serde_json::{Value, json};
 use time::macros::datetime;
 
 on_both_backends!(
     TestApp::spawn_kaarst;
     r26_a_tagesticket_online_needs_a_solved_challenge_used_once,
     r26_staff_and_regular_bookings_need_no_challenge,
+    r24_the_fourth_future_booking_of_one_e_mail_is_refused_staff_exempt,
+    r24_a_second_tagesticket_for_one_phone_written_differently_is_refused,
+    r32_online_tagestickets_for_residents_and_the_status_says_so,
 );
 
 /// Monday 30 November 2026, 07:30: Tagestickets are released online.
@@ -35,9 +38,12 @@ fn solved(app: &TestApp) -> String {
     api::challenge::solve(&c).expect("solvable")
 }
 
+/// A Tagesticket at 08:30 + `minute` for a citizen of its own (so the
+/// limits per contact do not meet), declaring `postcode`.
 fn ticket(minute: i64, postcode: &str) -> Value {
-    let _ = postcode; // R32 (postcodes) follows.
-    day_ticket(datetime!(2026-11-30 08:30 +01:00) + time::Duration::minutes(minute))
+    let mut body = day_ticket(datetime!(2026-11-30 08:30 +01:00) + time::Duration::minutes(minute));
+    body["citizen"] = json!({"name": "Max Mustermann", "email": format!("max{minute}@example.org"), "postcode": postcode});
+    body
 }
 
 fn book_with(app: &TestApp, body: &Value, altcha: Option<&str>) -> Response {
@@ -96,6 +102,138 @@ fn r26_staff_and_regular_bookings_need_no_challenge(app: &TestApp) {
         "/api/v1/staff/bookings",
         Some(&desk),
         Some(&ticket(0, "40210")),
+    );
+    ok_json(r, StatusCode::CREATED);
+}
+
+fn with_citizen(start: time::OffsetDateTime, kind: &str, citizen: Value) -> Value {
+    let mut body = booking(&["anmeldung"], start, kind);
+    body["citizen"] = citizen;
+    body
+}
+
+fn r24_the_fourth_future_booking_of_one_e_mail_is_refused_staff_exempt(app: &TestApp) {
+    let tuesday = datetime!(2026-12-01 08:30 +01:00);
+    for (day, email) in [
+        (0, "max@example.org"),
+        (1, "Max@Example.org"),
+        (2, "MAX@EXAMPLE.ORG"),
+    ] {
+        let body = with_citizen(
+            tuesday + time::Duration::days(day),
+            "regular",
+            json!({"name": "Max", "email": email}),
+        );
+        ok_json(app.book(&body), StatusCode::CREATED);
+    }
+    let fourth = with_citizen(
+        tuesday + time::Duration::days(3),
+        "regular",
+        json!({"name": "Max", "email": "max@example.org"}),
+    );
+    let refused = problem(
+        app.book(&fourth),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "contact_limit",
+    );
+    assert!(
+        refused["detail"].as_str().unwrap().contains('3'),
+        "{refused}"
+    );
+    let phone = app.staff("paul", "phone");
+    let r = app.request(
+        reqwest::Method::POST,
+        "/api/v1/staff/bookings",
+        Some(&phone),
+        Some(&fourth),
+    );
+    ok_json(r, StatusCode::CREATED);
+}
+
+fn r24_a_second_tagesticket_for_one_phone_written_differently_is_refused(app: &TestApp) {
+    app.at(MONDAY_0730);
+    let first = with_citizen(
+        datetime!(2026-11-30 08:30 +01:00),
+        "day_ticket",
+        json!({"name": "Max", "phone": "0172 1234567", "postcode": "41564"}),
+    );
+    let made = ok_json(
+        book_with(app, &first, Some(&solved(app))),
+        StatusCode::CREATED,
+    );
+    assert_eq!(made["citizen"]["phone"], "+491721234567", "stored in E.164");
+    let second = with_citizen(
+        datetime!(2026-11-30 08:45 +01:00),
+        "day_ticket",
+        json!({"name": "Moritz", "phone": "+49 172 1234567", "postcode": "41564"}),
+    );
+    problem(
+        book_with(app, &second, Some(&solved(app))),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "contact_limit",
+    );
+    problem(
+        app.book(&with_citizen(
+            datetime!(2026-12-01 08:30 +01:00),
+            "regular",
+            json!({"name": "Max", "phone": "call me"}),
+        )),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_phone",
+    );
+}
+
+fn r32_online_tagestickets_for_residents_and_the_status_says_so(app: &TestApp) {
+    app.at(MONDAY_0730);
+    let status = ok_json(
+        app.get("/api/v1/offices/buergerbuero/day-tickets"),
+        StatusCode::OK,
+    );
+    assert_eq!(status["postcodes"], json!(["41564"]));
+    let mut nowhere = ticket(0, "41564");
+    nowhere["citizen"]
+        .as_object_mut()
+        .unwrap()
+        .remove("postcode");
+    problem(
+        book_with(app, &nowhere, Some(&solved(app))),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not_resident",
+    );
+    problem(
+        book_with(app, &ticket(0, "41460"), Some(&solved(app))),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not_resident",
+    );
+    problem(
+        book_with(app, &ticket(0, "4156"), Some(&solved(app))),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_postcode",
+    );
+    let made = ok_json(
+        book_with(app, &ticket(0, "41564"), Some(&solved(app))),
+        StatusCode::CREATED,
+    );
+    assert_eq!(made["citizen"]["postcode"], "41564");
+    // The desk sees it on the day list, to check the identity document.
+    app.at(datetime!(2026-11-30 08:00 +01:00));
+    let desk = app.staff("anna", "desk");
+    let day = app.request(
+        reqwest::Method::GET,
+        "/api/v1/staff/offices/buergerbuero/appointments?date=2026-11-30",
+        Some(&desk),
+        None,
+    );
+    assert_eq!(
+        ok_json(day, StatusCode::OK)[0]["citizen"]["postcode"],
+        "41564"
+    );
+    // Staff may issue one to anyone.
+    let r = app.request(
+        reqwest::Method::POST,
+        "/api/v1/staff/bookings",
+        Some(&desk),
+        Some(&ticket(5, "40210")),
     );
     ok_json(r, StatusCode::CREATED);
 }

@@ -1,5 +1,8 @@
 //! The person an appointment is for (R17).
 
+use crate::contact::phone_e164;
+use crate::fair::Postcode;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CitizenError {
     #[error("the citizen's name is required (at most 200 characters)")]
@@ -19,6 +22,7 @@ pub struct Citizen {
     name: String,
     email: Option<String>,
     phone: Option<String>,
+    postcode: Option<Postcode>,
 }
 
 fn non_empty(s: Option<&str>) -> Option<String> {
@@ -46,15 +50,10 @@ impl Citizen {
                 return Err(CitizenError::Email(e.clone()));
             }
         }
-        if let Some(p) = &phone {
-            let digits = p.chars().filter(char::is_ascii_digit).count();
-            let valid = (5..=20).contains(&digits)
-                && p.chars()
-                    .all(|c| c.is_ascii_digit() || " +-/()".contains(c));
-            if !valid {
-                return Err(CitizenError::Phone(p.clone()));
-            }
-        }
+        // R24: one number however written: stored as E.164.
+        let phone = phone
+            .map(|p| phone_e164(&p).map_err(|_| CitizenError::Phone(p)))
+            .transpose()?;
         if email.is_none() && phone.is_none() {
             return Err(CitizenError::NoContact);
         }
@@ -62,7 +61,13 @@ impl Citizen {
             name: name.to_owned(),
             email,
             phone,
+            postcode: None,
         })
+    }
+
+    /// The postcode the citizen declares (R32), if any.
+    pub fn with_postcode(self, postcode: Option<Postcode>) -> Self {
+        Self { postcode, ..self }
     }
 
     pub fn name(&self) -> &str {
@@ -71,8 +76,12 @@ impl Citizen {
     pub fn email(&self) -> Option<&str> {
         self.email.as_deref()
     }
+    /// In E.164, e.g. `+4921319870`.
     pub fn phone(&self) -> Option<&str> {
         self.phone.as_deref()
+    }
+    pub fn postcode(&self) -> Option<&Postcode> {
+        self.postcode.as_ref()
     }
 }
 
@@ -83,7 +92,11 @@ mod tests {
     #[test]
     fn r17_name_and_one_contact_required() {
         assert!(Citizen::new("Erika Mustermann", Some("erika@example.org"), None).is_ok());
-        assert!(Citizen::new("Erika Mustermann", None, Some("02131 987-0")).is_ok());
+        assert_eq!(
+            Citizen::new("Erika Mustermann", None, Some("02131 987-0"))
+                .map(|c| c.phone().map(str::to_owned)),
+            Ok(Some("+4921319870".to_owned()))
+        );
         assert_eq!(
             Citizen::new("  ", Some("e@x.de"), None),
             Err(CitizenError::Name)

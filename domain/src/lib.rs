@@ -18,6 +18,7 @@ pub mod booking;
 pub mod calendar;
 pub mod citizen;
 pub mod config;
+pub mod contact;
 pub mod edit;
 pub mod fair;
 pub mod grid;
@@ -35,8 +36,11 @@ pub use booking::{BookingCode, BookingKind, BookingStatus, CancelError, Channel,
 pub use calendar::Berlin;
 pub use citizen::{Citizen, CitizenError};
 pub use config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours, Window};
+pub use contact::{ContactHoldings, InvalidPhone, check_contact_limits, email_key, phone_e164};
 pub use edit::{EditError, OfficeEdit, ServiceChange, SettingsChange};
-pub use fair::{ChallengePolicy, DayTicketRelease, FairUse, InvalidPostcode, Postcode};
+pub use fair::{
+    ChallengePolicy, DayTicketRelease, FairUse, InvalidPostcode, Postcode, check_residence,
+};
 pub use ids::{IdError, OfficeId, ServiceId};
 pub use occupancy::{ActiveBooking, DayLoad, Occupancy, Pool, UNIT_MINUTES};
 pub use rules::{

@@ -141,6 +141,8 @@ pub struct DayTicketOffer {
     pub desk_from: Option<OffsetDateTime>,
     /// Starts still free in the contingent for the selection (empty without one).
     pub slots: Vec<Slot>,
+    /// R32: online Tagestickets only for these postcodes; empty = anyone.
+    pub postcodes: Vec<crate::fair::Postcode>,
 }
 
 /// The day a Tagesticket asked for at `now` is for: today, local time (R13).
@@ -166,6 +168,7 @@ pub fn day_ticket_offer(
             online_from: None,
             desk_from: None,
             slots: Vec::new(),
+            postcodes: office.fair_use.day_ticket_postcodes.clone(),
         };
     };
     let at = |t: Time| Berlin::instant(date, t).ok();
@@ -192,5 +195,6 @@ pub fn day_ticket_offer(
         online_from: at(policy.online_from),
         desk_from: at(policy.staff_from),
         slots,
+        postcodes: office.fair_use.day_ticket_postcodes.clone(),
     }
 }

@@ -11,8 +11,9 @@ use crate::{Store, StoreError, locks};
 use diesel::prelude::*;
 use domain::{
     ActiveBooking, AuditAction, Berlin, BookingCode, BookingError, BookingKind, BookingRequest,
-    BookingStatus, CancelError, Channel, Citizen, Occupancy, OfficeId, Selection, ServiceId,
-    Username, check_cancel, validate_booking,
+    BookingStatus, CancelError, Channel, Citizen, ContactHoldings, Occupancy, OfficeId, Postcode,
+    Selection, ServiceId, Username, check_cancel, check_contact_limits, check_residence, email_key,
+    validate_booking,
 };
 use std::collections::HashMap;
 use time::format_description::well_known::Rfc3339;
@@ -101,6 +102,8 @@ struct BookingRow {
     created_by: Option<String>,
     cancelled_at: Option<time::PrimitiveDateTime>,
     cancelled_by: Option<String>,
+    contact_email: Option<String>,
+    citizen_postcode: Option<String>,
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -135,7 +138,13 @@ fn to_booking(row: BookingRow, services: Vec<ServiceId>) -> Result<Booking, Stor
             row.citizen_email.as_deref(),
             row.citizen_phone.as_deref(),
         )
-        .map_err(corrupt)?,
+        .map_err(corrupt)?
+        .with_postcode(
+            row.citizen_postcode
+                .as_deref()
+                .map(|p| Postcode::parse(p).map_err(corrupt))
+                .transpose()?,
+        ),
         created_at: from_db(row.created_at),
         created_by: username(row.created_by)?,
         cancelled_at: row.cancelled_at.map(from_db),
@@ -222,6 +231,53 @@ pub(crate) fn future_bookings(
     with_services(conn, rows)
 }
 
+/// R24: what this citizen's contact (e-mail or phone) already holds online
+/// at the office: Tagestickets of `day`, regular bookings not yet begun. The
+/// contact is locked first, so two bookings of one contact on different days
+/// cannot both pass the limit (I4).
+fn contact_holdings(
+    conn: &mut DbConnection,
+    office: &str,
+    citizen: &Citizen,
+    day: Date,
+    now: OffsetDateTime,
+) -> Result<ContactHoldings, StoreError> {
+    let email = citizen.email().map(email_key);
+    let phone = citizen.phone().map(str::to_owned);
+    let mut keys: Vec<String> = email.iter().chain(phone.iter()).cloned().collect();
+    keys.sort();
+    for key in &keys {
+        locks::lock_contact(conn, office, key)?;
+    }
+    let mut query = bookings::table
+        .filter(bookings::office_id.eq(office))
+        .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
+        .filter(bookings::channel.eq(Channel::Online.as_str()))
+        .filter(bookings::end_at.gt(to_db(now)))
+        .select((bookings::kind, bookings::local_day, bookings::start_at))
+        .into_boxed();
+    query = match (email, phone) {
+        (Some(e), Some(p)) => query.filter(
+            bookings::contact_email
+                .eq(e)
+                .or(bookings::citizen_phone.eq(p)),
+        ),
+        (Some(e), None) => query.filter(bookings::contact_email.eq(e)),
+        (None, Some(p)) => query.filter(bookings::citizen_phone.eq(p)),
+        (None, None) => return Ok(ContactHoldings::default()),
+    };
+    let rows: Vec<(String, Date, time::PrimitiveDateTime)> = query.load(conn)?;
+    let mut holdings = ContactHoldings::default();
+    for (kind, local_day, start) in rows {
+        match parse::<BookingKind>(&kind)? {
+            BookingKind::DayTicket if local_day == day => holdings.day_tickets_that_day += 1,
+            BookingKind::Regular if from_db(start) > now => holdings.future_regular += 1,
+            _ => {}
+        }
+    }
+    Ok(holdings)
+}
+
 fn booking_row(conn: &mut DbConnection, id: &str) -> Result<BookingRow, StoreError> {
     bookings::table
         .find(id)
@@ -276,6 +332,17 @@ impl Store {
                     .ok_or_else(|| BookingError::UnknownOffice(office_id.to_owned()))?;
                 let office = self.cached_office(conn, office_id, Some(version))?;
                 let selection = Selection::new(&office, &request.services)?;
+                let fair = &office.fair_use;
+                check_residence(
+                    fair,
+                    request.kind,
+                    request.channel,
+                    request.citizen.postcode(),
+                )?;
+                if request.channel == Channel::Online {
+                    let holdings = contact_holdings(conn, office_id, &request.citizen, day, now)?;
+                    check_contact_limits(fair, request.kind, request.channel, holdings)?;
+                }
                 // R26: where the office asks for it, a solution, used once.
                 if office
                     .fair_use
@@ -321,6 +388,8 @@ impl Store {
                     created_by: request.created_by.as_ref().map(|u| u.as_str().to_owned()),
                     cancelled_at: None,
                     cancelled_by: None,
+                    contact_email: request.citizen.email().map(email_key),
+                    citizen_postcode: request.citizen.postcode().map(|p| p.as_str().to_owned()),
                 };
                 insert(conn, &row, &selection)?;
                 let booking = to_booking(row, request.services.clone())?;

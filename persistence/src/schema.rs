@@ -80,6 +80,8 @@ diesel::table! {
         created_by -> Nullable<Text>,
         cancelled_at -> Nullable<Timestamp>,
         cancelled_by -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        citizen_postcode -> Nullable<Text>,
     }
 }
 

@@ -31,6 +31,8 @@ on_both_backends!(
     admin_edits_are_checked_in_the_transaction_and_audited_apart,
     staff_accounts_and_audit_log,
     r26_a_challenge_solution_books_once_and_staff_need_none,
+    r24_limits_per_contact_hold_across_days_and_spellings,
+    r32_online_tagestickets_for_residents,
 );
 
 /// Tuesday 1 December 2026, 08:30: a regular slot (3 of 4 counters; 1 held back).
@@ -40,13 +42,16 @@ fn office() -> OfficeId {
     office_id("buergerbuero")
 }
 
-/// The store on `db`, its Bürgerbüro without the challenge and the postcode
-/// restriction of the shipped configuration (R26 and R32 have tests of their
-/// own), so the other rules can be tested on their own.
+/// The store on `db`, its Bürgerbüro without the challenge, the postcode
+/// restriction and the limits per contact of the shipped configuration (R24,
+/// R26 and R32 have tests of their own), so the other rules can be tested on
+/// their own.
 fn relaxed(store: Store) -> Store {
     let relax = OfficeEdit::Settings(SettingsChange {
         challenge: Some(domain::ChallengePolicy::Off),
         day_ticket_postcodes: Some(Vec::new()),
+        bookings_per_contact: Some(0),
+        day_tickets_per_contact: Some(0),
         ..SettingsChange::default()
     });
     store
@@ -706,8 +711,10 @@ fn r26_a_challenge_solution_books_once_and_staff_need_none(db: &TestDb) {
     let eight = datetime!(2026-11-30 08:00 +01:00);
     let ticket = |minute: i64| {
         let mut t = day_ticket(datetime!(2026-11-30 08:30 +01:00) + Duration::minutes(minute));
-        t.citizen =
-            domain::Citizen::new("Erika Mustermann", Some("erika@example.org"), None).unwrap();
+        let email = format!("citizen{minute}@example.org");
+        t.citizen = domain::Citizen::new("Erika Mustermann", Some(&email), None)
+            .unwrap()
+            .with_postcode(Some(domain::Postcode::parse("41564").unwrap()));
         t
     };
     assert_eq!(
@@ -741,4 +748,125 @@ fn r26_a_challenge_solution_books_once_and_staff_need_none(db: &TestDb) {
         ..ticket(15)
     };
     store.book(&desk, eight).unwrap();
+}
+
+fn kaarst_online(store: &Store) {
+    // Only the challenge relaxed: R24 and R32 as shipped.
+    let no_challenge = OfficeEdit::Settings(SettingsChange {
+        challenge: Some(domain::ChallengePolicy::Off),
+        ..SettingsChange::default()
+    });
+    store
+        .update_office(&office(), &no_challenge, false, &user("admin"), MONDAY_10)
+        .unwrap();
+}
+
+fn with_contact(b: NewBooking, email: Option<&str>, phone: Option<&str>) -> NewBooking {
+    NewBooking {
+        citizen: domain::Citizen::new("Max Mustermann", email, phone)
+            .unwrap()
+            .with_postcode(Some(domain::Postcode::parse("41564").unwrap())),
+        ..b
+    }
+}
+
+fn r24_limits_per_contact_hold_across_days_and_spellings(db: &TestDb) {
+    let store = Store::open(db.url()).unwrap();
+    kaarst_online(&store);
+    // Three future appointments for one e-mail, on different days and in
+    // another case: the fourth is refused.
+    for (day, email) in [
+        (1, "max@example.org"),
+        (2, "MAX@example.org"),
+        (3, "Max@Example.org"),
+    ] {
+        let start = TUESDAY_0830 + Duration::days(day);
+        store
+            .book(&with_contact(regular(start), Some(email), None), MONDAY_10)
+            .unwrap();
+    }
+    let fourth = with_contact(regular(TUESDAY_0830), Some("max@example.org"), None);
+    assert!(matches!(
+        rule(store.book(&fourth, MONDAY_10)),
+        BookingError::ContactLimit { limit: 3, .. }
+    ));
+    // Staff may book a fourth for the same person.
+    let by_phone = NewBooking {
+        channel: Channel::Phone,
+        created_by: Some(user("paul")),
+        ..fourth
+    };
+    store.book(&by_phone, MONDAY_10).unwrap();
+    // One Tagesticket a day per phone, however the number is written.
+    let seven = datetime!(2026-11-30 07:00 +01:00);
+    let first = day_ticket(datetime!(2026-11-30 08:30 +01:00));
+    store
+        .book(&with_contact(first, None, Some("0172 1234567")), seven)
+        .unwrap();
+    let again = day_ticket(datetime!(2026-11-30 08:35 +01:00));
+    assert!(matches!(
+        rule(store.book(
+            &with_contact(again, Some("x@example.org"), Some("+49 172 1234567")),
+            seven
+        )),
+        BookingError::ContactLimit { limit: 1, .. }
+    ));
+    // Cancelling returns the allowance.
+    let made = store
+        .booking_by_code(
+            &store
+                .day_appointments(&office(), date!(2026 - 11 - 30))
+                .unwrap()[0]
+                .code,
+        )
+        .unwrap();
+    store
+        .cancel(
+            made.id,
+            CancelAuth::Staff {
+                actor: &user("paul"),
+            },
+            seven,
+        )
+        .unwrap();
+    let retry = day_ticket(datetime!(2026-11-30 08:40 +01:00));
+    store
+        .book(&with_contact(retry, None, Some("+491721234567")), seven)
+        .unwrap();
+}
+
+fn r32_online_tagestickets_for_residents(db: &TestDb) {
+    let store = Store::open(db.url()).unwrap();
+    kaarst_online(&store);
+    let seven = datetime!(2026-11-30 07:00 +01:00);
+    let ticket = |minute: i64, postcode: Option<&str>| NewBooking {
+        citizen: domain::Citizen::new("Eva", Some(&format!("eva{minute}@example.org")), None)
+            .unwrap()
+            .with_postcode(postcode.map(|p| domain::Postcode::parse(p).unwrap())),
+        ..day_ticket(datetime!(2026-11-30 08:30 +01:00) + Duration::minutes(minute))
+    };
+    assert!(matches!(
+        rule(store.book(&ticket(0, None), seven)),
+        BookingError::NotResident { .. }
+    ));
+    assert!(matches!(
+        rule(store.book(&ticket(0, Some("41460")), seven)),
+        BookingError::NotResident { .. }
+    ));
+    let made = store.book(&ticket(0, Some("41564")), seven).unwrap();
+    assert_eq!(
+        made.booking.citizen.postcode().map(|p| p.as_str()),
+        Some("41564")
+    );
+    let read = store.booking(made.booking.id).unwrap();
+    assert_eq!(read.citizen.postcode(), made.booking.citizen.postcode());
+    // Staff issue to anyone, from the desk's release time.
+    let desk = NewBooking {
+        channel: Channel::Desk,
+        created_by: Some(user("anna")),
+        ..ticket(5, Some("41460"))
+    };
+    store
+        .book(&desk, datetime!(2026-11-30 08:00 +01:00))
+        .unwrap();
 }

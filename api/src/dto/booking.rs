@@ -7,7 +7,8 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// The citizen: a name and at least one of e-mail and phone (R17).
+/// The citizen: a name and at least one of e-mail and phone (R17); the
+/// postcode where the office keeps online Tagestickets for residents (R32).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Erika Mustermann", "email": "erika@example.org"}))]
@@ -15,8 +16,12 @@ pub struct CitizenDto {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Any common spelling; shown back in E.164 (`+4921319870`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// Five digits, e.g. `41564` (R32).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postcode: Option<String>,
 }
 
 /// A booking request. Online it books as channel `online`.
@@ -85,6 +90,7 @@ impl From<Booking> for BookingDto {
                 name: b.citizen.name().to_owned(),
                 email: b.citizen.email().map(str::to_owned),
                 phone: b.citizen.phone().map(str::to_owned),
+                postcode: b.citizen.postcode().map(|p| p.as_str().to_owned()),
             },
             created_at: b.created_at,
             cancelled_at: b.cancelled_at,

@@ -95,6 +95,10 @@ pub struct DayTicketsDto {
     pub desk_from: Option<OffsetDateTime>,
     /// Times still free in the contingent for the given services.
     pub slots: Vec<SlotDto>,
+    /// Online Tagestickets only for citizens with one of these postcodes,
+    /// declared as `citizen.postcode` (R32); empty = anyone.
+    #[schema(example = json!(["41564"]))]
+    pub postcodes: Vec<String>,
 }
 
 impl From<&domain::Service> for ServiceDto {
@@ -126,6 +130,11 @@ impl From<DayTicketOffer> for DayTicketsDto {
             online_from: offer.online_from,
             desk_from: offer.desk_from,
             slots: offer.slots.into_iter().map(Into::into).collect(),
+            postcodes: offer
+                .postcodes
+                .iter()
+                .map(|p| p.as_str().to_owned())
+                .collect(),
         }
     }
 }

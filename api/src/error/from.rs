@@ -34,6 +34,8 @@ impl From<BookingError> for ApiError {
             SlotTaken => ErrorCode::SlotTaken,
             ChallengeRequired => ErrorCode::ChallengeRequired,
             ChallengeUsed => ErrorCode::ChallengeInvalid,
+            ContactLimit { .. } => ErrorCode::ContactLimit,
+            NotResident { .. } => ErrorCode::NotResident,
         };
         // Lost to someone else meanwhile: 409; against a rule: 422.
         let status = match e {
@@ -122,7 +124,7 @@ impl From<crate::dto::InvalidTime> for ApiError {
 
 impl From<domain::InvalidPostcode> for ApiError {
     fn from(e: domain::InvalidPostcode) -> Self {
-        ApiError::unprocessable(ErrorCode::InvalidConfiguration, e.to_string())
+        ApiError::unprocessable(ErrorCode::InvalidPostcode, e.to_string())
     }
 }
 

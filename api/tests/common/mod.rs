@@ -45,14 +45,17 @@ impl Drop for TestApp {
 }
 
 impl TestApp {
-    /// A server whose Bürgerbüro takes online Tagestickets without the
-    /// challenge (R26) and from any postcode (R32), so each test proves its
-    /// own rules; `spawn_kaarst` keeps the shipped configuration whole.
+    /// A server whose Bürgerbüro takes online bookings without the challenge
+    /// (R26), from any postcode (R32) and without limits per contact (R24),
+    /// so each test proves its own rules; `spawn_kaarst` keeps the shipped
+    /// configuration whole.
     pub fn spawn(db: TestDb) -> Self {
         let app = Self::spawn_kaarst(db);
         let relax = domain::OfficeEdit::Settings(domain::SettingsChange {
             challenge: Some(domain::ChallengePolicy::Off),
             day_ticket_postcodes: Some(Vec::new()),
+            bookings_per_contact: Some(0),
+            day_tickets_per_contact: Some(0),
             ..domain::SettingsChange::default()
         });
         let office = persistence::test_support::fixtures::office_id("buergerbuero");

@@ -1,5 +1,6 @@
 //! Why a booking request is refused.
 
+use crate::booking::BookingKind;
 use crate::calendar::NonexistentLocalTime;
 use crate::ids::ServiceId;
 use time::{Date, Time};
@@ -50,4 +51,13 @@ pub enum BookingError {
     ChallengeRequired,
     #[error("this challenge solution has been used already; fetch a new challenge")]
     ChallengeUsed,
+    #[error("{}", match .kind {
+        BookingKind::DayTicket => format!("one contact may hold at most {} Tagesticket(s) a day online", .limit),
+        BookingKind::Regular => format!("one contact may hold at most {} future appointment(s) online at this office", .limit),
+    })]
+    ContactLimit { kind: BookingKind, limit: u32 },
+    #[error("online Tagestickets are for residents: give one of the postcodes {}", .postcodes.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", "))]
+    NotResident {
+        postcodes: Vec<crate::fair::Postcode>,
+    },
 }

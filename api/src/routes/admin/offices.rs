@@ -8,7 +8,7 @@ use crate::auth::Admins;
 use crate::dto::{
     DayTicketPolicyDto, HoursDto, OfficeChangeDto, OfficeConfigDto, OfficeSettingsDto,
 };
-use crate::error::{AdminAuth, ApiError, BodyLimits, OfficeChangeErrors, Problem};
+use crate::error::{AdminAuth, ApiError, BodyLimits, ErrorCode, OfficeChangeErrors, Problem};
 use crate::extract::{Authorized, OfficePath};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, put, web};
@@ -88,7 +88,13 @@ pub async fn change_settings(
     query: web::Query<ForceQuery>,
     body: web::Json<OfficeSettingsDto>,
 ) -> Result<web::Json<OfficeChangeDto>, ApiError> {
-    let edit = OfficeEdit::Settings(body.into_inner().try_into()?);
+    let change = body
+        .into_inner()
+        .try_into()
+        .map_err(|e: domain::InvalidPostcode| {
+            ApiError::unprocessable(ErrorCode::InvalidConfiguration, e.to_string())
+        })?;
+    let edit = OfficeEdit::Settings(change);
     apply(admin, &state, id, edit, query.force).await
 }
 

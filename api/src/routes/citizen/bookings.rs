@@ -6,7 +6,7 @@ use crate::extract::{Altcha, BookingPath, BookingToken, service_ids};
 use crate::state::AppState;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, delete, get, post, web};
-use domain::{BookingError, Channel, Citizen, OfficeId, Username};
+use domain::{BookingError, Channel, Citizen, OfficeId, Postcode, Username};
 use persistence::{CancelAuth, CreatedBooking, NewBooking};
 
 /// Turns a request body into the store's request, for any channel. An
@@ -20,7 +20,9 @@ pub(crate) fn new_booking(
     let office = OfficeId::parse(&body.office)
         .map_err(|_| BookingError::UnknownOffice(body.office.clone()))?;
     let c = &body.citizen;
-    let citizen = Citizen::new(&c.name, c.email.as_deref(), c.phone.as_deref())?;
+    let postcode = c.postcode.as_deref().map(Postcode::parse).transpose()?;
+    let citizen =
+        Citizen::new(&c.name, c.email.as_deref(), c.phone.as_deref())?.with_postcode(postcode);
     Ok(NewBooking {
         office,
         services: service_ids(&body.services)?,
