@@ -71,6 +71,20 @@ pub struct AccountChange {
     pub active: Option<bool>,
 }
 
+impl AccountChange {
+    /// R11: whether this change, made to an account that has `role` and
+    /// `active` now, ends the tokens issued before it. A new password ends
+    /// them, and so does any change of the role or of the active flag (a
+    /// disable, and also a re-enable: a token from before the disable must
+    /// not come back to life). A change to the values the account already
+    /// has ends nothing.
+    pub fn ends_tokens(&self, role: Role, active: bool, new_password: bool) -> bool {
+        new_password
+            || self.role.is_some_and(|r| r != role)
+            || self.active.is_some_and(|a| a != active)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum AccountError {
     #[error("an admin cannot disable or demote their own account")]
@@ -113,6 +127,33 @@ mod tests {
         assert_eq!(Role::Admin.booking_channel(), Some(Channel::Desk));
         assert_eq!(Role::Phone.booking_channel(), Some(Channel::Phone));
         assert_eq!(Role::Clerk.booking_channel(), None);
+    }
+
+    #[test]
+    fn r11_a_new_password_a_disable_an_enable_or_a_new_role_end_tokens() {
+        let none = AccountChange::default();
+        assert!(!none.ends_tokens(Role::Desk, true, false));
+        assert!(none.ends_tokens(Role::Desk, true, true));
+        let same = AccountChange {
+            role: Some(Role::Desk),
+            active: Some(true),
+        };
+        assert!(!same.ends_tokens(Role::Desk, true, false));
+        let other_role = AccountChange {
+            role: Some(Role::Phone),
+            active: None,
+        };
+        assert!(other_role.ends_tokens(Role::Desk, true, false));
+        let disable = AccountChange {
+            role: None,
+            active: Some(false),
+        };
+        assert!(disable.ends_tokens(Role::Desk, true, false));
+        let enable = AccountChange {
+            role: None,
+            active: Some(true),
+        };
+        assert!(enable.ends_tokens(Role::Desk, false, false));
     }
 
     #[test]
