@@ -5,7 +5,7 @@ use crate::auth;
 use crate::clock::Clock;
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::routes;
-use crate::settings::Settings;
+use crate::settings::{Settings, SettingsError, check_jwt_secret};
 use crate::state::AppState;
 use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError};
@@ -152,11 +152,16 @@ pub enum StartError {
     Bind(String, std::io::Error),
     #[error("TERMIN_BOOTSTRAP_ADMIN: {0}")]
     BootstrapAdmin(String),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
 }
 
 impl Application {
     /// Opens (and migrates, and on first start seeds) the database and binds.
     pub fn build(settings: &Settings) -> Result<Self, StartError> {
+        if let Some(secret) = &settings.jwt_secret {
+            check_jwt_secret(secret)?;
+        }
         let store = Arc::new(Store::open_with_pool_size(
             &settings.database_url,
             settings.pool_size,
