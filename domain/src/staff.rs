@@ -30,8 +30,10 @@ impl Role {
     }
 }
 
-/// A staff user's name: 2 to 64 characters of a–z, 0–9, `.`, `_`, `-`,
-/// compared and stored in lower case.
+/// A staff user's name: 2 to 64 characters of a–z, 0–9, `.`, `_`, `-`
+/// (typed in any case; spaces around are ignored), compared and stored in
+/// lower case. Nothing else: no control character, and no letter outside
+/// ASCII that lower-cases into one (the Kelvin sign K is not a `k`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Username(String);
 
@@ -41,13 +43,16 @@ pub struct InvalidUsernameError;
 
 impl Username {
     pub fn parse(raw: &str) -> Result<Self, InvalidUsernameError> {
-        let lower = raw.trim().to_lowercase();
-        let valid = (2..=64).contains(&lower.len())
-            && lower.chars().all(|c| {
-                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
-            });
+        if crate::texts::has_forbidden(raw) {
+            return Err(InvalidUsernameError);
+        }
+        let name = raw.trim();
+        let valid = (2..=64).contains(&name.len())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
         if valid {
-            Ok(Self(lower))
+            Ok(Self(name.to_ascii_lowercase()))
         } else {
             Err(InvalidUsernameError)
         }
@@ -119,6 +124,16 @@ mod tests {
         assert!(Username::parse("anna b").is_err());
         assert!(Username::parse("änna").is_err());
         assert!(Username::parse(&"a".repeat(65)).is_err());
+        for bad in [
+            "an\u{0}na",
+            "anna\n",
+            "anna\t",
+            "\u{85}anna",
+            "\u{212A}evin",
+            "ann\u{200B}a",
+        ] {
+            assert_eq!(Username::parse(bad), Err(InvalidUsernameError), "{bad:?}");
+        }
     }
 
     #[test]
