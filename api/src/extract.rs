@@ -166,8 +166,10 @@ impl<T: serde::de::DeserializeOwned> FromRequest for MultiQuery<T> {
 }
 
 /// A staff user proven by a bearer token, whose role `P` admits (R11). As an
-/// extractor it answers 401 without or with a bad token (or when the account
-/// was disabled or its role changed since), and 403 for a role `P` refuses.
+/// extractor it answers 401 without or with a bad token (or when the token's
+/// generation is no longer the account's: a new password, a disable or
+/// re-enable, or a role change since its login), and 403 for a role `P`
+/// refuses.
 #[derive(Debug)]
 pub struct Authorized<P> {
     pub username: Username,
@@ -221,14 +223,17 @@ impl<P: Policy + 'static> FromRequest for Authorized<P> {
             let stale = || {
                 ApiError::unauthorized(
                     ErrorCode::InvalidToken,
-                    "the account was disabled or its role changed; log in again",
+                    "the token was ended by a change of the account (password, role, \
+                     disabled or enabled); log in again",
                 )
             };
             let username = Username::parse(&claims.sub).map_err(|_| stale())?;
             let name = username.clone();
             let user = state.run(move |store, _| store.user(&name)).await?;
             let role = user
-                .filter(|u| u.active && u.role == claims.role)
+                .filter(|u| {
+                    u.active && u.role == claims.role && u.token_generation == claims.generation
+                })
                 .map(|u| u.role)
                 .ok_or_else(stale)?;
             Ok(Authorized {

@@ -15,7 +15,8 @@ pub struct Settings {
     pub bind: String,
     /// A frozen "now"; `None` uses the real clock.
     pub now: Option<OffsetDateTime>,
-    /// Signs staff tokens; `None` makes a random one per start.
+    /// Signs staff tokens (at least 32 bytes); `None` makes a random one per
+    /// start.
     pub jwt_secret: Option<String>,
     /// `username:password` of an admin to create if no staff user exists.
     pub bootstrap_admin: Option<(Username, String)>,
@@ -59,6 +60,22 @@ pub enum SettingsError {
     Proxies(#[from] InvalidProxy),
     #[error("{0}: {1}")]
     RateLimit(&'static str, InvalidRateLimit),
+    #[error(
+        "TERMIN_JWT_SECRET has {0} bytes but needs at least {MIN_JWT_SECRET_BYTES} (RFC 7518 §3.2: \
+         an HS256 key as long as the hash); generate one with `openssl rand -hex 32`"
+    )]
+    JwtSecretTooShort(usize),
+}
+
+/// RFC 7518 §3.2: an HS256 key must have at least 256 bits.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+/// Refuses a signing secret shorter than [`MIN_JWT_SECRET_BYTES`].
+pub fn check_jwt_secret(secret: &str) -> Result<(), SettingsError> {
+    if secret.len() < MIN_JWT_SECRET_BYTES {
+        return Err(SettingsError::JwtSecretTooShort(secret.len()));
+    }
+    Ok(())
 }
 
 impl Settings {
@@ -101,7 +118,10 @@ impl Settings {
             }
             settings.now = Some(at);
         }
-        settings.jwt_secret = non_empty("TERMIN_JWT_SECRET");
+        if let Some(secret) = non_empty("TERMIN_JWT_SECRET") {
+            check_jwt_secret(&secret)?;
+            settings.jwt_secret = Some(secret);
+        }
         if let Some(admin) = non_empty("TERMIN_BOOTSTRAP_ADMIN") {
             let (user, password) = admin
                 .split_once(':')
@@ -180,7 +200,7 @@ mod tests {
             ("DATABASE_URL", "postgres://db/termin"),
             ("TERMIN_BIND", "0.0.0.0:9000"),
             ("TERMIN_NOW", "2026-12-03T07:00:00+01:00"),
-            ("TERMIN_JWT_SECRET", "s3cret"),
+            ("TERMIN_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
             ("TERMIN_BOOTSTRAP_ADMIN", "admin:pass:with:colons"),
         ])
         .unwrap();
@@ -190,7 +210,10 @@ mod tests {
             s.now.unwrap(),
             time::macros::datetime!(2026-12-03 07:00 +01:00)
         );
-        assert_eq!(s.jwt_secret.as_deref(), Some("s3cret"));
+        assert_eq!(
+            s.jwt_secret.as_deref(),
+            Some("0123456789abcdef0123456789abcdef")
+        );
         let (user, password) = s.bootstrap_admin.unwrap();
         assert_eq!(
             (user.as_str(), password.as_str()),
@@ -226,6 +249,26 @@ mod tests {
             from(&[("TERMIN_TRUSTED_PROXIES", "the load balancer")]),
             Err(SettingsError::Proxies(_))
         ));
+    }
+
+    #[test]
+    fn a_jwt_secret_shorter_than_32_bytes_stops_the_start() {
+        for (short, len) in [("a", 1), ("s3cret", 6), (&"x".repeat(31)[..], 31)] {
+            let err = from(&[("TERMIN_JWT_SECRET", short)]).unwrap_err();
+            assert!(matches!(err, SettingsError::JwtSecretTooShort(n) if n == len));
+            let message = err.to_string();
+            assert!(message.contains("RFC 7518") && message.contains("openssl rand -hex 32"));
+        }
+        // 32 bytes, counted as bytes: 16 two-byte characters are enough.
+        assert!(from(&[("TERMIN_JWT_SECRET", &"x".repeat(32))]).is_ok());
+        assert!(from(&[("TERMIN_JWT_SECRET", &"ä".repeat(16))]).is_ok());
+        // Unset or empty: a random key per start, as before.
+        assert!(
+            from(&[("TERMIN_JWT_SECRET", " ")])
+                .unwrap()
+                .jwt_secret
+                .is_none()
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::clock::Clock;
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::limits::CitizenLimits;
 use crate::routes;
-use crate::settings::Settings;
+use crate::settings::{Settings, SettingsError, check_jwt_secret};
 use crate::state::AppState;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
@@ -176,11 +176,16 @@ pub enum StartError {
     BootstrapAdmin(String),
     #[error("the signing secret cannot be used: {0}")]
     Secret(String),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
 }
 
 impl Application {
     /// Opens (and migrates, and on first start seeds) the database and binds.
     pub fn build(settings: &Settings) -> Result<Self, StartError> {
+        if let Some(secret) = &settings.jwt_secret {
+            check_jwt_secret(secret)?;
+        }
         let store = Arc::new(Store::open_with_pool_size(
             &settings.database_url,
             settings.pool_size,

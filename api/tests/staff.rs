@@ -23,6 +23,7 @@ on_both_backends!(
     admin_change_that_would_orphan_is_refused_or_forced,
     admin_services_added_changed_and_retired,
     admin_disables_users_and_resets_passwords,
+    r11_tokens_end_with_a_new_password_a_disable_and_a_role_change,
 );
 
 fn appointments(app: &TestApp, token: &str, date: &str) -> Vec<Value> {
@@ -849,6 +850,70 @@ fn admin_disables_users_and_resets_passwords(app: &TestApp) {
         StatusCode::NOT_FOUND,
         "not_found",
     );
+}
+
+fn r11_tokens_end_with_a_new_password_a_disable_and_a_role_change(app: &TestApp) {
+    let admin = app.admin_token();
+    let day_list = "/api/v1/staff/offices/buergerbuero/appointments?date=2026-12-01";
+    let works = |token: &str| {
+        ok_json(
+            app.request(Method::GET, day_list, Some(token), None),
+            StatusCode::OK,
+        );
+    };
+    let ended = |token: &str| {
+        let body = problem(
+            app.request(Method::GET, day_list, Some(token), None),
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+        );
+        assert!(body["detail"].as_str().unwrap().contains("log in again"));
+    };
+    let change = |body: Value| {
+        ok_json(
+            app.request(
+                Method::PATCH,
+                "/api/v1/admin/users/dora",
+                Some(&admin),
+                Some(&body),
+            ),
+            StatusCode::OK,
+        );
+    };
+
+    // A password reset ends the token issued under the old password.
+    let before_reset = app.staff("dora", "desk");
+    works(&before_reset);
+    let reset = app.request(
+        Method::PUT,
+        "/api/v1/admin/users/dora/password",
+        Some(&admin),
+        Some(&json!({"password": "a brand new password"})),
+    );
+    assert_eq!(reset.status(), StatusCode::NO_CONTENT);
+    ended(&before_reset);
+    let after_reset = app.login("dora", "a brand new password");
+    works(&after_reset);
+
+    // Disabled and enabled again: the old token does not come back.
+    change(json!({"active": false}));
+    change(json!({"active": true}));
+    ended(&after_reset);
+    let after_enable = app.login("dora", "a brand new password");
+    works(&after_enable);
+
+    // A role changed and changed back: the token of before is ended.
+    change(json!({"role": "phone"}));
+    change(json!({"role": "desk"}));
+    ended(&after_enable);
+    let after_roles = app.login("dora", "a brand new password");
+    works(&after_roles);
+
+    // A change to what the account already is ends nothing; nor does a
+    // change of another account end the admin's own token.
+    change(json!({"role": "desk", "active": true}));
+    works(&after_roles);
+    works(&admin);
 }
 
 /// Every staff and admin operation of the generated spec refuses an

@@ -71,8 +71,12 @@ impl BookingCode {
         )
     }
 
-    /// A code as a person types it: case, spaces and dashes do not matter.
+    /// A code as a person types it: case, spaces and dashes do not matter;
+    /// a control character (NUL, a tab, a line break) makes it no code.
     pub fn parse(input: &str) -> Result<Self, InvalidCode> {
+        if crate::texts::has_forbidden(input) {
+            return Err(InvalidCode);
+        }
         let code: String = input
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '-')
@@ -150,6 +154,14 @@ mod tests {
         assert_eq!(BookingCode::parse("AB3DEF7"), Err(InvalidCode));
         assert_eq!(BookingCode::parse("AB3DEF70"), Err(InvalidCode));
         assert_eq!(BookingCode::parse("AB3DEF7GÄ"), Err(InvalidCode));
+        for bad in [
+            "AB3D\u{0}EF7G",
+            "AB3D\tEF7G",
+            "AB3DEF7G\n",
+            "AB3D\u{85}EF7G",
+        ] {
+            assert_eq!(BookingCode::parse(bad), Err(InvalidCode), "{bad:?}");
+        }
     }
 
     #[test]

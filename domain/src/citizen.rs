@@ -2,21 +2,29 @@
 
 use crate::contact::phone_e164;
 use crate::fair::Postcode;
+use crate::texts::{PersonName, TextError, has_forbidden};
+use email_address::{EmailAddress, Options};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CitizenError {
-    #[error("the citizen's name is required (at most 200 characters)")]
-    Name,
+    /// The value is not repeated: a refused name, address or number is
+    /// personal data and may end up in a log.
+    #[error("the citizen's name {0}")]
+    Name(TextError),
     #[error("give an e-mail address or a phone number to reach the citizen")]
     NoContact,
-    #[error("`{0}` is not an e-mail address")]
-    Email(String),
-    #[error("`{0}` is not a phone number")]
-    Phone(String),
+    #[error("this is not an e-mail address")]
+    Email,
+    #[error("this is not a phone number (5–20 digits; only digits, spaces and +-/())")]
+    Phone,
 }
 
+/// The longest e-mail address that can be delivered to (RFC 5321 §4.5.3.1:
+/// a path of 256 octets, less the angle brackets).
+pub const MAX_EMAIL_BYTES: usize = 254;
+
 /// A citizen with a name and at least one way to reach them; fields
-/// trimmed. [`Citizen::new`] is the only way to make one (R17).
+/// trimmed. [`Citizen::new`] is the only way to make one from input (R17).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Citizen {
     name: String,
@@ -31,34 +39,44 @@ fn non_empty(s: Option<&str>) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// R17: an address as RFC 5322 writes one (checked by the `email_address`
+/// crate), without a display name or an IP literal, with a dot in the
+/// domain, deliverable in length and free of control characters.
+fn valid_email(e: &str) -> bool {
+    let options = Options::default()
+        .without_display_text()
+        .without_domain_literal()
+        .with_required_tld();
+    e.len() <= MAX_EMAIL_BYTES
+        && !has_forbidden(e)
+        && EmailAddress::parse_with_options(e, options).is_ok()
+}
+
 impl Citizen {
-    /// R17: a name and at least one of e-mail and phone.
+    /// R17: a name ([`PersonName`]) and at least one of e-mail and phone.
     pub fn new(name: &str, email: Option<&str>, phone: Option<&str>) -> Result<Self, CitizenError> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-            return Err(CitizenError::Name);
-        }
-        let email = non_empty(email);
-        let phone = non_empty(phone);
-        if let Some(e) = &email {
-            let valid = e.len() <= 254
-                && !e.chars().any(|c| c.is_whitespace() || c.is_control())
-                && e.split_once('@').is_some_and(|(local, host)| {
-                    !local.is_empty() && host.contains('.') && !host.contains('@')
-                });
-            if !valid {
-                return Err(CitizenError::Email(e.clone()));
-            }
+        let name = PersonName::parse(name).map_err(CitizenError::Name)?;
+        // A control character is refused before trimming could drop it.
+        let email = match email {
+            Some(e) if has_forbidden(e) => return Err(CitizenError::Email),
+            other => non_empty(other),
+        };
+        let phone = match phone {
+            Some(p) if has_forbidden(p) => return Err(CitizenError::Phone),
+            other => non_empty(other),
+        };
+        if email.as_deref().is_some_and(|e| !valid_email(e)) {
+            return Err(CitizenError::Email);
         }
         // R24: one number however written: stored as E.164.
         let phone = phone
-            .map(|p| phone_e164(&p).map_err(|_| CitizenError::Phone(p)))
+            .map(|p| phone_e164(&p).map_err(|_| CitizenError::Phone))
             .transpose()?;
         if email.is_none() && phone.is_none() {
             return Err(CitizenError::NoContact);
         }
         Ok(Self {
-            name: name.to_owned(),
+            name: name.into_string(),
             email,
             phone,
             postcode: None,
@@ -68,6 +86,18 @@ impl Citizen {
     /// The postcode the citizen declares (R32), if any.
     pub fn with_postcode(self, postcode: Option<Postcode>) -> Self {
         Self { postcode, ..self }
+    }
+
+    /// A citizen as stored with a booking. It was checked by [`Citizen::new`]
+    /// when booked, under the rules then in force, and is not checked again:
+    /// a rule made stricter later must not make old bookings unreadable.
+    pub fn stored(name: String, email: Option<String>, phone: Option<String>) -> Self {
+        Self {
+            name,
+            email,
+            phone,
+            postcode: None,
+        }
     }
 
     pub fn name(&self) -> &str {
@@ -87,6 +117,7 @@ impl Citizen {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -99,19 +130,73 @@ mod tests {
         );
         assert_eq!(
             Citizen::new("  ", Some("e@x.de"), None),
-            Err(CitizenError::Name)
+            Err(CitizenError::Name(TextError::NothingVisible))
+        );
+        assert_eq!(
+            Citizen::new("\u{200B}\u{200B}", Some("e@x.de"), None),
+            Err(CitizenError::Name(TextError::NothingVisible))
+        );
+        assert_eq!(
+            Citizen::new("Eri\u{0}ka", Some("e@x.de"), None),
+            Err(CitizenError::Name(TextError::Control))
         );
         assert_eq!(
             Citizen::new("Erika", None, Some(" ")),
             Err(CitizenError::NoContact)
         );
-        assert!(matches!(
+        assert_eq!(
             Citizen::new("Erika", Some("no-at-sign"), None),
-            Err(CitizenError::Email(_))
-        ));
-        assert!(matches!(
+            Err(CitizenError::Email)
+        );
+        assert_eq!(
             Citizen::new("Erika", None, Some("call me")),
-            Err(CitizenError::Phone(_))
-        ));
+            Err(CitizenError::Phone)
+        );
+    }
+
+    #[test]
+    fn r17_email_addresses_are_checked_by_rfc_5322() {
+        for good in [
+            "erika@example.org",
+            " erika.mustermann+termin@mail.example.de ",
+            "o'brien@example.ie",
+            "jürgen@müller.de",
+        ] {
+            assert!(Citizen::new("E", Some(good), None).is_ok(), "{good}");
+        }
+        for bad in [
+            "<script>@x.de",
+            "a<b>@x.de",
+            "Erika <erika@example.org>",
+            "erika@localhost",
+            "erika@[127.0.0.1]",
+            "erika@@example.org",
+            "erika@exa mple.org",
+            "eri\u{0}ka@example.org",
+            "erika@example.org\n",
+            "erika@-example.org",
+            ".erika@example.org",
+            &format!("{}@example.org", "a".repeat(65)),
+            &format!("a@{}.de", "b".repeat(250)),
+        ] {
+            assert_eq!(
+                Citizen::new("E", Some(bad), None),
+                Err(CitizenError::Email),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            Citizen::new("E", None, Some("0213\u{0}1 987")),
+            Err(CitizenError::Phone)
+        );
+    }
+
+    #[test]
+    fn r17_refusals_do_not_repeat_the_value() {
+        let secret = "erika.secret@@example.org";
+        let e = Citizen::new("E", Some(secret), None).unwrap_err();
+        assert!(!e.to_string().contains("erika.secret"));
+        let e = Citizen::new("E", None, Some("0171 secret")).unwrap_err();
+        assert!(!e.to_string().contains("secret"));
     }
 }

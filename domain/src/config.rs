@@ -4,6 +4,7 @@ use crate::calendar::nrw_holiday;
 use crate::fair::{DayTicketRelease, FairUse};
 use crate::grid::{UNIT_MINUTES, minute_of_day, on_unit};
 use crate::ids::{IdError, OfficeId, ServiceId};
+use crate::texts::TextError;
 use std::collections::BTreeMap;
 use time::{Date, Time, Weekday};
 
@@ -113,8 +114,10 @@ pub enum ConfigError {
     Limits,
     #[error("`{0}` may be at most {1}")]
     TooLarge(&'static str, u32),
-    #[error("`{0}` must not be empty")]
-    EmptyText(&'static str),
+    /// A text of the configuration breaks the rule of its kind
+    /// ([`crate::texts`]); the first part names the field.
+    #[error("`{0}` {1}")]
+    Text(&'static str, TextError),
     #[error("{0} is not available yet")]
     NotAvailable(&'static str),
     #[error(transparent)]
@@ -166,7 +169,7 @@ impl Office {
                 return Err(ConfigError::DuplicateService(s.id.clone()));
             }
             if s.name.trim().is_empty() {
-                return Err(ConfigError::EmptyText("name"));
+                return Err(ConfigError::Text("name", TextError::NothingVisible));
             }
         }
         // R27 is not built yet: an office cannot switch to the draw.
@@ -175,14 +178,17 @@ impl Office {
                 "the Tagesticket draw (day_ticket_release: draw)",
             ));
         }
+        // Only emptiness here: the full rule of each text is applied to the
+        // texts an edit brings (`Office::apply`), so a stored text from
+        // before a rule was made stricter does not make the office unreadable.
         if self.name.trim().is_empty() {
-            return Err(ConfigError::EmptyText("name"));
+            return Err(ConfigError::Text("name", TextError::NothingVisible));
         }
         if self.address.trim().is_empty() {
-            return Err(ConfigError::EmptyText("address"));
+            return Err(ConfigError::Text("address", TextError::NothingVisible));
         }
         if self.closures.values().any(|r| r.trim().is_empty()) {
-            return Err(ConfigError::EmptyText("reason"));
+            return Err(ConfigError::Text("reason", TextError::NothingVisible));
         }
         if let Some(t) = &self.day_ticket
             && t.held_back_counters > self.counters

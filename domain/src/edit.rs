@@ -7,6 +7,7 @@ use crate::audit::AuditAction;
 use crate::config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours};
 use crate::fair::{ChallengePolicy, DayTicketRelease, Postcode};
 use crate::ids::ServiceId;
+use crate::texts::{Address, ClosureReason, OfficeName, ServiceName, TextError};
 use time::Date;
 
 /// New values for an office's settings; `None` keeps the current one.
@@ -102,6 +103,38 @@ fn keep<T: Clone>(slot: &mut T, new: &Option<T>) {
     }
 }
 
+/// A text an edit brings, checked by the rule of its kind (`parse`) and
+/// trimmed; a refusal names the field.
+fn text(
+    field: &'static str,
+    raw: &str,
+    parse: fn(&str) -> Result<String, TextError>,
+) -> Result<String, ConfigError> {
+    parse(raw).map_err(|e| ConfigError::Text(field, e))
+}
+
+/// [`text`] for an optional value.
+fn new_text(
+    field: &'static str,
+    raw: Option<&str>,
+    parse: fn(&str) -> Result<String, TextError>,
+) -> Result<Option<String>, ConfigError> {
+    raw.map(|r| text(field, r, parse)).transpose()
+}
+
+fn office_name(raw: &str) -> Result<String, TextError> {
+    OfficeName::parse(raw).map(OfficeName::into_string)
+}
+fn address(raw: &str) -> Result<String, TextError> {
+    Address::parse(raw).map(Address::into_string)
+}
+fn service_name(raw: &str) -> Result<String, TextError> {
+    ServiceName::parse(raw).map(ServiceName::into_string)
+}
+fn closure_reason(raw: &str) -> Result<String, TextError> {
+    ClosureReason::parse(raw).map(ClosureReason::into_string)
+}
+
 impl Office {
     /// The configuration after `edit`, validated; `self` is unchanged.
     pub fn apply(&self, edit: &OfficeEdit) -> Result<Office, EditError> {
@@ -110,11 +143,11 @@ impl Office {
             OfficeEdit::Settings(s) => {
                 keep(
                     &mut next.name,
-                    &s.name.as_deref().map(|v| v.trim().to_owned()),
+                    &new_text("name", s.name.as_deref(), office_name)?,
                 );
                 keep(
                     &mut next.address,
-                    &s.address.as_deref().map(|v| v.trim().to_owned()),
+                    &new_text("address", s.address.as_deref(), address)?,
                 );
                 keep(&mut next.counters, &s.counters);
                 keep(&mut next.grid_minutes, &s.grid_minutes);
@@ -141,7 +174,7 @@ impl Office {
                 }
                 next.services.push(Service {
                     id: id.clone(),
-                    name: name.trim().to_owned(),
+                    name: text("name", name, service_name)?,
                     minutes: *minutes,
                     active: true,
                 });
@@ -150,14 +183,15 @@ impl Office {
                 let service = next.service_mut(id)?;
                 keep(
                     &mut service.name,
-                    &change.name.as_deref().map(|v| v.trim().to_owned()),
+                    &new_text("name", change.name.as_deref(), service_name)?,
                 );
                 keep(&mut service.minutes, &change.minutes);
                 keep(&mut service.active, &change.active);
             }
             OfficeEdit::RetireService(id) => next.service_mut(id)?.active = false,
             OfficeEdit::AddClosure { date, reason } => {
-                next.closures.insert(*date, reason.trim().to_owned());
+                next.closures
+                    .insert(*date, text("reason", reason, closure_reason)?);
             }
             OfficeEdit::RemoveClosure(date) => {
                 next.closures
@@ -238,7 +272,10 @@ mod tests {
                 date: date!(2026 - 12 - 24),
                 reason: "  ".into()
             }),
-            Err(EditError::Invalid(ConfigError::EmptyText("reason")))
+            Err(EditError::Invalid(ConfigError::Text(
+                "reason",
+                TextError::NothingVisible
+            )))
         ));
         let none = OfficeEdit::Settings(SettingsChange {
             counters: Some(0),
@@ -247,6 +284,74 @@ mod tests {
         assert_eq!(
             o.apply(&none),
             Err(EditError::Invalid(ConfigError::NoCounters))
+        );
+    }
+
+    #[test]
+    fn r6_texts_of_an_edit_follow_the_text_rules() {
+        let o = office();
+        let refused = |edit: OfficeEdit, field: &'static str, error: TextError| {
+            assert_eq!(
+                o.apply(&edit),
+                Err(EditError::Invalid(ConfigError::Text(field, error))),
+                "{edit:?}"
+            );
+        };
+        let settings = |name: Option<&str>, address: Option<&str>| {
+            OfficeEdit::Settings(SettingsChange {
+                name: name.map(str::to_owned),
+                address: address.map(str::to_owned),
+                ..SettingsChange::default()
+            })
+        };
+        refused(settings(Some("B\u{0}B"), None), "name", TextError::Control);
+        refused(
+            settings(None, Some("\u{200B}\u{200B}")),
+            "address",
+            TextError::NothingVisible,
+        );
+        refused(
+            settings(None, Some(&"x".repeat(301))),
+            "address",
+            TextError::TooLong(300),
+        );
+        refused(
+            OfficeEdit::AddService {
+                id: id("heirat"),
+                name: "Ehe\nschließung".into(),
+                minutes: 30,
+            },
+            "name",
+            TextError::Control,
+        );
+        refused(
+            OfficeEdit::ChangeService {
+                id: id("anmeldung"),
+                change: ServiceChange {
+                    name: Some(" ".into()),
+                    ..ServiceChange::default()
+                },
+            },
+            "name",
+            TextError::NothingVisible,
+        );
+        refused(
+            OfficeEdit::AddClosure {
+                date: date!(2026 - 12 - 24),
+                reason: "Heilig\u{0}abend".into(),
+            },
+            "reason",
+            TextError::Control,
+        );
+        let renamed = o
+            .apply(&settings(
+                Some("  Bürgerbüro Kaarst "),
+                Some(" Am Neumarkt 2 "),
+            ))
+            .unwrap();
+        assert_eq!(
+            (renamed.name.as_str(), renamed.address.as_str()),
+            ("Bürgerbüro Kaarst", "Am Neumarkt 2")
         );
     }
 

@@ -126,6 +126,13 @@ mod tests {
         assert_eq!(ids, ["buergerbuero", "infobuero-bauen"]);
         for o in &offices {
             assert_eq!(o.validate(), Ok(()), "{}", o.id);
+            // The shipped texts obey the rules every edited text must.
+            use crate::texts::{Address, OfficeName, ServiceName};
+            assert_eq!(OfficeName::parse(&o.name).unwrap().as_str(), o.name);
+            assert_eq!(Address::parse(&o.address).unwrap().as_str(), o.address);
+            for s in &o.services {
+                assert_eq!(ServiceName::parse(&s.name).unwrap().as_str(), s.name);
+            }
         }
     }
 

@@ -7,8 +7,9 @@
 //! Modules from the leaves up: `text` (one spelling per enum), `grid`
 //! (minutes and units), `calendar` (Berlin time, holidays), `ids`, `config`
 //! (an office), `occupancy`, `booking` (kind, channel, status, code,
-//! cancelling), `citizen`, `rules` (validation), `search`, `edit` (admin
-//! changes), `admin` (what a change would strand), `staff`, `audit`, `kaarst`.
+//! cancelling), `texts` (free text people type in), `citizen`, `rules`
+//! (validation), `search`, `edit` (admin changes), `admin` (what a change
+//! would strand), `staff`, `audit`, `kaarst`.
 
 pub mod text;
 
@@ -30,6 +31,7 @@ pub mod search;
 pub mod staff;
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_support;
+pub mod texts;
 
 pub use audit::AuditAction;
 pub use booking::{BookingCode, BookingKind, BookingStatus, CancelError, Channel, check_cancel};
@@ -53,3 +55,4 @@ pub use search::{
 pub use staff::{
     AccountChange, AccountError, InvalidUsernameError, Role, Username, check_account_change,
 };
+pub use texts::{Address, ClosureReason, OfficeName, PersonName, ServiceName, TextError};

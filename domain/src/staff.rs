@@ -30,8 +30,10 @@ impl Role {
     }
 }
 
-/// A staff user's name: 2 to 64 characters of a–z, 0–9, `.`, `_`, `-`,
-/// compared and stored in lower case.
+/// A staff user's name: 2 to 64 characters of a–z, 0–9, `.`, `_`, `-`
+/// (typed in any case; spaces around are ignored), compared and stored in
+/// lower case. Nothing else: no control character, and no letter outside
+/// ASCII that lower-cases into one (the Kelvin sign K is not a `k`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Username(String);
 
@@ -41,13 +43,16 @@ pub struct InvalidUsernameError;
 
 impl Username {
     pub fn parse(raw: &str) -> Result<Self, InvalidUsernameError> {
-        let lower = raw.trim().to_lowercase();
-        let valid = (2..=64).contains(&lower.len())
-            && lower.chars().all(|c| {
-                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
-            });
+        if crate::texts::has_forbidden(raw) {
+            return Err(InvalidUsernameError);
+        }
+        let name = raw.trim();
+        let valid = (2..=64).contains(&name.len())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
         if valid {
-            Ok(Self(lower))
+            Ok(Self(name.to_ascii_lowercase()))
         } else {
             Err(InvalidUsernameError)
         }
@@ -69,6 +74,20 @@ impl fmt::Display for Username {
 pub struct AccountChange {
     pub role: Option<Role>,
     pub active: Option<bool>,
+}
+
+impl AccountChange {
+    /// R11: whether this change, made to an account that has `role` and
+    /// `active` now, ends the tokens issued before it. A new password ends
+    /// them, and so does any change of the role or of the active flag (a
+    /// disable, and also a re-enable: a token from before the disable must
+    /// not come back to life). A change to the values the account already
+    /// has ends nothing.
+    pub fn ends_tokens(&self, role: Role, active: bool, new_password: bool) -> bool {
+        new_password
+            || self.role.is_some_and(|r| r != role)
+            || self.active.is_some_and(|a| a != active)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -105,6 +124,16 @@ mod tests {
         assert!(Username::parse("anna b").is_err());
         assert!(Username::parse("änna").is_err());
         assert!(Username::parse(&"a".repeat(65)).is_err());
+        for bad in [
+            "an\u{0}na",
+            "anna\n",
+            "anna\t",
+            "\u{85}anna",
+            "\u{212A}evin",
+            "ann\u{200B}a",
+        ] {
+            assert_eq!(Username::parse(bad), Err(InvalidUsernameError), "{bad:?}");
+        }
     }
 
     #[test]
@@ -113,6 +142,33 @@ mod tests {
         assert_eq!(Role::Admin.booking_channel(), Some(Channel::Desk));
         assert_eq!(Role::Phone.booking_channel(), Some(Channel::Phone));
         assert_eq!(Role::Clerk.booking_channel(), None);
+    }
+
+    #[test]
+    fn r11_a_new_password_a_disable_an_enable_or_a_new_role_end_tokens() {
+        let none = AccountChange::default();
+        assert!(!none.ends_tokens(Role::Desk, true, false));
+        assert!(none.ends_tokens(Role::Desk, true, true));
+        let same = AccountChange {
+            role: Some(Role::Desk),
+            active: Some(true),
+        };
+        assert!(!same.ends_tokens(Role::Desk, true, false));
+        let other_role = AccountChange {
+            role: Some(Role::Phone),
+            active: None,
+        };
+        assert!(other_role.ends_tokens(Role::Desk, true, false));
+        let disable = AccountChange {
+            role: None,
+            active: Some(false),
+        };
+        assert!(disable.ends_tokens(Role::Desk, true, false));
+        let enable = AccountChange {
+            role: None,
+            active: Some(true),
+        };
+        assert!(enable.ends_tokens(Role::Desk, false, false));
     }
 
     #[test]

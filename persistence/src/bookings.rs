@@ -133,18 +133,13 @@ fn to_booking(row: BookingRow, services: Vec<ServiceId>) -> Result<Booking, Stor
         kind: parse(&row.kind)?,
         channel: parse(&row.channel)?,
         status: parse(&row.status)?,
-        citizen: Citizen::new(
-            &row.citizen_name,
-            row.citizen_email.as_deref(),
-            row.citizen_phone.as_deref(),
-        )
-        .map_err(corrupt)?
-        .with_postcode(
-            row.citizen_postcode
-                .as_deref()
-                .map(|p| Postcode::parse(p).map_err(corrupt))
-                .transpose()?,
-        ),
+        citizen: Citizen::stored(row.citizen_name, row.citizen_email, row.citizen_phone)
+            .with_postcode(
+                row.citizen_postcode
+                    .as_deref()
+                    .map(|p| Postcode::parse(p).map_err(corrupt))
+                    .transpose()?,
+            ),
         created_at: from_db(row.created_at),
         created_by: username(row.created_by)?,
         cancelled_at: row.cancelled_at.map(from_db),

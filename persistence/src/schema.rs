@@ -103,6 +103,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        token_generation -> BigInt,
     }
 }
 

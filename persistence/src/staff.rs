@@ -6,7 +6,7 @@ use crate::connection::DbConnection;
 use crate::schema::staff_users;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
-use domain::{AuditAction, Role, Username};
+use domain::{AccountChange, AuditAction, Role, Username};
 use time::OffsetDateTime;
 
 /// A staff account.
@@ -18,6 +18,10 @@ pub struct StaffUser {
     pub active: bool,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// R11: raised by every change that ends the account's tokens (a new
+    /// password, a disable or re-enable, a new role); a token carries the
+    /// generation it was issued under and is refused once it is older.
+    pub token_generation: i64,
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -29,6 +33,7 @@ struct UserRow {
     active: bool,
     created_at: time::PrimitiveDateTime,
     updated_at: time::PrimitiveDateTime,
+    token_generation: i64,
 }
 
 impl TryFrom<UserRow> for StaffUser {
@@ -41,8 +46,23 @@ impl TryFrom<UserRow> for StaffUser {
             active: r.active,
             created_at: from_db(r.created_at),
             updated_at: from_db(r.updated_at),
+            token_generation: r.token_generation,
         })
     }
+}
+
+/// The row of `username`, locked for this transaction: a write as the first
+/// statement takes the row lock on PostgreSQL (and the write lock on SQLite),
+/// so two changes of one account queue and each raises the generation the
+/// other left.
+fn locked_user_row(
+    conn: &mut DbConnection,
+    username: &Username,
+) -> Result<Option<UserRow>, StoreError> {
+    diesel::update(staff_users::table.find(username.as_str()))
+        .set(staff_users::token_generation.eq(staff_users::token_generation))
+        .execute(conn)?;
+    user_row(conn, username)
 }
 
 fn user_row(conn: &mut DbConnection, username: &Username) -> Result<Option<UserRow>, StoreError> {
@@ -128,7 +148,9 @@ impl Store {
         })
     }
 
-    /// Changes role, active flag or password of `username`.
+    /// Changes role, active flag or password of `username`; raises its
+    /// token generation when the change ends its tokens (R11, decided by
+    /// [`AccountChange::ends_tokens`]).
     pub fn change_user(
         &self,
         username: &Username,
@@ -137,9 +159,18 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<StaffUser, StoreError> {
         self.write(|conn| {
-            let mut user: StaffUser = user_row(conn, username)?
+            let mut user: StaffUser = locked_user_row(conn, username)?
                 .ok_or(StoreError::UnknownUser)?
                 .try_into()?;
+            let account = AccountChange {
+                role: change.role,
+                active: change.active,
+            };
+            let ends_tokens =
+                account.ends_tokens(user.role, user.active, change.password_hash.is_some());
+            if ends_tokens {
+                user.token_generation = user.token_generation.saturating_add(1);
+            }
             user.role = change.role.unwrap_or(user.role);
             user.active = change.active.unwrap_or(user.active);
             if let Some(hash) = &change.password_hash {
@@ -152,6 +183,7 @@ impl Store {
                     staff_users::active.eq(user.active),
                     staff_users::password_hash.eq(&user.password_hash),
                     staff_users::updated_at.eq(to_db(now)),
+                    staff_users::token_generation.eq(user.token_generation),
                 ))
                 .execute(conn)?;
             let detail = serde_json::json!({
@@ -159,6 +191,7 @@ impl Store {
                 "role": change.role,
                 "active": change.active,
                 "password_reset": change.password_hash.is_some(),
+                "tokens_ended": ends_tokens,
             });
             record(
                 conn,
@@ -184,6 +217,7 @@ fn insert_user(
         active: true,
         created_at: to_db(now),
         updated_at: to_db(now),
+        token_generation: 0,
     };
     diesel::insert_into(staff_users::table)
         .values(&row)

@@ -33,6 +33,7 @@ on_both_backends!(
     r26_a_challenge_solution_books_once_and_staff_need_none,
     r24_limits_per_contact_hold_across_days_and_spellings,
     r32_online_tagestickets_for_residents,
+    r11_changes_that_end_tokens_raise_the_generation,
 );
 
 /// Tuesday 1 December 2026, 08:30: a regular slot (3 of 4 counters; 1 held back).
@@ -869,4 +870,42 @@ fn r32_online_tagestickets_for_residents(db: &TestDb) {
     store
         .book(&desk, datetime!(2026-11-30 08:00 +01:00))
         .unwrap();
+}
+
+fn r11_changes_that_end_tokens_raise_the_generation(db: &TestDb) {
+    let store = Store::open(db.url()).unwrap();
+    let anna = user("anna");
+    let chefin = user("chefin");
+    let created = store
+        .create_user(&anna, "$argon2id$a", Role::Desk, &chefin, MONDAY_10)
+        .unwrap();
+    assert_eq!(created.token_generation, 0);
+    let change = |role: Option<Role>, active: Option<bool>, hash: Option<&str>| {
+        let change = persistence::UserChange {
+            role,
+            active,
+            password_hash: hash.map(str::to_owned),
+        };
+        store
+            .change_user(&anna, &change, &chefin, MONDAY_10)
+            .unwrap()
+            .token_generation
+    };
+    assert_eq!(change(None, None, Some("$argon2id$b")), 1, "new password");
+    assert_eq!(change(None, Some(false), None), 2, "disabled");
+    assert_eq!(change(None, Some(true), None), 3, "enabled again");
+    assert_eq!(change(Some(Role::Phone), None, None), 4, "another role");
+    assert_eq!(change(Some(Role::Desk), None, None), 5, "and back");
+    assert_eq!(
+        change(Some(Role::Desk), Some(true), None),
+        5,
+        "nothing changed"
+    );
+    let stored = store.user(&anna).unwrap().unwrap();
+    assert_eq!(
+        (stored.token_generation, stored.password_hash.as_str()),
+        (5, "$argon2id$b")
+    );
+    let log = store.audit_log(1).unwrap();
+    assert_eq!(log[0].detail["tokens_ended"], false);
 }

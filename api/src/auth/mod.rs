@@ -59,10 +59,16 @@ mod tests {
 
     #[test]
     fn r11_tokens_round_trip_and_expire_on_the_injected_clock() {
-        let tokens = Tokens::new(b"a secret of enough length", Duration::hours(8));
-        let jwt = tokens.issue("anna", Role::Desk, NOW).unwrap();
+        let tokens = Tokens::new(
+            b"a secret of at least 32 bytes, as HS256 needs",
+            Duration::hours(8),
+        );
+        let jwt = tokens.issue("anna", Role::Desk, 3, NOW).unwrap();
         let claims = tokens.verify(&jwt, NOW + Duration::hours(7)).unwrap();
-        assert_eq!((claims.sub.as_str(), claims.role), ("anna", Role::Desk));
+        assert_eq!(
+            (claims.sub.as_str(), claims.role, claims.generation),
+            ("anna", Role::Desk, 3)
+        );
         assert_eq!(
             tokens.verify(&jwt, NOW + Duration::hours(8)),
             Err(TokenError::Expired)
@@ -71,15 +77,21 @@ mod tests {
 
     #[test]
     fn r11_forged_other_key_and_alg_none_tokens_are_refused() {
-        let tokens = Tokens::new(b"a secret of enough length", Duration::hours(8));
-        let other = Tokens::new(b"another secret entirely", Duration::hours(8));
-        let jwt = other.issue("anna", Role::Admin, NOW).unwrap();
+        let tokens = Tokens::new(
+            b"a secret of at least 32 bytes, as HS256 needs",
+            Duration::hours(8),
+        );
+        let other = Tokens::new(
+            b"another secret entirely, also 32 bytes long",
+            Duration::hours(8),
+        );
+        let jwt = other.issue("anna", Role::Admin, 0, NOW).unwrap();
         assert_eq!(tokens.verify(&jwt, NOW), Err(TokenError::Invalid));
         // alg "none": header {"alg":"none","typ":"JWT"}, no signature.
         let none = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJhbm5hIiwicm9sZSI6ImFkbWluIiwiaWF0IjoxNzk2MjgwMDAwLCJleHAiOjE5OTYyODAwMDB9.";
         assert_eq!(tokens.verify(none, NOW), Err(TokenError::Invalid));
         // A valid token with its payload swapped for an admin role.
-        let good = tokens.issue("anna", Role::Clerk, NOW).unwrap();
+        let good = tokens.issue("anna", Role::Clerk, 0, NOW).unwrap();
         let parts: Vec<_> = good.split('.').collect();
         let forged = format!(
             "{}.{}.{}",

@@ -11,6 +11,10 @@ use time::{Duration, OffsetDateTime};
 pub struct Claims {
     pub sub: String,
     pub role: Role,
+    /// The account's token generation at login (R11); the token is refused
+    /// once the account's generation has moved on.
+    #[serde(rename = "gen")]
+    pub generation: i64,
     pub iat: i64,
     pub exp: i64,
 }
@@ -52,15 +56,19 @@ impl Tokens {
         self.lifetime
     }
 
+    /// A token for `username` with `role`, under the account's token
+    /// `generation`, valid for the lifetime from `now`.
     pub fn issue(
         &self,
         username: &str,
         role: Role,
+        generation: i64,
         now: OffsetDateTime,
     ) -> Result<String, TokenError> {
         let claims = Claims {
             sub: username.to_owned(),
             role,
+            generation,
             iat: now.unix_timestamp(),
             exp: (now + self.lifetime).unix_timestamp(),
         };

@@ -39,7 +39,7 @@ pub struct NewUserDto {
 }
 
 /// A change of role or of the active flag (`active: false` disables the
-/// account; its tokens stop working at once).
+/// account). A change of either ends the account's tokens at once (R11).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"active": false}))]

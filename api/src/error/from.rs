@@ -49,10 +49,10 @@ impl From<BookingError> for ApiError {
 impl From<CitizenError> for ApiError {
     fn from(e: CitizenError) -> Self {
         let code = match e {
-            CitizenError::Name => ErrorCode::InvalidName,
+            CitizenError::Name(_) => ErrorCode::InvalidName,
             CitizenError::NoContact => ErrorCode::ContactRequired,
-            CitizenError::Email(_) => ErrorCode::InvalidEmail,
-            CitizenError::Phone(_) => ErrorCode::InvalidPhone,
+            CitizenError::Email => ErrorCode::InvalidEmail,
+            CitizenError::Phone => ErrorCode::InvalidPhone,
         };
         ApiError::unprocessable(code, e.to_string())
     }

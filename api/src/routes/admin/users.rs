@@ -70,7 +70,8 @@ pub async fn list_users(
     Ok(web::Json(users.into_iter().map(UserDto::from).collect()))
 }
 
-/// Changes a staff account's role or disables / enables it.
+/// Changes a staff account's role or disables / enables it; a change of
+/// either ends the account's tokens at once (R11).
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -107,7 +108,7 @@ pub async fn change_user(
     Ok(web::Json(user.into()))
 }
 
-/// Sets a new password for a staff account.
+/// Sets a new password for a staff account; its tokens end at once (R11).
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),

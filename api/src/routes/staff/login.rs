@@ -30,9 +30,12 @@ pub async fn login(
     let LoginDto { username, password } = body.into_inner();
     throttle(&state, &username, state.proxies.of(&req))?;
     let user = authenticate(&state, &username, password).await?;
-    let access_token = state
-        .tokens
-        .issue(user.username.as_str(), user.role, state.clock.now())?;
+    let access_token = state.tokens.issue(
+        user.username.as_str(),
+        user.role,
+        user.token_generation,
+        state.clock.now(),
+    )?;
     Ok(web::Json(TokenDto {
         access_token,
         token_type: "Bearer",
