@@ -4,6 +4,7 @@
 //! Modules, from the leaves up: `clock`, `settings`, `auth` (tokens,
 //! passwords, throttle), `dto` (JSON shapes), `error` (problem+json and
 //! every code), `state`, `extract` (what handlers take from a request),
+//! `protocol` (405 with `Allow`, `HEAD`, problem+json on every error),
 //! `routes` (the handlers, by resource), `startup`.
 
 pub mod auth;
@@ -11,6 +12,7 @@ pub mod clock;
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod protocol;
 pub mod routes;
 pub mod settings;
 pub mod startup;

@@ -4,6 +4,7 @@
 use crate::auth;
 use crate::clock::Clock;
 use crate::error::{ApiError, ErrorCode, Problem};
+use crate::protocol::{self, Routes};
 use crate::routes;
 use crate::settings::{Settings, SettingsError, check_jwt_secret};
 use crate::state::AppState;
@@ -120,22 +121,6 @@ fn path_config() -> web::PathConfig {
     })
 }
 
-/// No route matched: 405 when the path exists with other methods, else 404.
-async fn no_route(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
-    if req.resource_map().has_resource(req.path()) {
-        return Err(ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            ErrorCode::MethodNotAllowed,
-            format!("{} is not offered on this path", req.method()),
-        ));
-    }
-    Err(ApiError::new(
-        StatusCode::NOT_FOUND,
-        ErrorCode::NoRoute,
-        "there is no such path in this API",
-    ))
-}
-
 /// A bound, not yet running server.
 pub struct Application {
     server: Server,
@@ -201,10 +186,12 @@ impl Application {
             throttle: auth::LoginThrottle::default(),
         });
         let spec = openapi();
+        let routes = web::Data::new(Routes::from_spec(&spec));
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .app_data(state.clone())
+                .app_data(routes.clone())
                 .app_data(json_config())
                 .app_data(path_config())
                 .app_data(query_config())
@@ -213,7 +200,11 @@ impl Application {
             app.service(
                 SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", spec.clone()),
             )
-            .default_service(web::to(no_route))
+            .default_service(web::to(protocol::no_route))
+            // Inner to outer: problem+json on every error answer; HEAD
+            // served as GET; compression.
+            .wrap(middleware::from_fn(protocol::problem_bodies))
+            .wrap(middleware::from_fn(protocol::head_as_get))
             .wrap(middleware::Compress::default())
             .wrap(middleware::Logger::new("%r %s %Dms"))
         })
