@@ -5,6 +5,7 @@
 //! passwords, throttle), `dto` (JSON shapes), `error` (problem+json and
 //! every code), `state`, `extract` (what handlers take from a request),
 //! `protocol` (405 with `Allow`, `HEAD`, problem+json on every error),
+//! `logging` (the access log; what is never logged),
 //! `routes` (the handlers, by resource), `startup`.
 
 pub mod auth;
@@ -12,6 +13,7 @@ pub mod clock;
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod logging;
 pub mod protocol;
 pub mod routes;
 pub mod settings;

@@ -4,6 +4,7 @@
 use crate::auth;
 use crate::clock::Clock;
 use crate::error::{ApiError, ErrorCode, Problem};
+use crate::logging;
 use crate::protocol::{self, Routes};
 use crate::routes;
 use crate::settings::{Settings, SettingsError, check_jwt_secret};
@@ -202,11 +203,12 @@ impl Application {
             )
             .default_service(web::to(protocol::no_route))
             // Inner to outer: problem+json on every error answer; HEAD
-            // served as GET; compression.
+            // served as GET; compression; the access log.
             .wrap(middleware::from_fn(protocol::problem_bodies))
             .wrap(middleware::from_fn(protocol::head_as_get))
             .wrap(middleware::Compress::default())
-            .wrap(middleware::Logger::new("%r %s %Dms"))
+            // Outermost: sees the method as sent (HEAD) and the final status.
+            .wrap(middleware::from_fn(logging::access_log))
         })
         .shutdown_timeout(20);
         if let Some(workers) = settings.workers {

@@ -3,6 +3,7 @@
 use crate::auth::verify_password;
 use crate::dto::{LoginDto, TokenDto};
 use crate::error::{ApiError, BodyLimits, ErrorCode, Problem};
+use crate::logging::user_hash;
 use crate::state::AppState;
 use actix_web::{post, web};
 use domain::Username;
@@ -44,7 +45,7 @@ pub async fn login(
 /// Refuses a username that has tried too often (429 with `Retry-After`).
 fn throttle(state: &AppState, username: &str) -> Result<(), ApiError> {
     state.throttle.attempt(username).map_err(|wait| {
-        tracing::warn!(%username, "login throttled");
+        tracing::warn!(user = %user_hash(username), "login throttled");
         let detail = format!("too many login attempts; try again in {wait} s");
         let seconds = u32::try_from(wait).unwrap_or(u32::MAX);
         ApiError::too_many(ErrorCode::TooManyAttempts, detail, seconds)
@@ -71,7 +72,7 @@ async fn authenticate(
         })
         .await?;
     user.ok_or_else(|| {
-        tracing::info!(%username, "login refused");
+        tracing::info!(user = %user_hash(username), "login refused");
         ApiError::unauthorized(ErrorCode::InvalidCredentials, "wrong username or password")
     })
 }
