@@ -4,6 +4,8 @@
 //! Modules, from the leaves up: `clock`, `settings`, `auth` (tokens,
 //! passwords, throttle), `dto` (JSON shapes), `error` (problem+json and
 //! every code), `state`, `extract` (what handlers take from a request),
+//! `protocol` (405 with `Allow`, `HEAD`, problem+json on every error),
+//! `logging` (the access log; what is never logged),
 //! `routes` (the handlers, by resource), `startup`.
 
 pub mod auth;
@@ -14,6 +16,8 @@ pub mod dto;
 pub mod error;
 pub mod extract;
 pub mod limits;
+pub mod logging;
+pub mod protocol;
 pub mod routes;
 pub mod settings;
 pub mod startup;

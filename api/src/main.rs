@@ -18,6 +18,9 @@ fn main() -> ExitCode {
             }
         };
     }
+    // `init` also installs the bridge (tracing-log) that carries the records
+    // of crates logging through `log` (actix-web among them) into this
+    // subscriber, under the same filter.
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),

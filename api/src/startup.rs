@@ -6,6 +6,8 @@ use crate::challenge::Challenges;
 use crate::clock::Clock;
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::limits::CitizenLimits;
+use crate::logging;
+use crate::protocol::{self, Routes};
 use crate::routes;
 use crate::settings::{Settings, SettingsError, check_jwt_secret};
 use crate::state::AppState;
@@ -124,22 +126,6 @@ fn path_config() -> web::PathConfig {
     })
 }
 
-/// No route matched: 405 when the path exists with other methods, else 404.
-async fn no_route(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
-    if req.resource_map().has_resource(req.path()) {
-        return Err(ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            ErrorCode::MethodNotAllowed,
-            format!("{} is not offered on this path", req.method()),
-        ));
-    }
-    Err(ApiError::new(
-        StatusCode::NOT_FOUND,
-        ErrorCode::NoRoute,
-        "there is no such path in this API",
-    ))
-}
-
 /// R25: a citizen request over its address's limit is answered 429
 /// `rate_limited` with `Retry-After`, before any work is done for it.
 async fn limit_citizens(
@@ -235,10 +221,12 @@ impl Application {
             ),
         });
         let spec = openapi();
+        let routes = web::Data::new(Routes::from_spec(&spec));
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .app_data(state.clone())
+                .app_data(routes.clone())
                 .app_data(json_config())
                 .app_data(path_config())
                 .app_data(query_config())
@@ -247,10 +235,16 @@ impl Application {
             app.service(
                 SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", spec.clone()),
             )
-            .default_service(web::to(no_route))
+            .default_service(web::to(protocol::no_route))
+            // Inner to outer: the citizens' limits (R25); problem+json on
+            // every error answer; HEAD served as GET; compression; the
+            // access log.
             .wrap(middleware::from_fn(limit_citizens))
+            .wrap(middleware::from_fn(protocol::problem_bodies))
+            .wrap(middleware::from_fn(protocol::head_as_get))
             .wrap(middleware::Compress::default())
-            .wrap(middleware::Logger::new("%r %s %Dms"))
+            // Outermost: sees the method as sent (HEAD) and the final status.
+            .wrap(middleware::from_fn(logging::access_log))
         })
         .shutdown_timeout(20);
         if let Some(workers) = settings.workers {

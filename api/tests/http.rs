@@ -10,6 +10,7 @@ use api::settings::Settings;
 use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use std::io::{Read, Write};
 use std::sync::{Arc, Barrier};
 use time::macros::datetime;
 
@@ -30,6 +31,9 @@ on_both_backends!(
     dst_week_of_march_books_in_summer_time,
     errors_are_problem_json_and_change_nothing,
     i1_40_requests_race_for_one_slot,
+    every_405_names_the_methods_of_its_path,
+    head_answers_every_get_route_like_get_without_a_body,
+    errors_outside_the_handlers_are_problem_json_too,
 );
 
 fn r1_r2_offices_and_their_services(app: &TestApp) {
@@ -672,4 +676,195 @@ fn a_jwt_secret_shorter_than_32_bytes_stops_the_start() {
         ))
     ));
     assert!(JWT_SECRET.len() >= api::settings::MIN_JWT_SECRET_BYTES);
+}
+
+/// Every operation of the spec with its path made concrete, by path.
+fn spec_paths() -> Vec<(String, Vec<reqwest::Method>)> {
+    let spec = serde_json::to_value(api::openapi()).unwrap();
+    spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(path, item)| {
+            let concrete = path
+                .replace("{office}", "buergerbuero")
+                .replace("{id}", "0192b5a4-8a7e-7c3e-9f00-000000000000")
+                .replace("{code}", "ABCD2345")
+                .replace("{username}", "chefin")
+                .replace("{service}", "anmeldung")
+                .replace("{date}", "2026-12-24");
+            let methods = item
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(|m| reqwest::Method::from_bytes(m.to_uppercase().as_bytes()).unwrap())
+                .collect();
+            (concrete, methods)
+        })
+        .collect()
+}
+
+/// The `Allow` header a path with these methods must name.
+fn allow_of(methods: &[reqwest::Method]) -> String {
+    use reqwest::Method as M;
+    let mut with_head = methods.to_vec();
+    if methods.contains(&M::GET) {
+        with_head.push(M::HEAD);
+    }
+    [M::GET, M::HEAD, M::POST, M::PUT, M::PATCH, M::DELETE]
+        .into_iter()
+        .filter(|m| with_head.contains(m))
+        .map(|m| m.as_str().to_owned())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn every_405_names_the_methods_of_its_path(app: &TestApp) {
+    use reqwest::Method as M;
+    let mut checked = 0;
+    let mut paths = spec_paths();
+    paths.push(("/swagger-ui/index.html".into(), vec![M::GET]));
+    paths.push(("/api-docs/openapi.json".into(), vec![M::GET]));
+    for (path, methods) in paths {
+        let allow = allow_of(&methods);
+        for method in [
+            M::GET,
+            M::HEAD,
+            M::POST,
+            M::PUT,
+            M::PATCH,
+            M::DELETE,
+            M::OPTIONS,
+        ] {
+            if methods.contains(&method) || (method == M::HEAD && methods.contains(&M::GET)) {
+                continue;
+            }
+            let r = app.request(method.clone(), &path, None, None);
+            let header = r
+                .headers()
+                .get("allow")
+                .map(|v| v.to_str().unwrap().to_owned());
+            assert_eq!(header.as_deref(), Some(allow.as_str()), "{method} {path}");
+            if method == M::HEAD {
+                assert_eq!(
+                    r.status(),
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "{method} {path}"
+                );
+            } else {
+                problem(r, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} answers checked");
+    // No such path: 404, and nothing to allow.
+    let r = app.request(M::DELETE, "/api/v1/nothing", None, None);
+    assert!(r.headers().get("allow").is_none());
+    problem(r, StatusCode::NOT_FOUND, "no_route");
+}
+
+/// Sends `request` as it is on a new connection and returns all it gets.
+fn raw_http(app: &TestApp, request: &[u8]) -> Vec<u8> {
+    let address = app.base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(request).unwrap();
+    let mut answer = Vec::new();
+    // A server that refuses a request may close before reading all of it;
+    // what it answered before that is what counts.
+    if let Err(e) = stream.read_to_end(&mut answer) {
+        assert!(!answer.is_empty(), "no answer: {e}");
+    }
+    answer
+}
+
+fn head_answers_every_get_route_like_get_without_a_body(app: &TestApp) {
+    use reqwest::Method as M;
+    let admin = app.admin_token();
+    let mut checked = 0;
+    for (path, methods) in spec_paths() {
+        if !methods.contains(&M::GET) {
+            continue;
+        }
+        let get = app.request(M::GET, &path, Some(&admin), None);
+        let head = app.request(M::HEAD, &path, Some(&admin), None);
+        assert_eq!(head.status(), get.status(), "HEAD {path}");
+        assert_eq!(
+            head.headers().get("content-type"),
+            get.headers().get("content-type"),
+            "HEAD {path}"
+        );
+        assert!(head.bytes().unwrap().is_empty(), "HEAD {path}");
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} GET routes");
+    // On the wire: the headers of GET, no body.
+    let answer = raw_http(
+        app,
+        b"HEAD /healthz HTTP/1.1\r\nHost: termin\r\nConnection: close\r\n\r\n",
+    );
+    let text = String::from_utf8(answer).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
+    assert!(head.contains("content-type: application/json"), "{head}");
+    assert!(head.contains("content-length: 15"), "{head}");
+    assert_eq!(body, "");
+    assert_eq!(app.get("/swagger-ui/").status(), StatusCode::OK);
+    let docs = app.request(M::HEAD, "/swagger-ui/", None, None);
+    assert_eq!(docs.status(), StatusCode::OK);
+}
+
+fn errors_outside_the_handlers_are_problem_json_too(app: &TestApp) {
+    // Swagger UI answers an unknown file with an empty 404 of its own.
+    problem(
+        app.get("/swagger-ui/no-such-file.js"),
+        StatusCode::NOT_FOUND,
+        "no_route",
+    );
+    // A chunked body that is not chunked: the JSON extractor's 400.
+    let answer = raw_http(
+        app,
+        b"POST /api/v1/bookings HTTP/1.1\r\nHost: termin\r\nContent-Type: application/json\r\n\
+          Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+    );
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 400"), "{text}");
+    assert!(
+        text.contains("content-type: application/problem+json"),
+        "{text}"
+    );
+    assert!(text.contains(r#""code":"invalid_body""#), "{text}");
+
+    // What actix-http answers itself, before any of the application runs
+    // (README, "Errors"): status only, no body. Pinned here so that a
+    // change of actix shows.
+    let before_app = |request: &[u8], status: &str| {
+        let answer = raw_http(app, request);
+        let text = String::from_utf8_lossy(&answer);
+        assert!(text.starts_with(status), "{text}");
+        assert!(text.contains("content-length: 0"), "{text}");
+    };
+    before_app(
+        b"GET /api/v1/offices/\xff\xfe HTTP/1.1\r\nHost: termin\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 400",
+    );
+    before_app(
+        b"GET /api/v1/offices HTTP/1.1\r\nHost: termin\r\nX-Booking-Token: a\x00b\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 400",
+    );
+    let mut many = b"GET /api/v1/offices HTTP/1.1\r\nHost: termin\r\n".to_vec();
+    for i in 0..100 {
+        many.extend_from_slice(format!("X-Header-{i}: 1\r\n").as_bytes());
+    }
+    many.extend_from_slice(b"Connection: close\r\n\r\n");
+    before_app(&many, "HTTP/1.1 431");
+    // A long query string that actix passes on is the application's: 60 KB.
+    let long = format!(
+        "/api/v1/offices/buergerbuero/slots?service=anmeldung&x={}",
+        "a".repeat(60_000)
+    );
+    problem(app.get(&long), StatusCode::BAD_REQUEST, "invalid_query");
 }

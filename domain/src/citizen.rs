@@ -15,7 +15,9 @@ pub enum CitizenError {
     NoContact,
     #[error("this is not an e-mail address")]
     Email,
-    #[error("this is not a phone number (5–20 digits; only digits, spaces and +-/())")]
+    #[error(
+        "this is not a phone number: give it with its area code, like 02131 987-0 or +49 2131 9870"
+    )]
     Phone,
 }
 

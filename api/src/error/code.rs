@@ -12,6 +12,7 @@ domain::text_enum! {
         UnsupportedMediaType = "unsupported_media_type",
         NoRoute = "no_route",
         MethodNotAllowed = "method_not_allowed",
+        MalformedRequest = "malformed_request",
         NotFound = "not_found",
         UnknownOffice = "unknown_office",
         // Booking rules (R3–R15).
@@ -91,6 +92,7 @@ mod tests {
                 "unsupported_media_type",
                 "no_route",
                 "method_not_allowed",
+                "malformed_request",
                 "not_found",
                 "unknown_office",
                 "no_services",

@@ -53,6 +53,8 @@ pub struct ApiError {
     pub(super) affected_bookings: Option<Vec<OrphanedBookingDto>>,
     pub(super) retry_after: Option<u32>,
     bearer_challenge: bool,
+    /// With 405: the methods the path is served with (`Allow`).
+    allow: Option<String>,
 }
 
 impl ApiError {
@@ -64,6 +66,20 @@ impl ApiError {
             affected_bookings: None,
             retry_after: None,
             bearer_challenge: false,
+            allow: None,
+        }
+    }
+
+    /// 405 for `method` on a path served with the methods in `allow`
+    /// (the `Allow` header's value).
+    pub fn method_not_allowed(method: &actix_web::http::Method, allow: String) -> Self {
+        Self {
+            allow: Some(allow),
+            ..Self::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorCode::MethodNotAllowed,
+                format!("{method} is not offered on this path"),
+            )
         }
     }
 
@@ -154,6 +170,9 @@ impl ResponseError for ApiError {
         ));
         if self.bearer_challenge {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        if let Some(allow) = &self.allow {
+            response.insert_header((header::ALLOW, allow.as_str()));
         }
         if let Some(seconds) = self.retry_after {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));

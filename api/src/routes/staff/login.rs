@@ -3,6 +3,7 @@
 use crate::auth::verify_password;
 use crate::dto::{LoginDto, TokenDto};
 use crate::error::{ApiError, BodyLimits, ErrorCode, Problem};
+use crate::logging::user_hash;
 use crate::state::AppState;
 use actix_web::{HttpRequest, post, web};
 use domain::Username;
@@ -47,7 +48,7 @@ pub async fn login(
 /// often (429 with `Retry-After`).
 fn throttle(state: &AppState, username: &str, addr: IpAddr) -> Result<(), ApiError> {
     state.throttle.attempt(username, addr).map_err(|wait| {
-        tracing::warn!(%username, "login throttled");
+        tracing::warn!(user = %user_hash(username), "login throttled");
         let detail = format!("too many login attempts; try again in {wait} s");
         let seconds = u32::try_from(wait).unwrap_or(u32::MAX);
         ApiError::too_many(ErrorCode::TooManyAttempts, detail, seconds)
@@ -77,7 +78,7 @@ async fn authenticate(
         .await?;
     let user = user.filter(|_| ok);
     user.ok_or_else(|| {
-        tracing::info!(%username, "login refused");
+        tracing::info!(user = %user_hash(username), "login refused");
         ApiError::unauthorized(ErrorCode::InvalidCredentials, "wrong username or password")
     })
 }

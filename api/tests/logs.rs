@@ -1,0 +1,315 @@
+//! What the server writes to its log: no password, token, e-mail address,
+//! phone number, name or booking code, at any level. The real binary runs
+//! with `RUST_LOG=trace` (its own subscriber, with the bridge that carries
+//! the `log` records of actix into it), a full HTTP flow uses values that
+//! occur nowhere else, and the captured output is searched for each.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use persistence::test_support::TestDb;
+use reqwest::Method;
+use reqwest::StatusCode;
+use reqwest::blocking::Client;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+on_both_backends!(
+    LoggedServer::spawn;
+    nothing_secret_or_personal_reaches_the_log,
+);
+
+/// The server binary on a fresh database, its stdout and stderr captured.
+struct LoggedServer {
+    base: String,
+    client: Client,
+    child: Mutex<Child>,
+    log: Arc<Mutex<String>>,
+    readers: Mutex<Vec<JoinHandle<()>>>,
+    _db: TestDb,
+}
+
+impl LoggedServer {
+    fn spawn(db: TestDb) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_terminvergabe"))
+            .env("DATABASE_URL", db.url())
+            .env("TERMIN_BIND", "127.0.0.1:0")
+            .env("TERMIN_NOW", rfc3339(MONDAY_10))
+            .env("TERMIN_JWT_SECRET", JWT_SECRET)
+            .env("TERMIN_BOOTSTRAP_ADMIN", format!("{}:{}", ADMIN.0, ADMIN.1))
+            .env("TERMIN_WORKERS", "2")
+            .env("TERMIN_DB_POOL", "4")
+            .env("RUST_LOG", "trace")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the server binary starts");
+        let log = Arc::new(Mutex::new(String::new()));
+        let (port_tx, port_rx) = mpsc::channel();
+        let mut readers = Vec::new();
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        for stream in [Box::new(stdout) as Box<dyn Read + Send>, Box::new(stderr)] {
+            let log = Arc::clone(&log);
+            let port_tx = port_tx.clone();
+            readers.push(std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines() {
+                    let Ok(line) = line else { break };
+                    if line.contains("listening")
+                        && let Some(port) = line.split("port=").nth(1)
+                    {
+                        let digits: String =
+                            port.chars().take_while(char::is_ascii_digit).collect();
+                        let _ = port_tx.send(digits);
+                    }
+                    let mut log = log.lock().unwrap();
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            }));
+        }
+        let port = port_rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("no port in the log:\n{}", log.lock().unwrap()));
+        Self {
+            base: format!("http://127.0.0.1:{port}"),
+            client: Client::new(),
+            child: Mutex::new(child),
+            log,
+            readers: Mutex::new(readers),
+            _db: db,
+        }
+    }
+
+    fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> reqwest::blocking::Response {
+        let mut r = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            r = r.json(b);
+        }
+        r.send().unwrap()
+    }
+
+    fn login(&self, username: &str, password: &str) -> reqwest::blocking::Response {
+        let body = json!({"username": username, "password": password});
+        self.send(Method::POST, "/api/v1/auth/token", None, Some(&body))
+    }
+
+    /// Stops the server and returns everything it wrote.
+    fn stop(&self) -> String {
+        let mut child = self.child.lock().unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
+        for reader in self.readers.lock().unwrap().drain(..) {
+            let _ = reader.join();
+        }
+        self.log.lock().unwrap().clone()
+    }
+}
+
+impl Drop for LoggedServer {
+    fn drop(&mut self) {
+        if let Ok(mut child) = self.child.lock() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn token_of(r: reqwest::blocking::Response) -> String {
+    ok_json(r, StatusCode::OK)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn nothing_secret_or_personal_reaches_the_log(server: &LoggedServer) {
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    let tag = &unique[..12];
+    let digits = format!("{:07}", uuid::Uuid::new_v4().as_u128() % 10_000_000);
+    let wrong_password = format!("Falsch-{tag}");
+    let password_as_username = format!("geheim-{tag}");
+    let dora_password = format!("Passwort-{tag}");
+    let new_password = format!("Neu-Passwort-{tag}");
+    let name = format!("Erika Log{tag}");
+    let email = format!("log-{tag}@example.org");
+    let phone = format!("0171 {digits}");
+    let bad_email = format!("kaputt-{tag}@@example.org");
+    let bad_phone = format!("ruf-{tag}");
+    let forged = format!("Forged{tag}");
+    let wrong_booking_token = format!("falscher-token-{tag}");
+    let query_key = format!("q{tag}");
+
+    // Logins: a wrong password, a password typed as the username, right ones.
+    let wrong = server.login(ADMIN.0, &wrong_password);
+    problem(wrong, StatusCode::UNAUTHORIZED, "invalid_credentials");
+    let misplaced = server.login(&password_as_username, "x");
+    problem(misplaced, StatusCode::UNAUTHORIZED, "invalid_credentials");
+    let admin = token_of(server.login(ADMIN.0, ADMIN.1));
+    let created = server.send(
+        Method::POST,
+        "/api/v1/admin/users",
+        Some(&admin),
+        Some(&json!({"username": "dora", "password": dora_password, "role": "desk"})),
+    );
+    ok_json(created, StatusCode::CREATED);
+    let dora = token_of(server.login("dora", &dora_password));
+    let reset = server.send(
+        Method::PUT,
+        "/api/v1/admin/users/dora/password",
+        Some(&admin),
+        Some(&json!({"password": new_password})),
+    );
+    assert_eq!(reset.status(), StatusCode::NO_CONTENT);
+    let day_list = "/api/v1/staff/offices/buergerbuero/appointments";
+    problem(
+        server.send(Method::GET, day_list, Some(&dora), None),
+        StatusCode::UNAUTHORIZED,
+        "invalid_token",
+    );
+    let dora = token_of(server.login("dora", &new_password));
+    problem(
+        server.send(Method::GET, "/api/v1/admin/users", Some(&forged), None),
+        StatusCode::UNAUTHORIZED,
+        "invalid_token",
+    );
+
+    // A booking with an e-mail address and a phone number; refused ones.
+    let mut body = regular(time::macros::datetime!(2026-12-01 08:30 +01:00));
+    body["citizen"] = json!({"name": name, "email": email, "phone": phone});
+    let made = ok_json(
+        server.send(Method::POST, "/api/v1/bookings", None, Some(&body)),
+        StatusCode::CREATED,
+    );
+    let booking_token = made["token"].as_str().unwrap().to_owned();
+    let code = made["code"].as_str().unwrap().to_owned();
+    let id = made["id"].as_str().unwrap().to_owned();
+    for (citizen, problem_code) in [
+        (
+            json!({"name": "Erika", "email": bad_email}),
+            "invalid_email",
+        ),
+        (
+            json!({"name": "Erika", "phone": bad_phone}),
+            "invalid_phone",
+        ),
+    ] {
+        body["citizen"] = citizen;
+        let r = server.send(Method::POST, "/api/v1/bookings", None, Some(&body));
+        problem(r, StatusCode::UNPROCESSABLE_ENTITY, problem_code);
+    }
+
+    // The citizen fetches it with the token; staff find it by the code.
+    let fetch = |token: &str| {
+        server
+            .client
+            .get(format!("{}/api/v1/bookings/{id}", server.base))
+            .header("X-Booking-Token", token)
+            .send()
+            .unwrap()
+    };
+    ok_json(fetch(&booking_token), StatusCode::OK);
+    problem(
+        fetch(&wrong_booking_token),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let typed = format!("{}-{}", &code[..4], &code[4..]).to_lowercase();
+    for as_typed in [code.as_str(), typed.as_str()] {
+        let path = format!("/api/v1/staff/bookings/by-code/{as_typed}");
+        let found = ok_json(
+            server.send(Method::GET, &path, Some(&dora), None),
+            StatusCode::OK,
+        );
+        assert_eq!(found["citizen"]["email"], email.as_str());
+    }
+    // A query the server refuses, and a body that is no JSON (actix logs
+    // that through the `log` crate, at debug).
+    let path = format!("/api/v1/offices/buergerbuero/slots?service=anmeldung&{query_key}=1");
+    problem(
+        server.send(Method::GET, &path, None, None),
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    );
+    let broken = server
+        .client
+        .post(format!("{}/api/v1/bookings", server.base))
+        .header("content-type", "application/json")
+        .body(format!("{{\"citizen\": {{\"email\": \"{email}\""))
+        .send()
+        .unwrap();
+    problem(broken, StatusCode::BAD_REQUEST, "invalid_body");
+
+    let log = server.stop();
+
+    // The log was captured, at every level, from tracing and from `log`.
+    assert!(log.contains("TRACE"), "no trace lines:\n{log}");
+    assert!(
+        log.contains("Failed to deserialize Json"),
+        "no `log` records:\n{log}"
+    );
+    assert!(
+        log.contains("route=/api/v1/staff/bookings/by-code/{code}"),
+        "{log}"
+    );
+    assert!(log.contains("route=/api/v1/bookings/{id}"), "{log}");
+    let hashed = api::logging::user_hash(&password_as_username);
+    assert!(
+        log.lines()
+            .any(|l| l.contains("login refused") && l.contains(&hashed)),
+        "{log}"
+    );
+    // … and holds none of these.
+    let typed_upper = typed.to_uppercase();
+    let secrets = [
+        ("a wrong password", wrong_password.as_str()),
+        (
+            "a password typed as username",
+            password_as_username.as_str(),
+        ),
+        ("a new user's password", dora_password.as_str()),
+        ("a reset password", new_password.as_str()),
+        ("the admin's password", ADMIN.1),
+        ("a staff token", admin.as_str()),
+        ("another staff token", dora.as_str()),
+        ("a forged token", forged.as_str()),
+        ("the booking token", booking_token.as_str()),
+        ("a wrong booking token", wrong_booking_token.as_str()),
+        ("the booking code", code.as_str()),
+        ("the code as typed", typed.as_str()),
+        ("the code as typed, upper case", typed_upper.as_str()),
+        ("the citizen's name", name.as_str()),
+        ("the e-mail address", email.as_str()),
+        (
+            "the e-mail's local part",
+            &email[..email.len() - "@example.org".len()],
+        ),
+        ("the phone number", phone.as_str()),
+        ("the phone's digits", digits.as_str()),
+        ("a refused e-mail address", bad_email.as_str()),
+        ("a refused phone number", bad_phone.as_str()),
+        ("a query key", query_key.as_str()),
+    ];
+    for (what, value) in secrets {
+        let hits: Vec<&str> = log.lines().filter(|l| l.contains(value)).collect();
+        assert!(
+            hits.is_empty(),
+            "{what} `{value}` is logged:\n{}",
+            hits.join("\n")
+        );
+    }
+}
