@@ -2,7 +2,10 @@
 //! random usernames as fast as they can, while one thread searches slots.
 //! Prints the server's peak resident memory and the slot-search median before
 //! and during the flood (the ceiling is the same search without the flood,
-//! measured in the same run), and how the logins were answered.
+//! measured in the same run), and how the logins were answered. It floods
+//! twice: from one address (the limit per address answers most), and from
+//! many addresses behind a trusted proxy (every attempt reaches the password
+//! check: the bounded pool is what keeps memory down).
 //!
 //! ```sh
 //! cargo bench -p api --bench login_flood            # SQLite
@@ -60,6 +63,11 @@ fn search_latencies(
 }
 
 fn main() {
+    flood(false);
+    flood(true);
+}
+
+fn flood(many: bool) {
     let threads: usize = std::env::var("FLOOD_THREADS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -71,11 +79,11 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("login-flood-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = std::env::var("FLOOD_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}", dir.join("flood.db").display()));
+        .unwrap_or_else(|_| format!("sqlite://{}", dir.join(format!("flood-{many}.db")).display()));
     let server = Server(
         Command::new(env!("CARGO_BIN_EXE_terminvergabe"))
             .env("DATABASE_URL", &url)
-            .env("TERMIN_BIND", format!("127.0.0.1:{PORT}"))
+            .env("TERMIN_BIND", format!("127.0.0.1:{}", PORT + u16::from(many)))
             .env("TERMIN_NOW", "2026-11-30T10:00:00+01:00")
             .env(
                 "TERMIN_JWT_SECRET",
@@ -83,6 +91,10 @@ fn main() {
             )
             .env("TERMIN_BOOTSTRAP_ADMIN", "bench:bench-password-1")
             .env("TERMIN_RATE_LIMIT_READS", "off")
+            .env(
+                "TERMIN_TRUSTED_PROXIES",
+                if many { "127.0.0.1" } else { "" },
+            )
             .env("RUST_LOG", "error")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -90,7 +102,7 @@ fn main() {
             .expect("the server binary starts"),
     );
     let pid = server.0.id();
-    let base = format!("http://127.0.0.1:{PORT}");
+    let base = format!("http://127.0.0.1:{}", PORT + u16::from(many));
     let client = reqwest::blocking::Client::new();
     let ready = (0..100).any(|_| {
         std::thread::sleep(Duration::from_millis(100));
@@ -120,9 +132,12 @@ fn main() {
                     let body = format!(
                         r#"{{"username":"guess-{t}-{i}","password":"wrong password {i}"}}"#
                     );
+                    // Behind the proxy, each attempt from another address.
+                    let from = format!("10.{}.{}.{}", t, (i >> 8) & 255, i & 255);
                     let status = client
                         .post(format!("{base}/api/v1/auth/token"))
                         .header("content-type", "application/json")
+                        .header("x-forwarded-for", from)
                         .body(body)
                         .send()
                         .map_or(0, |r| r.status().as_u16());

@@ -1,13 +1,18 @@
 //! Password hashing on a bounded pool. An argon2 hash takes about 19 MiB and
 //! tens of milliseconds of one core; run unbounded, a flood of logins grows
-//! the server by gigabytes and starves every other request. At most one hash
-//! per core runs at once; a request that cannot get a turn within a short
-//! wait is answered 503 `busy` with `Retry-After`, so memory stays bounded
-//! under any flood.
+//! the server by gigabytes and starves every other request. The hashes run
+//! on a few threads of their own, one per core (on the shared blocking
+//! threads every thread that ever hashed would keep its 19 MiB in its
+//! allocator arena); a request that cannot get a turn within a short wait is
+//! answered 503 `busy` with `Retry-After`, so memory stays bounded under any
+//! flood.
 
-use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
+
+type Job = Box<dyn FnOnce() + Send>;
 
 /// How long a login waits for a turn before it is told to come back.
 pub const POOL_WAIT: Duration = Duration::from_secs(2);
@@ -17,17 +22,54 @@ pub const POOL_WAIT: Duration = Duration::from_secs(2);
 #[error("too many password checks at once; try again in a moment")]
 pub struct PoolBusy;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PasswordPool {
     turns: Arc<Semaphore>,
     wait: Duration,
+    jobs: Sender<Job>,
+}
+
+impl std::fmt::Debug for PasswordPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordPool")
+            .field("wait", &self.wait)
+            .finish_non_exhaustive()
+    }
+}
+
+fn worker(jobs: Arc<Mutex<Receiver<Job>>>) {
+    loop {
+        let job = match jobs.lock() {
+            Ok(queue) => queue.recv(),
+            Err(poisoned) => poisoned.into_inner().recv(),
+        };
+        match job {
+            Ok(job) => job(),
+            // The pool was dropped: the thread ends.
+            Err(_) => return,
+        }
+    }
 }
 
 impl PasswordPool {
+    /// `size` threads that hash, one turn each; a turn is waited for at most `wait`.
     pub fn new(size: usize, wait: Duration) -> Self {
+        let size = size.max(1);
+        let (jobs, queue) = channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for i in 0..size {
+            let queue = Arc::clone(&queue);
+            let spawned = std::thread::Builder::new()
+                .name(format!("password-{i}"))
+                .spawn(move || worker(queue));
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "a password thread could not start");
+            }
+        }
         Self {
-            turns: Arc::new(Semaphore::new(size.max(1))),
+            turns: Arc::new(Semaphore::new(size)),
             wait,
+            jobs,
         }
     }
 
@@ -37,7 +79,7 @@ impl PasswordPool {
         Self::new(cores, POOL_WAIT)
     }
 
-    /// Runs `work` (a hash or a verification) on the blocking threads once a
+    /// Runs `work` (a hash or a verification) on the pool's threads once a
     /// turn is free, or gives up after the pool's wait.
     pub async fn run<T: Send + 'static>(
         &self,
@@ -47,12 +89,14 @@ impl PasswordPool {
             .await
             .map_err(|_| PoolBusy)?
             .map_err(|_| PoolBusy)?;
-        actix_web::web::block(move || {
-            let _turn = turn;
-            work()
-        })
-        .await
-        .map_err(|_| PoolBusy)
+        let (done, result) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _turn = turn;
+                let _ = done.send(work());
+            }))
+            .map_err(|_| PoolBusy)?;
+        result.await.map_err(|_| PoolBusy)
     }
 }
 

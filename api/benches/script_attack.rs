@@ -1,0 +1,167 @@
+//! The booking script of issue #10 against the real server: 32 connections
+//! from one address book random offered starts, each with a new e-mail
+//! address (so the limits per contact do not stop it), for a while; then the
+//! cost of the limiter: slot-search throughput with the limits off, and on
+//! (counting every request, but set so high that none is refused), in the
+//! same run.
+//!
+//! ```sh
+//! cargo bench -p api --bench script_attack
+//! ```
+//! `ATTACK_SECONDS` (default 10), `ATTACK_THREADS` (default 32).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+const SLOTS: &str = "/api/v1/offices/buergerbuero/slots?service=personalausweis&service=anmeldung";
+
+struct Server(Child, String);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(port: u16, db: &std::path::Path, reads: &str, writes: &str) -> Server {
+    let child = Command::new(env!("CARGO_BIN_EXE_terminvergabe"))
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("TERMIN_BIND", format!("127.0.0.1:{port}"))
+        .env("TERMIN_NOW", "2026-11-30T10:00:00+01:00")
+        .env(
+            "TERMIN_JWT_SECRET",
+            "a script bench secret of at least 32 bytes",
+        )
+        .env("TERMIN_RATE_LIMIT_READS", reads)
+        .env("TERMIN_RATE_LIMIT_WRITES", writes)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server binary starts");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::blocking::Client::new();
+    let ready = (0..100).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        client
+            .get(format!("{base}/readyz"))
+            .send()
+            .is_ok_and(|r| r.status().is_success())
+    });
+    assert!(ready, "the server did not become ready");
+    Server(child, base)
+}
+
+/// Runs `threads` clients doing `work(client, thread, i)` for `seconds`;
+/// returns how often it returned true, and how many calls there were.
+fn hammer(
+    threads: usize,
+    seconds: u64,
+    work: impl Fn(&reqwest::blocking::Client, usize, u64) -> bool + Send + Sync + 'static,
+) -> (u64, u64) {
+    let (hits, calls) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let work = Arc::new(work);
+    let barrier = Arc::new(Barrier::new(threads));
+    let handles: Vec<_> = (0..threads)
+        .map(|t| {
+            let (hits, calls, work, barrier) = (
+                Arc::clone(&hits),
+                Arc::clone(&calls),
+                Arc::clone(&work),
+                Arc::clone(&barrier),
+            );
+            std::thread::spawn(move || {
+                let client = reqwest::blocking::Client::new();
+                barrier.wait();
+                let until = Instant::now() + Duration::from_secs(seconds);
+                let mut i = 0;
+                while Instant::now() < until {
+                    i += 1;
+                    calls.fetch_add(1, Ordering::Relaxed);
+                    if work(&client, t, i) {
+                        hits.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    (hits.load(Ordering::Relaxed), calls.load(Ordering::Relaxed))
+}
+
+fn starts(base: &str) -> Vec<String> {
+    let url = format!(
+        "{base}/api/v1/offices/buergerbuero/slots?service=anmeldung&from=2026-12-01&to=2027-01-25"
+    );
+    let offer: serde_json::Value = reqwest::blocking::get(url).unwrap().json().unwrap();
+    offer["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["start"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn main() {
+    let seconds: u64 = std::env::var("ATTACK_SECONDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
+    let threads: usize = std::env::var("ATTACK_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(32);
+    let dir = std::env::temp_dir().join(format!("script-attack-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+
+    // 1. The script, against the default limits.
+    let server = start(18_182, &dir.join("attack.db"), "120/60", "10/600");
+    let offered = Arc::new(starts(&server.1));
+    let base = server.1.clone();
+    let (booked, tried) = hammer(threads, seconds, move |client, t, i| {
+        let start = &offered[(t * 7919 + i as usize * 104_729) % offered.len()];
+        let body = serde_json::json!({
+            "office": "buergerbuero", "services": ["anmeldung"], "start": start,
+            "citizen": {"name": "Script", "email": format!("bot{t}-{i}@example.org")},
+        });
+        let r = client
+            .post(format!("{base}/api/v1/bookings"))
+            .json(&body)
+            .send()
+            .unwrap();
+        r.status().as_u16() == 201
+    });
+    drop(server);
+    println!(
+        "script from one address, {threads} connections, {seconds} s, limits 120/60 reads and 10/600 writes: \
+         {booked} bookings of {tried} attempts (the write limit allows 10 at once, then one a minute)"
+    );
+
+    // 2. The limiter's cost on slot search, limits off vs counting but never refusing.
+    let mut rates = Vec::new();
+    for (name, limits, port) in [("off", "off", 18_183), ("on", "100000000/1", 18_184)] {
+        let server = start(port, &dir.join(format!("search-{name}.db")), limits, limits);
+        let base = server.1.clone();
+        let (ok, calls) = hammer(threads, seconds, move |client, _, _| {
+            let r = client.get(format!("{base}{SLOTS}")).send().unwrap();
+            let ok = r.status().is_success();
+            let _ = r.bytes();
+            ok
+        });
+        assert_eq!(ok, calls, "no search may be refused");
+        let rate = calls as f64 / seconds as f64;
+        println!("slot search with the limiter {name}: {rate:.0} requests/s");
+        rates.push(rate);
+    }
+    println!(
+        "limiter cost: {:.1}% of the throughput without it",
+        (1.0 - rates[1] / rates[0]) * 100.0
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
