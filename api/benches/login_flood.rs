@@ -78,12 +78,19 @@ fn flood(many: bool) {
         .unwrap_or(10);
     let dir = std::env::temp_dir().join(format!("login-flood-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let url = std::env::var("FLOOD_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}", dir.join(format!("flood-{many}.db")).display()));
+    let url = std::env::var("FLOOD_DATABASE_URL").unwrap_or_else(|_| {
+        format!(
+            "sqlite://{}",
+            dir.join(format!("flood-{many}.db")).display()
+        )
+    });
     let server = Server(
         Command::new(env!("CARGO_BIN_EXE_terminvergabe"))
             .env("DATABASE_URL", &url)
-            .env("TERMIN_BIND", format!("127.0.0.1:{}", PORT + u16::from(many)))
+            .env(
+                "TERMIN_BIND",
+                format!("127.0.0.1:{}", PORT + u16::from(many)),
+            )
             .env("TERMIN_NOW", "2026-11-30T10:00:00+01:00")
             .env(
                 "TERMIN_JWT_SECRET",
@@ -159,7 +166,12 @@ fn flood(many: bool) {
     let peak = status_kib(pid, "VmHWM:");
     let flooded = median(during.clone());
     println!(
-        "login flood: {threads} threads, {seconds} s, database {}",
+        "\nlogin flood from {}: {threads} threads, {seconds} s, database {}",
+        if many {
+            "many addresses"
+        } else {
+            "one address"
+        },
         url.split(':').next().unwrap_or("")
     );
     println!(

@@ -5,14 +5,15 @@ use crate::audit::{Audit, record};
 use crate::challenges::{self, SolvedChallenge};
 use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
 use crate::connection::DbConnection;
+use crate::contacts;
 use crate::schema::{booking_services, bookings};
 use crate::secret::{hash_token, new_code, new_token, token_matches};
 use crate::{Store, StoreError, locks};
 use diesel::prelude::*;
 use domain::{
     ActiveBooking, AuditAction, Berlin, BookingCode, BookingError, BookingKind, BookingRequest,
-    BookingStatus, CancelError, Channel, Citizen, ContactHoldings, Occupancy, OfficeId, Postcode,
-    Selection, ServiceId, Username, check_cancel, check_contact_limits, check_residence, email_key,
+    BookingStatus, CancelError, Channel, Citizen, Occupancy, OfficeId, Postcode, Selection,
+    ServiceId, Username, check_cancel, check_contact_limits, check_residence, email_key,
     validate_booking,
 };
 use std::collections::HashMap;
@@ -226,53 +227,6 @@ pub(crate) fn future_bookings(
     with_services(conn, rows)
 }
 
-/// R24: what this citizen's contact (e-mail or phone) already holds online
-/// at the office: Tagestickets of `day`, regular bookings not yet begun. The
-/// contact is locked first, so two bookings of one contact on different days
-/// cannot both pass the limit (I4).
-fn contact_holdings(
-    conn: &mut DbConnection,
-    office: &str,
-    citizen: &Citizen,
-    day: Date,
-    now: OffsetDateTime,
-) -> Result<ContactHoldings, StoreError> {
-    let email = citizen.email().map(email_key);
-    let phone = citizen.phone().map(str::to_owned);
-    let mut keys: Vec<String> = email.iter().chain(phone.iter()).cloned().collect();
-    keys.sort();
-    for key in &keys {
-        locks::lock_contact(conn, office, key)?;
-    }
-    let mut query = bookings::table
-        .filter(bookings::office_id.eq(office))
-        .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
-        .filter(bookings::channel.eq(Channel::Online.as_str()))
-        .filter(bookings::end_at.gt(to_db(now)))
-        .select((bookings::kind, bookings::local_day, bookings::start_at))
-        .into_boxed();
-    query = match (email, phone) {
-        (Some(e), Some(p)) => query.filter(
-            bookings::contact_email
-                .eq(e)
-                .or(bookings::citizen_phone.eq(p)),
-        ),
-        (Some(e), None) => query.filter(bookings::contact_email.eq(e)),
-        (None, Some(p)) => query.filter(bookings::citizen_phone.eq(p)),
-        (None, None) => return Ok(ContactHoldings::default()),
-    };
-    let rows: Vec<(String, Date, time::PrimitiveDateTime)> = query.load(conn)?;
-    let mut holdings = ContactHoldings::default();
-    for (kind, local_day, start) in rows {
-        match parse::<BookingKind>(&kind)? {
-            BookingKind::DayTicket if local_day == day => holdings.day_tickets_that_day += 1,
-            BookingKind::Regular if from_db(start) > now => holdings.future_regular += 1,
-            _ => {}
-        }
-    }
-    Ok(holdings)
-}
-
 fn booking_row(conn: &mut DbConnection, id: &str) -> Result<BookingRow, StoreError> {
     bookings::table
         .find(id)
@@ -335,7 +289,7 @@ impl Store {
                     request.citizen.postcode(),
                 )?;
                 if request.channel == Channel::Online {
-                    let holdings = contact_holdings(conn, office_id, &request.citizen, day, now)?;
+                    let holdings = contacts::holdings(conn, office_id, &request.citizen, day, now)?;
                     check_contact_limits(fair, request.kind, request.channel, holdings)?;
                 }
                 // R26: where the office asks for it, a solution, used once.

@@ -13,6 +13,7 @@ mod bookings;
 mod challenges;
 mod codec;
 mod connection;
+mod contacts;
 mod edits;
 mod locks;
 mod offer;
