@@ -14,22 +14,16 @@
 //! `FLOOD_THREADS` (default 64), `FLOOD_SECONDS` (default 10).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::{Child, Command, Stdio};
+mod support;
+
+use support::{Server, env_or};
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const PORT: u16 = 18_181;
 const SLOTS: &str = "/api/v1/offices/buergerbuero/slots?service=personalausweis&service=anmeldung";
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn status_kib(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -68,14 +62,8 @@ fn main() {
 }
 
 fn flood(many: bool) {
-    let threads: usize = std::env::var("FLOOD_THREADS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(64);
-    let seconds: u64 = std::env::var("FLOOD_SECONDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10);
+    let threads: usize = env_or("FLOOD_THREADS", 64);
+    let seconds: u64 = env_or("FLOOD_SECONDS", 10);
     let dir = std::env::temp_dir().join(format!("login-flood-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = std::env::var("FLOOD_DATABASE_URL").unwrap_or_else(|_| {
@@ -84,41 +72,19 @@ fn flood(many: bool) {
             dir.join(format!("flood-{many}.db")).display()
         )
     });
-    let server = Server(
-        Command::new(env!("CARGO_BIN_EXE_terminvergabe"))
-            .env("DATABASE_URL", &url)
-            .env(
-                "TERMIN_BIND",
-                format!("127.0.0.1:{}", PORT + u16::from(many)),
-            )
-            .env("TERMIN_NOW", "2026-11-30T10:00:00+01:00")
-            .env(
-                "TERMIN_JWT_SECRET",
-                "a flood bench secret of at least 32 bytes",
-            )
-            .env("TERMIN_BOOTSTRAP_ADMIN", "bench:bench-password-1")
-            .env("TERMIN_RATE_LIMIT_READS", "off")
-            .env(
-                "TERMIN_TRUSTED_PROXIES",
-                if many { "127.0.0.1" } else { "" },
-            )
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the server binary starts"),
+    let proxies = if many { "127.0.0.1" } else { "" };
+    let server = Server::start(
+        PORT + u16::from(many),
+        &url,
+        &[
+            ("TERMIN_BOOTSTRAP_ADMIN", "bench:bench-password-1"),
+            ("TERMIN_RATE_LIMIT_READS", "off"),
+            ("TERMIN_TRUSTED_PROXIES", proxies),
+        ],
     );
-    let pid = server.0.id();
-    let base = format!("http://127.0.0.1:{}", PORT + u16::from(many));
+    let pid = server.pid();
+    let base = server.base.clone();
     let client = reqwest::blocking::Client::new();
-    let ready = (0..100).any(|_| {
-        std::thread::sleep(Duration::from_millis(100));
-        client
-            .get(format!("{base}/readyz"))
-            .send()
-            .is_ok_and(|r| r.status().is_success())
-    });
-    assert!(ready, "the server did not become ready");
     let idle = median(search_latencies(
         &client,
         &base,

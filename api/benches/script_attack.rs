@@ -11,49 +11,26 @@
 //! `ATTACK_SECONDS` (default 10), `ATTACK_THREADS` (default 32).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::{Child, Command, Stdio};
+mod support;
+
+use support::{Server, env_or};
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 const SLOTS: &str = "/api/v1/offices/buergerbuero/slots?service=personalausweis&service=anmeldung";
 
-struct Server(Child, String);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn start(port: u16, db: &std::path::Path, reads: &str, writes: &str) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_terminvergabe"))
-        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
-        .env("TERMIN_BIND", format!("127.0.0.1:{port}"))
-        .env("TERMIN_NOW", "2026-11-30T10:00:00+01:00")
-        .env(
-            "TERMIN_JWT_SECRET",
-            "a script bench secret of at least 32 bytes",
-        )
-        .env("TERMIN_RATE_LIMIT_READS", reads)
-        .env("TERMIN_RATE_LIMIT_WRITES", writes)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server binary starts");
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::blocking::Client::new();
-    let ready = (0..100).any(|_| {
-        std::thread::sleep(Duration::from_millis(100));
-        client
-            .get(format!("{base}/readyz"))
-            .send()
-            .is_ok_and(|r| r.status().is_success())
-    });
-    assert!(ready, "the server did not become ready");
-    Server(child, base)
+    let url = format!("sqlite://{}", db.display());
+    Server::start(
+        port,
+        &url,
+        &[
+            ("TERMIN_RATE_LIMIT_READS", reads),
+            ("TERMIN_RATE_LIMIT_WRITES", writes),
+        ],
+    )
 }
 
 /// Runs `threads` clients doing `work(client, thread, i)` for `seconds`;
@@ -109,21 +86,15 @@ fn starts(base: &str) -> Vec<String> {
 }
 
 fn main() {
-    let seconds: u64 = std::env::var("ATTACK_SECONDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10);
-    let threads: usize = std::env::var("ATTACK_THREADS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(32);
+    let seconds: u64 = env_or("ATTACK_SECONDS", 10);
+    let threads: usize = env_or("ATTACK_THREADS", 32);
     let dir = std::env::temp_dir().join(format!("script-attack-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
 
     // 1. The script, against the default limits.
     let server = start(18_182, &dir.join("attack.db"), "120/60", "10/600");
-    let offered = Arc::new(starts(&server.1));
-    let base = server.1.clone();
+    let offered = Arc::new(starts(&server.base));
+    let base = server.base.clone();
     let (booked, tried) = hammer(threads, seconds, move |client, t, i| {
         let start = &offered[(t * 7919 + i as usize * 104_729) % offered.len()];
         let body = serde_json::json!({
@@ -147,7 +118,7 @@ fn main() {
     let mut rates = Vec::new();
     for (name, limits, port) in [("off", "off", 18_183), ("on", "100000000/1", 18_184)] {
         let server = start(port, &dir.join(format!("search-{name}.db")), limits, limits);
-        let base = server.1.clone();
+        let base = server.base.clone();
         let (ok, calls) = hammer(threads, seconds, move |client, _, _| {
             let r = client.get(format!("{base}{SLOTS}")).send().unwrap();
             let ok = r.status().is_success();
