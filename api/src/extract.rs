@@ -148,6 +148,32 @@ impl FromRequest for Altcha {
     }
 }
 
+/// The `Idempotency-Key` header (IETF httpapi draft): 1 to 255 visible
+/// ASCII characters, e.g. a UUID; a malformed one is 400.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey(pub Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let key = req.headers().get("idempotency-key").map(|v| {
+            v.to_str()
+                .ok()
+                .map(|k| k.trim().trim_matches('"').to_owned())
+                .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        ErrorCode::InvalidIdempotencyKey,
+                        "Idempotency-Key takes 1 to 255 visible ASCII characters, e.g. a UUID",
+                    )
+                })
+        });
+        ready(key.transpose().map(IdempotencyKey))
+    }
+}
+
 /// A query string in which keys may repeat (`service=a&service=a`).
 #[derive(Debug)]
 pub struct MultiQuery<T>(pub T);

@@ -1,5 +1,6 @@
-//! Fair to citizens, closed to bots (R24, R26, R32) over a real socket, on
-//! both backends, with the shipped Kaarst configuration.
+//! Fair to citizens, closed to bots (R24, R26, R32), and safe retries, over
+//! a real socket, on both backends, mostly with the shipped Kaarst
+//! configuration.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -9,6 +10,11 @@ use reqwest::StatusCode;
 use reqwest::blocking::Response;
 use serde_json::{Value, json};
 use time::macros::datetime;
+
+on_both_backends!(
+    TestApp::spawn;
+    a_retry_with_the_same_idempotency_key_gets_the_first_booking,
+);
 
 on_both_backends!(
     TestApp::spawn_kaarst;
@@ -236,4 +242,44 @@ fn r32_online_tagestickets_for_residents_and_the_status_says_so(app: &TestApp) {
         Some(&ticket(5, "40210")),
     );
     ok_json(r, StatusCode::CREATED);
+}
+
+fn post_with_key(app: &TestApp, body: &Value, key: &str) -> Response {
+    app.client
+        .post(format!("{}/api/v1/bookings", app.base))
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .unwrap()
+}
+
+fn a_retry_with_the_same_idempotency_key_gets_the_first_booking(app: &TestApp) {
+    let body = regular(datetime!(2026-12-01 08:30 +01:00));
+    let first = ok_json(post_with_key(app, &body, "3f1c-retry"), StatusCode::CREATED);
+    // The answer was lost; the client retries with the same key.
+    let retry = ok_json(post_with_key(app, &body, "3f1c-retry"), StatusCode::CREATED);
+    assert_eq!(retry["id"], first["id"]);
+    assert_eq!(retry["code"], first["code"]);
+    let path = format!("/api/v1/bookings/{}", first["id"].as_str().unwrap());
+    ok_json(
+        app.get_with_token(&path, retry["token"].as_str().unwrap()),
+        StatusCode::OK,
+    );
+    problem(
+        app.get_with_token(&path, first["token"].as_str().unwrap()),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let other = regular(datetime!(2026-12-01 09:00 +01:00));
+    problem(
+        post_with_key(app, &other, "3f1c-retry"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    );
+    problem(
+        post_with_key(app, &other, "ein schlüssel"),
+        StatusCode::BAD_REQUEST,
+        "invalid_idempotency_key",
+    );
+    assert_eq!(app.bookings_on(time::macros::date!(2026 - 12 - 01)), 1);
 }

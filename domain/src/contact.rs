@@ -14,6 +14,14 @@ pub struct InvalidPhone(pub String);
 /// German (`02131 987-0`, `0172 1234567`).
 pub fn phone_e164(raw: &str) -> Result<String, InvalidPhone> {
     let invalid = || InvalidPhone(raw.to_owned());
+    // Digits and the usual separators only: the parser would read letters as
+    // a vanity number (ABC = 2), turning any word into some number.
+    if !raw
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-/().".contains(c))
+    {
+        return Err(invalid());
+    }
     let number =
         phonenumber::parse(Some(phonenumber::country::Id::DE), raw).map_err(|_| invalid())?;
     if !phonenumber::is_valid(&number) {
@@ -77,6 +85,7 @@ mod tests {
         }
         assert_eq!(phone_e164("02131 987-0").as_deref(), Ok("+4921319870"));
         assert!(phone_e164("call me").is_err());
+        assert!(phone_e164("ruf-ab12cd34ef56").is_err(), "no vanity letters");
         assert!(phone_e164("12").is_err());
     }
 

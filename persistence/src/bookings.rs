@@ -6,6 +6,7 @@ use crate::challenges::{self, SolvedChallenge};
 use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
 use crate::connection::DbConnection;
 use crate::contacts;
+use crate::idempotency::{self, Seen};
 use crate::schema::{booking_services, bookings};
 use crate::secret::{hash_token, new_code, new_token, token_matches};
 use crate::{Store, StoreError, locks};
@@ -34,6 +35,8 @@ pub struct NewBooking {
     pub created_by: Option<Username>,
     /// A verified proof-of-work solution, where the office asks for one (R26).
     pub challenge: Option<SolvedChallenge>,
+    /// The client's `Idempotency-Key`: a retry gets the first booking.
+    pub idempotency_key: Option<String>,
 }
 
 /// A stored booking; times in Europe/Berlin.
@@ -277,6 +280,16 @@ impl Store {
         loop {
             let token = new_token();
             let result = self.write(|conn| {
+                // A retry of a request that was booked: that booking, with a
+                // new token (the first answer, with the first token, was lost).
+                let key = request.idempotency_key.as_deref();
+                let hash = key.map(|_| idempotency::request_hash(request));
+                if let (Some(key), Some(hash)) = (key, &hash) {
+                    locks::lock_name(conn, "idempotency", key)?;
+                    if let Seen::Booked(id) = idempotency::seen(conn, key, hash, now)? {
+                        return rebook(conn, &id, &token);
+                    }
+                }
                 let version = locks::lock_day(conn, office_id, day)?
                     .ok_or_else(|| BookingError::UnknownOffice(office_id.to_owned()))?;
                 let office = self.cached_office(conn, office_id, Some(version))?;
@@ -341,6 +354,9 @@ impl Store {
                     citizen_postcode: request.citizen.postcode().map(|p| p.as_str().to_owned()),
                 };
                 insert(conn, &row, &selection)?;
+                if let (Some(key), Some(hash)) = (key, &hash) {
+                    idempotency::remember(conn, key, hash, &row.id, now)?;
+                }
                 let booking = to_booking(row, request.services.clone())?;
                 if let Some(actor) = &request.created_by {
                     record(
@@ -457,6 +473,15 @@ impl Store {
             .load(&mut *conn)?;
         with_services(&mut conn, rows)
     }
+}
+
+/// The booking a retried request made, its token replaced by `token`.
+fn rebook(conn: &mut DbConnection, id: &str, token: &str) -> Result<Booking, StoreError> {
+    diesel::update(bookings::table.find(id))
+        .set(bookings::token_hash.eq(hash_token(token)))
+        .execute(conn)?;
+    let row = booking_row(conn, id)?;
+    one(conn, row)
 }
 
 /// The audit entry of a staff action on a booking.

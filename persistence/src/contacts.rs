@@ -24,7 +24,7 @@ pub(crate) fn holdings(
     let mut keys: Vec<String> = email.iter().chain(phone.iter()).cloned().collect();
     keys.sort();
     for key in &keys {
-        locks::lock_contact(conn, office, key)?;
+        locks::lock_name(conn, office, key)?;
     }
     let mut query = bookings::table
         .filter(bookings::office_id.eq(office))

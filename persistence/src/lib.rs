@@ -15,6 +15,7 @@ mod codec;
 mod connection;
 mod contacts;
 mod edits;
+mod idempotency;
 mod locks;
 mod offer;
 mod offices;
@@ -30,6 +31,7 @@ pub use bookings::{Booking, CancelAuth, CreatedBooking, NewBooking};
 pub use challenges::SolvedChallenge;
 pub use connection::{Backend, DbConnection, Target};
 pub use edits::{OfficeChange, OrphanedBooking};
+pub use idempotency::KEY_LIFETIME as IDEMPOTENCY_KEY_LIFETIME;
 pub use staff::{StaffUser, UserChange};
 pub use store::Store;
 
@@ -60,6 +62,9 @@ pub enum StoreError {
     Edit(#[from] EditError),
     #[error("a staff user of that name exists")]
     UsernameTaken,
+    /// The `Idempotency-Key` was used with another request.
+    #[error("this idempotency key was used for another request")]
+    IdempotencyKeyReused,
     #[error("the change would leave {} confirmed booking(s) outside the hours or over capacity", .0.len())]
     WouldOrphan(Vec<OrphanedBooking>),
     #[error("the database is busy; try again")]

@@ -101,19 +101,19 @@ pub(crate) fn lock_day(
     }
 }
 
-/// R24: serialises the bookings of one contact (an e-mail key or an E.164
-/// phone) at an office, so its limits hold across days and processes.
-/// PostgreSQL: a transaction-scoped advisory lock on a hash of the two;
-/// SQLite: the write lock every booking already holds.
-pub(crate) fn lock_contact(
+/// Serialises the transactions about one name in a namespace, e.g. one
+/// contact at an office (R24: its limits hold across days and processes) or
+/// one idempotency key. PostgreSQL: a transaction-scoped advisory lock on a
+/// hash of the two; SQLite: the write lock every booking already holds.
+pub(crate) fn lock_name(
     conn: &mut DbConnection,
-    office: &str,
-    contact: &str,
+    namespace: &str,
+    name: &str,
 ) -> Result<(), StoreError> {
     use diesel::sql_types::Text;
     if let DbConnection::Pg(pg) = &mut *conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 7412002))")
-            .bind::<Text, _>(format!("{office}\n{contact}"))
+            .bind::<Text, _>(format!("{namespace}\n{name}"))
             .execute(pg)?;
     }
     Ok(())

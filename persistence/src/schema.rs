@@ -128,6 +128,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    idempotency_keys (idempotency_key) {
+        idempotency_key -> Text,
+        request_hash -> Text,
+        booking_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     offices,
     services,
@@ -139,4 +148,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     staff_users,
     audit_log,
     used_challenges,
+    idempotency_keys,
 );

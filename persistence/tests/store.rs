@@ -34,6 +34,8 @@ on_both_backends!(
     r24_limits_per_contact_hold_across_days_and_spellings,
     r32_online_tagestickets_for_residents,
     r11_changes_that_end_tokens_raise_the_generation,
+    a_retried_request_gets_its_first_booking,
+    retries_racing_with_one_key_make_one_booking,
 );
 
 /// Tuesday 1 December 2026, 08:30: a regular slot (3 of 4 counters; 1 held back).
@@ -79,6 +81,7 @@ fn request(start: OffsetDateTime, kind: BookingKind, channel: Channel) -> NewBoo
         citizen: citizen(),
         created_by: None,
         challenge: None,
+        idempotency_key: None,
     }
 }
 
@@ -908,4 +911,65 @@ fn r11_changes_that_end_tokens_raise_the_generation(db: &TestDb) {
     );
     let log = store.audit_log(1).unwrap();
     assert_eq!(log[0].detail["tokens_ended"], false);
+}
+
+fn with_key(b: NewBooking, key: &str) -> NewBooking {
+    NewBooking {
+        idempotency_key: Some(key.to_owned()),
+        ..b
+    }
+}
+
+fn a_retried_request_gets_its_first_booking(db: &TestDb) {
+    let store = open(db);
+    let first = store
+        .book(&with_key(regular(TUESDAY_0830), "k-1"), MONDAY_10)
+        .unwrap();
+    let retry = store
+        .book(&with_key(regular(TUESDAY_0830), "k-1"), MONDAY_10)
+        .unwrap();
+    assert_eq!(retry.booking.id, first.booking.id, "no second booking");
+    // The first answer was lost: the retry carries a new token, the first
+    // one no longer opens the booking.
+    assert_ne!(retry.token, first.token);
+    assert!(
+        store
+            .booking_with_token(first.booking.id, &retry.token)
+            .is_ok()
+    );
+    assert!(matches!(
+        store.booking_with_token(first.booking.id, &first.token),
+        Err(StoreError::UnknownBooking)
+    ));
+    // The same key with another request is refused, and books nothing.
+    let other = with_key(regular(TUESDAY_0830 + Duration::minutes(30)), "k-1");
+    assert!(matches!(
+        store.book(&other, MONDAY_10),
+        Err(StoreError::IdempotencyKeyReused)
+    ));
+    let day = store
+        .day_appointments(&office(), date!(2026 - 12 - 01))
+        .unwrap();
+    assert_eq!(day.len(), 1);
+    // After 24 hours the key is forgotten: the request books anew.
+    let later = MONDAY_10 + persistence::IDEMPOTENCY_KEY_LIFETIME;
+    let again = store
+        .book(
+            &with_key(regular(TUESDAY_0830 + Duration::days(1)), "k-1"),
+            later,
+        )
+        .unwrap();
+    assert_ne!(again.booking.id, first.booking.id);
+}
+
+fn retries_racing_with_one_key_make_one_booking(db: &TestDb) {
+    let a = Arc::new(relaxed(Store::open_with_pool_size(db.url(), 8).unwrap()));
+    let b = Arc::new(Store::open_with_pool_size(db.url(), 8).unwrap());
+    let results = race(16, move |i| {
+        let store = if i % 2 == 0 { &a } else { &b };
+        store.book(&with_key(regular(TUESDAY_0830), "race"), MONDAY_10)
+    });
+    let ids: std::collections::BTreeSet<_> =
+        results.into_iter().map(|r| r.unwrap().booking.id).collect();
+    assert_eq!(ids.len(), 1, "every retry got the one booking");
 }

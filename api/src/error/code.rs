@@ -66,6 +66,9 @@ domain::text_enum! {
         ContactLimit = "contact_limit",
         NotResident = "not_resident",
         InvalidPostcode = "invalid_postcode",
+        // Retries (Idempotency-Key).
+        InvalidIdempotencyKey = "invalid_idempotency_key",
+        IdempotencyKeyReused = "idempotency_key_reused",
         // The server.
         Busy = "busy",
         DatabaseUnavailable = "database_unavailable",
@@ -140,6 +143,8 @@ mod tests {
                 "contact_limit",
                 "not_resident",
                 "invalid_postcode",
+                "invalid_idempotency_key",
+                "idempotency_key_reused",
                 "busy",
                 "database_unavailable",
                 "internal_error",

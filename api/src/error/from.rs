@@ -173,6 +173,10 @@ impl From<StoreError> for ApiError {
             StoreError::Rule(rule) => rule.into(),
             StoreError::Cancel(cancel) => cancel.into(),
             StoreError::Edit(edit) => edit.into(),
+            StoreError::IdempotencyKeyReused => ApiError::unprocessable(
+                ErrorCode::IdempotencyKeyReused,
+                "this Idempotency-Key was sent with another request; use a new key for a new request",
+            ),
             StoreError::UsernameTaken => ApiError::new(
                 StatusCode::CONFLICT,
                 ErrorCode::UsernameTaken,

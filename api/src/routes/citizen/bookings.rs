@@ -2,7 +2,7 @@
 
 use crate::dto::{BookingDto, BookingRequestDto, CreatedBookingDto};
 use crate::error::{ApiError, BodyLimits, Problem};
-use crate::extract::{Altcha, BookingPath, BookingToken, service_ids};
+use crate::extract::{Altcha, BookingPath, BookingToken, IdempotencyKey, service_ids};
 use crate::state::AppState;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, delete, get, post, web};
@@ -32,6 +32,7 @@ pub(crate) fn new_booking(
         citizen,
         created_by,
         challenge: None,
+        idempotency_key: None,
     })
 }
 
@@ -51,14 +52,15 @@ pub(crate) fn created(made: CreatedBooking) -> HttpResponse {
     request_body = BookingRequestDto,
     params(
         ("X-Altcha" = Option<String>, Header, description = "A solved challenge of `GET /api/v1/challenge` (base64 of the solution's JSON), where the office asks for one (R26; Kaarst: with Tagestickets)"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same body within 24 h answers with the booking the first request made (with a new token, the first one stops working), never a second booking; with another body 422 `idempotency_key_reused`"),
     ),
     responses(
         BodyLimits,
         (status = 201, description = "Booked; `token` is shown only here", body = CreatedBookingDto),
         (status = 429, description = "Too many writes from this address (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed body (`invalid_body`) or Idempotency-Key (`invalid_idempotency_key`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Taken meanwhile (`slot_taken`, `day_tickets_exhausted`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Against a rule (`unknown_office`, `unknown_service`, `off_grid`, `outside_opening_hours`, `holiday`, `closure_day`, `in_past`, `before_lead_time`, `beyond_horizon`, `day_ticket_not_released`, `day_ticket_not_today`, `not_a_day_ticket_day`, `invalid_name`, `contact_required`, `invalid_email`, `invalid_phone`, `challenge_required`, `challenge_invalid`, …)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Against a rule (`unknown_office`, `unknown_service`, `off_grid`, `outside_opening_hours`, `holiday`, `closure_day`, `in_past`, `before_lead_time`, `beyond_horizon`, `day_ticket_not_released`, `day_ticket_not_today`, `not_a_day_ticket_day`, `invalid_name`, `contact_required`, `invalid_email`, `invalid_phone`, `challenge_required`, `challenge_invalid`, `contact_limit`, `not_resident`, `idempotency_key_reused`, …)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database busy (`busy`); retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -66,10 +68,12 @@ pub(crate) fn created(made: CreatedBooking) -> HttpResponse {
 pub async fn create_booking(
     state: web::Data<AppState>,
     altcha: Altcha,
+    IdempotencyKey(key): IdempotencyKey,
     body: web::Json<BookingRequestDto>,
 ) -> Result<HttpResponse, ApiError> {
     let mut request = new_booking(body.into_inner(), Channel::Online, None)?;
     request.challenge = altcha.verify(&state)?;
+    request.idempotency_key = key;
     let made = state
         .run(move |store, now| store.book(&request, now))
         .await?;

@@ -1,0 +1,86 @@
+//! `Idempotency-Key` for booking requests: a retry with the same key and the
+//! same request within [`KEY_LIFETIME`] gets the booking the first request
+//! made, never a second one. Kept in the database, in the booking's
+//! transaction, so it holds across processes.
+
+use crate::codec::to_db;
+use crate::connection::DbConnection;
+use crate::schema::idempotency_keys;
+use crate::{NewBooking, StoreError};
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
+
+/// How long a key is remembered.
+pub const KEY_LIFETIME: Duration = Duration::hours(24);
+
+/// What a key found: nothing (book), or the booking it made.
+pub(crate) enum Seen {
+    New,
+    Booked(String),
+}
+
+/// A fingerprint of everything a booking request asks for.
+pub(crate) fn request_hash(r: &NewBooking) -> String {
+    let services: Vec<&str> = r.services.iter().map(|s| s.as_str()).collect();
+    let c = &r.citizen;
+    let fields = serde_json::json!([
+        r.office.as_str(),
+        services,
+        r.start.format(&Rfc3339).ok(),
+        r.kind.as_str(),
+        r.channel.as_str(),
+        c.name(),
+        c.email(),
+        c.phone(),
+        c.postcode().map(|p| p.as_str()),
+        r.created_by.as_ref().map(|u| u.as_str()),
+    ]);
+    hex::encode(Sha256::digest(fields.to_string().as_bytes()))
+}
+
+/// The booking `key` made within its lifetime, if any; 422
+/// `idempotency_key_reused` if the key came with another request.
+pub(crate) fn seen(
+    conn: &mut DbConnection,
+    key: &str,
+    hash: &str,
+    now: OffsetDateTime,
+) -> Result<Seen, StoreError> {
+    diesel::delete(
+        idempotency_keys::table.filter(idempotency_keys::created_at.le(to_db(now - KEY_LIFETIME))),
+    )
+    .execute(conn)?;
+    let row: Option<(String, String)> = idempotency_keys::table
+        .find(key)
+        .select((idempotency_keys::request_hash, idempotency_keys::booking_id))
+        .first(conn)
+        .optional()?;
+    match row {
+        None => Ok(Seen::New),
+        Some((stored, booking)) if stored == hash => Ok(Seen::Booked(booking)),
+        Some(_) => Err(StoreError::IdempotencyKeyReused),
+    }
+}
+
+/// Remembers that `key` made `booking`. A second request with the key racing
+/// this one fails on the primary key; its transaction is tried again and
+/// then finds this row.
+pub(crate) fn remember(
+    conn: &mut DbConnection,
+    key: &str,
+    hash: &str,
+    booking: &str,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    diesel::insert_into(idempotency_keys::table)
+        .values((
+            idempotency_keys::idempotency_key.eq(key),
+            idempotency_keys::request_hash.eq(hash),
+            idempotency_keys::booking_id.eq(booking),
+            idempotency_keys::created_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
