@@ -1,12 +1,14 @@
 //! The audit log: who changed what, written in the transaction of the change.
 
+use crate::Booking;
 use crate::codec::{corrupt, from_db, parse, to_db};
 use crate::connection::DbConnection;
 use crate::schema::audit_log;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
-use domain::AuditAction;
+use domain::{AuditAction, ServiceId, Username};
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 /// The actor of changes the system makes itself (`TERMIN_BOOTSTRAP_ADMIN`).
 pub(crate) const SYSTEM: &str = "system";
@@ -76,6 +78,29 @@ pub(crate) fn record(
         })
         .execute(conn)?;
     Ok(())
+}
+
+/// The audit entry of a staff action on a booking.
+pub(crate) fn booking_audit<'a>(
+    actor: &'a Username,
+    action: AuditAction,
+    b: &'a Booking,
+) -> Audit<'a> {
+    let detail = match action {
+        AuditAction::BookingCreate => serde_json::json!({
+            "code": b.code.as_str(),
+            "channel": b.channel,
+            "kind": b.kind,
+            "start": b.start.format(&Rfc3339).ok(),
+            "services": b.services.iter().map(ServiceId::as_str).collect::<Vec<_>>(),
+        }),
+        _ => serde_json::json!({"code": b.code.as_str()}),
+    };
+    Audit {
+        office: Some(b.office.as_str()),
+        booking: Some(b.id),
+        ..Audit::new(actor.as_str(), action, detail)
+    }
 }
 
 impl Store {

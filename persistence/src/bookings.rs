@@ -1,7 +1,7 @@
 //! Booking, reading and cancelling: the rows of `bookings` and
 //! `booking_services`, and the one transaction that makes a booking.
 
-use crate::audit::{Audit, record};
+use crate::audit::{booking_audit, record};
 use crate::challenges::{self, SolvedChallenge};
 use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
 use crate::connection::DbConnection;
@@ -18,7 +18,6 @@ use domain::{
     validate_booking,
 };
 use std::collections::HashMap;
-use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -482,23 +481,4 @@ fn rebook(conn: &mut DbConnection, id: &str, token: &str) -> Result<Booking, Sto
         .execute(conn)?;
     let row = booking_row(conn, id)?;
     one(conn, row)
-}
-
-/// The audit entry of a staff action on a booking.
-fn booking_audit<'a>(actor: &'a Username, action: AuditAction, b: &'a Booking) -> Audit<'a> {
-    let detail = match action {
-        AuditAction::BookingCreate => serde_json::json!({
-            "code": b.code.as_str(),
-            "channel": b.channel,
-            "kind": b.kind,
-            "start": b.start.format(&Rfc3339).ok(),
-            "services": b.services.iter().map(ServiceId::as_str).collect::<Vec<_>>(),
-        }),
-        _ => serde_json::json!({"code": b.code.as_str()}),
-    };
-    Audit {
-        office: Some(b.office.as_str()),
-        booking: Some(b.id),
-        ..Audit::new(actor.as_str(), action, detail)
-    }
 }
