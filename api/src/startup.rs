@@ -64,19 +64,54 @@ impl utoipa::Modify for BearerAuth {
         (name = "admin", description = "Staff accounts, office configuration, the audit log"),
         (name = "operations", description = "Health and readiness"),
     ),
-    components(schemas(Problem)),
+    components(schemas(Problem, ErrorCode)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
 
 /// The OpenAPI document of the handlers (what `openapi.yaml` holds).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, api) = App::new()
+    let (_, mut api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(routes::register)
         .split_for_parts();
+    add_problem_defaults(&mut api);
     api
+}
+
+/// Every operation can answer an error its annotation does not list (a
+/// busy database, a rate limit, a malformed request): each gets a `default`
+/// response, problem+json, so clients generated from the spec read them.
+fn add_problem_defaults(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let problem = ResponseBuilder::new()
+        .description("Any other error, as problem+json with its `code` (see ErrorCode)")
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build();
+    for item in api.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+            &mut item.head,
+            &mut item.options,
+        ];
+        for operation in operations.into_iter().flatten() {
+            operation
+                .responses
+                .responses
+                .entry("default".to_owned())
+                .or_insert_with(|| problem.clone().into());
+        }
+    }
 }
 
 /// The spec as YAML, as committed in `openapi.yaml`.

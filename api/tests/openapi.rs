@@ -41,3 +41,40 @@ fn spec_holds_every_citizen_path_of_api_md() {
     assert!(json["openapi"].as_str().unwrap().starts_with("3.1"));
     assert!(json["components"]["schemas"]["Problem"].is_object());
 }
+
+#[test]
+fn every_operation_answers_problem_json_and_the_codes_are_an_enum() {
+    let json = serde_json::to_value(api::openapi()).unwrap();
+    let mut operations = 0;
+    for (path, item) in json["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(responses) = op["responses"].as_object() else {
+                continue;
+            };
+            operations += 1;
+            let problem = responses
+                .values()
+                .any(|r| r["content"]["application/problem+json"].is_object());
+            assert!(problem, "{method} {path} lists no problem+json response");
+            assert!(responses.contains_key("default"), "{method} {path}");
+        }
+    }
+    assert!(operations > 30, "{operations}");
+    // Problem.code lists every code the code base can answer with.
+    let schemas = &json["components"]["schemas"];
+    assert_eq!(
+        schemas["Problem"]["properties"]["code"]["$ref"],
+        "#/components/schemas/ErrorCode"
+    );
+    let listed: Vec<&str> = schemas["ErrorCode"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let all: Vec<&str> = api::error::ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    assert_eq!(listed, all);
+}

@@ -35,6 +35,7 @@ pub struct Problem {
     /// What went wrong, in words for people.
     pub detail: String,
     /// Stable and machine-readable: frontends branch on it.
+    #[schema(value_type = ErrorCode)]
     pub code: String,
     /// With `would_orphan_bookings`: the confirmed bookings the refused
     /// change would leave outside the hours or over capacity.
