@@ -45,23 +45,33 @@ pub struct ContactHoldings {
     pub future_regular: u32,
 }
 
+/// R24: the limit per contact a booking of `kind` through `channel` is
+/// under: online only (staff bookings are not limited), `None` where the
+/// office sets 0 (no limit). The store counts holdings only when there is one.
+pub fn contact_limit(fair: &FairUse, kind: BookingKind, channel: Channel) -> Option<u32> {
+    let limit = match kind {
+        BookingKind::DayTicket => fair.day_tickets_per_contact,
+        BookingKind::Regular => fair.bookings_per_contact,
+    };
+    (channel == Channel::Online && limit > 0).then_some(limit)
+}
+
 /// R24: online, one contact holds at most the office's number of future
-/// regular bookings, and of Tagestickets a day (0 = no limit). Staff
-/// bookings are not limited.
+/// regular bookings, and of Tagestickets a day.
 pub fn check_contact_limits(
     fair: &FairUse,
     kind: BookingKind,
     channel: Channel,
     holdings: ContactHoldings,
 ) -> Result<(), BookingError> {
-    if channel != Channel::Online {
+    let Some(limit) = contact_limit(fair, kind, channel) else {
         return Ok(());
-    }
-    let (held, limit) = match kind {
-        BookingKind::DayTicket => (holdings.day_tickets_that_day, fair.day_tickets_per_contact),
-        BookingKind::Regular => (holdings.future_regular, fair.bookings_per_contact),
     };
-    if limit > 0 && held >= limit {
+    let held = match kind {
+        BookingKind::DayTicket => holdings.day_tickets_that_day,
+        BookingKind::Regular => holdings.future_regular,
+    };
+    if held >= limit {
         return Err(BookingError::ContactLimit { kind, limit });
     }
     Ok(())

@@ -38,7 +38,9 @@ pub use booking::{BookingCode, BookingKind, BookingStatus, CancelError, Channel,
 pub use calendar::Berlin;
 pub use citizen::{Citizen, CitizenError};
 pub use config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours, Window};
-pub use contact::{ContactHoldings, InvalidPhone, check_contact_limits, email_key, phone_e164};
+pub use contact::{
+    ContactHoldings, InvalidPhone, check_contact_limits, contact_limit, email_key, phone_e164,
+};
 pub use edit::{EditError, OfficeEdit, ServiceChange, SettingsChange};
 pub use fair::{
     ChallengePolicy, DayTicketRelease, FairUse, InvalidPostcode, Postcode, check_residence,

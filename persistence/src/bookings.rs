@@ -14,8 +14,8 @@ use diesel::prelude::*;
 use domain::{
     ActiveBooking, AuditAction, Berlin, BookingCode, BookingError, BookingKind, BookingRequest,
     BookingStatus, CancelError, Channel, Citizen, Occupancy, OfficeId, Postcode, Selection,
-    ServiceId, Username, check_cancel, check_contact_limits, check_residence, email_key,
-    validate_booking,
+    ServiceId, Username, check_cancel, check_contact_limits, check_residence, contact_limit,
+    email_key, validate_booking,
 };
 use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
@@ -300,7 +300,7 @@ impl Store {
                     request.channel,
                     request.citizen.postcode(),
                 )?;
-                if request.channel == Channel::Online {
+                if contact_limit(fair, request.kind, request.channel).is_some() {
                     let holdings = contacts::holdings(conn, office_id, &request.citizen, day, now)?;
                     check_contact_limits(fair, request.kind, request.channel, holdings)?;
                 }

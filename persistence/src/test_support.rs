@@ -46,6 +46,19 @@ pub mod fixtures {
         service_ids(ids)
     }
 
+    /// The Bürgerbüro without the challenge, the postcode restriction and
+    /// the limits per contact of the shipped configuration (R24, R26, R32
+    /// have tests of their own), so other rules can be tested on their own.
+    pub fn without_fair_use() -> domain::OfficeEdit {
+        domain::OfficeEdit::Settings(domain::SettingsChange {
+            challenge: Some(domain::ChallengePolicy::Off),
+            day_ticket_postcodes: Some(Vec::new()),
+            bookings_per_contact: Some(0),
+            day_tickets_per_contact: Some(0),
+            ..domain::SettingsChange::default()
+        })
+    }
+
     /// Erika Mustermann, with an e-mail address.
     pub fn citizen() -> Citizen {
         Citizen::new("Erika Mustermann", Some("erika@example.org"), None)

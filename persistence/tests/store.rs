@@ -50,13 +50,7 @@ fn office() -> OfficeId {
 /// R26 and R32 have tests of their own), so the other rules can be tested on
 /// their own.
 fn relaxed(store: Store) -> Store {
-    let relax = OfficeEdit::Settings(SettingsChange {
-        challenge: Some(domain::ChallengePolicy::Off),
-        day_ticket_postcodes: Some(Vec::new()),
-        bookings_per_contact: Some(0),
-        day_tickets_per_contact: Some(0),
-        ..SettingsChange::default()
-    });
+    let relax = persistence::test_support::fixtures::without_fair_use();
     store
         .update_office(&office(), &relax, false, &user("admin"), MONDAY_10)
         .unwrap();

@@ -51,13 +51,7 @@ impl TestApp {
     /// configuration whole.
     pub fn spawn(db: TestDb) -> Self {
         let app = Self::spawn_kaarst(db);
-        let relax = domain::OfficeEdit::Settings(domain::SettingsChange {
-            challenge: Some(domain::ChallengePolicy::Off),
-            day_ticket_postcodes: Some(Vec::new()),
-            bookings_per_contact: Some(0),
-            day_tickets_per_contact: Some(0),
-            ..domain::SettingsChange::default()
-        });
+        let relax = persistence::test_support::fixtures::without_fair_use();
         let office = persistence::test_support::fixtures::office_id("buergerbuero");
         let admin = domain::Username::parse(ADMIN.0).unwrap();
         app.store
