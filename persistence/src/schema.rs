@@ -22,6 +22,7 @@ diesel::table! {
         challenge -> Text,
         day_ticket_release -> Text,
         day_ticket_postcodes -> Text,
+        hold_minutes -> Integer,
     }
 }
 
@@ -82,6 +83,8 @@ diesel::table! {
         cancelled_by -> Nullable<Text>,
         contact_email -> Nullable<Text>,
         citizen_postcode -> Nullable<Text>,
+        previous_start_at -> Nullable<Timestamp>,
+        sequence -> Integer,
     }
 }
 
@@ -137,6 +140,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    holds (id) {
+        id -> Text,
+        token_hash -> Text,
+        office_id -> Text,
+        local_day -> Date,
+        start_at -> Timestamp,
+        end_at -> Timestamp,
+        minutes -> Integer,
+        kind -> Text,
+        services -> Text,
+        client_key -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        extensions_left -> Integer,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     offices,
     services,
@@ -149,4 +170,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     used_challenges,
     idempotency_keys,
+    holds,
 );
