@@ -22,6 +22,7 @@ on_both_backends!(
     r19_forty_concurrent_holds_for_three_free_counters_get_exactly_three,
     r19_holders_confirm_while_forty_plain_bookings_race_for_their_slot,
     r19_a_hold_needs_its_token_and_confirming_checks_the_citizen,
+    r19_a_retried_confirmation_with_its_idempotency_key_gets_the_booking,
     r20_a_move_by_five_minutes_within_a_full_hour_works_and_keeps_id_code_token,
     r20_a_move_into_a_full_slot_changes_nothing,
     r20_a_move_swaps_capacity_atomically_under_a_race,
@@ -642,4 +643,55 @@ fn r20_staff_move_a_booking_and_the_audit_log_says_from_where(app: &TestApp) {
     assert_eq!(entry["booking"], id.as_str());
     assert_eq!(entry["detail"]["from"], rfc3339(TUESDAY_9));
     assert_eq!(entry["detail"]["start"], rfc3339(to));
+}
+
+fn r19_a_retried_confirmation_with_its_idempotency_key_gets_the_booking(app: &TestApp) {
+    let (id, token) = held(app, "10.0.0.1", TUESDAY_9);
+    let confirm_with = |key: Option<&str>, email: &str| {
+        let mut r = app
+            .client
+            .post(format!("{}/api/v1/holds/{id}/booking", app.base))
+            .header("X-Hold-Token", &token)
+            .json(&json!({"citizen": {"name": "Erika Mustermann", "email": email}}));
+        if let Some(k) = key {
+            r = r.header("Idempotency-Key", k);
+        }
+        r.send().unwrap()
+    };
+    let key = "5f0c7c1e-2f4b-4c1a-9d7e-3b1f2a6c9e01";
+    let first = ok_json(
+        confirm_with(Some(key), "erika@example.org"),
+        StatusCode::CREATED,
+    );
+    // The answer was lost; the retry gets the same booking with a new token.
+    let retry = ok_json(
+        confirm_with(Some(key), "erika@example.org"),
+        StatusCode::CREATED,
+    );
+    assert_eq!(
+        (&retry["id"], &retry["code"]),
+        (&first["id"], &first["code"])
+    );
+    assert_ne!(retry["token"], first["token"]);
+    let path = format!("/api/v1/bookings/{}", first["id"].as_str().unwrap());
+    problem(
+        app.get_with_token(&path, first["token"].as_str().unwrap()),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    ok_json(
+        app.get_with_token(&path, retry["token"].as_str().unwrap()),
+        StatusCode::OK,
+    );
+    problem(
+        confirm_with(Some(key), "someone@example.org"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    );
+    problem(
+        confirm_with(None, "erika@example.org"),
+        StatusCode::CONFLICT,
+        "hold_expired",
+    );
+    assert_eq!(confirmed_at(app, TUESDAY_9), 1);
 }

@@ -570,7 +570,11 @@ impl Store {
 }
 
 /// The booking a retried request made, its token replaced by `token`.
-fn rebook(conn: &mut DbConnection, id: &str, token: &str) -> Result<Booking, StoreError> {
+pub(crate) fn rebook(
+    conn: &mut DbConnection,
+    id: &str,
+    token: &str,
+) -> Result<Booking, StoreError> {
     diesel::update(bookings::table.find(id))
         .set(bookings::token_hash.eq(hash_token(token)))
         .execute(conn)?;

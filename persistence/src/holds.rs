@@ -4,10 +4,13 @@
 //! Expired rows are deleted lazily, by the next hold of the same office day
 //! or client.
 
-use crate::bookings::{Accept, CreatedBooking, active_bookings, check_citizen, insert_accepted};
+use crate::bookings::{
+    Accept, CreatedBooking, active_bookings, check_citizen, insert_accepted, rebook,
+};
 use crate::challenges::{self, SolvedChallenge};
 use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
 use crate::connection::DbConnection;
+use crate::idempotency::{self, Seen};
 use crate::schema::holds;
 use crate::secret::{hash_token, new_token, token_matches};
 use crate::{Store, StoreError, locks};
@@ -294,14 +297,25 @@ impl Store {
     /// capacity is checked again (the hold has it, and gives it to the
     /// booking in this transaction), but the rules about the citizen are
     /// (R24, R32), and the start must still lie ahead.
+    ///
+    /// With an `Idempotency-Key`, a retry of a confirmation whose answer was
+    /// lost gets that booking (with a new token) instead of `hold_expired`.
     pub fn confirm_hold(
         &self,
         id: Uuid,
         token: &str,
         citizen: &Citizen,
+        idempotency_key: Option<&str>,
         now: OffsetDateTime,
     ) -> Result<CreatedBooking, StoreError> {
+        let hash = idempotency_key.map(|_| idempotency::confirmation_hash(&id, token, citizen));
         self.write_booking(|conn, booking_token| {
+            if let (Some(key), Some(hash)) = (idempotency_key, &hash) {
+                locks::lock_name(conn, "idempotency", key)?;
+                if let Seen::Booked(booking) = idempotency::seen(conn, key, hash, now)? {
+                    return rebook(conn, &booking, booking_token);
+                }
+            }
             let first = hold_row(conn, id, token)?;
             let version = locks::lock_day(conn, &first.office_id, first.local_day)?
                 .ok_or_else(|| corrupt(format!("hold {id} of a missing office")))?;
@@ -332,7 +346,7 @@ impl Store {
             if deleted == 0 {
                 return Err(HoldError::Expired.into());
             }
-            insert_accepted(
+            let booking = insert_accepted(
                 conn,
                 &Accept {
                     office: &row.office_id,
@@ -345,7 +359,11 @@ impl Store {
                 },
                 booking_token,
                 now,
-            )
+            )?;
+            if let (Some(key), Some(hash)) = (idempotency_key, &hash) {
+                idempotency::remember(conn, key, hash, &booking.id.to_string(), now)?;
+            }
+            Ok(booking)
         })
     }
 }

@@ -1,4 +1,4 @@
-//! `Idempotency-Key` for booking requests: a retry with the same key and the
+//! `Idempotency-Key` for booking requests and hold confirmations: a retry with the same key and the
 //! same request within [`KEY_LIFETIME`] gets the booking the first request
 //! made, never a second one. Kept in the database, in the booking's
 //! transaction, so it holds across processes.
@@ -36,6 +36,25 @@ pub(crate) fn request_hash(r: &NewBooking) -> String {
         c.phone(),
         c.postcode().map(|p| p.as_str()),
         r.created_by.as_ref().map(|u| u.as_str()),
+    ]);
+    hex::encode(Sha256::digest(fields.to_string().as_bytes()))
+}
+
+/// A fingerprint of a hold's confirmation: the hold, its secret (so a key
+/// alone never reveals the booking) and the citizen.
+pub(crate) fn confirmation_hash(
+    hold: &uuid::Uuid,
+    hold_token: &str,
+    c: &domain::Citizen,
+) -> String {
+    let fields = serde_json::json!([
+        "hold",
+        hold.to_string(),
+        crate::secret::hash_token(hold_token),
+        c.name(),
+        c.email(),
+        c.phone(),
+        c.postcode().map(|p| p.as_str()),
     ]);
     hex::encode(Sha256::digest(fields.to_string().as_bytes()))
 }

@@ -4,7 +4,7 @@
 use super::bookings::created;
 use crate::dto::{ConfirmHoldDto, CreatedHoldDto, HoldDto, HoldExtendedDto, HoldRequestDto};
 use crate::error::{ApiError, BodyLimits, Problem};
-use crate::extract::{Altcha, ClientKey, HoldPath, HoldToken, service_ids};
+use crate::extract::{Altcha, ClientKey, HoldPath, HoldToken, IdempotencyKey, service_ids};
 use crate::state::AppState;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, delete, get, post, web};
@@ -150,16 +150,17 @@ pub async fn release_hold(
     params(
         ("id" = Uuid, Path, description = "Hold id"),
         ("X-Hold-Token" = String, Header, description = "The token returned when holding"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same hold token and citizen within 24 h answers with the booking the first request made (with a new token), instead of `hold_expired`; with another body 422 `idempotency_key_reused`"),
     ),
     responses(
         BodyLimits,
         (status = 201, description = "Booked; the booking's own `token` is shown only here", body = crate::dto::CreatedBookingDto,
             headers(("Location" = String, description = "The booking: `/api/v1/bookings/{id}`"))),
-        (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed body (`invalid_body`) or Idempotency-Key (`invalid_idempotency_key`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No token (`hold_token_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not a hold id (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Expired or gone (`hold_expired`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The citizen's data (`invalid_name`, `contact_required`, `invalid_email`, `invalid_phone`, `invalid_postcode`, `not_resident`, `contact_limit`) or the start has passed (`in_past`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`idempotency_key_reused`, the citizen's data (`invalid_name`, `contact_required`, `invalid_email`, `invalid_phone`, `invalid_postcode`, `not_resident`, `contact_limit`) or the start has passed (`in_past`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many writes from this address (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database busy (`busy`); retry", body = Problem, content_type = "application/problem+json"),
     )
@@ -169,6 +170,7 @@ pub async fn confirm_hold(
     state: web::Data<AppState>,
     HoldPath(id): HoldPath,
     HoldToken(token): HoldToken,
+    IdempotencyKey(key): IdempotencyKey,
     body: web::Json<ConfirmHoldDto>,
 ) -> Result<HttpResponse, ApiError> {
     let c = body.into_inner().citizen;
@@ -176,7 +178,7 @@ pub async fn confirm_hold(
     let citizen =
         Citizen::new(&c.name, c.email.as_deref(), c.phone.as_deref())?.with_postcode(postcode);
     let made = state
-        .run(move |store, now| store.confirm_hold(id, &token, &citizen, now))
+        .run(move |store, now| store.confirm_hold(id, &token, &citizen, key.as_deref(), now))
         .await?;
     tracing::info!(booking = %made.booking.id, hold = %id, "hold confirmed");
     Ok(created(made))
