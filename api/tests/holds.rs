@@ -448,6 +448,17 @@ fn r20_a_move_by_five_minutes_within_a_full_hour_works_and_keeps_id_code_token(a
     assert_eq!(moved["end"], rfc3339(later + Duration::minutes(20)));
     assert_eq!(moved["previous_start"], rfc3339(to));
     assert!(offered(app, quarter_past));
+    // Repeated (a retry whose answer was lost): the same answer, nothing changed.
+    let again = ok_json(
+        move_to(
+            app,
+            &id,
+            &token,
+            &json!({"start": rfc3339(later), "services": ["abmeldung", "abmeldung"]}),
+        ),
+        StatusCode::OK,
+    );
+    assert_eq!(again, moved);
 }
 
 fn r20_a_move_into_a_full_slot_changes_nothing(app: &TestApp) {

@@ -67,8 +67,12 @@ impl Store {
                 request.start,
                 now,
             )?;
-            let office = self.cached_office(conn, &office_id, Some(version))?;
             let services = request.services.as_ref().unwrap_or(&current.services);
+            // A repeated move (a retry whose answer was lost) changes nothing.
+            if current.start == request.start && *services == current.services {
+                return Ok(current);
+            }
+            let office = self.cached_office(conn, &office_id, Some(version))?;
             let selection = Selection::new(&office, services)?;
             let active = active_bookings(conn, &office_id, (new_day, new_day), now, Some(&id))?;
             let accepted = validate_booking(
