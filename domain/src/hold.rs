@@ -90,8 +90,10 @@ mod tests {
     #[test]
     fn r19_extending_adds_the_hold_time_until_none_is_left() {
         let expires = hold_expiry(10, NOW);
-        let later = extend_hold(expires, 3, 10, NOW).expect("live, extensions left");
-        assert_eq!(later, datetime!(2026-12-03 08:20 +01:00));
+        assert_eq!(
+            extend_hold(expires, 3, 10, NOW),
+            Ok(datetime!(2026-12-03 08:20 +01:00))
+        );
         assert_eq!(
             extend_hold(expires, 0, 10, NOW),
             Err(HoldError::NoExtensionsLeft { max: 3 })

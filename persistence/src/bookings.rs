@@ -405,7 +405,7 @@ impl Store {
             let hash = key.map(|_| idempotency::request_hash(request));
             if let (Some(key), Some(hash)) = (key, &hash) {
                 locks::lock_name(conn, "idempotency", key)?;
-                if let Seen::Booked(id) = idempotency::seen(conn, key, hash, now)? {
+                if let Seen::Made(id) = idempotency::seen(conn, key, hash, now)? {
                     return rebook(conn, &id, token);
                 }
             }

@@ -135,7 +135,7 @@ diesel::table! {
     idempotency_keys (idempotency_key) {
         idempotency_key -> Text,
         request_hash -> Text,
-        booking_id -> Text,
+        target_id -> Text,
         created_at -> Timestamp,
     }
 }

@@ -151,15 +151,16 @@ pub async fn cancel_booking(
     params(
         ("id" = Uuid, Path, description = "Booking id"),
         ("X-Booking-Token" = String, Header, description = "The token returned when booking"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Optional: a repeated move answers the same anyway; the same key with another move within 24 h is refused (422 `idempotency_key_reused`)"),
     ),
     responses(
         BodyLimits,
         (status = 200, description = "Moved", body = BookingDto),
-        (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed body (`invalid_body`) or Idempotency-Key (`invalid_idempotency_key`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No token (`booking_token_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such booking, or the token does not fit (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The new time was taken (`slot_taken`), or the booking is cancelled (`already_cancelled`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Against a rule (as for booking), the appointment has begun (`appointment_passed`), or a Tagesticket to another day (`day_ticket_other_day`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Against a rule (as for booking; `idempotency_key_reused`), the appointment has begun (`appointment_passed`), or a Tagesticket to another day (`day_ticket_other_day`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many writes from this address (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database busy (`busy`); retry", body = Problem, content_type = "application/problem+json"),
     )
@@ -169,11 +170,14 @@ pub async fn move_booking(
     state: web::Data<AppState>,
     BookingPath(id): BookingPath,
     BookingToken(token): BookingToken,
+    IdempotencyKey(key): IdempotencyKey,
     body: web::Json<MoveDto>,
 ) -> Result<web::Json<BookingDto>, ApiError> {
     let request = move_request(body.into_inner())?;
     let moved = state
-        .run(move |store, now| store.move_booking(id, &request, MoveAuth::Token(&token), now))
+        .run(move |store, now| {
+            store.move_booking(id, &request, MoveAuth::Token(&token), key.as_deref(), now)
+        })
         .await?;
     tracing::info!(booking = %id, "moved by its holder");
     Ok(web::Json(moved.into()))

@@ -17,14 +17,15 @@ use persistence::NewHold;
     request_body = HoldRequestDto,
     params(
         ("X-Altcha" = Option<String>, Header, description = "A solved challenge of `GET /api/v1/challenge`, where the office asks for one (R26; Kaarst: with Tagestickets)"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same body from the same client within 24 h answers with the hold the first request made (with a new token, the first one stops working), never a second hold; with another body 422 `idempotency_key_reused`"),
     ),
     responses(
         BodyLimits,
         (status = 201, description = "Held; `token` is shown only here", body = CreatedHoldDto,
             headers(("Location" = String, description = "The hold: `/api/v1/holds/{id}`"))),
-        (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Taken meanwhile (`slot_taken`, `day_tickets_exhausted`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Against a rule (`hold_limit`: this address holds 2 slots already; `unknown_office`, `unknown_service`, `off_grid`, `outside_opening_hours`, `holiday`, `closure_day`, `in_past`, `before_lead_time`, `beyond_horizon`, `day_ticket_not_released`, `day_ticket_not_today`, `not_a_day_ticket_day`, `challenge_required`, `challenge_invalid`, …)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed body (`invalid_body`) or Idempotency-Key (`invalid_idempotency_key`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Taken meanwhile (`slot_taken`, `day_tickets_exhausted`); a retried request whose hold has expired (`hold_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Against a rule (`idempotency_key_reused`; `hold_limit`: this address holds 2 slots already; `unknown_office`, `unknown_service`, `off_grid`, `outside_opening_hours`, `holiday`, `closure_day`, `in_past`, `before_lead_time`, `beyond_horizon`, `day_ticket_not_released`, `day_ticket_not_today`, `not_a_day_ticket_day`, `challenge_required`, `challenge_invalid`, …)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many writes from this address (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database busy (`busy`); retry", body = Problem, content_type = "application/problem+json"),
     )
@@ -34,6 +35,7 @@ pub async fn create_hold(
     state: web::Data<AppState>,
     altcha: Altcha,
     ClientKey(client): ClientKey,
+    IdempotencyKey(key): IdempotencyKey,
     body: web::Json<HoldRequestDto>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -46,6 +48,7 @@ pub async fn create_hold(
         kind: body.kind.0,
         client,
         challenge: altcha.verify(&state)?,
+        idempotency_key: key,
     };
     let made = state
         .run(move |store, now| store.hold(&request, now))
