@@ -550,7 +550,7 @@ fn errors_are_problem_json_and_change_nothing(app: &TestApp) {
         app.get(
             "/api/v1/offices/buergerbuero/slots?service=anmeldung&from=2026-12-10&to=2026-12-01",
         ),
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "invalid_range",
     );
     problem(

@@ -22,7 +22,7 @@ pub struct InvalidTime {
 }
 
 fn parse_time(field: &str, value: &str) -> Result<Time, InvalidTime> {
-    Time::parse(value.trim(), TIME_FORMAT).map_err(|_| InvalidTime {
+    Time::parse(value, TIME_FORMAT).map_err(|_| InvalidTime {
         field: field.to_owned(),
         value: value.to_owned(),
     })
@@ -37,7 +37,9 @@ fn format_time(t: Time) -> String {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"start": "08:30", "end": "12:00"}))]
 pub struct WindowDto {
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "08:30")]
     pub start: String,
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "12:00")]
     pub end: String,
 }
 
@@ -154,8 +156,10 @@ pub struct DayTicketPolicyDto {
     /// Tagestickets a day.
     pub per_day: u32,
     /// Released online at (`HH:MM`).
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "07:00")]
     pub online_from: String,
     /// Released at the Infotheke and by telephone at.
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "08:00")]
     pub staff_from: String,
     pub weekdays: Vec<WeekdayDto>,
 }

@@ -7,7 +7,7 @@ use super::offices::apply;
 use crate::auth::Admins;
 use crate::dto::{NewServiceDto, OfficeChangeDto, ServiceChangeDto};
 use crate::error::{AdminAuth, ApiError, BodyLimits, ErrorCode, Problem};
-use crate::extract::{Authorized, OfficePath, ServicePath};
+use crate::extract::{Authorized, JsonBody, OfficePath, ServicePath};
 use crate::state::AppState;
 use actix_web::{delete, patch, post, web};
 use domain::{OfficeEdit, ServiceId};
@@ -33,7 +33,7 @@ pub async fn add_service(
     admin: Authorized<Admins>,
     state: web::Data<AppState>,
     OfficePath(office): OfficePath,
-    body: web::Json<NewServiceDto>,
+    body: JsonBody<NewServiceDto>,
 ) -> Result<web::Json<OfficeChangeDto>, ApiError> {
     let NewServiceDto {
         id,
@@ -74,7 +74,7 @@ pub async fn update_service(
     state: web::Data<AppState>,
     OfficePath(office): OfficePath,
     ServicePath(id): ServicePath,
-    body: web::Json<ServiceChangeDto>,
+    body: JsonBody<ServiceChangeDto>,
 ) -> Result<web::Json<OfficeChangeDto>, ApiError> {
     let edit = OfficeEdit::ChangeService {
         id,

@@ -2,7 +2,7 @@
 
 use crate::dto::{BookingDto, BookingRequestDto, CreatedBookingDto, MoveDto};
 use crate::error::{ApiError, BodyLimits, Problem};
-use crate::extract::{Altcha, BookingPath, BookingToken, IdempotencyKey, service_ids};
+use crate::extract::{Altcha, BookingPath, BookingToken, IdempotencyKey, JsonBody, service_ids};
 use crate::state::AppState;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
@@ -60,7 +60,7 @@ pub(crate) fn created(made: CreatedBooking) -> HttpResponse {
     request_body = BookingRequestDto,
     params(
         ("X-Altcha" = Option<String>, Header, description = "A solved challenge of `GET /api/v1/challenge` (base64 of the solution's JSON), where the office asks for one (R26; Kaarst: with Tagestickets)"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same body within 24 h answers with the booking the first request made (with a new token, the first one stops working), never a second booking; with another body 422 `idempotency_key_reused`"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same body within 24 h answers with the booking the first request made (with a new token, the first one stops working), never a second booking; with another body 422 `idempotency_key_reused`"),
     ),
     responses(
         BodyLimits,
@@ -77,7 +77,7 @@ pub async fn create_booking(
     state: web::Data<AppState>,
     altcha: Altcha,
     IdempotencyKey(key): IdempotencyKey,
-    body: web::Json<BookingRequestDto>,
+    body: JsonBody<BookingRequestDto>,
 ) -> Result<HttpResponse, ApiError> {
     let mut request = new_booking(body.into_inner(), Channel::Online, None)?;
     request.challenge = altcha.verify(&state)?;
@@ -151,7 +151,7 @@ pub async fn cancel_booking(
     params(
         ("id" = Uuid, Path, description = "Booking id"),
         ("X-Booking-Token" = String, Header, description = "The token returned when booking"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Optional: a repeated move answers the same anyway; the same key with another move within 24 h is refused (422 `idempotency_key_reused`)"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Optional: a repeated move answers the same anyway; the same key with another move within 24 h is refused (422 `idempotency_key_reused`)"),
     ),
     responses(
         BodyLimits,
@@ -171,7 +171,7 @@ pub async fn move_booking(
     BookingPath(id): BookingPath,
     BookingToken(token): BookingToken,
     IdempotencyKey(key): IdempotencyKey,
-    body: web::Json<MoveDto>,
+    body: JsonBody<MoveDto>,
 ) -> Result<web::Json<BookingDto>, ApiError> {
     let request = move_request(body.into_inner())?;
     let moved = state

@@ -4,7 +4,9 @@
 use super::bookings::created;
 use crate::dto::{ConfirmHoldDto, CreatedHoldDto, HoldDto, HoldExtendedDto, HoldRequestDto};
 use crate::error::{ApiError, BodyLimits, Problem};
-use crate::extract::{Altcha, ClientKey, HoldPath, HoldToken, IdempotencyKey, service_ids};
+use crate::extract::{
+    Altcha, ClientKey, HoldPath, HoldToken, IdempotencyKey, JsonBody, service_ids,
+};
 use crate::state::AppState;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, delete, get, post, web};
@@ -17,7 +19,7 @@ use persistence::NewHold;
     request_body = HoldRequestDto,
     params(
         ("X-Altcha" = Option<String>, Header, description = "A solved challenge of `GET /api/v1/challenge`, where the office asks for one (R26; Kaarst: with Tagestickets)"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same body from the same client within 24 h answers with the hold the first request made (with a new token, the first one stops working), never a second hold; with another body 422 `idempotency_key_reused`"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same body from the same client within 24 h answers with the hold the first request made (with a new token, the first one stops working), never a second hold; with another body 422 `idempotency_key_reused`"),
     ),
     responses(
         BodyLimits,
@@ -36,7 +38,7 @@ pub async fn create_hold(
     altcha: Altcha,
     ClientKey(client): ClientKey,
     IdempotencyKey(key): IdempotencyKey,
-    body: web::Json<HoldRequestDto>,
+    body: JsonBody<HoldRequestDto>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let office = OfficeId::parse(&body.office)
@@ -153,7 +155,7 @@ pub async fn release_hold(
     params(
         ("id" = Uuid, Path, description = "Hold id"),
         ("X-Hold-Token" = String, Header, description = "The token returned when holding"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same hold token and citizen within 24 h answers with the booking the first request made (with a new token), instead of `hold_expired`; with another body 422 `idempotency_key_reused`"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same hold token and citizen within 24 h answers with the booking the first request made (with a new token), instead of `hold_expired`; with another body 422 `idempotency_key_reused`"),
     ),
     responses(
         BodyLimits,
@@ -174,7 +176,7 @@ pub async fn confirm_hold(
     HoldPath(id): HoldPath,
     HoldToken(token): HoldToken,
     IdempotencyKey(key): IdempotencyKey,
-    body: web::Json<ConfirmHoldDto>,
+    body: JsonBody<ConfirmHoldDto>,
 ) -> Result<HttpResponse, ApiError> {
     let c = body.into_inner().citizen;
     let postcode = c.postcode.as_deref().map(Postcode::parse).transpose()?;

@@ -4,7 +4,7 @@
 use crate::auth::{AnyStaff, Bookers};
 use crate::dto::{BookingDto, BookingRequestDto, CreatedBookingDto, MoveDto};
 use crate::error::{ApiError, BodyLimits, Problem, StaffAuth};
-use crate::extract::{Authorized, BookingPath, CodePath, IdempotencyKey};
+use crate::extract::{Authorized, BookingPath, CodePath, IdempotencyKey, JsonBody};
 use crate::routes::citizen::bookings::{created, move_request, new_booking};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
@@ -31,7 +31,7 @@ use persistence::{CancelAuth, MoveAuth};
 pub async fn staff_book(
     staff: Authorized<Bookers>,
     state: web::Data<AppState>,
-    body: web::Json<BookingRequestDto>,
+    body: JsonBody<BookingRequestDto>,
 ) -> Result<HttpResponse, ApiError> {
     let channel = staff
         .role
@@ -123,7 +123,7 @@ pub async fn staff_cancel(
     security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Booking id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Optional: a repeated move answers the same anyway; the same key with another move within 24 h is refused (422 `idempotency_key_reused`)"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Optional: a repeated move answers the same anyway; the same key with another move within 24 h is refused (422 `idempotency_key_reused`)"),
     ),
     request_body = MoveDto,
     responses(
@@ -143,7 +143,7 @@ pub async fn staff_move(
     state: web::Data<AppState>,
     BookingPath(id): BookingPath,
     IdempotencyKey(key): IdempotencyKey,
-    body: web::Json<MoveDto>,
+    body: JsonBody<MoveDto>,
 ) -> Result<web::Json<BookingDto>, ApiError> {
     let request = move_request(body.into_inner())?;
     let actor = staff.username.clone();
