@@ -115,8 +115,14 @@ fn add_problem_defaults(api: &mut utoipa::openapi::OpenApi) {
 }
 
 /// The spec as YAML, as committed in `openapi.yaml`.
+///
+/// Written in the JSON form of YAML (YAML 1.2 is a superset of JSON): every
+/// string is quoted, so no YAML 1.1 reader takes an example like `12:00` for
+/// the integer 720 or `2026-12-24` for a date.
 pub fn openapi_yaml() -> Result<String, String> {
-    openapi().to_yaml().map_err(|e| e.to_string())
+    serde_json::to_string_pretty(&openapi())
+        .map(|json| json + "\n")
+        .map_err(|e| e.to_string())
 }
 
 fn json_config() -> web::JsonConfig {
