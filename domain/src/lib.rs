@@ -37,7 +37,9 @@ pub use audit::AuditAction;
 pub use booking::{BookingCode, BookingKind, BookingStatus, CancelError, Channel, check_cancel};
 pub use calendar::Berlin;
 pub use citizen::{Citizen, CitizenError};
-pub use config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours, Window};
+pub use config::{
+    ConfigError, DayTicketPolicy, MAX_REQUIREMENTS, Office, Service, WeeklyHours, Window,
+};
 pub use contact::{
     ContactHoldings, InvalidPhone, check_contact_limits, contact_limit, email_key, phone_e164,
 };
@@ -45,7 +47,7 @@ pub use edit::{EditError, OfficeEdit, ServiceChange, SettingsChange};
 pub use fair::{
     ChallengePolicy, DayTicketRelease, FairUse, InvalidPostcode, Postcode, check_residence,
 };
-pub use ids::{IdError, OfficeId, ServiceId};
+pub use ids::{IdError, InvalidLeika, Leika, OfficeId, ServiceId};
 pub use occupancy::{ActiveBooking, DayLoad, Occupancy, Pool, UNIT_MINUTES};
 pub use rules::{
     Accepted, BookingError, BookingRequest, Selection, release_time, validate_booking,
@@ -57,4 +59,7 @@ pub use search::{
 pub use staff::{
     AccountChange, AccountError, InvalidUsernameError, Role, Username, check_account_change,
 };
-pub use texts::{Address, ClosureReason, OfficeName, PersonName, ServiceName, TextError};
+pub use texts::{
+    Address, ClosureReason, OfficeName, PersonName, Requirement, ServiceName, ServiceNote,
+    TextError,
+};

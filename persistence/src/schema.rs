@@ -33,6 +33,9 @@ diesel::table! {
         minutes -> Integer,
         active -> Bool,
         position -> Integer,
+        requirements -> Text,
+        note -> Nullable<Text>,
+        leika -> Nullable<Text>,
     }
 }
 

@@ -366,6 +366,7 @@ impl From<ServiceChangeDto> for ServiceChange {
             name: c.name,
             minutes: c.duration_minutes,
             active: c.active,
+            ..Self::default()
         }
     }
 }

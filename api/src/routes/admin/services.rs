@@ -46,6 +46,9 @@ pub async fn add_service(
         id,
         name,
         minutes: duration_minutes,
+        requirements: Vec::new(),
+        note: None,
+        leika: None,
     };
     apply(admin, &state, office, edit, false).await
 }
