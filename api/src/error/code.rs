@@ -66,6 +66,8 @@ domain::text_enum! {
         ContactLimit = "contact_limit",
         NotResident = "not_resident",
         InvalidPostcode = "invalid_postcode",
+        // National service keys (R22).
+        InvalidLeika = "invalid_leika",
         // Retries (Idempotency-Key).
         InvalidIdempotencyKey = "invalid_idempotency_key",
         IdempotencyKeyReused = "idempotency_key_reused",
@@ -157,6 +159,7 @@ mod tests {
                 "contact_limit",
                 "not_resident",
                 "invalid_postcode",
+                "invalid_leika",
                 "invalid_idempotency_key",
                 "idempotency_key_reused",
                 "busy",
