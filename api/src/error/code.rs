@@ -13,6 +13,9 @@ domain::text_enum! {
         NoRoute = "no_route",
         MethodNotAllowed = "method_not_allowed",
         MalformedRequest = "malformed_request",
+        /// A browser's preflight from an origin not listed, or asking for
+        /// a method or header the path does not allow (CORS).
+        CorsRefused = "cors_refused",
         NotFound = "not_found",
         UnknownOffice = "unknown_office",
         // Booking rules (R3–R15).
@@ -112,6 +115,7 @@ mod tests {
                 "no_route",
                 "method_not_allowed",
                 "malformed_request",
+                "cors_refused",
                 "not_found",
                 "unknown_office",
                 "no_services",
