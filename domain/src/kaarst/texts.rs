@@ -2,7 +2,9 @@
 //! service key where one is known (R21, R22). The migration
 //! `2026-11-27-000030_service_texts` writes the same texts into databases
 //! seeded before it; a test in `persistence/tests/services.rs` keeps the two
-//! equal.
+//! equal. Applied migrations are never edited: changing a text here needs a
+//! new migration that updates it where it still reads as before, and that
+//! test then has to redo both.
 //!
 //! Fees are the federal ones (Personalausweis, Reisepass, Führungszeugnis);
 //! where a fee is set by the state or the city, the text names the fee
