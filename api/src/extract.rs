@@ -72,6 +72,12 @@ path_param!(
         .map_err(|_| ApiError::not_found(format!("there is no booking `{raw}`")))
 );
 path_param!(
+    /// `{id}` of a hold; one that is not an id was never a hold.
+    HoldPath(Uuid), "id",
+    |raw| Uuid::parse_str(raw)
+        .map_err(|_| ApiError::not_found(format!("there is no hold `{raw}`")))
+);
+path_param!(
     /// `{code}` of a booking as the citizen quotes it (case, spaces, dashes ignored).
     CodePath(BookingCode), "code",
     |raw| BookingCode::parse(raw)
@@ -89,6 +95,30 @@ path_param!(
     |raw| parse_date("date", raw)
 );
 
+/// The header that carries a hold's secret token (R19).
+pub const HOLD_TOKEN_HEADER: &str = "X-Hold-Token";
+
+/// A secret from header `name`, trimmed; 401 `code` when absent or empty.
+fn secret_header(
+    req: &HttpRequest,
+    name: &str,
+    code: ErrorCode,
+    what: &str,
+) -> Result<String, ApiError> {
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                code,
+                format!("send the {what}'s token in the `{name}` header"),
+            )
+        })
+}
+
 /// The secret of a booking, from the `X-Booking-Token` header.
 #[derive(Debug, Clone)]
 pub struct BookingToken(pub String);
@@ -98,21 +128,46 @@ impl FromRequest for BookingToken {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = req
-            .headers()
-            .get(TOKEN_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-            .map(BookingToken)
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    ErrorCode::BookingTokenRequired,
-                    format!("send the booking's token in the `{TOKEN_HEADER}` header"),
-                )
-            });
-        ready(token)
+        let token = secret_header(
+            req,
+            TOKEN_HEADER,
+            ErrorCode::BookingTokenRequired,
+            "booking",
+        );
+        ready(token.map(BookingToken))
+    }
+}
+
+/// The secret of a hold, from the `X-Hold-Token` header (R19).
+#[derive(Debug, Clone)]
+pub struct HoldToken(pub String);
+
+impl FromRequest for HoldToken {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = secret_header(req, HOLD_TOKEN_HEADER, ErrorCode::HoldTokenRequired, "hold");
+        ready(token.map(HoldToken))
+    }
+}
+
+/// The client address of the request as R25 defines it (the peer, or the
+/// right-most untrusted `X-Forwarded-For` address behind a trusted proxy),
+/// per IPv4 address or IPv6 /64: who a hold is for (R19).
+#[derive(Debug, Clone)]
+pub struct ClientKey(pub String);
+
+impl FromRequest for ClientKey {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let key = req
+            .app_data::<web::Data<AppState>>()
+            .map(|state| crate::limits::address_key(state.proxies.of(req)).to_string())
+            .ok_or_else(|| ApiError::internal(&"the application state is missing"));
+        ready(key.map(ClientKey))
     }
 }
 

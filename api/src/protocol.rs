@@ -184,7 +184,7 @@ mod tests {
         assert_eq!(names("/api/v1/bookings"), "POST");
         assert_eq!(
             names("/api/v1/bookings/0192b5a4-8a7e-7c3e-9f00-000000000000"),
-            "GET, HEAD, DELETE"
+            "GET, HEAD, PATCH, DELETE"
         );
         assert_eq!(names("/healthz"), "GET, HEAD");
         assert_eq!(

@@ -23,6 +23,7 @@ on_both_backends!(
     r24_the_fourth_future_booking_of_one_e_mail_is_refused_staff_exempt,
     r24_a_second_tagesticket_for_one_phone_written_differently_is_refused,
     r32_online_tagestickets_for_residents_and_the_status_says_so,
+    r26_r32_a_tagesticket_hold_needs_the_challenge_and_its_confirmation_the_postcode,
 );
 
 /// Monday 30 November 2026, 07:30: Tagestickets are released online.
@@ -282,4 +283,59 @@ fn a_retry_with_the_same_idempotency_key_gets_the_first_booking(app: &TestApp) {
         "invalid_idempotency_key",
     );
     assert_eq!(app.bookings_on(time::macros::date!(2026 - 12 - 01)), 1);
+}
+
+fn r26_r32_a_tagesticket_hold_needs_the_challenge_and_its_confirmation_the_postcode(app: &TestApp) {
+    app.at(MONDAY_0730);
+    let body = json!({
+        "office": "buergerbuero",
+        "services": ["ausweis-abholung"],
+        "start": "2026-11-30T08:30:00+01:00",
+        "kind": "day_ticket"
+    });
+    let hold = |altcha: Option<&str>| {
+        let mut r = app
+            .client
+            .post(format!("{}/api/v1/holds", app.base))
+            .json(&body);
+        if let Some(a) = altcha {
+            r = r.header("X-Altcha", a);
+        }
+        r.send().unwrap()
+    };
+    problem(
+        hold(None),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "challenge_required",
+    );
+    let solution = solved(app);
+    let h = ok_json(hold(Some(&solution)), StatusCode::CREATED);
+    problem(
+        hold(Some(&solution)),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "challenge_invalid",
+    );
+    let confirm = |citizen: Value| {
+        app.client
+            .post(format!(
+                "{}/api/v1/holds/{}/booking",
+                app.base,
+                h["id"].as_str().unwrap()
+            ))
+            .header("X-Hold-Token", h["token"].as_str().unwrap())
+            .json(&json!({ "citizen": citizen }))
+            .send()
+            .unwrap()
+    };
+    problem(
+        confirm(json!({"name": "Max Mustermann", "email": "max@example.org"})),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not_resident",
+    );
+    let b = ok_json(
+        confirm(json!({"name": "Max Mustermann", "email": "max@example.org", "postcode": "41564"})),
+        StatusCode::CREATED,
+    );
+    assert_eq!(b["kind"], "day_ticket");
+    assert_eq!(b["citizen"]["postcode"], "41564");
 }

@@ -7,6 +7,7 @@ text_enum! {
     pub enum AuditAction {
         BookingCreate = "booking.create",
         BookingCancel = "booking.cancel",
+        BookingMove = "booking.move",
         OfficeSettings = "office.settings",
         OfficeHours = "office.hours",
         DayTicketSet = "office.day_ticket.set",

@@ -87,6 +87,8 @@ pub struct Office {
     pub horizon_days: u32,
     pub max_per_service: u32,
     pub max_total_minutes: u32,
+    /// R19: how long a hold keeps its slot, and what each extension adds.
+    pub hold_minutes: u32,
     pub hours: WeeklyHours,
     pub day_ticket: Option<DayTicketPolicy>,
     /// Closure days an admin entered, with the reason shown to citizens.
@@ -126,6 +128,8 @@ pub enum ConfigError {
     Horizon,
     #[error("limits per service and in total must be positive")]
     Limits,
+    #[error("a hold lasts at least one minute")]
+    HoldMinutes,
     #[error("`{0}` may be at most {1}")]
     TooLarge(&'static str, u32),
     /// A text of the configuration breaks the rule of its kind
@@ -153,6 +157,8 @@ pub const MAX_DAY_TICKETS: u32 = 10_000;
 pub const MAX_PER_CONTACT: u32 = 100;
 /// Things to bring one service may list (R21): a list to read at a glance.
 pub const MAX_REQUIREMENTS: usize = 20;
+/// R19: a hold keeps a slot at most an hour (and as much per extension).
+pub const MAX_HOLD_MINUTES: u32 = 60;
 
 impl Office {
     /// Checks the invariants the rules rely on; [`Office::apply`] refuses a
@@ -229,6 +235,9 @@ impl Office {
         if self.max_per_service == 0 || self.max_total_minutes == 0 {
             return Err(ConfigError::Limits);
         }
+        if self.hold_minutes == 0 {
+            return Err(ConfigError::HoldMinutes);
+        }
         let bounds = [
             ("counters", self.counters, MAX_COUNTERS),
             ("grid_minutes", self.grid_minutes, MAX_GRID_MINUTES),
@@ -239,6 +248,7 @@ impl Office {
                 self.max_total_minutes,
                 MAX_TOTAL_MINUTES,
             ),
+            ("hold_minutes", self.hold_minutes, MAX_HOLD_MINUTES),
             (
                 "per_day",
                 self.day_ticket.as_ref().map_or(0, |t| t.per_day),

@@ -24,6 +24,7 @@ pub struct SettingsChange {
     pub horizon_days: Option<u32>,
     pub max_per_service: Option<u32>,
     pub max_total_minutes: Option<u32>,
+    pub hold_minutes: Option<u32>,
     pub bookings_per_contact: Option<u32>,
     pub day_tickets_per_contact: Option<u32>,
     pub challenge: Option<ChallengePolicy>,
@@ -187,6 +188,7 @@ impl Office {
                 keep(&mut next.horizon_days, &s.horizon_days);
                 keep(&mut next.max_per_service, &s.max_per_service);
                 keep(&mut next.max_total_minutes, &s.max_total_minutes);
+                keep(&mut next.hold_minutes, &s.hold_minutes);
                 let fair = &mut next.fair_use;
                 keep(&mut fair.bookings_per_contact, &s.bookings_per_contact);
                 keep(

@@ -76,6 +76,7 @@ fn office(id: &str, name: &str, counters: u32, svc: Vec<Service>) -> Result<Offi
         horizon_days: 56,
         max_per_service: 5,
         max_total_minutes: 90,
+        hold_minutes: 10,
         hours: kaarst_hours(),
         day_ticket: None,
         closures: BTreeMap::new(),

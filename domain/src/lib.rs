@@ -7,7 +7,7 @@
 //! Modules from the leaves up: `text` (one spelling per enum), `grid`
 //! (minutes and units), `calendar` (Berlin time, holidays), `ids`, `config`
 //! (an office), `occupancy`, `booking` (kind, channel, status, code,
-//! cancelling), `texts` (free text people type in), `citizen`, `rules`
+//! cancelling), `hold` (R19), `moving` (R20), `texts` (free text people type in), `citizen`, `rules`
 //! (validation), `search`, `edit` (admin changes), `admin` (what a change
 //! would strand), `staff`, `audit`, `kaarst`.
 
@@ -23,8 +23,10 @@ pub mod contact;
 pub mod edit;
 pub mod fair;
 pub mod grid;
+pub mod hold;
 pub mod ids;
 pub mod kaarst;
+pub mod moving;
 pub mod occupancy;
 pub mod rules;
 pub mod search;
@@ -47,7 +49,12 @@ pub use edit::{EditError, OfficeEdit, ServiceChange, SettingsChange};
 pub use fair::{
     ChallengePolicy, DayTicketRelease, FairUse, InvalidPostcode, Postcode, check_residence,
 };
+pub use hold::{
+    HOLD_EXTENSIONS, HoldError, LIVE_HOLDS_PER_CLIENT, check_new_hold, extend_hold, hold_expiry,
+    is_live,
+};
 pub use ids::{IdError, InvalidLeika, Leika, OfficeId, ServiceId};
+pub use moving::{MoveError, check_move};
 pub use occupancy::{ActiveBooking, DayLoad, Occupancy, Pool, UNIT_MINUTES};
 pub use rules::{
     Accepted, BookingError, BookingRequest, Selection, release_time, validate_booking,

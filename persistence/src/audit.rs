@@ -94,6 +94,12 @@ pub(crate) fn booking_audit<'a>(
             "start": b.start.format(&Rfc3339).ok(),
             "services": b.services.iter().map(ServiceId::as_str).collect::<Vec<_>>(),
         }),
+        AuditAction::BookingMove => serde_json::json!({
+            "code": b.code.as_str(),
+            "from": b.previous_start.and_then(|s| s.format(&Rfc3339).ok()),
+            "start": b.start.format(&Rfc3339).ok(),
+            "services": b.services.iter().map(ServiceId::as_str).collect::<Vec<_>>(),
+        }),
         _ => serde_json::json!({"code": b.code.as_str()}),
     };
     Audit {

@@ -7,16 +7,17 @@ use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
 use crate::connection::DbConnection;
 use crate::contacts;
 use crate::details::{self, BookedService};
+use crate::holds::live_holds;
 use crate::idempotency::{self, Seen};
 use crate::schema::{booking_services, bookings};
 use crate::secret::{hash_token, new_code, new_token, token_matches};
 use crate::{Store, StoreError, locks};
 use diesel::prelude::*;
 use domain::{
-    ActiveBooking, AuditAction, Berlin, BookingCode, BookingError, BookingKind, BookingRequest,
-    BookingStatus, CancelError, Channel, Citizen, Occupancy, OfficeId, Postcode, Selection,
-    ServiceId, Username, check_cancel, check_contact_limits, check_residence, contact_limit,
-    email_key, validate_booking,
+    Accepted, ActiveBooking, AuditAction, Berlin, BookingCode, BookingError, BookingKind,
+    BookingRequest, BookingStatus, CancelError, Channel, Citizen, Occupancy, Office, OfficeId,
+    Postcode, Selection, ServiceId, Username, check_cancel, check_contact_limits, check_residence,
+    contact_limit, email_key, validate_booking,
 };
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -58,6 +59,11 @@ pub struct Booking {
     pub created_by: Option<Username>,
     pub cancelled_at: Option<OffsetDateTime>,
     pub cancelled_by: Option<Username>,
+    /// Where it was before its last move (R20).
+    pub previous_start: Option<OffsetDateTime>,
+    /// Rises with every change the citizen hears of (move, cancellation):
+    /// the `SEQUENCE` of its calendar entry.
+    pub sequence: u32,
 }
 
 impl Booking {
@@ -89,12 +95,12 @@ pub enum CancelAuth<'a> {
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = bookings)]
-struct BookingRow {
+pub(crate) struct BookingRow {
     id: String,
     code: String,
-    token_hash: String,
-    office_id: String,
-    local_day: Date,
+    pub(crate) token_hash: String,
+    pub(crate) office_id: String,
+    pub(crate) local_day: Date,
     start_at: time::PrimitiveDateTime,
     end_at: time::PrimitiveDateTime,
     minutes: i32,
@@ -110,6 +116,8 @@ struct BookingRow {
     cancelled_by: Option<String>,
     contact_email: Option<String>,
     citizen_postcode: Option<String>,
+    previous_start_at: Option<time::PrimitiveDateTime>,
+    sequence: i32,
 }
 
 #[derive(Insertable)]
@@ -151,6 +159,8 @@ fn to_booking(row: BookingRow, booked: Vec<BookedService>) -> Result<Booking, St
         created_by: username(row.created_by)?,
         cancelled_at: row.cancelled_at.map(from_db),
         cancelled_by: username(row.cancelled_by)?,
+        previous_start: row.previous_start_at.map(from_db),
+        sequence: to_u32(row.sequence, "bookings.sequence")?,
     })
 }
 
@@ -171,31 +181,38 @@ fn with_services(
         .collect()
 }
 
-fn one(conn: &mut DbConnection, row: BookingRow) -> Result<Booking, StoreError> {
+pub(crate) fn one(conn: &mut DbConnection, row: BookingRow) -> Result<Booking, StoreError> {
     with_services(conn, vec![row])?
         .pop()
         .ok_or(StoreError::UnknownBooking)
 }
 
-/// The confirmed bookings of `office` from `from` to `to` (local days), as
-/// occupancy counts them.
+/// What occupancy counts of `office` from `from` to `to` (local days) at
+/// `now`: the confirmed bookings and the live holds (I5), except the booking
+/// `except` (a booking being moved counts as free for its new start, R20).
 pub(crate) fn active_bookings(
     conn: &mut DbConnection,
     office: &str,
-    from: Date,
-    to: Date,
+    (from, to): (Date, Date),
+    now: OffsetDateTime,
+    except: Option<&str>,
 ) -> Result<Vec<ActiveBooking>, StoreError> {
-    let rows: Vec<(time::PrimitiveDateTime, i32, String)> = bookings::table
+    let mut query = bookings::table
         .filter(bookings::office_id.eq(office))
         .filter(bookings::local_day.between(from, to))
         .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
         .select((bookings::start_at, bookings::minutes, bookings::kind))
-        .load(conn)?;
+        .into_boxed();
+    if let Some(id) = except {
+        query = query.filter(bookings::id.ne(id));
+    }
+    let mut rows: Vec<(time::PrimitiveDateTime, i32, String)> = query.load(conn)?;
+    rows.extend(live_holds(conn, office, (from, to), now)?);
     rows.into_iter()
         .map(|(start, minutes, kind)| {
             Ok(ActiveBooking {
                 start: from_db(start),
-                minutes: to_u32(minutes, "bookings.minutes")?,
+                minutes: to_u32(minutes, "minutes")?,
                 pool: parse::<BookingKind>(&kind)?.pool(),
             })
         })
@@ -219,7 +236,7 @@ pub(crate) fn future_bookings(
     with_services(conn, rows)
 }
 
-fn booking_row(conn: &mut DbConnection, id: &str) -> Result<BookingRow, StoreError> {
+pub(crate) fn booking_row(conn: &mut DbConnection, id: &str) -> Result<BookingRow, StoreError> {
     bookings::table
         .find(id)
         .select(BookingRow::as_select())
@@ -238,12 +255,22 @@ fn insert(
     diesel::insert_into(bookings::table)
         .values(row)
         .execute(conn)?;
+    insert_services(conn, &row.id, &row.office_id, selection)
+}
+
+/// The services of booking `id` in the order chosen, with their minutes.
+pub(crate) fn insert_services(
+    conn: &mut DbConnection,
+    id: &str,
+    office: &str,
+    selection: &Selection,
+) -> Result<(), StoreError> {
     for (position, (service, minutes)) in selection.services().iter().enumerate() {
         diesel::insert_into(booking_services::table)
             .values(BookingServiceRow {
-                booking_id: row.id.clone(),
+                booking_id: id.to_owned(),
                 position: to_i32(position),
-                office_id: row.office_id.clone(),
+                office_id: office.to_owned(),
                 service_id: service.as_str().to_owned(),
                 minutes: to_i32(*minutes),
             })
@@ -252,10 +279,108 @@ fn insert(
     Ok(())
 }
 
+/// The booking of a citizen that passed every rule, as inserted.
+pub(crate) struct Accept<'a> {
+    pub office: &'a str,
+    pub selection: &'a Selection,
+    pub accepted: &'a Accepted,
+    pub kind: BookingKind,
+    pub channel: Channel,
+    pub citizen: &'a Citizen,
+    pub created_by: Option<&'a Username>,
+}
+
+/// Inserts an accepted booking with the secret `token` (stored hashed) and
+/// a new code; audits it when staff made it.
+pub(crate) fn insert_accepted(
+    conn: &mut DbConnection,
+    a: &Accept<'_>,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<Booking, StoreError> {
+    let citizen = a.citizen;
+    // UUIDv7: ordered by creation, the tie-breaker when created_at is equal.
+    let row = BookingRow {
+        id: Uuid::now_v7().to_string(),
+        code: new_code().as_str().to_owned(),
+        token_hash: hash_token(token),
+        office_id: a.office.to_owned(),
+        local_day: a.accepted.date,
+        start_at: to_db(a.accepted.start),
+        end_at: to_db(a.accepted.end),
+        minutes: to_i32(a.selection.minutes()),
+        kind: a.kind.as_str().to_owned(),
+        channel: a.channel.as_str().to_owned(),
+        status: BookingStatus::Confirmed.as_str().to_owned(),
+        citizen_name: citizen.name().to_owned(),
+        citizen_email: citizen.email().map(str::to_owned),
+        citizen_phone: citizen.phone().map(str::to_owned),
+        created_at: to_db(now),
+        created_by: a.created_by.map(|u| u.as_str().to_owned()),
+        cancelled_at: None,
+        cancelled_by: None,
+        contact_email: citizen.email().map(email_key),
+        citizen_postcode: citizen.postcode().map(|p| p.as_str().to_owned()),
+        previous_start_at: None,
+        sequence: 0,
+    };
+    insert(conn, &row, a.selection)?;
+    // Read back with its services' texts (R21, R22), as every booking is.
+    let booking = one(conn, row)?;
+    if let Some(actor) = a.created_by {
+        record(
+            conn,
+            &booking_audit(actor, AuditAction::BookingCreate, &booking),
+            now,
+        )?;
+    }
+    Ok(booking)
+}
+
+/// R24, R32: the rules about the citizen, checked in the booking's
+/// transaction: the postcode where the office keeps Tagestickets for
+/// residents, the limits per contact (the contact locked first).
+pub(crate) fn check_citizen(
+    conn: &mut DbConnection,
+    office: &Office,
+    kind: BookingKind,
+    channel: Channel,
+    citizen: &Citizen,
+    day: Date,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let fair = &office.fair_use;
+    check_residence(fair, kind, channel, citizen.postcode())?;
+    if contact_limit(fair, kind, channel).is_some() {
+        let holdings = contacts::holdings(conn, office.id.as_str(), citizen, day, now)?;
+        check_contact_limits(fair, kind, channel, holdings)?;
+    }
+    Ok(())
+}
+
 impl Store {
+    /// Runs `f` in a write transaction with a new secret token; a code
+    /// collision (about one in 10^12) makes the insert fail on the unique
+    /// index, and the whole transaction is then tried once more.
+    pub(crate) fn write_booking(
+        &self,
+        mut f: impl FnMut(&mut DbConnection, &str) -> Result<Booking, StoreError>,
+    ) -> Result<CreatedBooking, StoreError> {
+        let mut collisions = 0;
+        loop {
+            let token = new_token();
+            match self.write(|conn| f(conn, &token)) {
+                Err(e) if e.is_unique_violation() && collisions < 3 => collisions += 1,
+                Ok(booking) => return Ok(CreatedBooking { booking, token }),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
     /// Books `request` if every rule allows it at `now`, atomically with the
     /// check of capacity and contingent (I1, I2, I4): lock the office day,
-    /// read its occupancy, let the domain decide, insert, audit.
+    /// read its occupancy (live holds included, I5), let the domain decide,
+    /// insert, audit.
     pub fn book(
         &self,
         request: &NewBooking,
@@ -263,105 +388,73 @@ impl Store {
     ) -> Result<CreatedBooking, StoreError> {
         let day = Berlin::local(request.start).date();
         let office_id = request.office.as_str();
-        // A code collision (about one in 10^12) makes the insert fail on the
-        // unique index; the booking is then tried once more with a new code.
-        let mut collisions = 0;
-        loop {
-            let token = new_token();
-            let result = self.write(|conn| {
-                // A retry of a request that was booked: that booking, with a
-                // new token (the first answer, with the first token, was lost).
-                let key = request.idempotency_key.as_deref();
-                let hash = key.map(|_| idempotency::request_hash(request));
-                if let (Some(key), Some(hash)) = (key, &hash) {
-                    locks::lock_name(conn, "idempotency", key)?;
-                    if let Seen::Booked(id) = idempotency::seen(conn, key, hash, now)? {
-                        return rebook(conn, &id, &token);
-                    }
+        self.write_booking(|conn, token| {
+            // A retry of a request that was booked: that booking, with a
+            // new token (the first answer, with the first token, was lost).
+            let key = request.idempotency_key.as_deref();
+            let hash = key.map(|_| idempotency::request_hash(request));
+            if let (Some(key), Some(hash)) = (key, &hash) {
+                locks::lock_name(conn, "idempotency", key)?;
+                if let Seen::Made(id) = idempotency::seen(conn, key, hash, now)? {
+                    return rebook(conn, &id, token);
                 }
-                let version = locks::lock_day(conn, office_id, day)?
-                    .ok_or_else(|| BookingError::UnknownOffice(office_id.to_owned()))?;
-                let office = self.cached_office(conn, office_id, Some(version))?;
-                let selection = Selection::new(&office, &request.services)?;
-                let fair = &office.fair_use;
-                check_residence(
-                    fair,
-                    request.kind,
-                    request.channel,
-                    request.citizen.postcode(),
-                )?;
-                if contact_limit(fair, request.kind, request.channel).is_some() {
-                    let holdings = contacts::holdings(conn, office_id, &request.citizen, day, now)?;
-                    check_contact_limits(fair, request.kind, request.channel, holdings)?;
-                }
-                // R26: where the office asks for it, a solution, used once.
-                if office
-                    .fair_use
-                    .challenge
-                    .requires(request.kind, request.channel)
-                {
-                    let solved = request
-                        .challenge
-                        .as_ref()
-                        .ok_or(BookingError::ChallengeRequired)?;
-                    challenges::consume(conn, solved, now)?;
-                }
-                let occupancy =
-                    Occupancy::from_bookings(&active_bookings(conn, office_id, day, day)?);
-                let accepted = validate_booking(
-                    &office,
-                    &BookingRequest {
-                        selection: selection.clone(),
-                        start: request.start,
-                        kind: request.kind,
-                        channel: request.channel,
-                    },
-                    now,
-                    &occupancy,
-                )?;
-                // UUIDv7: ordered by creation, the tie-breaker when created_at is equal.
-                let row = BookingRow {
-                    id: Uuid::now_v7().to_string(),
-                    code: new_code().as_str().to_owned(),
-                    token_hash: hash_token(&token),
-                    office_id: office_id.to_owned(),
-                    local_day: accepted.date,
-                    start_at: to_db(accepted.start),
-                    end_at: to_db(accepted.end),
-                    minutes: to_i32(selection.minutes()),
-                    kind: request.kind.as_str().to_owned(),
-                    channel: request.channel.as_str().to_owned(),
-                    status: BookingStatus::Confirmed.as_str().to_owned(),
-                    citizen_name: request.citizen.name().to_owned(),
-                    citizen_email: request.citizen.email().map(str::to_owned),
-                    citizen_phone: request.citizen.phone().map(str::to_owned),
-                    created_at: to_db(now),
-                    created_by: request.created_by.as_ref().map(|u| u.as_str().to_owned()),
-                    cancelled_at: None,
-                    cancelled_by: None,
-                    contact_email: request.citizen.email().map(email_key),
-                    citizen_postcode: request.citizen.postcode().map(|p| p.as_str().to_owned()),
-                };
-                insert(conn, &row, &selection)?;
-                if let (Some(key), Some(hash)) = (key, &hash) {
-                    idempotency::remember(conn, key, hash, &row.id, now)?;
-                }
-                let booking = to_booking(row, details::of_selection(&office, &selection)?)?;
-                if let Some(actor) = &request.created_by {
-                    record(
-                        conn,
-                        &booking_audit(actor, AuditAction::BookingCreate, &booking),
-                        now,
-                    )?;
-                }
-                Ok(booking)
-            });
-            match result {
-                Err(e) if e.is_unique_violation() && collisions < 3 => collisions += 1,
-                Ok(booking) => return Ok(CreatedBooking { booking, token }),
-                Err(e) => return Err(e),
             }
-        }
+            let version = locks::lock_day(conn, office_id, day)?
+                .ok_or_else(|| BookingError::UnknownOffice(office_id.to_owned()))?;
+            let office = self.cached_office(conn, office_id, Some(version))?;
+            let selection = Selection::new(&office, &request.services)?;
+            check_citizen(
+                conn,
+                &office,
+                request.kind,
+                request.channel,
+                &request.citizen,
+                day,
+                now,
+            )?;
+            // R26: where the office asks for it, a solution, used once.
+            if office
+                .fair_use
+                .challenge
+                .requires(request.kind, request.channel)
+            {
+                let solved = request
+                    .challenge
+                    .as_ref()
+                    .ok_or(BookingError::ChallengeRequired)?;
+                challenges::consume(conn, solved, now)?;
+            }
+            let active = active_bookings(conn, office_id, (day, day), now, None)?;
+            let accepted = validate_booking(
+                &office,
+                &BookingRequest {
+                    selection: selection.clone(),
+                    start: request.start,
+                    kind: request.kind,
+                    channel: request.channel,
+                },
+                now,
+                &Occupancy::from_bookings(&active),
+            )?;
+            let booking = insert_accepted(
+                conn,
+                &Accept {
+                    office: office_id,
+                    selection: &selection,
+                    accepted: &accepted,
+                    kind: request.kind,
+                    channel: request.channel,
+                    citizen: &request.citizen,
+                    created_by: request.created_by.as_ref(),
+                },
+                token,
+                now,
+            )?;
+            if let (Some(key), Some(hash)) = (key, &hash) {
+                idempotency::remember(conn, key, hash, &booking.id.to_string(), now)?;
+            }
+            Ok(booking)
+        })
     }
 
     /// The booking `id` (staff).
@@ -424,6 +517,7 @@ impl Store {
                 bookings::status.eq(BookingStatus::Cancelled.as_str()),
                 bookings::cancelled_at.eq(Some(to_db(now))),
                 bookings::cancelled_by.eq(actor.map(Username::as_str)),
+                bookings::sequence.eq(bookings::sequence + 1),
             ))
             .execute(conn)?;
             if updated == 0 {
@@ -433,6 +527,7 @@ impl Store {
                 status: BookingStatus::Cancelled,
                 cancelled_at: Some(now),
                 cancelled_by: actor.cloned(),
+                sequence: current.sequence + 1,
                 ..current
             };
             if let Some(actor) = actor {
@@ -465,7 +560,11 @@ impl Store {
 }
 
 /// The booking a retried request made, its token replaced by `token`.
-fn rebook(conn: &mut DbConnection, id: &str, token: &str) -> Result<Booking, StoreError> {
+pub(crate) fn rebook(
+    conn: &mut DbConnection,
+    id: &str,
+    token: &str,
+) -> Result<Booking, StoreError> {
     diesel::update(bookings::table.find(id))
         .set(bookings::token_hash.eq(hash_token(token)))
         .execute(conn)?;

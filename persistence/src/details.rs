@@ -10,7 +10,7 @@ use crate::connection::DbConnection;
 use crate::offices::ServiceRow;
 use crate::schema::{booking_services, services};
 use diesel::prelude::*;
-use domain::{Office, Selection, Service};
+use domain::Service;
 use std::collections::HashMap;
 
 /// One service of a booking, in the booked order.
@@ -61,24 +61,4 @@ pub(crate) fn of_bookings(
         }
     }
     Ok(booked)
-}
-
-/// The services of a booking just made from `selection` at `office`.
-pub(crate) fn of_selection(
-    office: &Office,
-    selection: &Selection,
-) -> Result<Vec<BookedService>, StoreError> {
-    selection
-        .services()
-        .iter()
-        .map(|(id, minutes)| {
-            let service = office
-                .service(id)
-                .ok_or_else(|| corrupt(format!("the selection names a missing service `{id}`")))?;
-            Ok(BookedService {
-                service: service.clone(),
-                minutes: *minutes,
-            })
-        })
-        .collect()
 }

@@ -7,6 +7,9 @@
 //! [`domain::validate_booking`] decide, and only then inserts. Capacity is
 //! never stored apart from the bookings, so a change of hours, counters or
 //! contingent by an admin needs no ledger migration and loses nothing.
+//! A hold ([`holds`], R19) is a row that counts like a booking until it
+//! expires; a move ([`moves`], R20) re-checks the booking at its new start
+//! with its own capacity counted as free, in one transaction.
 
 mod audit;
 mod bookings;
@@ -16,8 +19,10 @@ mod connection;
 mod contacts;
 mod details;
 mod edits;
+mod holds;
 mod idempotency;
 mod locks;
+mod moves;
 mod offer;
 mod offices;
 mod schema;
@@ -33,12 +38,14 @@ pub use challenges::SolvedChallenge;
 pub use connection::{Backend, DbConnection, Target};
 pub use details::BookedService;
 pub use edits::{OfficeChange, OrphanedBooking};
+pub use holds::{CreatedHold, Hold, NewHold};
 pub use idempotency::KEY_LIFETIME as IDEMPOTENCY_KEY_LIFETIME;
+pub use moves::{MoveAuth, MoveRequest};
 pub use staff::{StaffUser, UserChange};
 pub use store::Store;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use domain::{BookingError, CancelError, EditError};
+use domain::{BookingError, CancelError, EditError, HoldError, MoveError};
 
 /// What can go wrong in the store. Rule violations carry the domain's error;
 /// each variant has one meaning, and the API maps each in one place.
@@ -60,6 +67,10 @@ pub enum StoreError {
     Rule(#[from] BookingError),
     #[error(transparent)]
     Cancel(#[from] CancelError),
+    #[error(transparent)]
+    Hold(#[from] HoldError),
+    #[error(transparent)]
+    Move(#[from] MoveError),
     #[error(transparent)]
     Edit(#[from] EditError),
     #[error("a staff user of that name exists")]

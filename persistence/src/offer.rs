@@ -11,15 +11,17 @@ use domain::{
 use time::{Date, OffsetDateTime};
 
 impl Store {
-    /// The occupancy of `office` from `from` to `to`.
+    /// The occupancy of `office` from `from` to `to` at `now`: bookings and
+    /// live holds (I5), so held capacity is not offered.
     pub fn occupancy(
         &self,
         office: &OfficeId,
         from: Date,
         to: Date,
+        now: OffsetDateTime,
     ) -> Result<Occupancy, StoreError> {
         let mut conn = self.conn()?;
-        let active = active_bookings(&mut conn, office.as_str(), from, to)?;
+        let active = active_bookings(&mut conn, office.as_str(), (from, to), now, None)?;
         Ok(Occupancy::from_bookings(&active))
     }
 
@@ -42,7 +44,7 @@ impl Store {
                 slots: Vec::new(),
             });
         };
-        let occupancy = self.occupancy(office, from, to)?;
+        let occupancy = self.occupancy(office, from, to, now)?;
         Ok(search_slots(&config, &selection, from, to, now, &occupancy))
     }
 
@@ -61,7 +63,7 @@ impl Store {
             ids => Some(Selection::new(&config, ids)?),
         };
         let today = day_ticket_date(now);
-        let occupancy = self.occupancy(office, today, today)?;
+        let occupancy = self.occupancy(office, today, today, now)?;
         Ok(day_ticket_offer(
             &config,
             selection.as_ref(),

@@ -37,6 +37,7 @@ struct OfficeRow {
     challenge: String,
     day_ticket_release: String,
     day_ticket_postcodes: String,
+    hold_minutes: i32,
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -127,6 +128,7 @@ fn office_row(office: &Office, version: i64) -> OfficeRow {
             .map(Postcode::as_str)
             .collect::<Vec<_>>()
             .join(","),
+        hold_minutes: to_i32(office.hold_minutes),
     }
 }
 
@@ -287,6 +289,7 @@ pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Option<(i64, Off
         horizon_days: to_u32(row.horizon_days, "horizon_days")?,
         max_per_service: to_u32(row.max_per_service, "max_per_service")?,
         max_total_minutes: to_u32(row.max_total_minutes, "max_total_minutes")?,
+        hold_minutes: to_u32(row.hold_minutes, "hold_minutes")?,
         hours,
         day_ticket,
         closures: closure_rows

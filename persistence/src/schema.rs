@@ -22,6 +22,7 @@ diesel::table! {
         challenge -> Text,
         day_ticket_release -> Text,
         day_ticket_postcodes -> Text,
+        hold_minutes -> Integer,
     }
 }
 
@@ -85,6 +86,8 @@ diesel::table! {
         cancelled_by -> Nullable<Text>,
         contact_email -> Nullable<Text>,
         citizen_postcode -> Nullable<Text>,
+        previous_start_at -> Nullable<Timestamp>,
+        sequence -> Integer,
     }
 }
 
@@ -135,8 +138,26 @@ diesel::table! {
     idempotency_keys (idempotency_key) {
         idempotency_key -> Text,
         request_hash -> Text,
-        booking_id -> Text,
+        target_id -> Text,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    holds (id) {
+        id -> Text,
+        token_hash -> Text,
+        office_id -> Text,
+        local_day -> Date,
+        start_at -> Timestamp,
+        end_at -> Timestamp,
+        minutes -> Integer,
+        kind -> Text,
+        services -> Text,
+        client_key -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        extensions_left -> Integer,
     }
 }
 
@@ -152,4 +173,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     used_challenges,
     idempotency_keys,
+    holds,
 );

@@ -76,6 +76,13 @@ pub struct BookingDto {
         default
     )]
     pub cancelled_at: Option<OffsetDateTime>,
+    /// The start before the last move (R20); absent if never moved.
+    #[serde(
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub previous_start: Option<OffsetDateTime>,
 }
 
 impl From<Booking> for BookingDto {
@@ -99,6 +106,7 @@ impl From<Booking> for BookingDto {
             },
             created_at: b.created_at,
             cancelled_at: b.cancelled_at,
+            previous_start: b.previous_start,
         }
     }
 }

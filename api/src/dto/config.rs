@@ -224,6 +224,9 @@ pub struct OfficeConfigDto {
     pub horizon_days: u32,
     pub max_per_service: u32,
     pub max_total_minutes: u32,
+    /// How long a hold keeps its slot, and what each of its 3 extensions
+    /// adds, in minutes (R19).
+    pub hold_minutes: u32,
     pub hours: HoursDto,
     /// `null`: no Tagesticket.
     pub day_ticket: Option<DayTicketPolicyDto>,
@@ -254,6 +257,7 @@ impl From<&Office> for OfficeConfigDto {
             horizon_days: o.horizon_days,
             max_per_service: o.max_per_service,
             max_total_minutes: o.max_total_minutes,
+            hold_minutes: o.hold_minutes,
             bookings_per_contact: o.fair_use.bookings_per_contact,
             day_tickets_per_contact: o.fair_use.day_tickets_per_contact,
             challenge: o.fair_use.challenge.into(),
@@ -315,6 +319,7 @@ impl TryFrom<OfficeSettingsDto> for SettingsChange {
             horizon_days: s.horizon_days,
             max_per_service: s.max_per_service,
             max_total_minutes: s.max_total_minutes,
+            hold_minutes: s.hold_minutes,
             bookings_per_contact: s.bookings_per_contact,
             day_tickets_per_contact: s.day_tickets_per_contact,
             challenge: s.challenge.map(|c| c.0),
@@ -337,6 +342,8 @@ pub struct OfficeSettingsDto {
     pub horizon_days: Option<u32>,
     pub max_per_service: Option<u32>,
     pub max_total_minutes: Option<u32>,
+    /// 1–60 minutes (R19).
+    pub hold_minutes: Option<u32>,
     pub bookings_per_contact: Option<u32>,
     pub day_tickets_per_contact: Option<u32>,
     pub challenge: Option<ChallengeDto>,

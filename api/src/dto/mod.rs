@@ -5,6 +5,7 @@
 mod audit;
 mod booking;
 mod config;
+mod hold;
 mod office;
 mod text;
 mod user;
@@ -18,6 +19,7 @@ pub use config::{
     NewServiceDto, OfficeChangeDto, OfficeConfigDto, OfficeSettingsDto, ServiceChangeDto,
     WeekdayDto, WindowDto,
 };
+pub use hold::{ConfirmHoldDto, CreatedHoldDto, HoldDto, HoldExtendedDto, HoldRequestDto, MoveDto};
 pub use office::{DayTicketsDto, OfficeDto, ServiceDto, SlotDto, SlotsDto};
 pub use text::{
     ChallengeDto, ChannelDto, KindDto, OrphanReasonDto, ReleaseDto, RoleDto, StatusDto,

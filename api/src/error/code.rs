@@ -69,6 +69,12 @@ domain::text_enum! {
         ContactLimit = "contact_limit",
         NotResident = "not_resident",
         InvalidPostcode = "invalid_postcode",
+        // Holds (R19) and moves (R20).
+        HoldTokenRequired = "hold_token_required",
+        HoldExpired = "hold_expired",
+        HoldLimit = "hold_limit",
+        HoldExtensionsUsed = "hold_extensions_used",
+        DayTicketOtherDay = "day_ticket_other_day",
         // National service keys (R22).
         InvalidLeika = "invalid_leika",
         // Retries (Idempotency-Key).
@@ -163,6 +169,11 @@ mod tests {
                 "contact_limit",
                 "not_resident",
                 "invalid_postcode",
+                "hold_token_required",
+                "hold_expired",
+                "hold_limit",
+                "hold_extensions_used",
+                "day_ticket_other_day",
                 "invalid_leika",
                 "invalid_idempotency_key",
                 "idempotency_key_reused",

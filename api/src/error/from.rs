@@ -5,7 +5,8 @@ use super::{ApiError, ErrorCode};
 use crate::auth::{PasswordError, PoolBusy, TokenError};
 use actix_web::http::StatusCode;
 use domain::{
-    AccountError, BookingError, CancelError, CitizenError, EditError, InvalidUsernameError,
+    AccountError, BookingError, CancelError, CitizenError, EditError, HoldError,
+    InvalidUsernameError, MoveError,
 };
 use persistence::StoreError;
 
@@ -68,6 +69,40 @@ impl From<CancelError> for ApiError {
             ),
             CancelError::AppointmentPassed => {
                 ApiError::unprocessable(ErrorCode::AppointmentPassed, e.to_string())
+            }
+        }
+    }
+}
+
+impl From<HoldError> for ApiError {
+    fn from(e: HoldError) -> Self {
+        match e {
+            HoldError::Expired => {
+                ApiError::new(StatusCode::CONFLICT, ErrorCode::HoldExpired, e.to_string())
+            }
+            HoldError::Limit { .. } => ApiError::unprocessable(ErrorCode::HoldLimit, e.to_string()),
+            HoldError::NoExtensionsLeft { .. } => ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::HoldExtensionsUsed,
+                e.to_string(),
+            ),
+        }
+    }
+}
+
+impl From<MoveError> for ApiError {
+    fn from(e: MoveError) -> Self {
+        match e {
+            MoveError::Cancelled => ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::AlreadyCancelled,
+                e.to_string(),
+            ),
+            MoveError::Begun => {
+                ApiError::unprocessable(ErrorCode::AppointmentPassed, e.to_string())
+            }
+            MoveError::DayTicketOtherDay { .. } => {
+                ApiError::unprocessable(ErrorCode::DayTicketOtherDay, e.to_string())
             }
         }
     }
@@ -180,6 +215,8 @@ impl From<StoreError> for ApiError {
             StoreError::UnknownUser => ApiError::not_found("there is no such staff user"),
             StoreError::Rule(rule) => rule.into(),
             StoreError::Cancel(cancel) => cancel.into(),
+            StoreError::Hold(hold) => hold.into(),
+            StoreError::Move(refused) => refused.into(),
             StoreError::Edit(edit) => edit.into(),
             StoreError::IdempotencyKeyReused => ApiError::unprocessable(
                 ErrorCode::IdempotencyKeyReused,

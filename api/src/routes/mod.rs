@@ -12,7 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Registers every documented route.
 pub fn register(cfg: &mut ServiceConfig) {
     use self::admin::{audit, closures, offices, services, users};
-    use self::citizen::{bookings, offers, offices as public};
+    use self::citizen::{bookings, holds, offers, offices as public};
     use self::staff::{bookings as staff_bookings, days, login};
     cfg.service(public::list_offices)
         .service(public::list_services)
@@ -21,6 +21,12 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(bookings::create_booking)
         .service(bookings::get_booking)
         .service(bookings::cancel_booking)
+        .service(bookings::move_booking)
+        .service(holds::create_hold)
+        .service(holds::get_hold)
+        .service(holds::extend_hold)
+        .service(holds::release_hold)
+        .service(holds::confirm_hold)
         .service(crate::routes::citizen::challenge::challenge)
         .service(login::login)
         .service(staff_bookings::staff_book)
@@ -29,6 +35,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(staff_bookings::booking_by_code)
         .service(staff_bookings::staff_get_booking)
         .service(staff_bookings::staff_cancel)
+        .service(staff_bookings::staff_move)
         .service(users::create_user)
         .service(users::list_users)
         .service(users::change_user)

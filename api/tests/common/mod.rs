@@ -50,14 +50,27 @@ impl TestApp {
     /// so each test proves its own rules; `spawn_kaarst` keeps the shipped
     /// configuration whole.
     pub fn spawn(db: TestDb) -> Self {
-        let app = Self::spawn_kaarst(db);
+        Self::spawn_kaarst(db).relaxed()
+    }
+
+    /// Like `spawn`, behind a trusted proxy at 127.0.0.1: each request can
+    /// name its client address in `X-Forwarded-For` (R25).
+    pub fn spawn_behind_proxy(db: TestDb) -> Self {
+        Self::spawn_with(db, |s| {
+            s.trusted_proxies = api::client::TrustedProxies::parse("127.0.0.1").unwrap();
+        })
+        .relaxed()
+    }
+
+    /// The Bürgerbüro without the fair-use rules of the shipped configuration.
+    fn relaxed(self) -> Self {
         let relax = persistence::test_support::fixtures::without_fair_use();
         let office = persistence::test_support::fixtures::office_id("buergerbuero");
         let admin = domain::Username::parse(ADMIN.0).unwrap();
-        app.store
+        self.store
             .update_office(&office, &relax, false, &admin, MONDAY_10)
             .unwrap();
-        app
+        self
     }
 
     /// A server with the shipped Kaarst configuration.

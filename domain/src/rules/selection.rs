@@ -48,6 +48,13 @@ impl Selection {
         Ok(Self { services, minutes })
     }
 
+    /// A selection accepted earlier (a hold's, R19), with the minutes each
+    /// service took then; no rule is checked again.
+    pub fn accepted(services: Vec<(ServiceId, u32)>) -> Self {
+        let minutes = services.iter().map(|(_, m)| m).sum();
+        Self { services, minutes }
+    }
+
     pub fn minutes(&self) -> u32 {
         self.minutes
     }

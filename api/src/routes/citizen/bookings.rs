@@ -1,13 +1,13 @@
 //! Booking online, and the citizen's own booking by its secret (R17, R18).
 
-use crate::dto::{BookingDto, BookingRequestDto, CreatedBookingDto};
+use crate::dto::{BookingDto, BookingRequestDto, CreatedBookingDto, MoveDto};
 use crate::error::{ApiError, BodyLimits, Problem};
 use crate::extract::{Altcha, BookingPath, BookingToken, IdempotencyKey, service_ids};
 use crate::state::AppState;
 use actix_web::http::header::LOCATION;
-use actix_web::{HttpResponse, delete, get, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use domain::{BookingError, Channel, Citizen, OfficeId, Postcode, Username};
-use persistence::{CancelAuth, CreatedBooking, NewBooking};
+use persistence::{CancelAuth, CreatedBooking, MoveAuth, MoveRequest, NewBooking};
 
 /// Turns a request body into the store's request, for any channel. An
 /// office in the body that does not exist is a rule error (422), not a
@@ -33,6 +33,14 @@ pub(crate) fn new_booking(
         created_by,
         challenge: None,
         idempotency_key: None,
+    })
+}
+
+/// Turns a move's body into the store's request (R20).
+pub(crate) fn move_request(body: MoveDto) -> Result<MoveRequest, ApiError> {
+    Ok(MoveRequest {
+        start: body.start,
+        services: body.services.as_deref().map(service_ids).transpose()?,
     })
 }
 
@@ -132,4 +140,45 @@ pub async fn cancel_booking(
         .await?;
     tracing::info!(booking = %id, "cancelled by its holder");
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Moves a booking to another start, optionally with other services (R20),
+/// in one step: if the new time cannot be had, nothing changes. Id, code and
+/// token stay.
+#[utoipa::path(
+    tag = "citizens",
+    request_body = MoveDto,
+    params(
+        ("id" = Uuid, Path, description = "Booking id"),
+        ("X-Booking-Token" = String, Header, description = "The token returned when booking"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Optional: a repeated move answers the same anyway; the same key with another move within 24 h is refused (422 `idempotency_key_reused`)"),
+    ),
+    responses(
+        BodyLimits,
+        (status = 200, description = "Moved", body = BookingDto),
+        (status = 400, description = "Malformed body (`invalid_body`) or Idempotency-Key (`invalid_idempotency_key`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token (`booking_token_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking, or the token does not fit (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The new time was taken (`slot_taken`), or the booking is cancelled (`already_cancelled`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Against a rule (as for booking; `idempotency_key_reused`), the appointment has begun (`appointment_passed`), or a Tagesticket to another day (`day_ticket_other_day`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many writes from this address (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database busy (`busy`); retry", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/api/v1/bookings/{id}")]
+pub async fn move_booking(
+    state: web::Data<AppState>,
+    BookingPath(id): BookingPath,
+    BookingToken(token): BookingToken,
+    IdempotencyKey(key): IdempotencyKey,
+    body: web::Json<MoveDto>,
+) -> Result<web::Json<BookingDto>, ApiError> {
+    let request = move_request(body.into_inner())?;
+    let moved = state
+        .run(move |store, now| {
+            store.move_booking(id, &request, MoveAuth::Token(&token), key.as_deref(), now)
+        })
+        .await?;
+    tracing::info!(booking = %id, "moved by its holder");
+    Ok(web::Json(moved.into()))
 }

@@ -2,5 +2,6 @@
 
 pub mod bookings;
 pub mod challenge;
+pub mod holds;
 pub mod offers;
 pub mod offices;

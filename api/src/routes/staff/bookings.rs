@@ -1,14 +1,14 @@
 //! Staff work on bookings (R10, R11, R18): booking for citizens by phone and
-//! at the Infotheke from the one pool, lookup, cancelling.
+//! at the Infotheke from the one pool, lookup, moving (R20), cancelling.
 
 use crate::auth::{AnyStaff, Bookers};
-use crate::dto::{BookingDto, BookingRequestDto, CreatedBookingDto};
+use crate::dto::{BookingDto, BookingRequestDto, CreatedBookingDto, MoveDto};
 use crate::error::{ApiError, BodyLimits, Problem, StaffAuth};
-use crate::extract::{Authorized, BookingPath, CodePath};
-use crate::routes::citizen::bookings::{created, new_booking};
+use crate::extract::{Authorized, BookingPath, CodePath, IdempotencyKey};
+use crate::routes::citizen::bookings::{created, move_request, new_booking};
 use crate::state::AppState;
-use actix_web::{HttpResponse, delete, get, post, web};
-use persistence::CancelAuth;
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use persistence::{CancelAuth, MoveAuth};
 
 /// Books for a citizen from the same pool as online (R10). The channel is
 /// the caller's: `phone` for the telephone service, `desk` for the Infotheke
@@ -114,4 +114,50 @@ pub async fn staff_cancel(
         .await?;
     tracing::info!(booking = %id, by = %staff.username, "cancelled by staff");
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Moves a booking to another start, optionally with other services (R20),
+/// in one step: if the new time cannot be had, nothing changes. Audited.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "Booking id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Optional: a repeated move answers the same anyway; the same key with another move within 24 h is refused (422 `idempotency_key_reused`)"),
+    ),
+    request_body = MoveDto,
+    responses(
+        BodyLimits,
+        StaffAuth,
+        (status = 200, description = "Moved; id, code and token stay", body = BookingDto),
+        (status = 400, description = "Malformed body (`invalid_body`) or Idempotency-Key (`invalid_idempotency_key`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role does not book (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The new time was taken (`slot_taken`), or the booking is cancelled (`already_cancelled`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Against a rule (as for booking; `idempotency_key_reused`), the appointment has begun (`appointment_passed`), or a Tagesticket to another day (`day_ticket_other_day`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/api/v1/staff/bookings/{id}")]
+pub async fn staff_move(
+    staff: Authorized<Bookers>,
+    state: web::Data<AppState>,
+    BookingPath(id): BookingPath,
+    IdempotencyKey(key): IdempotencyKey,
+    body: web::Json<MoveDto>,
+) -> Result<web::Json<BookingDto>, ApiError> {
+    let request = move_request(body.into_inner())?;
+    let actor = staff.username.clone();
+    let moved = state
+        .run(move |store, now| {
+            store.move_booking(
+                id,
+                &request,
+                MoveAuth::Staff { actor: &actor },
+                key.as_deref(),
+                now,
+            )
+        })
+        .await?;
+    tracing::info!(booking = %id, by = %staff.username, "moved by staff");
+    Ok(web::Json(moved.into()))
 }

@@ -1,0 +1,409 @@
+//! Holds (R19, I5): rows of `holds`. A hold is made by the same rules and
+//! under the same day lock as a booking, and counts in the occupancy while
+//! `expires_at > now`; no job has to run for an expired one to stop counting.
+//! Expired rows are deleted lazily, by the next hold of the same office day
+//! or client.
+
+use crate::bookings::{
+    Accept, CreatedBooking, active_bookings, check_citizen, insert_accepted, rebook,
+};
+use crate::challenges::{self, SolvedChallenge};
+use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
+use crate::connection::DbConnection;
+use crate::idempotency::{self, Seen};
+use crate::schema::holds;
+use crate::secret::{hash_token, new_token, token_matches};
+use crate::{Store, StoreError, locks};
+use diesel::prelude::*;
+use domain::{
+    Accepted, Berlin, BookingError, BookingKind, BookingRequest, Channel, Citizen, HOLD_EXTENSIONS,
+    HoldError, Occupancy, OfficeId, Selection, ServiceId, check_new_hold, extend_hold, hold_expiry,
+    is_live, validate_booking,
+};
+use time::{Date, OffsetDateTime, PrimitiveDateTime};
+use uuid::Uuid;
+
+/// A hold as the API asks for it; the channel is always online.
+#[derive(Debug, Clone)]
+pub struct NewHold {
+    pub office: OfficeId,
+    pub services: Vec<ServiceId>,
+    pub start: OffsetDateTime,
+    pub kind: BookingKind,
+    /// Who holds: the client address as R25 defines it, in any stable
+    /// spelling; only its hash is stored.
+    pub client: String,
+    /// A verified proof-of-work solution, where the office asks for one (R26).
+    pub challenge: Option<SolvedChallenge>,
+    /// The client's `Idempotency-Key`: a retry gets the first hold.
+    pub idempotency_key: Option<String>,
+}
+
+/// A live hold; times in Europe/Berlin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    pub id: Uuid,
+    pub office: OfficeId,
+    pub services: Vec<ServiceId>,
+    pub start: OffsetDateTime,
+    pub end: OffsetDateTime,
+    pub kind: BookingKind,
+    pub expires_at: OffsetDateTime,
+    pub extensions_left: u32,
+}
+
+/// A hold just made, with its secret token: shown once, stored only hashed.
+#[derive(Debug, Clone)]
+pub struct CreatedHold {
+    pub hold: Hold,
+    pub token: String,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = holds)]
+struct HoldRow {
+    id: String,
+    token_hash: String,
+    office_id: String,
+    local_day: Date,
+    start_at: PrimitiveDateTime,
+    end_at: PrimitiveDateTime,
+    minutes: i32,
+    kind: String,
+    services: String,
+    client_key: String,
+    created_at: PrimitiveDateTime,
+    expires_at: PrimitiveDateTime,
+    extensions_left: i32,
+}
+
+impl HoldRow {
+    fn selection(&self) -> Result<Selection, StoreError> {
+        let list: Vec<(String, u32)> = serde_json::from_str(&self.services).map_err(corrupt)?;
+        let services = list
+            .into_iter()
+            .map(|(id, minutes)| Ok((ServiceId::parse(&id).map_err(corrupt)?, minutes)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Selection::accepted(services))
+    }
+
+    fn hold(&self) -> Result<Hold, StoreError> {
+        Ok(Hold {
+            id: Uuid::parse_str(&self.id).map_err(corrupt)?,
+            office: OfficeId::parse(&self.office_id).map_err(corrupt)?,
+            services: self
+                .selection()?
+                .services()
+                .iter()
+                .map(|(id, _)| id.clone())
+                .collect(),
+            start: from_db(self.start_at),
+            end: from_db(self.end_at),
+            kind: parse(&self.kind)?,
+            expires_at: from_db(self.expires_at),
+            extensions_left: to_u32(self.extensions_left, "holds.extensions_left")?,
+        })
+    }
+}
+
+/// The live holds of `office` from `from` to `to` (local days) at `now`,
+/// as occupancy reads bookings: start, minutes, kind (I5).
+pub(crate) fn live_holds(
+    conn: &mut DbConnection,
+    office: &str,
+    (from, to): (Date, Date),
+    now: OffsetDateTime,
+) -> Result<Vec<(PrimitiveDateTime, i32, String)>, StoreError> {
+    Ok(holds::table
+        .filter(holds::office_id.eq(office))
+        .filter(holds::local_day.between(from, to))
+        .filter(holds::expires_at.gt(to_db(now)))
+        .select((holds::start_at, holds::minutes, holds::kind))
+        .load(conn)?)
+}
+
+/// The hold `id` if `token` is its secret. Gone, or another token: the
+/// same answer, so a guess learns nothing about which holds exist.
+fn hold_row(conn: &mut DbConnection, id: Uuid, token: &str) -> Result<HoldRow, StoreError> {
+    let row = holds::table
+        .find(id.to_string())
+        .select(HoldRow::as_select())
+        .first(conn)
+        .optional()?
+        .filter(|row| token_matches(token, &row.token_hash))
+        .ok_or(HoldError::Expired)?;
+    Ok(row)
+}
+
+/// The same hold, read again after its day was locked: a confirmation or
+/// release that won the lock may have deleted it meanwhile.
+fn live_row(
+    conn: &mut DbConnection,
+    id: Uuid,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<HoldRow, StoreError> {
+    let row = hold_row(conn, id, token)?;
+    if !is_live(from_db(row.expires_at), now) {
+        return Err(HoldError::Expired.into());
+    }
+    Ok(row)
+}
+
+/// The live hold a retried request made, its token replaced by `token`;
+/// `hold_expired` once it is gone.
+fn rehold(
+    conn: &mut DbConnection,
+    id: &str,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<Hold, StoreError> {
+    let updated = diesel::update(
+        holds::table
+            .find(id)
+            .filter(holds::expires_at.gt(to_db(now))),
+    )
+    .set(holds::token_hash.eq(hash_token(token)))
+    .execute(conn)?;
+    if updated == 0 {
+        return Err(HoldError::Expired.into());
+    }
+    holds::table
+        .find(id)
+        .select(HoldRow::as_select())
+        .first(conn)?
+        .hold()
+}
+
+impl Store {
+    /// Holds a slot for `request.client` (R19): checked exactly like an
+    /// online booking under the same day lock, with at most
+    /// [`domain::LIVE_HOLDS_PER_CLIENT`] live holds per client.
+    pub fn hold(&self, request: &NewHold, now: OffsetDateTime) -> Result<CreatedHold, StoreError> {
+        let day = Berlin::local(request.start).date();
+        let office_id = request.office.as_str();
+        let client_key = hash_token(&request.client);
+        let token = new_token();
+        let key = request.idempotency_key.as_deref();
+        let hash = key.map(|_| idempotency::hold_hash(request));
+        let hold = self.write(|conn| {
+            // A retry of a request that held: that hold, with a new token
+            // (the first answer, with the first token, was lost).
+            if let (Some(key), Some(hash)) = (key, &hash) {
+                locks::lock_name(conn, "idempotency", key)?;
+                if let Seen::Made(id) = idempotency::seen(conn, key, hash, now)? {
+                    return rehold(conn, &id, &token, now);
+                }
+            }
+            // The client first (its holds may be on other days), then the day.
+            locks::lock_name(conn, "holds", &client_key)?;
+            let version = locks::lock_day(conn, office_id, day)?
+                .ok_or_else(|| BookingError::UnknownOffice(office_id.to_owned()))?;
+            let office = self.cached_office(conn, office_id, Some(version))?;
+            let selection = Selection::new(&office, &request.services)?;
+            // Lazy cleaning, of rows both locks cover; correctness never
+            // depends on it, since only live holds count.
+            diesel::delete(
+                holds::table
+                    .filter(holds::expires_at.le(to_db(now)))
+                    .filter(
+                        holds::client_key
+                            .eq(&client_key)
+                            .or(holds::office_id.eq(office_id).and(holds::local_day.eq(day))),
+                    ),
+            )
+            .execute(conn)?;
+            let live: i64 = holds::table
+                .filter(holds::client_key.eq(&client_key))
+                .filter(holds::expires_at.gt(to_db(now)))
+                .count()
+                .get_result(conn)?;
+            check_new_hold(u32::try_from(live).unwrap_or(u32::MAX))?;
+            // R26: where the office asks for it, a solution, used once.
+            if office
+                .fair_use
+                .challenge
+                .requires(request.kind, Channel::Online)
+            {
+                let solved = request
+                    .challenge
+                    .as_ref()
+                    .ok_or(BookingError::ChallengeRequired)?;
+                challenges::consume(conn, solved, now)?;
+            }
+            let active = active_bookings(conn, office_id, (day, day), now, None)?;
+            let accepted = validate_booking(
+                &office,
+                &BookingRequest {
+                    selection: selection.clone(),
+                    start: request.start,
+                    kind: request.kind,
+                    channel: Channel::Online,
+                },
+                now,
+                &Occupancy::from_bookings(&active),
+            )?;
+            let services: Vec<(&str, u32)> = selection
+                .services()
+                .iter()
+                .map(|(id, minutes)| (id.as_str(), *minutes))
+                .collect();
+            let row = HoldRow {
+                id: Uuid::now_v7().to_string(),
+                token_hash: hash_token(&token),
+                office_id: office_id.to_owned(),
+                local_day: accepted.date,
+                start_at: to_db(accepted.start),
+                end_at: to_db(accepted.end),
+                minutes: to_i32(selection.minutes()),
+                kind: request.kind.as_str().to_owned(),
+                services: serde_json::to_string(&services).map_err(corrupt)?,
+                client_key: client_key.clone(),
+                created_at: to_db(now),
+                expires_at: to_db(hold_expiry(office.hold_minutes, now)),
+                extensions_left: to_i32(HOLD_EXTENSIONS),
+            };
+            diesel::insert_into(holds::table)
+                .values(&row)
+                .execute(conn)?;
+            if let (Some(key), Some(hash)) = (key, &hash) {
+                idempotency::remember(conn, key, hash, &row.id, now)?;
+            }
+            row.hold()
+        })?;
+        Ok(CreatedHold { hold, token })
+    }
+
+    /// The hold `id`, live, for the holder of `token`.
+    pub fn held(&self, id: Uuid, token: &str, now: OffsetDateTime) -> Result<Hold, StoreError> {
+        let mut conn = self.conn()?;
+        live_row(&mut conn, id, token, now)?.hold()
+    }
+
+    /// Extends a live hold by the office's hold time (R19), at most
+    /// [`HOLD_EXTENSIONS`] times.
+    pub fn extend_hold(
+        &self,
+        id: Uuid,
+        token: &str,
+        now: OffsetDateTime,
+    ) -> Result<Hold, StoreError> {
+        self.write(|conn| {
+            // Of two extensions at once on PostgreSQL, the second updates
+            // nothing (the row changed); it reads the row again and decides anew.
+            for _ in 0..3 {
+                let row = live_row(conn, id, token, now)?;
+                let office = self.cached_office(conn, &row.office_id, None)?;
+                let left = to_u32(row.extensions_left, "holds.extensions_left")?;
+                let expires_at =
+                    extend_hold(from_db(row.expires_at), left, office.hold_minutes, now)?;
+                let updated = diesel::update(
+                    holds::table
+                        .find(&row.id)
+                        .filter(holds::extensions_left.eq(row.extensions_left))
+                        .filter(holds::expires_at.eq(row.expires_at)),
+                )
+                .set((
+                    holds::expires_at.eq(to_db(expires_at)),
+                    holds::extensions_left.eq(row.extensions_left - 1),
+                ))
+                .execute(conn)?;
+                if updated == 1 {
+                    return live_row(conn, id, token, now)?.hold();
+                }
+            }
+            Err(StoreError::Busy)
+        })
+    }
+
+    /// Releases a live hold: its capacity is free at once.
+    pub fn release_hold(
+        &self,
+        id: Uuid,
+        token: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.write(|conn| {
+            let row = live_row(conn, id, token, now)?;
+            let deleted = diesel::delete(holds::table.find(&row.id)).execute(conn)?;
+            if deleted == 0 {
+                return Err(HoldError::Expired.into());
+            }
+            Ok(())
+        })
+    }
+
+    /// Turns a live hold into a booking of `citizen` at that slot (R19): no
+    /// capacity is checked again (the hold has it, and gives it to the
+    /// booking in this transaction), but the rules about the citizen are
+    /// (R24, R32), and the start must still lie ahead.
+    ///
+    /// With an `Idempotency-Key`, a retry of a confirmation whose answer was
+    /// lost gets that booking (with a new token) instead of `hold_expired`.
+    pub fn confirm_hold(
+        &self,
+        id: Uuid,
+        token: &str,
+        citizen: &Citizen,
+        idempotency_key: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<CreatedBooking, StoreError> {
+        let hash = idempotency_key.map(|_| idempotency::confirmation_hash(&id, token, citizen));
+        self.write_booking(|conn, booking_token| {
+            if let (Some(key), Some(hash)) = (idempotency_key, &hash) {
+                locks::lock_name(conn, "idempotency", key)?;
+                if let Seen::Made(booking) = idempotency::seen(conn, key, hash, now)? {
+                    return rebook(conn, &booking, booking_token);
+                }
+            }
+            let first = hold_row(conn, id, token)?;
+            let version = locks::lock_day(conn, &first.office_id, first.local_day)?
+                .ok_or_else(|| corrupt(format!("hold {id} of a missing office")))?;
+            let row = live_row(conn, id, token, now)?;
+            let office = self.cached_office(conn, &row.office_id, Some(version))?;
+            let kind: BookingKind = parse(&row.kind)?;
+            let start = from_db(row.start_at);
+            if start < now {
+                return Err(BookingError::InPast.into());
+            }
+            check_citizen(
+                conn,
+                &office,
+                kind,
+                Channel::Online,
+                citizen,
+                row.local_day,
+                now,
+            )?;
+            let selection = row.selection()?;
+            let accepted = Accepted {
+                start,
+                end: from_db(row.end_at),
+                date: row.local_day,
+                pool: kind.pool(),
+            };
+            let deleted = diesel::delete(holds::table.find(&row.id)).execute(conn)?;
+            if deleted == 0 {
+                return Err(HoldError::Expired.into());
+            }
+            let booking = insert_accepted(
+                conn,
+                &Accept {
+                    office: &row.office_id,
+                    selection: &selection,
+                    accepted: &accepted,
+                    kind,
+                    channel: Channel::Online,
+                    citizen,
+                    created_by: None,
+                },
+                booking_token,
+                now,
+            )?;
+            if let (Some(key), Some(hash)) = (idempotency_key, &hash) {
+                idempotency::remember(conn, key, hash, &booking.id.to_string(), now)?;
+            }
+            Ok(booking)
+        })
+    }
+}
