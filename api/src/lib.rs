@@ -12,6 +12,7 @@ pub mod auth;
 pub mod challenge;
 pub mod client;
 pub mod clock;
+pub mod cors;
 pub mod dto;
 pub mod error;
 pub mod extract;

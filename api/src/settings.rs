@@ -1,6 +1,7 @@
 //! Configuration from the environment, as docs/API.md fixes it.
 
 use crate::client::{InvalidProxy, TrustedProxies};
+use crate::cors::{CorsOrigins, InvalidOrigin};
 use crate::limits::{InvalidRateLimit, RateLimit};
 use domain::Username;
 use std::num::NonZeroU32;
@@ -32,6 +33,8 @@ pub struct Settings {
     pub rate_limit_writes: Option<RateLimit>,
     /// The difficulty of the proof-of-work challenge (R26).
     pub challenge_maxnumber: u64,
+    /// Origins browser frontends may call from (CORS); none = no CORS.
+    pub cors_origins: CorsOrigins,
 }
 
 /// R25 defaults: 120 reads a minute, 10 writes in 10 minutes per address.
@@ -60,6 +63,8 @@ pub enum SettingsError {
     Proxies(#[from] InvalidProxy),
     #[error("{0}: {1}")]
     RateLimit(&'static str, InvalidRateLimit),
+    #[error("TERMIN_CORS_ORIGINS: {0}")]
+    CorsOrigins(#[from] InvalidOrigin),
     #[error(
         "TERMIN_JWT_SECRET has {0} bytes but needs at least {MIN_JWT_SECRET_BYTES} (RFC 7518 §3.2: \
          an HS256 key as long as the hash); generate one with `openssl rand -hex 32`"
@@ -93,6 +98,7 @@ impl Settings {
             rate_limit_reads: Some(DEFAULT_READS),
             rate_limit_writes: Some(DEFAULT_WRITES),
             challenge_maxnumber: crate::challenge::DEFAULT_MAXNUMBER,
+            cors_origins: CorsOrigins::default(),
         }
     }
 
@@ -159,6 +165,9 @@ impl Settings {
         }
         if let Some(p) = non_empty("TERMIN_TRUSTED_PROXIES") {
             settings.trusted_proxies = TrustedProxies::parse(&p)?;
+        }
+        if let Some(o) = non_empty("TERMIN_CORS_ORIGINS") {
+            settings.cors_origins = CorsOrigins::parse(&o)?;
         }
         for (name, slot) in [
             ("TERMIN_RATE_LIMIT_READS", &mut settings.rate_limit_reads),
@@ -249,6 +258,33 @@ mod tests {
             from(&[("TERMIN_TRUSTED_PROXIES", "the load balancer")]),
             Err(SettingsError::Proxies(_))
         ));
+    }
+
+    #[test]
+    fn cors_origins_from_the_environment_none_by_default() {
+        assert!(from(&[]).unwrap().cors_origins.is_empty());
+        let s = from(&[(
+            "TERMIN_CORS_ORIGINS",
+            "https://termine.kaarst.de, http://localhost:5173",
+        )])
+        .unwrap();
+        assert_eq!(
+            s.cors_origins.as_slice(),
+            ["https://termine.kaarst.de", "http://localhost:5173"]
+        );
+        for bad in [
+            "https://termine.kaarst.de/termine",
+            "termine.kaarst.de",
+            "*",
+        ] {
+            let err = from(&[("TERMIN_CORS_ORIGINS", bad)]).unwrap_err();
+            assert!(matches!(err, SettingsError::CorsOrigins(_)), "{bad}");
+            let message = err.to_string();
+            assert!(
+                message.starts_with("TERMIN_CORS_ORIGINS: `") && message.contains("scheme://host"),
+                "{message}"
+            );
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use crate::auth;
 use crate::challenge::Challenges;
 use crate::clock::Clock;
+use crate::cors::BrowserOrigins;
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::limits::CitizenLimits;
 use crate::logging;
@@ -263,6 +264,10 @@ impl Application {
         });
         let spec = openapi();
         let routes = web::Data::new(Routes::from_spec(&spec));
+        let origins = settings.cors_origins.clone();
+        if !origins.is_empty() {
+            tracing::info!(origins = ?origins.as_slice(), "browser frontends may call from these origins (CORS)");
+        }
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -277,10 +282,12 @@ impl Application {
                 SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", spec.clone()),
             )
             .default_service(web::to(protocol::no_route))
-            // Inner to outer: the citizens' limits (R25); problem+json on
-            // every error answer; HEAD served as GET; compression; the
-            // access log.
+            // Inner to outer: the citizens' limits (R25); CORS, which
+            // answers preflights before they count or reach the routes, and
+            // marks every answer, 429 included; problem+json on every error
+            // answer; HEAD served as GET; compression; the access log.
             .wrap(middleware::from_fn(limit_citizens))
+            .wrap(BrowserOrigins::new(origins.clone()))
             .wrap(middleware::from_fn(protocol::problem_bodies))
             .wrap(middleware::from_fn(protocol::head_as_get))
             .wrap(middleware::Compress::default())

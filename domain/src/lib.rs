@@ -39,7 +39,9 @@ pub use audit::AuditAction;
 pub use booking::{BookingCode, BookingKind, BookingStatus, CancelError, Channel, check_cancel};
 pub use calendar::Berlin;
 pub use citizen::{Citizen, CitizenError};
-pub use config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours, Window};
+pub use config::{
+    ConfigError, DayTicketPolicy, MAX_REQUIREMENTS, Office, Service, WeeklyHours, Window,
+};
 pub use contact::{
     ContactHoldings, InvalidPhone, check_contact_limits, contact_limit, email_key, phone_e164,
 };
@@ -51,7 +53,7 @@ pub use hold::{
     HOLD_EXTENSIONS, HoldError, LIVE_HOLDS_PER_CLIENT, check_new_hold, extend_hold, hold_expiry,
     is_live,
 };
-pub use ids::{IdError, OfficeId, ServiceId};
+pub use ids::{IdError, InvalidLeika, Leika, OfficeId, ServiceId};
 pub use moving::{MoveError, check_move};
 pub use occupancy::{ActiveBooking, DayLoad, Occupancy, Pool, UNIT_MINUTES};
 pub use rules::{
@@ -64,4 +66,7 @@ pub use search::{
 pub use staff::{
     AccountChange, AccountError, InvalidUsernameError, Role, Username, check_account_change,
 };
-pub use texts::{Address, ClosureReason, OfficeName, PersonName, ServiceName, TextError};
+pub use texts::{
+    Address, ClosureReason, OfficeName, PersonName, Requirement, ServiceName, ServiceNote,
+    TextError,
+};

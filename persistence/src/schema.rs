@@ -34,6 +34,9 @@ diesel::table! {
         minutes -> Integer,
         active -> Bool,
         position -> Integer,
+        requirements -> Text,
+        note -> Nullable<Text>,
+        leika -> Nullable<Text>,
     }
 }
 
