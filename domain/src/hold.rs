@@ -31,8 +31,10 @@ pub fn is_live(expires_at: OffsetDateTime, now: OffsetDateTime) -> bool {
 }
 
 /// R19: when a hold made at `now` expires.
+/// Whole seconds, so the expiry reads well (a fraction of a second less).
 pub fn hold_expiry(hold_minutes: u32, now: OffsetDateTime) -> OffsetDateTime {
-    now + Duration::minutes(i64::from(hold_minutes))
+    let expiry = now + Duration::minutes(i64::from(hold_minutes));
+    expiry.replace_nanosecond(0).unwrap_or(expiry)
 }
 
 /// R19: a client that holds `live` slots may hold one more while under the limit.
@@ -78,6 +80,12 @@ mod tests {
         assert!(is_live(expires, NOW));
         assert!(is_live(expires, expires - Duration::nanoseconds(1)));
         assert!(!is_live(expires, expires));
+    }
+
+    #[test]
+    fn r19_expiry_in_whole_seconds() {
+        let now = datetime!(2026-12-03 08:00:00.123456 +01:00);
+        assert_eq!(hold_expiry(10, now), datetime!(2026-12-03 08:10 +01:00));
     }
 
     #[test]
