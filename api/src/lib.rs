@@ -21,6 +21,7 @@ pub mod logging;
 pub mod protocol;
 pub mod routes;
 pub mod settings;
+mod spec;
 pub mod startup;
 pub mod state;
 

@@ -77,42 +77,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(routes::register)
         .split_for_parts();
-    add_problem_defaults(&mut api);
+    crate::spec::complete(&mut api);
     api
-}
-
-/// Every operation can answer an error its annotation does not list (a
-/// busy database, a rate limit, a malformed request): each gets a `default`
-/// response, problem+json, so clients generated from the spec read them.
-fn add_problem_defaults(api: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-    let problem = ResponseBuilder::new()
-        .description("Any other error, as problem+json with its `code` (see ErrorCode)")
-        .content(
-            "application/problem+json",
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("Problem")))
-                .build(),
-        )
-        .build();
-    for item in api.paths.paths.values_mut() {
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-            &mut item.head,
-            &mut item.options,
-        ];
-        for operation in operations.into_iter().flatten() {
-            operation
-                .responses
-                .responses
-                .entry("default".to_owned())
-                .or_insert_with(|| problem.clone().into());
-        }
-    }
 }
 
 /// The spec as YAML, as committed in `openapi.yaml`.

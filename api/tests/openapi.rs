@@ -110,3 +110,45 @@ fn the_committed_spec_quotes_every_string_and_names_each_schema_once() {
     assert_eq!(date["example"], "2026-12-24");
     assert_eq!(date["schema"]["format"], "date");
 }
+
+/// What every operation of a kind can answer is in the spec, with its
+/// headers: 503 `busy` (Retry-After) on every write, 401 with
+/// WWW-Authenticate where a token is needed, 429 (Retry-After) on the
+/// citizens' rate-limited paths; the token example lasts the real lifetime.
+#[test]
+fn every_operation_lists_the_answers_of_its_kind_with_their_headers() {
+    let json = serde_json::to_value(api::openapi()).unwrap();
+    for (path, item) in json["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = &op["responses"];
+            let has_header =
+                |status: &str, name: &str| responses[status]["headers"][name].is_object();
+            if ["post", "put", "patch", "delete"].contains(&method.as_str()) {
+                assert!(has_header("503", "Retry-After"), "{method} {path}: 503");
+            }
+            if op["security"].as_array().is_some_and(|s| !s.is_empty()) {
+                assert!(
+                    has_header("401", "WWW-Authenticate"),
+                    "{method} {path}: 401"
+                );
+            }
+            let citizen = path.starts_with("/api/v1/")
+                && !["/api/v1/staff/", "/api/v1/admin/", "/api/v1/auth/"]
+                    .iter()
+                    .any(|p| path.starts_with(p));
+            if citizen {
+                assert!(has_header("429", "Retry-After"), "{method} {path}: 429");
+            }
+        }
+    }
+    let token = &json["components"]["schemas"]["TokenDto"]["example"]["expires_in"];
+    assert_eq!(
+        token.as_i64(),
+        Some(api::startup::TOKEN_LIFETIME.whole_seconds())
+    );
+    let password = &json["components"]["schemas"]["NewUserDto"]["properties"]["password"];
+    assert_eq!(
+        (&password["minLength"], &password["maxLength"]),
+        (&10.into(), &200.into())
+    );
+}

@@ -37,6 +37,7 @@ pub struct CitizenDto {
 pub struct BookingRequestDto {
     pub office: String,
     /// Service ids; repeat one to book it more than once (R3).
+    #[schema(min_items = 1)]
     pub services: Vec<String>,
     /// RFC 3339 with offset; must be an offered start.
     #[serde(with = "time::serde::rfc3339")]

@@ -368,6 +368,7 @@ pub struct NewServiceDto {
     pub id: String,
     pub name: String,
     /// A multiple of 5.
+    #[schema(minimum = 5, maximum = 480, multiple_of = 5)]
     pub duration_minutes: u32,
     /// What to bring (R21): at most 20 one-line texts of at most 300
     /// characters; default none.
@@ -403,6 +404,8 @@ where
 }))]
 pub struct ServiceChangeDto {
     pub name: Option<String>,
+    /// A multiple of 5.
+    #[schema(minimum = 5, maximum = 480, multiple_of = 5)]
     pub duration_minutes: Option<u32>,
     /// `false` retires the service, `true` offers it again.
     pub active: Option<bool>,
