@@ -146,6 +146,17 @@ fn every_operation_lists_the_answers_of_its_kind_with_their_headers() {
         token.as_i64(),
         Some(api::startup::TOKEN_LIFETIME.whole_seconds())
     );
+    // One convention per field: sent always (maybe null) = required;
+    // left out when empty = optional and never null.
+    let schemas = &json["components"]["schemas"];
+    let required = |schema: &str| schemas[schema]["required"].as_array().unwrap().clone();
+    assert!(required("SlotsDto").contains(&"earliest".into()));
+    assert!(required("ServiceDto").contains(&"leika".into()));
+    assert!(!required("BookingDto").contains(&"previous_start".into()));
+    assert_eq!(
+        schemas["BookingDto"]["properties"]["previous_start"]["type"],
+        "string"
+    );
     let password = &json["components"]["schemas"]["NewUserDto"]["properties"]["password"];
     assert_eq!(
         (&password["minLength"], &password["maxLength"]),

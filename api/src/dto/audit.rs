@@ -15,7 +15,9 @@ pub struct AuditEntryDto {
     /// E.g. `booking.create`, `booking.cancel`, `office.hours`,
     /// `office.closure.add`, `user.create`.
     pub action: String,
+    #[schema(required = true)]
     pub office: Option<String>,
+    #[schema(required = true)]
     pub booking: Option<String>,
     #[schema(value_type = Object)]
     pub detail: serde_json::Value,

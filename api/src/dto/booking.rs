@@ -76,6 +76,7 @@ pub struct BookingDto {
         skip_serializing_if = "Option::is_none",
         default
     )]
+    #[schema(nullable = false)]
     pub cancelled_at: Option<OffsetDateTime>,
     /// The start before the last move (R20); absent if never moved.
     #[serde(
@@ -83,6 +84,7 @@ pub struct BookingDto {
         skip_serializing_if = "Option::is_none",
         default
     )]
+    #[schema(nullable = false)]
     pub previous_start: Option<OffsetDateTime>,
 }
 

@@ -202,8 +202,10 @@ pub struct AdminServiceDto {
     /// What to bring (R21).
     pub requirements: Vec<String>,
     /// A short note for citizens (R21), or `null`.
+    #[schema(required = true)]
     pub note: Option<String>,
     /// The national service key, 14 digits, or `null` (R22).
+    #[schema(required = true)]
     pub leika: Option<String>,
 }
 
@@ -233,6 +235,7 @@ pub struct OfficeConfigDto {
     pub hold_minutes: u32,
     pub hours: HoursDto,
     /// `null`: no Tagesticket.
+    #[schema(required = true)]
     pub day_ticket: Option<DayTicketPolicyDto>,
     pub closures: Vec<ClosureDto>,
     pub services: Vec<AdminServiceDto>,

@@ -59,10 +59,11 @@ pub struct ServiceDto {
     /// What to bring: documents, photo, fee (R21); may be empty.
     pub requirements: Vec<String>,
     /// A short note for citizens (R21), or `null`.
+    #[schema(required = true)]
     pub note: Option<String>,
     /// The national service key (LeiKa/FIM Leistungsschlüssel, 14 digits),
     /// or `null` (R22).
-    #[schema(example = "99008001000000")]
+    #[schema(required = true, example = "99008001000000")]
     pub leika: Option<String>,
 }
 
@@ -91,6 +92,7 @@ pub struct SlotsDto {
     /// The length of the appointment: the sum of the services (R3).
     pub duration_minutes: u32,
     /// The first bookable appointment (R9), or `null` when none is free.
+    #[schema(required = true)]
     pub earliest: Option<SlotDto>,
     pub slots: Vec<SlotDto>,
 }
@@ -107,9 +109,11 @@ pub struct DayTicketsDto {
     pub remaining: u32,
     /// When Tagestickets are released online today; `null` on days without.
     #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(required = true)]
     pub online_from: Option<OffsetDateTime>,
     /// When they are released at the Infotheke and by telephone.
     #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(required = true)]
     pub desk_from: Option<OffsetDateTime>,
     /// Times still free in the contingent for the given services.
     pub slots: Vec<SlotDto>,
