@@ -101,8 +101,33 @@ fn complete_operation(path: &str, write: bool, op: &mut Operation) {
     }
 }
 
+/// R17: a citizen gives an e-mail address or a phone number (or both).
+fn citizen_needs_a_contact(api: &mut OpenApi) {
+    use utoipa::openapi::schema::{AllOfBuilder, AnyOfBuilder, Schema};
+    let Some(components) = api.components.as_mut() else {
+        return;
+    };
+    let Some(citizen) = components.schemas.remove("CitizenDto") else {
+        return;
+    };
+    let with = |field: &str| ObjectBuilder::new().required(field).build();
+    let contact = AnyOfBuilder::new()
+        .item(with("email"))
+        .item(with("phone"))
+        .description(Some("An e-mail address or a phone number, or both (R17)"))
+        .build();
+    let schema = AllOfBuilder::new()
+        .item(citizen)
+        .item(Schema::AnyOf(contact))
+        .build();
+    components
+        .schemas
+        .insert("CitizenDto".to_owned(), Schema::AllOf(schema).into());
+}
+
 /// Adds what every operation of its kind answers; see the module.
 pub(crate) fn complete(api: &mut OpenApi) {
+    citizen_needs_a_contact(api);
     for (path, item) in api.paths.paths.iter_mut() {
         let operations = [
             (false, &mut item.get),

@@ -157,6 +157,10 @@ fn every_operation_lists_the_answers_of_its_kind_with_their_headers() {
         schemas["BookingDto"]["properties"]["previous_start"]["type"],
         "string"
     );
+    // R17: e-mail or phone.
+    let contact = &schemas["CitizenDto"]["allOf"][1]["anyOf"];
+    assert_eq!(contact[0]["required"][0], "email");
+    assert_eq!(contact[1]["required"][0], "phone");
     let password = &json["components"]["schemas"]["NewUserDto"]["properties"]["password"];
     assert_eq!(
         (&password["minLength"], &password["maxLength"]),
