@@ -7,7 +7,7 @@ mod from;
 mod responses;
 
 pub use code::ErrorCode;
-pub use responses::{AdminAuth, BodyLimits, OfficeChangeErrors, StaffAuth};
+pub use responses::{AdminAuth, BodyLimits, HoldAccess, OfficeChangeErrors, StaffAuth};
 
 use crate::dto::OrphanedBookingDto;
 use actix_web::http::StatusCode;

@@ -44,3 +44,14 @@ pub enum OfficeChangeErrors {
     #[response(status = 409, content_type = "application/problem+json")]
     WouldOrphan(Problem),
 }
+
+/// What every route on one hold answers besides its own responses (R19).
+#[derive(utoipa::IntoResponses)]
+pub enum HoldAccess {
+    /// No token (`hold_token_required`)
+    #[response(status = 401, content_type = "application/problem+json")]
+    NoToken(Problem),
+    /// Not a hold id (`not_found`)
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotAHold(Problem),
+}

@@ -3,7 +3,7 @@
 
 use super::bookings::created;
 use crate::dto::{ConfirmHoldDto, CreatedHoldDto, HoldDto, HoldExtendedDto, HoldRequestDto};
-use crate::error::{ApiError, BodyLimits, Problem};
+use crate::error::{ApiError, BodyLimits, HoldAccess, Problem};
 use crate::extract::{
     Altcha, ClientKey, HoldPath, HoldToken, IdempotencyKey, JsonBody, service_ids,
 };
@@ -73,8 +73,7 @@ pub async fn create_hold(
     ),
     responses(
         (status = 200, description = "The hold", body = HoldDto),
-        (status = 401, description = "No token (`hold_token_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not a hold id (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        HoldAccess,
         (status = 409, description = "Expired, released, confirmed, or the token does not fit (`hold_expired`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -99,8 +98,7 @@ pub async fn get_hold(
     ),
     responses(
         (status = 200, description = "Extended", body = HoldExtendedDto),
-        (status = 401, description = "No token (`hold_token_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not a hold id (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        HoldAccess,
         (status = 409, description = "Expired or gone (`hold_expired`), or extended 3 times already (`hold_extensions_used`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many writes from this address (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
@@ -129,8 +127,7 @@ pub async fn extend_hold(
     ),
     responses(
         (status = 204, description = "Released"),
-        (status = 401, description = "No token (`hold_token_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not a hold id (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        HoldAccess,
         (status = 409, description = "Expired or gone already (`hold_expired`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -162,8 +159,7 @@ pub async fn release_hold(
         (status = 201, description = "Booked; the booking's own `token` is shown only here", body = crate::dto::CreatedBookingDto,
             headers(("Location" = String, description = "The booking: `/api/v1/bookings/{id}`"))),
         (status = 400, description = "Malformed body (`invalid_body`) or Idempotency-Key (`invalid_idempotency_key`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token (`hold_token_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not a hold id (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        HoldAccess,
         (status = 409, description = "Expired or gone (`hold_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`idempotency_key_reused`, the citizen's data (`invalid_name`, `contact_required`, `invalid_email`, `invalid_phone`, `invalid_postcode`, `not_resident`, `contact_limit`) or the start has passed (`in_past`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many writes from this address (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
