@@ -161,6 +161,10 @@ fn every_operation_lists_the_answers_of_its_kind_with_their_headers() {
     let contact = &schemas["CitizenDto"]["allOf"][1]["anyOf"];
     assert_eq!(contact[0]["required"][0], "email");
     assert_eq!(contact[1]["required"][0], "phone");
+    let user = &schemas["NewUserDto"]["properties"]["username"]["pattern"];
+    assert!(user.as_str().unwrap().contains("{2,64}"));
+    let slug = &schemas["NewServiceDto"]["properties"]["id"]["pattern"];
+    assert!(slug.as_str().unwrap().contains("{0,62}"));
     let password = &json["components"]["schemas"]["NewUserDto"]["properties"]["password"];
     assert_eq!(
         (&password["minLength"], &password["maxLength"]),

@@ -367,7 +367,8 @@ pub struct OfficeSettingsDto {
     "requirements": ["Gültiger Personalausweis oder Reisepass"], "note": null, "leika": null
 }))]
 pub struct NewServiceDto {
-    /// A slug: a–z, 0–9 and `-`.
+    /// A slug: a–z, 0–9 and `-`, not at either end; at most 64.
+    #[schema(pattern = "^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$")]
     pub id: String,
     pub name: String,
     /// A multiple of 5.

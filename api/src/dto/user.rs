@@ -31,7 +31,9 @@ impl From<persistence::StaffUser> for UserDto {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"username": "anna", "password": "correct horse battery", "role": "desk"}))]
 pub struct NewUserDto {
-    /// 2 to 64 characters of a–z, 0–9, `.`, `_`, `-`; stored in lower case.
+    /// 2 to 64 characters of a–z, 0–9, `.`, `_`, `-`; stored in lower case
+    /// (so `Anna` is `anna`), spaces around it ignored.
+    #[schema(pattern = "^\\s*[A-Za-z0-9._-]{2,64}\\s*$")]
     pub username: String,
     /// 10 to 200 characters.
     #[schema(min_length = 10, max_length = 200)]
