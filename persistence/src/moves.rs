@@ -8,7 +8,7 @@ use crate::bookings::{
 use crate::codec::{to_db, to_i32};
 use crate::schema::{booking_services, bookings};
 use crate::secret::token_matches;
-use crate::{Store, StoreError, locks};
+use crate::{Store, StoreError, locks, outbox};
 use diesel::prelude::*;
 use domain::{
     AuditAction, Berlin, BookingError, BookingRequest, BookingStatus, MoveError, Occupancy,
@@ -109,6 +109,7 @@ impl Store {
             insert_services(conn, &id, &office_id, &selection)?;
             let row = booking_row(conn, &id)?;
             let moved = one(conn, row)?;
+            outbox::moved(conn, office.reminder, &moved, now)?;
             if let Some(actor) = actor {
                 record(
                     conn,
