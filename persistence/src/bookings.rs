@@ -15,8 +15,8 @@ use diesel::prelude::*;
 use domain::{
     Accepted, ActiveBooking, AuditAction, Berlin, BookingCode, BookingError, BookingKind,
     BookingRequest, BookingStatus, CancelError, Channel, Citizen, Occupancy, Office, OfficeId,
-    Postcode, ReminderPolicy, Selection, ServiceId, Username, check_cancel, check_contact_limits, check_residence,
-    contact_limit, email_key, validate_booking,
+    Postcode, ReminderPolicy, Selection, ServiceId, Username, check_cancel, check_contact_limits,
+    check_residence, contact_limit, email_key, validate_booking,
 };
 use std::collections::HashMap;
 use time::{Date, OffsetDateTime};

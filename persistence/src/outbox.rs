@@ -414,18 +414,14 @@ fn finish(
     now: OffsetDateTime,
 ) -> Result<bool, StoreError> {
     let sent_at = (status == MessageStatus::Sent).then(|| to_db(now));
-    let changed = diesel::update(
-        outbox::table
-            .find(id)
-            .filter(outbox::claimed_by.eq(claim)),
-    )
-    .set((
-        outbox::status.eq(status.as_str()),
-        outbox::secret.eq(None::<String>),
-        outbox::sent_at.eq(sent_at),
-        outbox::claimed_by.eq(None::<String>),
-        outbox::claimed_until.eq(None::<time::PrimitiveDateTime>),
-    ))
-    .execute(conn)?;
+    let changed = diesel::update(outbox::table.find(id).filter(outbox::claimed_by.eq(claim)))
+        .set((
+            outbox::status.eq(status.as_str()),
+            outbox::secret.eq(None::<String>),
+            outbox::sent_at.eq(sent_at),
+            outbox::claimed_by.eq(None::<String>),
+            outbox::claimed_until.eq(None::<time::PrimitiveDateTime>),
+        ))
+        .execute(conn)?;
     Ok(changed > 0)
 }

@@ -68,7 +68,9 @@ fn kinds(store: &Store, status: MessageStatus) -> Vec<MessageKind> {
 
 fn r23_a_booking_queues_its_confirmation_and_reminder_in_its_transaction(db: &TestDb) {
     let store = open(db);
-    let made = store.book(&request(TUESDAY_0830, citizen()), MONDAY_10).unwrap();
+    let made = store
+        .book(&request(TUESDAY_0830, citizen()), MONDAY_10)
+        .unwrap();
     let all = store.messages(None, 100).unwrap();
     assert_eq!(all.len(), 2, "{all:?}");
     assert!(all.iter().all(|m| m.booking == made.booking.id));
@@ -86,8 +88,15 @@ fn r23_a_booking_queues_its_confirmation_and_reminder_in_its_transaction(db: &Te
         .find(|m| m.kind == MessageKind::Reminder)
         .unwrap();
     assert_eq!(reminder.due_at, datetime!(2026-11-30 16:00 +01:00));
-    assert!(store.mark_sent(claimed[0].message.id, &claimed[0].claim, MONDAY_10).unwrap());
-    assert_eq!(kinds(&store, MessageStatus::Sent), [MessageKind::Confirmation]);
+    assert!(
+        store
+            .mark_sent(claimed[0].message.id, &claimed[0].claim, MONDAY_10)
+            .unwrap()
+    );
+    assert_eq!(
+        kinds(&store, MessageStatus::Sent),
+        [MessageKind::Confirmation]
+    );
     // Nothing else is due until 16:00; then the reminder.
     let before = datetime!(2026-11-30 15:59 +01:00);
     assert!(store.claim_messages(before, LEASE, 10).unwrap().is_empty());
@@ -100,7 +109,9 @@ fn r23_a_booking_queues_its_confirmation_and_reminder_in_its_transaction(db: &Te
 
 fn r23_move_and_cancel_queue_their_notice_and_replace_the_reminder(db: &TestDb) {
     let store = open(db);
-    let made = store.book(&request(TUESDAY_0830, citizen()), MONDAY_10).unwrap();
+    let made = store
+        .book(&request(TUESDAY_0830, citizen()), MONDAY_10)
+        .unwrap();
     let id = made.booking.id;
     let to = datetime!(2026-12-02 09:00 +01:00);
     let moved = store
@@ -123,7 +134,10 @@ fn r23_move_and_cancel_queue_their_notice_and_replace_the_reminder(db: &TestDb) 
             MessageKind::Reminder
         ]
     );
-    assert_eq!(kinds(&store, MessageStatus::Obsolete), [MessageKind::Reminder]);
+    assert_eq!(
+        kinds(&store, MessageStatus::Obsolete),
+        [MessageKind::Reminder]
+    );
     let reminder = store
         .messages(Some(MessageStatus::Pending), 10)
         .unwrap()
@@ -146,13 +160,21 @@ fn r23_move_and_cancel_queue_their_notice_and_replace_the_reminder(db: &TestDb) 
     let claimed = store.claim_messages(MONDAY_10, LEASE, 10).unwrap();
     let claimed: Vec<MessageKind> = claimed.iter().map(|c| c.message.kind).collect();
     assert_eq!(claimed, [MessageKind::Cancelled]);
-    assert!(store.messages(Some(MessageStatus::Obsolete), 10).unwrap().len() == 4);
+    assert!(
+        store
+            .messages(Some(MessageStatus::Obsolete), 10)
+            .unwrap()
+            .len()
+            == 4
+    );
 }
 
 fn r23_no_messages_without_an_email_address(db: &TestDb) {
     let store = open(db);
     let phone_only = Citizen::new("Max Mustermann", None, Some("02131 123456")).unwrap();
-    let made = store.book(&request(TUESDAY_0830, phone_only), MONDAY_10).unwrap();
+    let made = store
+        .book(&request(TUESDAY_0830, phone_only), MONDAY_10)
+        .unwrap();
     store
         .cancel(made.booking.id, CancelAuth::Token(&made.token), MONDAY_10)
         .unwrap();
@@ -164,7 +186,9 @@ fn i6_a_refused_booking_queues_nothing(db: &TestDb) {
     // Three regular counters at 08:30; the fourth booking is refused for
     // capacity after its checks ran in the transaction.
     for _ in 0..3 {
-        store.book(&request(TUESDAY_0830, citizen()), MONDAY_10).unwrap();
+        store
+            .book(&request(TUESDAY_0830, citizen()), MONDAY_10)
+            .unwrap();
     }
     assert_eq!(store.messages(None, 100).unwrap().len(), 6);
     let refused = store.book(&request(TUESDAY_0830, citizen()), MONDAY_10);
@@ -172,7 +196,10 @@ fn i6_a_refused_booking_queues_nothing(db: &TestDb) {
     assert_eq!(store.messages(None, 100).unwrap().len(), 6);
     // A refused cancellation (already cancelled) queues nothing either.
     let made = store
-        .book(&request(datetime!(2026-12-01 09:00 +01:00), citizen()), MONDAY_10)
+        .book(
+            &request(datetime!(2026-12-01 09:00 +01:00), citizen()),
+            MONDAY_10,
+        )
         .unwrap();
     let auth = CancelAuth::Token(&made.token);
     store.cancel(made.booking.id, auth, MONDAY_10).unwrap();
@@ -234,7 +261,9 @@ fn i6_two_stores_claiming_at_once_never_share_a_message(db: &TestDb) {
 
 fn r23_failures_back_off_then_fail_and_the_secret_is_erased(db: &TestDb) {
     let store = open(db);
-    store.book(&request(TUESDAY_0830, citizen()), MONDAY_10).unwrap();
+    store
+        .book(&request(TUESDAY_0830, citizen()), MONDAY_10)
+        .unwrap();
     let mut now = MONDAY_10;
     let mut waits = Vec::new();
     loop {
@@ -255,7 +284,12 @@ fn r23_failures_back_off_then_fail_and_the_secret_is_erased(db: &TestDb) {
             .iter()
             .find(|m| m.kind == MessageKind::Confirmation)
             .unwrap();
-        assert!(store.claim_messages(confirmation.due_at - Duration::seconds(1), LEASE, 10).unwrap().is_empty());
+        assert!(
+            store
+                .claim_messages(confirmation.due_at - Duration::seconds(1), LEASE, 10)
+                .unwrap()
+                .is_empty()
+        );
         waits.push((confirmation.due_at - now).whole_minutes());
         now = confirmation.due_at;
     }
@@ -267,12 +301,20 @@ fn r23_failures_back_off_then_fail_and_the_secret_is_erased(db: &TestDb) {
     let counts = store.message_counts().unwrap();
     assert!(counts.contains(&(MessageStatus::Failed, 1)));
     // Given up: never claimed again.
-    assert!(store.claim_messages(now + Duration::days(1), LEASE, 10).unwrap().iter().all(|c| c.message.kind != MessageKind::Confirmation));
+    assert!(
+        store
+            .claim_messages(now + Duration::days(1), LEASE, 10)
+            .unwrap()
+            .iter()
+            .all(|c| c.message.kind != MessageKind::Confirmation)
+    );
 }
 
 fn r23_a_reminder_of_a_changed_booking_is_not_sent(db: &TestDb) {
     let store = open(db);
-    let made = store.book(&request(TUESDAY_0830, citizen()), MONDAY_10).unwrap();
+    let made = store
+        .book(&request(TUESDAY_0830, citizen()), MONDAY_10)
+        .unwrap();
     for c in store.claim_messages(MONDAY_10, LEASE, 10).unwrap() {
         store.mark_sent(c.message.id, &c.claim, MONDAY_10).unwrap();
     }
@@ -283,8 +325,16 @@ fn r23_a_reminder_of_a_changed_booking_is_not_sent(db: &TestDb) {
     let later = at + LEASE;
     let retaken = store.claim_messages(later, LEASE, 10).unwrap();
     assert_eq!(retaken.len(), 1, "the lease ran out");
-    assert!(!store.mark_sent(first[0].message.id, &first[0].claim, later).unwrap());
-    assert!(store.mark_sent(retaken[0].message.id, &retaken[0].claim, later).unwrap());
+    assert!(
+        !store
+            .mark_sent(first[0].message.id, &first[0].claim, later)
+            .unwrap()
+    );
+    assert!(
+        store
+            .mark_sent(retaken[0].message.id, &retaken[0].claim, later)
+            .unwrap()
+    );
     // Cancelled after the reminder went out: only the cancellation follows.
     store
         .cancel(made.booking.id, CancelAuth::Token(&made.token), later)
