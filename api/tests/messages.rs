@@ -37,6 +37,7 @@ on_both_backends!(
     i6_a_refused_booking_sends_nothing,
     r23_smtp_refusing_then_back_delivers_once_after_the_back_off,
     i6_two_server_processes_send_each_message_once,
+    r23_the_office_sets_the_reminder_time_and_can_switch_it_off,
 );
 
 on_both_backends!(
@@ -405,4 +406,73 @@ fn r23_a_closed_smtp_port_fails_after_the_last_attempt_visible_to_admins_and_met
         assert!(text.lines().any(|l| l == line), "`{line}` in:\n{text}");
     }
     let _: Value = json!(null);
+}
+
+fn r23_the_office_sets_the_reminder_time_and_can_switch_it_off(m: &Mailing) {
+    let admin = m.app.admin_token();
+    let path = "/api/v1/admin/offices/buergerbuero";
+    let config = ok_json(
+        m.app.request(Method::GET, path, Some(&admin), None),
+        StatusCode::OK,
+    );
+    assert_eq!(
+        (&config["reminder_days_before"], &config["reminder_time"]),
+        (&json!(1), &json!("16:00"))
+    );
+    for (body, code, status) in [
+        (
+            json!({"reminder_time": "25:00"}),
+            "invalid_configuration",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"reminder_days_before": 15}),
+            "invalid_configuration",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"reminder_days_before": -1}),
+            "invalid_body",
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let r = m
+            .app
+            .request(Method::PATCH, path, Some(&admin), Some(&body));
+        problem(r, status, code);
+    }
+    let changed = ok_json(
+        m.app.request(
+            Method::PATCH,
+            path,
+            Some(&admin),
+            Some(&json!({"reminder_days_before": 2, "reminder_time": "09:15"})),
+        ),
+        StatusCode::OK,
+    );
+    assert_eq!(changed["office"]["reminder_time"], "09:15");
+    // Thursday 09:00: reminded two days before at 09:15.
+    let (id, _, _) = book(&m.app, datetime!(2026-12-03 09:00 +01:00));
+    let reminder = messages(&m.app)
+        .into_iter()
+        .find(|x| x.kind == MessageKind::Reminder)
+        .unwrap();
+    assert_eq!(reminder.booking.to_string(), id);
+    assert_eq!(reminder.due_at, datetime!(2026-12-01 09:15 +01:00));
+    // Switched off: no reminder for new bookings.
+    ok_json(
+        m.app.request(
+            Method::PATCH,
+            path,
+            Some(&admin),
+            Some(&json!({"reminder_days_before": 0})),
+        ),
+        StatusCode::OK,
+    );
+    book(&m.app, datetime!(2026-12-04 09:00 +01:00));
+    let reminders = messages(&m.app)
+        .into_iter()
+        .filter(|x| x.kind == MessageKind::Reminder)
+        .count();
+    assert_eq!(reminders, 1);
 }

@@ -21,6 +21,7 @@ on_both_backends!(
     i6_two_stores_claiming_at_once_never_share_a_message,
     r23_failures_back_off_then_fail_and_the_secret_is_erased,
     r23_a_reminder_of_a_changed_booking_is_not_sent,
+    r23_the_token_is_kept_only_until_sent_and_a_retry_renews_it,
 );
 
 const TUESDAY_0830: OffsetDateTime = datetime!(2026-12-01 08:30 +01:00);
@@ -342,4 +343,66 @@ fn r23_a_reminder_of_a_changed_booking_is_not_sent(db: &TestDb) {
     let claimed = store.claim_messages(later, LEASE, 10).unwrap();
     let claimed: Vec<MessageKind> = claimed.iter().map(|c| c.message.kind).collect();
     assert_eq!(claimed, [MessageKind::Cancelled]);
+}
+
+/// How many outbox rows still hold a token (read past the store's API).
+fn secrets_kept(db: &TestDb) -> i64 {
+    use diesel::{Connection, RunQueryDsl};
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let sql = "SELECT COUNT(*) AS n FROM outbox WHERE secret IS NOT NULL";
+    let count: Count = match db.url().strip_prefix("sqlite://") {
+        Some(path) => diesel::sql_query(sql)
+            .get_result(&mut diesel::SqliteConnection::establish(path).unwrap())
+            .unwrap(),
+        None => diesel::sql_query(sql)
+            .get_result(&mut diesel::PgConnection::establish(db.url()).unwrap())
+            .unwrap(),
+    };
+    count.n
+}
+
+fn r23_the_token_is_kept_only_until_sent_and_a_retry_renews_it(db: &TestDb) {
+    let store = open(db);
+    let mut first = request(TUESDAY_0830, citizen());
+    first.idempotency_key = Some("key-1".into());
+    let made = store.book(&first, MONDAY_10).unwrap();
+    assert_eq!(secrets_kept(db), 1);
+    // The answer was lost; the retry gets a new token: the waiting
+    // confirmation carries the new one, not a second confirmation.
+    let retried = store.book(&first, MONDAY_10).unwrap();
+    assert_ne!(retried.token, made.token);
+    let claimed = store.claim_messages(MONDAY_10, LEASE, 10).unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].secret.as_deref(), Some(retried.token.as_str()));
+    store
+        .mark_sent(claimed[0].message.id, &claimed[0].claim, MONDAY_10)
+        .unwrap();
+    assert_eq!(secrets_kept(db), 0, "erased once sent");
+    // A retry after it went out: its link is dead, so a new confirmation.
+    let again = store.book(&first, MONDAY_10).unwrap();
+    let claimed = store.claim_messages(MONDAY_10, LEASE, 10).unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].message.kind, MessageKind::Confirmation);
+    assert_eq!(claimed[0].secret.as_deref(), Some(again.token.as_str()));
+    // Given up: erased too.
+    let mut now = MONDAY_10 + LEASE;
+    let mut last = MessageStatus::Pending;
+    while last == MessageStatus::Pending {
+        let c = store.claim_messages(now, LEASE, 10).unwrap();
+        let c = c
+            .iter()
+            .find(|c| c.message.kind == MessageKind::Confirmation)
+            .unwrap();
+        last = store
+            .mark_failed(c.message.id, &c.claim, "down", now)
+            .unwrap();
+        // Past the longest back-off, still before the appointment.
+        now += Duration::minutes(241);
+    }
+    assert_eq!(last, MessageStatus::Failed);
+    assert_eq!(secrets_kept(db), 0, "erased once failed");
 }
