@@ -99,4 +99,3 @@ fn main() {
     );
     actix_web::rt::System::new().block_on(handle.stop(true));
 }
-

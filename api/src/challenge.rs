@@ -23,7 +23,7 @@ pub const DEFAULT_MAXNUMBER: u64 = 100_000;
 
 /// A challenge to solve (ALTCHA v1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-#[schema(example = json!({
+#[schema(as = AltchaChallenge, example = json!({
     "algorithm": "SHA-256",
     "challenge": "4c7b7e0f…",
     "maxnumber": 100000,

@@ -25,11 +25,11 @@ pub const TOKEN_HEADER: &str = "X-Booking-Token";
 pub fn parse_date(name: &str, value: &str) -> Result<Date, ApiError> {
     Date::parse(value.trim(), DATE_FORMAT)
         .ok()
-        .filter(|d| (1900..=9000).contains(&d.year()))
+        .filter(|d| (1900..=8999).contains(&d.year()))
         .ok_or_else(|| {
             ApiError::bad_request(
                 ErrorCode::InvalidQuery,
-                format!("`{name}` must be a date like 2026-12-03 (years 1900–9000), not `{value}`"),
+                format!("`{name}` must be a date like 2026-12-03 (years 1900–8999), not `{value}`"),
             )
         })
 }
@@ -216,8 +216,16 @@ impl FromRequest for IdempotencyKey {
         let key = req.headers().get("idempotency-key").map(|v| {
             v.to_str()
                 .ok()
-                .map(|k| k.trim().trim_matches('"').to_owned())
+                .map(str::trim)
                 .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+                // The draft's form is a quoted string: `"8e03978e-…"` and
+                // `8e03978e-…` name the same key.
+                .map(
+                    |k| match k.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
+                        Some(inner) if !inner.is_empty() => inner.to_owned(),
+                        _ => k.to_owned(),
+                    },
+                )
                 .ok_or_else(|| {
                     ApiError::bad_request(
                         ErrorCode::InvalidIdempotencyKey,
@@ -336,4 +344,74 @@ pub fn service_ids(raw: &[String]) -> Result<Vec<ServiceId>, ApiError> {
             })
         })
         .collect()
+}
+
+/// A JSON request body: an object (a JSON array is never a body here, even
+/// where serde could read a struct from one), whose whole numbers may be
+/// written as `5` or `5.0` (JSON Schema counts both as an integer), then
+/// read as `T`. Size, content type and syntax are checked by actix's
+/// `JsonConfig` (413, 415, 400); the shape by `T` (400 `invalid_body`).
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<T> JsonBody<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for JsonBody<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// `5.0` → `5`, everywhere in `value`.
+fn whole_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                // Exact: |f| < 2^53, so the conversion loses nothing.
+                #[allow(clippy::cast_possible_truncation)]
+                let whole = f as i64;
+                *value = Value::from(whole);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn std::future::Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let raw = web::Json::<serde_json::Value>::from_request(req, payload);
+        Box::pin(async move {
+            let mut value = raw.await?.into_inner();
+            if !value.is_object() {
+                return Err(ApiError::bad_request(
+                    ErrorCode::InvalidBody,
+                    "the body must be a JSON object",
+                )
+                .into());
+            }
+            whole_numbers(&mut value);
+            serde_json::from_value(value).map(JsonBody).map_err(|e| {
+                ApiError::bad_request(
+                    ErrorCode::InvalidBody,
+                    format!("the body is not valid: {e}"),
+                )
+                .into()
+            })
+        })
+    }
 }

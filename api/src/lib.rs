@@ -12,6 +12,7 @@ pub mod auth;
 pub mod challenge;
 pub mod client;
 pub mod clock;
+pub mod cors;
 pub mod dto;
 pub mod error;
 pub mod extract;
@@ -22,6 +23,7 @@ pub mod metrics;
 pub mod protocol;
 pub mod routes;
 pub mod settings;
+mod spec;
 pub mod startup;
 pub mod state;
 

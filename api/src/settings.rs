@@ -1,6 +1,7 @@
 //! Configuration from the environment, as docs/API.md fixes it.
 
 use crate::client::{InvalidProxy, TrustedProxies};
+use crate::cors::{CorsOrigins, InvalidOrigin};
 use crate::limits::{InvalidRateLimit, RateLimit};
 use crate::mail::smtp::{InvalidSmtpUrl, Smtp};
 use crate::mail::{InvalidPublicUrl, PublicUrl};
@@ -45,6 +46,8 @@ pub struct Settings {
     pub public_url: String,
     /// How often the sender looks at the outbox (real time).
     pub mail_poll: std::time::Duration,
+    /// Origins browser frontends may call from (CORS); none = no CORS.
+    pub cors_origins: CorsOrigins,
 }
 
 /// R23: the sender unless `TERMIN_MAIL_FROM` says otherwise. `localhost` is
@@ -79,6 +82,8 @@ pub enum SettingsError {
     Proxies(#[from] InvalidProxy),
     #[error("{0}: {1}")]
     RateLimit(&'static str, InvalidRateLimit),
+    #[error("TERMIN_CORS_ORIGINS: {0}")]
+    CorsOrigins(#[from] InvalidOrigin),
     #[error(
         "TERMIN_MAIL_FROM must be an address like `Bürgerbüro Kaarst <buergerbuero@kaarst.de>` or buergerbuero@kaarst.de"
     )]
@@ -124,6 +129,7 @@ impl Settings {
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
             mail_poll: std::time::Duration::from_secs(2),
+            cors_origins: CorsOrigins::default(),
         }
     }
 
@@ -190,6 +196,9 @@ impl Settings {
         }
         if let Some(p) = non_empty("TERMIN_TRUSTED_PROXIES") {
             settings.trusted_proxies = TrustedProxies::parse(&p)?;
+        }
+        if let Some(o) = non_empty("TERMIN_CORS_ORIGINS") {
+            settings.cors_origins = CorsOrigins::parse(&o)?;
         }
         for (name, slot) in [
             ("TERMIN_RATE_LIMIT_READS", &mut settings.rate_limit_reads),
@@ -302,6 +311,33 @@ mod tests {
             from(&[("TERMIN_TRUSTED_PROXIES", "the load balancer")]),
             Err(SettingsError::Proxies(_))
         ));
+    }
+
+    #[test]
+    fn cors_origins_from_the_environment_none_by_default() {
+        assert!(from(&[]).unwrap().cors_origins.is_empty());
+        let s = from(&[(
+            "TERMIN_CORS_ORIGINS",
+            "https://termine.kaarst.de, http://localhost:5173",
+        )])
+        .unwrap();
+        assert_eq!(
+            s.cors_origins.as_slice(),
+            ["https://termine.kaarst.de", "http://localhost:5173"]
+        );
+        for bad in [
+            "https://termine.kaarst.de/termine",
+            "termine.kaarst.de",
+            "*",
+        ] {
+            let err = from(&[("TERMIN_CORS_ORIGINS", bad)]).unwrap_err();
+            assert!(matches!(err, SettingsError::CorsOrigins(_)), "{bad}");
+            let message = err.to_string();
+            assert!(
+                message.starts_with("TERMIN_CORS_ORIGINS: `") && message.contains("scheme://host"),
+                "{message}"
+            );
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use crate::auth;
 use crate::challenge::Challenges;
 use crate::clock::Clock;
+use crate::cors::BrowserOrigins;
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::limits::CitizenLimits;
 use crate::logging;
@@ -79,47 +80,19 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(routes::register)
         .split_for_parts();
-    add_problem_defaults(&mut api);
+    crate::spec::complete(&mut api);
     api
 }
 
-/// Every operation can answer an error its annotation does not list (a
-/// busy database, a rate limit, a malformed request): each gets a `default`
-/// response, problem+json, so clients generated from the spec read them.
-fn add_problem_defaults(api: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-    let problem = ResponseBuilder::new()
-        .description("Any other error, as problem+json with its `code` (see ErrorCode)")
-        .content(
-            "application/problem+json",
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("Problem")))
-                .build(),
-        )
-        .build();
-    for item in api.paths.paths.values_mut() {
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-            &mut item.head,
-            &mut item.options,
-        ];
-        for operation in operations.into_iter().flatten() {
-            operation
-                .responses
-                .responses
-                .entry("default".to_owned())
-                .or_insert_with(|| problem.clone().into());
-        }
-    }
-}
-
 /// The spec as YAML, as committed in `openapi.yaml`.
+///
+/// Written in the JSON form of YAML (YAML 1.2 is a superset of JSON): every
+/// string is quoted, so no YAML 1.1 reader takes an example like `12:00` for
+/// the integer 720 or `2026-12-24` for a date.
 pub fn openapi_yaml() -> Result<String, String> {
-    openapi().to_yaml().map_err(|e| e.to_string())
+    serde_json::to_string_pretty(&openapi())
+        .map(|json| json + "\n")
+        .map_err(|e| e.to_string())
 }
 
 fn json_config() -> web::JsonConfig {
@@ -277,6 +250,10 @@ impl Application {
         });
         let spec = openapi();
         let routes = web::Data::new(Routes::from_spec(&spec));
+        let origins = settings.cors_origins.clone();
+        if !origins.is_empty() {
+            tracing::info!(origins = ?origins.as_slice(), "browser frontends may call from these origins (CORS)");
+        }
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -291,10 +268,12 @@ impl Application {
                 SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", spec.clone()),
             )
             .default_service(web::to(protocol::no_route))
-            // Inner to outer: the citizens' limits (R25); problem+json on
-            // every error answer; HEAD served as GET; compression; the
-            // access log.
+            // Inner to outer: the citizens' limits (R25); CORS, which
+            // answers preflights before they count or reach the routes, and
+            // marks every answer, 429 included; problem+json on every error
+            // answer; HEAD served as GET; compression; the access log.
             .wrap(middleware::from_fn(limit_citizens))
+            .wrap(BrowserOrigins::new(origins.clone()))
             .wrap(middleware::from_fn(protocol::problem_bodies))
             .wrap(middleware::from_fn(protocol::head_as_get))
             .wrap(middleware::Compress::default())

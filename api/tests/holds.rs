@@ -23,6 +23,7 @@ on_both_backends!(
     r19_holders_confirm_while_forty_plain_bookings_race_for_their_slot,
     r19_a_hold_needs_its_token_and_confirming_checks_the_citizen,
     r19_a_retried_confirmation_with_its_idempotency_key_gets_the_booking,
+    r19_r20_a_retried_hold_or_move_with_its_idempotency_key_makes_nothing_twice,
     r20_a_move_by_five_minutes_within_a_full_hour_works_and_keeps_id_code_token,
     r20_a_move_into_a_full_slot_changes_nothing,
     r20_a_move_swaps_capacity_atomically_under_a_race,
@@ -705,4 +706,72 @@ fn r19_a_retried_confirmation_with_its_idempotency_key_gets_the_booking(app: &Te
         "hold_expired",
     );
     assert_eq!(confirmed_at(app, TUESDAY_9), 1);
+}
+
+fn r19_r20_a_retried_hold_or_move_with_its_idempotency_key_makes_nothing_twice(app: &TestApp) {
+    let hold_with = |key: &str, start: OffsetDateTime| {
+        send(app, reqwest::Method::POST, "/api/v1/holds", "10.0.0.1")
+            .header("Idempotency-Key", key)
+            .json(&hold_body(start, "regular"))
+            .send()
+            .unwrap()
+    };
+    let first = ok_json(hold_with("hold-key-1", TUESDAY_9), StatusCode::CREATED);
+    let retry = ok_json(hold_with("hold-key-1", TUESDAY_9), StatusCode::CREATED);
+    assert_eq!(retry["id"], first["id"]);
+    assert_ne!(retry["token"], first["token"]);
+    // One hold, not two: the address may still hold one more.
+    held(app, "10.0.0.1", TUESDAY_9 + Duration::minutes(15));
+    problem(
+        hold_with("hold-key-1", TUESDAY_9 + Duration::minutes(30)),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    );
+    // Only the retry's token works now.
+    let id = first["id"].as_str().unwrap();
+    problem(
+        on_hold(
+            app,
+            reqwest::Method::GET,
+            id,
+            "",
+            first["token"].as_str().unwrap(),
+        ),
+        StatusCode::CONFLICT,
+        "hold_expired",
+    );
+    ok_json(
+        on_hold(
+            app,
+            reqwest::Method::GET,
+            id,
+            "",
+            retry["token"].as_str().unwrap(),
+        ),
+        StatusCode::OK,
+    );
+
+    let (booking, token) = booked(app, TUESDAY_9 + Duration::hours(1));
+    let move_with = |key: &str, start: OffsetDateTime| {
+        app.client
+            .patch(format!("{}/api/v1/bookings/{booking}", app.base))
+            .header("X-Booking-Token", &token)
+            .header("Idempotency-Key", key)
+            .json(&json!({"start": rfc3339(start)}))
+            .send()
+            .unwrap()
+    };
+    let to = TUESDAY_9 + Duration::hours(2);
+    let moved = ok_json(move_with("move-key-1", to), StatusCode::OK);
+    assert_eq!(ok_json(move_with("move-key-1", to), StatusCode::OK), moved);
+    problem(
+        move_with("move-key-1", to + Duration::minutes(15)),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    );
+    let now: Value = ok_json(
+        app.get_with_token(&format!("/api/v1/bookings/{booking}"), &token),
+        StatusCode::OK,
+    );
+    assert_eq!(now["start"], rfc3339(to));
 }

@@ -16,6 +16,7 @@ on_both_backends!(
     r17_citizen_texts_are_refused_alike_on_both_backends,
     office_texts_are_refused_alike_on_both_backends,
     nul_bytes_in_any_part_of_a_request_never_answer_500,
+    a_body_is_a_json_object_and_whole_numbers_may_carry_a_point_zero,
 );
 
 fn with_citizen(citizen: Value) -> Value {
@@ -418,5 +419,52 @@ fn nul_bytes_in_any_part_of_a_request_never_answer_500(app: &TestApp) {
         bearer(b"Bearer \xff\xfe"),
         StatusCode::UNAUTHORIZED,
         "invalid_token",
+    );
+}
+
+/// JSON Schema counts `5.0` as an integer, so the server reads it as 5; a
+/// JSON array is never a body, though serde could read a struct from one.
+fn a_body_is_a_json_object_and_whole_numbers_may_carry_a_point_zero(app: &TestApp) {
+    let admin = app.admin_token();
+    let path = "/api/v1/admin/offices/buergerbuero";
+    let changed = ok_json(
+        app.request(
+            Method::PATCH,
+            path,
+            Some(&admin),
+            Some(&json!({"counters": 5.0})),
+        ),
+        StatusCode::OK,
+    );
+    assert_eq!(changed["office"]["counters"], 5, "{changed}");
+    problem(
+        app.request(
+            Method::PATCH,
+            path,
+            Some(&admin),
+            Some(&json!({"counters": 5.5})),
+        ),
+        StatusCode::BAD_REQUEST,
+        "invalid_body",
+    );
+    problem(
+        app.request(
+            Method::PATCH,
+            path,
+            Some(&admin),
+            Some(&json!([null, null])),
+        ),
+        StatusCode::BAD_REQUEST,
+        "invalid_body",
+    );
+    problem(
+        app.request(
+            Method::POST,
+            "/api/v1/bookings",
+            None,
+            Some(&json!(["buergerbuero"])),
+        ),
+        StatusCode::BAD_REQUEST,
+        "invalid_body",
     );
 }

@@ -107,6 +107,8 @@ fn r23_a_booking_sends_one_confirmation_with_code_link_and_calendar(m: &Mailing)
         "Rathaus Kaarst, Am Neumarkt 2, 41564 Kaarst",
         code.as_str(),
         "Anmeldung/Ummeldung",
+        "Bitte mitbringen:",
+        "Wohnungsgeberbestätigung",
         &format!("{PUBLIC_URL}/termine/{id}#token={token}"),
     ] {
         assert!(text.contains(expected), "`{expected}` missing:\n{text}");

@@ -26,6 +26,13 @@ fn spec_holds_every_citizen_path_of_api_md() {
         ("post", "/api/v1/bookings"),
         ("get", "/api/v1/bookings/{id}"),
         ("delete", "/api/v1/bookings/{id}"),
+        ("patch", "/api/v1/bookings/{id}"),
+        ("post", "/api/v1/holds"),
+        ("get", "/api/v1/holds/{id}"),
+        ("post", "/api/v1/holds/{id}/extend"),
+        ("delete", "/api/v1/holds/{id}"),
+        ("post", "/api/v1/holds/{id}/booking"),
+        ("patch", "/api/v1/staff/bookings/{id}"),
         ("get", "/healthz"),
         ("get", "/readyz"),
     ];
@@ -77,4 +84,71 @@ fn every_operation_answers_problem_json_and_the_codes_are_an_enum() {
         .map(|c| c.as_str())
         .collect();
     assert_eq!(listed, all);
+}
+
+/// Every string of the committed spec is quoted (its YAML is in JSON form),
+/// so `12:00` or `2026-12-24` stay strings for any YAML reader; schema names
+/// do not collide (the challenge's answer is not the challenge setting).
+#[test]
+fn the_committed_spec_quotes_every_string_and_names_each_schema_once() {
+    let committed = std::fs::read_to_string(COMMITTED).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&committed).expect("openapi.yaml is written in the JSON form of YAML");
+    let challenge = &json["paths"]["/api/v1/challenge"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"]["$ref"];
+    let name = challenge.as_str().unwrap().rsplit('/').next().unwrap();
+    let schema = &json["components"]["schemas"][name];
+    assert!(schema["properties"]["salt"].is_object(), "{schema}");
+    let closure =
+        &json["paths"]["/api/v1/admin/offices/{office}/closures/{date}"]["put"]["parameters"];
+    let date = closure
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "date")
+        .unwrap();
+    assert_eq!(date["example"], "2026-12-24");
+    assert_eq!(date["schema"]["format"], "date");
+}
+
+/// What every operation of a kind can answer is in the spec, with its
+/// headers: 503 `busy` (Retry-After) on every write, 401 with
+/// WWW-Authenticate where a token is needed, 429 (Retry-After) on the
+/// citizens' rate-limited paths; the token example lasts the real lifetime.
+#[test]
+fn every_operation_lists_the_answers_of_its_kind_with_their_headers() {
+    let json = serde_json::to_value(api::openapi()).unwrap();
+    for (path, item) in json["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = &op["responses"];
+            let has_header =
+                |status: &str, name: &str| responses[status]["headers"][name].is_object();
+            if ["post", "put", "patch", "delete"].contains(&method.as_str()) {
+                assert!(has_header("503", "Retry-After"), "{method} {path}: 503");
+            }
+            if op["security"].as_array().is_some_and(|s| !s.is_empty()) {
+                assert!(
+                    has_header("401", "WWW-Authenticate"),
+                    "{method} {path}: 401"
+                );
+            }
+            let citizen = path.starts_with("/api/v1/")
+                && !["/api/v1/staff/", "/api/v1/admin/", "/api/v1/auth/"]
+                    .iter()
+                    .any(|p| path.starts_with(p));
+            if citizen {
+                assert!(has_header("429", "Retry-After"), "{method} {path}: 429");
+            }
+        }
+    }
+    let token = &json["components"]["schemas"]["TokenDto"]["example"]["expires_in"];
+    assert_eq!(
+        token.as_i64(),
+        Some(api::startup::TOKEN_LIFETIME.whole_seconds())
+    );
+    let password = &json["components"]["schemas"]["NewUserDto"]["properties"]["password"];
+    assert_eq!(
+        (&password["minLength"], &password["maxLength"]),
+        (&10.into(), &200.into())
+    );
 }

@@ -3,7 +3,7 @@
 use crate::calendar::nrw_holiday;
 use crate::fair::{DayTicketRelease, FairUse};
 use crate::grid::{UNIT_MINUTES, minute_of_day, on_unit};
-use crate::ids::{IdError, OfficeId, ServiceId};
+use crate::ids::{IdError, InvalidLeika, Leika, OfficeId, ServiceId};
 use crate::message::{MAX_REMINDER_DAYS, ReminderPolicy};
 use crate::texts::TextError;
 use std::collections::BTreeMap;
@@ -17,6 +17,15 @@ pub struct Service {
     pub name: String,
     pub minutes: u32,
     pub active: bool,
+    /// R21: what to bring (documents, photo, fee), in the order shown; at
+    /// most [`MAX_REQUIREMENTS`].
+    pub requirements: Vec<String>,
+    /// R21: a short note for citizens (who may come, a deadline, …).
+    pub note: Option<String>,
+    /// R22: the national service key, where known. Two services of one
+    /// office may share a key (e.g. one Personalausweis service for adults
+    /// and one for children): a portal asking by key gets every match.
+    pub leika: Option<Leika>,
 }
 
 /// An opening window of one weekday, `start < end`, both on the unit grid.
@@ -111,6 +120,11 @@ pub enum ConfigError {
     ServiceMinutes(ServiceId),
     #[error("service `{0}` appears twice")]
     DuplicateService(ServiceId),
+    #[error("service `{0}` may list at most {MAX_REQUIREMENTS} things to bring")]
+    Requirements(ServiceId),
+    /// Texts given for a service the office does not have.
+    #[error("there are texts for service `{0}`, which the office does not have")]
+    NoSuchService(String),
     #[error("the Tagesticket holds back {0} counters, but the office has {1}")]
     HeldBack(u32, u32),
     #[error("the booking horizon must not lie before the lead")]
@@ -131,6 +145,8 @@ pub enum ConfigError {
     Postcode(#[from] crate::fair::InvalidPostcode),
     #[error(transparent)]
     Id(#[from] IdError),
+    #[error(transparent)]
+    Leika(#[from] InvalidLeika),
 }
 
 /// Upper bounds that keep every date and count computed from a configuration
@@ -142,6 +158,8 @@ pub const MAX_PER_SERVICE: u32 = 20;
 pub const MAX_TOTAL_MINUTES: u32 = 480;
 pub const MAX_DAY_TICKETS: u32 = 10_000;
 pub const MAX_PER_CONTACT: u32 = 100;
+/// Things to bring one service may list (R21): a list to read at a glance.
+pub const MAX_REQUIREMENTS: usize = 20;
 /// R19: a hold keeps a slot at most an hour (and as much per extension).
 pub const MAX_HOLD_MINUTES: u32 = 60;
 
@@ -179,6 +197,16 @@ impl Office {
             }
             if s.name.trim().is_empty() {
                 return Err(ConfigError::Text("name", TextError::NothingVisible));
+            }
+            // R21: the list stays short, and no entry or note is blank.
+            if s.requirements.len() > MAX_REQUIREMENTS {
+                return Err(ConfigError::Requirements(s.id.clone()));
+            }
+            if s.requirements.iter().any(|r| r.trim().is_empty()) {
+                return Err(ConfigError::Text("requirements", TextError::NothingVisible));
+            }
+            if s.note.as_ref().is_some_and(|n| n.trim().is_empty()) {
+                return Err(ConfigError::Text("note", TextError::NothingVisible));
             }
         }
         // R27 is not built yet: an office cannot switch to the draw.
@@ -255,6 +283,17 @@ impl Office {
 
     pub fn service(&self, id: &ServiceId) -> Option<&Service> {
         self.services.iter().find(|s| &s.id == id)
+    }
+
+    /// The services citizens can book now, in the office's order; with a
+    /// key, only those carrying it (R22: how a portal finds its service).
+    pub fn bookable_services<'a>(
+        &'a self,
+        leika: Option<&'a Leika>,
+    ) -> impl Iterator<Item = &'a Service> + 'a {
+        self.services
+            .iter()
+            .filter(move |s| s.active && leika.is_none_or(|k| s.leika.as_ref() == Some(k)))
     }
 
     /// Whether the office is closed all day, and why (R5, R6).

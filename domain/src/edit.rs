@@ -4,10 +4,13 @@
 //! bookings is decided apart from this, by [`crate::admin::orphaned_bookings`].
 
 use crate::audit::AuditAction;
+use crate::config::MAX_REQUIREMENTS;
 use crate::config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours};
 use crate::fair::{ChallengePolicy, DayTicketRelease, Postcode};
-use crate::ids::ServiceId;
-use crate::texts::{Address, ClosureReason, OfficeName, ServiceName, TextError};
+use crate::ids::{Leika, ServiceId};
+use crate::texts::{
+    Address, ClosureReason, OfficeName, Requirement, ServiceName, ServiceNote, TextError,
+};
 use time::{Date, Time};
 
 /// New values for an office's settings; `None` keeps the current one.
@@ -41,6 +44,12 @@ pub struct ServiceChange {
     pub minutes: Option<u32>,
     /// `false` retires the service, `true` offers it again.
     pub active: Option<bool>,
+    /// R21: the whole new list of things to bring (`Some(vec![])` empties it).
+    pub requirements: Option<Vec<String>>,
+    /// R21: `Some(Some(text))` sets the note, `Some(None)` removes it.
+    pub note: Option<Option<String>>,
+    /// R22: `Some(Some(key))` sets the key, `Some(None)` removes it.
+    pub leika: Option<Option<Leika>>,
 }
 
 /// One administrative change of an office.
@@ -57,6 +66,10 @@ pub enum OfficeEdit {
         id: ServiceId,
         name: String,
         minutes: u32,
+        /// R21, R22: what to bring, a note, the national key.
+        requirements: Vec<String>,
+        note: Option<String>,
+        leika: Option<Leika>,
     },
     ChangeService {
         id: ServiceId,
@@ -139,6 +152,25 @@ fn service_name(raw: &str) -> Result<String, TextError> {
 fn closure_reason(raw: &str) -> Result<String, TextError> {
     ClosureReason::parse(raw).map(ClosureReason::into_string)
 }
+fn service_note(raw: &str) -> Result<String, TextError> {
+    ServiceNote::parse(raw).map(ServiceNote::into_string)
+}
+
+/// R21: each thing to bring checked by the text rule and trimmed; the
+/// length of the list is checked by [`Office::validate`], but a list far
+/// over it is refused before its texts are.
+fn requirements(id: &ServiceId, raw: &[String]) -> Result<Vec<String>, ConfigError> {
+    if raw.len() > MAX_REQUIREMENTS {
+        return Err(ConfigError::Requirements(id.clone()));
+    }
+    raw.iter()
+        .map(|r| {
+            text("requirements", r, |t| {
+                Requirement::parse(t).map(Requirement::into_string)
+            })
+        })
+        .collect()
+}
 
 impl Office {
     /// The configuration after `edit`, validated; `self` is unchanged.
@@ -176,7 +208,14 @@ impl Office {
             OfficeEdit::Hours(hours) => next.hours = hours.clone(),
             OfficeEdit::SetDayTicket(policy) => next.day_ticket = Some(policy.clone()),
             OfficeEdit::RemoveDayTicket => next.day_ticket = None,
-            OfficeEdit::AddService { id, name, minutes } => {
+            OfficeEdit::AddService {
+                id,
+                name,
+                minutes,
+                requirements: wanted,
+                note,
+                leika,
+            } => {
                 if next.service(id).is_some() {
                     return Err(EditError::ServiceExists(id.clone()));
                 }
@@ -185,16 +224,30 @@ impl Office {
                     name: text("name", name, service_name)?,
                     minutes: *minutes,
                     active: true,
+                    requirements: requirements(id, wanted)?,
+                    note: new_text("note", note.as_deref(), service_note)?,
+                    leika: leika.clone(),
                 });
             }
             OfficeEdit::ChangeService { id, change } => {
+                let name = new_text("name", change.name.as_deref(), service_name)?;
+                let wanted = change
+                    .requirements
+                    .as_deref()
+                    .map(|list| requirements(id, list))
+                    .transpose()?;
+                let note = change
+                    .note
+                    .as_ref()
+                    .map(|n| new_text("note", n.as_deref(), service_note))
+                    .transpose()?;
                 let service = next.service_mut(id)?;
-                keep(
-                    &mut service.name,
-                    &new_text("name", change.name.as_deref(), service_name)?,
-                );
+                keep(&mut service.name, &name);
                 keep(&mut service.minutes, &change.minutes);
                 keep(&mut service.active, &change.active);
+                keep(&mut service.requirements, &wanted);
+                keep(&mut service.note, &note);
+                keep(&mut service.leika, &change.leika);
             }
             OfficeEdit::RetireService(id) => next.service_mut(id)?.active = false,
             OfficeEdit::AddClosure { date, reason } => {
@@ -239,6 +292,9 @@ mod tests {
             id: id("anmeldung"),
             name: "x".into(),
             minutes: 10,
+            requirements: vec![],
+            note: None,
+            leika: None,
         };
         assert_eq!(
             office().apply(&edit),
@@ -328,6 +384,9 @@ mod tests {
                 id: id("heirat"),
                 name: "Ehe\nschließung".into(),
                 minutes: 30,
+                requirements: vec![],
+                note: None,
+                leika: None,
             },
             "name",
             TextError::Control,

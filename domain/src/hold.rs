@@ -31,8 +31,10 @@ pub fn is_live(expires_at: OffsetDateTime, now: OffsetDateTime) -> bool {
 }
 
 /// R19: when a hold made at `now` expires.
+/// Whole seconds, so the expiry reads well (a fraction of a second less).
 pub fn hold_expiry(hold_minutes: u32, now: OffsetDateTime) -> OffsetDateTime {
-    now + Duration::minutes(i64::from(hold_minutes))
+    let expiry = now + Duration::minutes(i64::from(hold_minutes));
+    expiry.replace_nanosecond(0).unwrap_or(expiry)
 }
 
 /// R19: a client that holds `live` slots may hold one more while under the limit.
@@ -81,6 +83,12 @@ mod tests {
     }
 
     #[test]
+    fn r19_expiry_in_whole_seconds() {
+        let now = datetime!(2026-12-03 08:00:00.123456 +01:00);
+        assert_eq!(hold_expiry(10, now), datetime!(2026-12-03 08:10 +01:00));
+    }
+
+    #[test]
     fn r19_two_live_holds_per_client_then_refused() {
         assert_eq!(check_new_hold(0), Ok(()));
         assert_eq!(check_new_hold(1), Ok(()));
@@ -90,8 +98,10 @@ mod tests {
     #[test]
     fn r19_extending_adds_the_hold_time_until_none_is_left() {
         let expires = hold_expiry(10, NOW);
-        let later = extend_hold(expires, 3, 10, NOW).expect("live, extensions left");
-        assert_eq!(later, datetime!(2026-12-03 08:20 +01:00));
+        assert_eq!(
+            extend_hold(expires, 3, 10, NOW),
+            Ok(datetime!(2026-12-03 08:20 +01:00))
+        );
         assert_eq!(
             extend_hold(expires, 0, 10, NOW),
             Err(HoldError::NoExtensionsLeft { max: 3 })

@@ -1,8 +1,11 @@
-//! The shipped configuration of the city of Kaarst (docs/DOMAIN.md R1, R2, R5, R7, R8, R12, R13).
+//! The shipped configuration of the city of Kaarst (docs/DOMAIN.md R1, R2, R5, R7, R8, R12, R13,
+//! R21, R22).
+
+mod texts;
 
 use crate::config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours, Window};
 use crate::fair::{ChallengePolicy, FairUse, Postcode};
-use crate::ids::{OfficeId, ServiceId};
+use crate::ids::{Leika, OfficeId, ServiceId};
 use crate::message::ReminderPolicy;
 use std::collections::BTreeMap;
 use time::Time;
@@ -17,9 +20,31 @@ fn services(list: &[(&str, &str, u32)]) -> Result<Vec<Service>, ConfigError> {
                 name: (*name).to_owned(),
                 minutes: *minutes,
                 active: true,
+                requirements: Vec::new(),
+                note: None,
+                leika: None,
             })
         })
         .collect()
+}
+
+/// R21, R22: what to bring, the note and the key of each service of
+/// `office` from [`texts::TEXTS`].
+fn with_texts(mut office: Office) -> Result<Office, ConfigError> {
+    for (office_id, service_id, bring, note, leika) in texts::TEXTS {
+        if *office_id != office.id.as_str() {
+            continue;
+        }
+        let service = office
+            .services
+            .iter_mut()
+            .find(|s| s.id.as_str() == *service_id)
+            .ok_or_else(|| ConfigError::NoSuchService((*service_id).to_owned()))?;
+        service.requirements = bring.iter().map(|r| (*r).to_owned()).collect();
+        service.note = Some((*note).to_owned());
+        service.leika = leika.map(Leika::parse).transpose()?;
+    }
+    Ok(office)
 }
 
 fn window(start: Time, end: Time) -> Window {
@@ -114,7 +139,7 @@ pub fn offices() -> Result<Vec<Office>, ConfigError> {
             ("bauakteneinsicht", "Einsicht in Bauakten", 30),
         ])?,
     )?;
-    let offices = vec![buergerbuero, bauen];
+    let offices = vec![with_texts(buergerbuero)?, with_texts(bauen)?];
     for office in &offices {
         office.validate()?;
     }
@@ -141,6 +166,64 @@ mod tests {
                 assert_eq!(ServiceName::parse(&s.name).unwrap().as_str(), s.name);
             }
         }
+    }
+
+    #[test]
+    fn r21_every_shipped_service_says_what_to_bring() {
+        use crate::texts::{Requirement, ServiceNote};
+        let offices = offices().unwrap();
+        for s in offices.iter().flat_map(|o| &o.services) {
+            assert!(!s.requirements.is_empty(), "{}: nothing to bring", s.id);
+            for r in &s.requirements {
+                assert_eq!(Requirement::parse(r).unwrap().as_str(), r, "{}", s.id);
+            }
+            let note = s.note.as_deref().unwrap_or_default();
+            assert_eq!(ServiceNote::parse(note).unwrap().as_str(), note, "{}", s.id);
+        }
+        // Every entry of the table reached its service.
+        assert_eq!(
+            texts::TEXTS.len(),
+            offices.iter().map(|o| o.services.len()).sum::<usize>()
+        );
+        let bring = |o: usize, id: &str| {
+            offices[o]
+                .services
+                .iter()
+                .find(|s| s.id.as_str() == id)
+                .map(|s| s.requirements.join(" | "))
+                .unwrap_or_default()
+        };
+        assert!(bring(0, "anmeldung").contains("Wohnungsgeberbestätigung"));
+        assert!(bring(0, "personalausweis").contains("biometrisches Passfoto"));
+        assert!(bring(0, "personalausweis").contains("37,00 EUR; unter 24 Jahren 22,80 EUR"));
+        assert!(bring(0, "reisepass").contains("70,00 EUR; unter 24 Jahren 37,50 EUR"));
+        assert!(bring(0, "fuehrungszeugnis").contains("13,00 EUR"));
+    }
+
+    #[test]
+    fn r22_shipped_keys_where_known() {
+        let offices = offices().unwrap();
+        let keys: Vec<(&str, Option<&str>)> = offices
+            .iter()
+            .flat_map(|o| &o.services)
+            .map(|s| (s.id.as_str(), s.leika.as_ref().map(Leika::as_str)))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("anmeldung", Some("99115005000000")),
+                ("abmeldung", Some("99115005070000")),
+                ("personalausweis", Some("99008001000000")),
+                ("reisepass", Some("99085001000000")),
+                ("kinderreisepass", None),
+                ("ausweis-abholung", None),
+                ("beglaubigung", Some("99014002035000")),
+                ("meldebescheinigung", Some("99115003000000")),
+                ("fuehrungszeugnis", Some("99049001000000")),
+                ("bauberatung", Some("99012008000000")),
+                ("bauakteneinsicht", None),
+            ]
+        );
     }
 
     #[test]

@@ -40,7 +40,9 @@ pub use audit::AuditAction;
 pub use booking::{BookingCode, BookingKind, BookingStatus, CancelError, Channel, check_cancel};
 pub use calendar::Berlin;
 pub use citizen::{Citizen, CitizenError};
-pub use config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours, Window};
+pub use config::{
+    ConfigError, DayTicketPolicy, MAX_REQUIREMENTS, Office, Service, WeeklyHours, Window,
+};
 pub use contact::{
     ContactHoldings, InvalidPhone, check_contact_limits, contact_limit, email_key, phone_e164,
 };
@@ -52,7 +54,7 @@ pub use hold::{
     HOLD_EXTENSIONS, HoldError, LIVE_HOLDS_PER_CLIENT, check_new_hold, extend_hold, hold_expiry,
     is_live,
 };
-pub use ids::{IdError, OfficeId, ServiceId};
+pub use ids::{IdError, InvalidLeika, Leika, OfficeId, ServiceId};
 pub use message::{
     MAX_REMINDER_DAYS, MAX_SEND_ATTEMPTS, MessageKind, MessageStatus, ReminderPolicy, Retry,
     reminder_due, retry_after, still_worth_sending,
@@ -69,4 +71,7 @@ pub use search::{
 pub use staff::{
     AccountChange, AccountError, InvalidUsernameError, Role, Username, check_account_change,
 };
-pub use texts::{Address, ClosureReason, OfficeName, PersonName, ServiceName, TextError};
+pub use texts::{
+    Address, ClosureReason, OfficeName, PersonName, Requirement, ServiceName, ServiceNote,
+    TextError,
+};

@@ -1,6 +1,7 @@
 //! Free text people type in: one rule for all of it, and one type per kind
 //! of text (a citizen's name, an office's name and address, a service's
-//! name, a closure day's reason). Each type can only be made by `parse`,
+//! name, what to bring for a service and its note, a closure day's reason).
+//! Each type can only be made by `parse`,
 //! which trims the text and refuses
 //!
 //! - control characters (NUL, line breaks, tabs, the C1 controls), the line
@@ -132,6 +133,18 @@ text_type!(
     200
 );
 text_type!(
+    /// One thing to bring for a service (R21): a document, a photo, a fee;
+    /// 1–300 characters.
+    Requirement,
+    300
+);
+text_type!(
+    /// A service's note for citizens (R21): 1–1000 characters, one
+    /// paragraph.
+    ServiceNote,
+    1000
+);
+text_type!(
     /// Why an office is closed on a day (R6), shown to citizens: 1–200
     /// characters.
     ClosureReason,
@@ -216,6 +229,10 @@ mod tests {
         assert_eq!(OfficeName::parse(&at(201)), Err(TextError::TooLong(200)));
         assert_eq!(ServiceName::parse(&at(201)), Err(TextError::TooLong(200)));
         assert_eq!(ClosureReason::parse(&at(201)), Err(TextError::TooLong(200)));
+        assert!(Requirement::parse(&at(300)).is_ok());
+        assert_eq!(Requirement::parse(&at(301)), Err(TextError::TooLong(300)));
+        assert!(ServiceNote::parse(&at(1000)).is_ok());
+        assert_eq!(ServiceNote::parse(&at(1001)), Err(TextError::TooLong(1000)));
         // Spaces around do not count.
         assert!(PersonName::parse(&format!("  {}  ", at(200))).is_ok());
     }

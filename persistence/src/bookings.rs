@@ -6,6 +6,7 @@ use crate::challenges::{self, SolvedChallenge};
 use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
 use crate::connection::DbConnection;
 use crate::contacts;
+use crate::details::{self, BookedService};
 use crate::holds::live_holds;
 use crate::idempotency::{self, Seen};
 use crate::schema::{booking_services, bookings};
@@ -18,7 +19,6 @@ use domain::{
     Postcode, ReminderPolicy, Selection, ServiceId, Username, check_cancel, check_contact_limits,
     check_residence, contact_limit, email_key, validate_booking,
 };
-use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -46,6 +46,9 @@ pub struct Booking {
     pub code: BookingCode,
     pub office: OfficeId,
     pub services: Vec<ServiceId>,
+    /// The same services with what the office says about them now: what to
+    /// bring, note, key (R21, R22), and the minutes booked.
+    pub service_details: Vec<BookedService>,
     pub start: OffsetDateTime,
     pub end: OffsetDateTime,
     pub kind: BookingKind,
@@ -117,7 +120,7 @@ pub(crate) struct BookingRow {
     sequence: i32,
 }
 
-#[derive(Queryable, Selectable, Insertable)]
+#[derive(Insertable)]
 #[diesel(table_name = booking_services)]
 struct BookingServiceRow {
     booking_id: String,
@@ -133,12 +136,13 @@ fn username(stored: Option<String>) -> Result<Option<Username>, StoreError> {
         .transpose()
 }
 
-fn to_booking(row: BookingRow, services: Vec<ServiceId>) -> Result<Booking, StoreError> {
+fn to_booking(row: BookingRow, booked: Vec<BookedService>) -> Result<Booking, StoreError> {
     Ok(Booking {
         id: Uuid::parse_str(&row.id).map_err(corrupt)?,
         code: BookingCode::parse(&row.code).map_err(corrupt)?,
         office: OfficeId::parse(&row.office_id).map_err(corrupt)?,
-        services,
+        services: booked.iter().map(|b| b.service.id.clone()).collect(),
+        service_details: booked,
         start: from_db(row.start_at),
         end: from_db(row.end_at),
         kind: parse(&row.kind)?,
@@ -166,21 +170,7 @@ fn with_services(
     rows: Vec<BookingRow>,
 ) -> Result<Vec<Booking>, StoreError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    let mut services: HashMap<String, Vec<ServiceId>> = HashMap::new();
-    // Bounded batches keep the bind parameters under SQLite's limit.
-    for chunk in ids.chunks(500) {
-        let list: Vec<BookingServiceRow> = booking_services::table
-            .filter(booking_services::booking_id.eq_any(chunk))
-            .order((booking_services::booking_id, booking_services::position))
-            .select(BookingServiceRow::as_select())
-            .load(conn)?;
-        for s in list {
-            services
-                .entry(s.booking_id)
-                .or_default()
-                .push(ServiceId::parse(&s.service_id).map_err(corrupt)?);
-        }
-    }
+    let mut services = details::of_bookings(conn, &ids)?;
     rows.into_iter()
         .map(|row| {
             let list = services
@@ -337,8 +327,8 @@ pub(crate) fn insert_accepted(
         sequence: 0,
     };
     insert(conn, &row, a.selection)?;
-    let services = a.selection.services().iter().map(|(id, _)| id.clone());
-    let booking = to_booking(row, services.collect())?;
+    // Read back with its services' texts (R21, R22), as every booking is.
+    let booking = one(conn, row)?;
     outbox::booked(conn, a.reminder, &booking, token, now)?;
     if let Some(actor) = a.created_by {
         record(
@@ -408,7 +398,7 @@ impl Store {
             let hash = key.map(|_| idempotency::request_hash(request));
             if let (Some(key), Some(hash)) = (key, &hash) {
                 locks::lock_name(conn, "idempotency", key)?;
-                if let Seen::Booked(id) = idempotency::seen(conn, key, hash, now)? {
+                if let Seen::Made(id) = idempotency::seen(conn, key, hash, now)? {
                     return rebook(conn, &id, token, now);
                 }
             }

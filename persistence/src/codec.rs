@@ -41,3 +41,19 @@ where
 {
     text.parse().map_err(corrupt)
 }
+
+/// R21: what to bring, stored as a JSON array of strings.
+pub(crate) fn requirements_to_db(list: &[String]) -> Result<String, StoreError> {
+    serde_json::to_string(list).map_err(corrupt)
+}
+
+pub(crate) fn requirements_from_db(stored: &str) -> Result<Vec<String>, StoreError> {
+    serde_json::from_str(stored).map_err(|e| corrupt(format!("services.requirements: {e}")))
+}
+
+/// R22: a stored national service key.
+pub(crate) fn leika_from_db(stored: Option<&str>) -> Result<Option<domain::Leika>, StoreError> {
+    stored
+        .map(|k| domain::Leika::parse(k).map_err(corrupt))
+        .transpose()
+}

@@ -4,7 +4,7 @@ use crate::audit::{Audit, record};
 use crate::bookings::future_bookings;
 use crate::{Booking, Store, StoreError, locks, offices};
 use domain::admin::{Orphaned, orphaned_bookings};
-use domain::{DayTicketPolicy, OfficeEdit, OfficeId, Username, WeeklyHours};
+use domain::{DayTicketPolicy, Leika, OfficeEdit, OfficeId, Username, WeeklyHours};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -135,12 +135,36 @@ fn edit_detail(edit: &OfficeEdit) -> Value {
         OfficeEdit::Hours(hours) => json!({"hours": hours_detail(hours)}),
         OfficeEdit::SetDayTicket(p) => json!({"day_ticket": policy_detail(p)}),
         OfficeEdit::RemoveDayTicket => json!({"day_ticket": null}),
-        OfficeEdit::AddService { id, name, minutes } => {
-            json!({"service": id, "name": name, "minutes": minutes})
-        }
-        OfficeEdit::ChangeService { id, change } => json!({
-            "service": id, "name": change.name, "minutes": change.minutes, "active": change.active,
+        OfficeEdit::AddService {
+            id,
+            name,
+            minutes,
+            requirements,
+            note,
+            leika,
+        } => json!({
+            "service": id, "name": name, "minutes": minutes, "requirements": requirements,
+            "note": note, "leika": leika.as_ref().map(Leika::as_str),
         }),
+        OfficeEdit::ChangeService { id, change } => {
+            let mut detail = json!({
+                "service": id, "name": change.name, "minutes": change.minutes, "active": change.active,
+            });
+            // R21, R22: only what the change touches, so that `null` reads
+            // as removed, not as kept.
+            if let Some(map) = detail.as_object_mut() {
+                if let Some(list) = &change.requirements {
+                    map.insert("requirements".into(), json!(list));
+                }
+                if let Some(note) = &change.note {
+                    map.insert("note".into(), json!(note));
+                }
+                if let Some(key) = &change.leika {
+                    map.insert("leika".into(), json!(key.as_ref().map(Leika::as_str)));
+                }
+            }
+            detail
+        }
         OfficeEdit::RetireService(id) => json!({"service": id}),
         OfficeEdit::AddClosure { date, reason } => {
             json!({"date": date.to_string(), "reason": reason})

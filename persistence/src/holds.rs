@@ -35,6 +35,8 @@ pub struct NewHold {
     pub client: String,
     /// A verified proof-of-work solution, where the office asks for one (R26).
     pub challenge: Option<SolvedChallenge>,
+    /// The client's `Idempotency-Key`: a retry gets the first hold.
+    pub idempotency_key: Option<String>,
 }
 
 /// A live hold; times in Europe/Berlin.
@@ -148,6 +150,31 @@ fn live_row(
     Ok(row)
 }
 
+/// The live hold a retried request made, its token replaced by `token`;
+/// `hold_expired` once it is gone.
+fn rehold(
+    conn: &mut DbConnection,
+    id: &str,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<Hold, StoreError> {
+    let updated = diesel::update(
+        holds::table
+            .find(id)
+            .filter(holds::expires_at.gt(to_db(now))),
+    )
+    .set(holds::token_hash.eq(hash_token(token)))
+    .execute(conn)?;
+    if updated == 0 {
+        return Err(HoldError::Expired.into());
+    }
+    holds::table
+        .find(id)
+        .select(HoldRow::as_select())
+        .first(conn)?
+        .hold()
+}
+
 impl Store {
     /// Holds a slot for `request.client` (R19): checked exactly like an
     /// online booking under the same day lock, with at most
@@ -157,7 +184,17 @@ impl Store {
         let office_id = request.office.as_str();
         let client_key = hash_token(&request.client);
         let token = new_token();
+        let key = request.idempotency_key.as_deref();
+        let hash = key.map(|_| idempotency::hold_hash(request));
         let hold = self.write(|conn| {
+            // A retry of a request that held: that hold, with a new token
+            // (the first answer, with the first token, was lost).
+            if let (Some(key), Some(hash)) = (key, &hash) {
+                locks::lock_name(conn, "idempotency", key)?;
+                if let Seen::Made(id) = idempotency::seen(conn, key, hash, now)? {
+                    return rehold(conn, &id, &token, now);
+                }
+            }
             // The client first (its holds may be on other days), then the day.
             locks::lock_name(conn, "holds", &client_key)?;
             let version = locks::lock_day(conn, office_id, day)?
@@ -229,6 +266,9 @@ impl Store {
             diesel::insert_into(holds::table)
                 .values(&row)
                 .execute(conn)?;
+            if let (Some(key), Some(hash)) = (key, &hash) {
+                idempotency::remember(conn, key, hash, &row.id, now)?;
+            }
             row.hold()
         })?;
         Ok(CreatedHold { hold, token })
@@ -312,7 +352,7 @@ impl Store {
         self.write_booking(|conn, booking_token| {
             if let (Some(key), Some(hash)) = (idempotency_key, &hash) {
                 locks::lock_name(conn, "idempotency", key)?;
-                if let Seen::Booked(booking) = idempotency::seen(conn, key, hash, now)? {
+                if let Seen::Made(booking) = idempotency::seen(conn, key, hash, now)? {
                     return rebook(conn, &booking, booking_token, now);
                 }
             }

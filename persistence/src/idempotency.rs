@@ -1,4 +1,4 @@
-//! `Idempotency-Key` for booking requests and hold confirmations: a retry with the same key and the
+//! `Idempotency-Key` for bookings, holds, hold confirmations and moves: a retry with the same key and the
 //! same request within [`KEY_LIFETIME`] gets the booking the first request
 //! made, never a second one. Kept in the database, in the booking's
 //! transaction, so it holds across processes.
@@ -15,10 +15,11 @@ use time::{Duration, OffsetDateTime};
 /// How long a key is remembered.
 pub const KEY_LIFETIME: Duration = Duration::hours(24);
 
-/// What a key found: nothing (book), or the booking it made.
+/// What a key found: nothing (go on), or the id of the booking or hold
+/// its first request made.
 pub(crate) enum Seen {
     New,
-    Booked(String),
+    Made(String),
 }
 
 /// A fingerprint of everything a booking request asks for.
@@ -40,6 +41,30 @@ pub(crate) fn request_hash(r: &NewBooking) -> String {
     hex::encode(Sha256::digest(fields.to_string().as_bytes()))
 }
 
+/// A fingerprint of a hold request (R19), the client included.
+pub(crate) fn hold_hash(r: &crate::NewHold) -> String {
+    let services: Vec<&str> = r.services.iter().map(|s| s.as_str()).collect();
+    let fields = serde_json::json!([
+        "hold",
+        r.office.as_str(),
+        services,
+        r.start.format(&Rfc3339).ok(),
+        r.kind.as_str(),
+        crate::secret::hash_token(&r.client),
+    ]);
+    hex::encode(Sha256::digest(fields.to_string().as_bytes()))
+}
+
+/// A fingerprint of a move (R20): the booking, who moves it, where to.
+pub(crate) fn move_hash(id: &str, who: &str, r: &crate::MoveRequest) -> String {
+    let services: Option<Vec<&str>> = r
+        .services
+        .as_ref()
+        .map(|list| list.iter().map(|s| s.as_str()).collect());
+    let fields = serde_json::json!(["move", id, who, r.start.format(&Rfc3339).ok(), services]);
+    hex::encode(Sha256::digest(fields.to_string().as_bytes()))
+}
+
 /// A fingerprint of a hold's confirmation: the hold, its secret (so a key
 /// alone never reveals the booking) and the citizen.
 pub(crate) fn confirmation_hash(
@@ -48,7 +73,7 @@ pub(crate) fn confirmation_hash(
     c: &domain::Citizen,
 ) -> String {
     let fields = serde_json::json!([
-        "hold",
+        "confirm",
         hold.to_string(),
         crate::secret::hash_token(hold_token),
         c.name(),
@@ -73,31 +98,31 @@ pub(crate) fn seen(
     .execute(conn)?;
     let row: Option<(String, String)> = idempotency_keys::table
         .find(key)
-        .select((idempotency_keys::request_hash, idempotency_keys::booking_id))
+        .select((idempotency_keys::request_hash, idempotency_keys::target_id))
         .first(conn)
         .optional()?;
     match row {
         None => Ok(Seen::New),
-        Some((stored, booking)) if stored == hash => Ok(Seen::Booked(booking)),
+        Some((stored, target)) if stored == hash => Ok(Seen::Made(target)),
         Some(_) => Err(StoreError::IdempotencyKeyReused),
     }
 }
 
-/// Remembers that `key` made `booking`. A second request with the key racing
+/// Remembers that `key` made `target` (a booking or hold id). A second request with the key racing
 /// this one fails on the primary key; its transaction is tried again and
 /// then finds this row.
 pub(crate) fn remember(
     conn: &mut DbConnection,
     key: &str,
     hash: &str,
-    booking: &str,
+    target: &str,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
     diesel::insert_into(idempotency_keys::table)
         .values((
             idempotency_keys::idempotency_key.eq(key),
             idempotency_keys::request_hash.eq(hash),
-            idempotency_keys::booking_id.eq(booking),
+            idempotency_keys::target_id.eq(target),
             idempotency_keys::created_at.eq(to_db(now)),
         ))
         .execute(conn)?;

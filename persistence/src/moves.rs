@@ -6,6 +6,7 @@ use crate::bookings::{
     Booking, BookingRow, CancelAuth, active_bookings, booking_row, insert_services, one,
 };
 use crate::codec::{to_db, to_i32};
+use crate::idempotency::{self, Seen};
 use crate::schema::{booking_services, bookings};
 use crate::secret::token_matches;
 use crate::{Store, StoreError, locks, outbox};
@@ -34,11 +35,15 @@ impl Store {
     /// booking's own capacity counted as free, under the locks of the old
     /// and the new day (taken in date order, so two moves cannot deadlock).
     /// Id, code, token and citizen stay; the previous start is recorded.
+    ///
+    /// A repeated move changes nothing and answers the same; with an
+    /// `Idempotency-Key`, the key with another move is refused.
     pub fn move_booking(
         &self,
         id: Uuid,
         request: &MoveRequest,
         auth: MoveAuth<'_>,
+        idempotency_key: Option<&str>,
         now: OffsetDateTime,
     ) -> Result<Booking, StoreError> {
         let id = id.to_string();
@@ -50,6 +55,18 @@ impl Store {
                 CancelAuth::Token(_) => return Err(StoreError::UnknownBooking),
                 CancelAuth::Staff { actor } => Some(actor),
             };
+            if let Some(key) = idempotency_key {
+                let who = actor.map_or("holder", |a| a.as_str());
+                let hash = idempotency::move_hash(&id, who, request);
+                locks::lock_name(conn, "idempotency", key)?;
+                match idempotency::seen(conn, key, &hash, now)? {
+                    Seen::Made(_) => {
+                        let row = booking_row(conn, &id)?;
+                        return one(conn, row);
+                    }
+                    Seen::New => idempotency::remember(conn, key, &hash, &id, now)?,
+                }
+            }
             let office_id = first.office_id.clone();
             let (early, late) = (first.local_day.min(new_day), first.local_day.max(new_day));
             let mut version = locks::lock_day(conn, &office_id, early)?;

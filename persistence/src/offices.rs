@@ -2,7 +2,9 @@
 //! and `closures`, turned into [`domain::Office`] and back.
 
 use crate::StoreError;
-use crate::codec::{corrupt, parse, to_i32, to_u32};
+use crate::codec::{
+    corrupt, leika_from_db, parse, requirements_from_db, requirements_to_db, to_i32, to_u32,
+};
 use crate::connection::DbConnection;
 use crate::schema::{closures, offices, opening_windows, services};
 use diesel::prelude::*;
@@ -43,13 +45,33 @@ struct OfficeRow {
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = services)]
-struct ServiceRow {
+pub(crate) struct ServiceRow {
     office_id: String,
-    id: String,
-    name: String,
+    pub(crate) id: String,
+    pub(crate) name: String,
     minutes: i32,
     active: bool,
     position: i32,
+    /// R21: a JSON array of strings.
+    pub(crate) requirements: String,
+    pub(crate) note: Option<String>,
+    /// R22.
+    pub(crate) leika: Option<String>,
+}
+
+impl ServiceRow {
+    /// The service this row stores.
+    pub(crate) fn to_service(&self) -> Result<Service, StoreError> {
+        Ok(Service {
+            id: ServiceId::parse(&self.id).map_err(corrupt)?,
+            name: self.name.clone(),
+            minutes: to_u32(self.minutes, "services.minutes")?,
+            active: self.active,
+            requirements: requirements_from_db(&self.requirements)?,
+            note: self.note.clone(),
+            leika: leika_from_db(self.leika.as_deref())?,
+        })
+    }
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -123,21 +145,24 @@ fn insert_office(conn: &mut DbConnection, office: &Office) -> Result<(), StoreEr
     insert_parts(conn, office)?;
     for (position, s) in office.services.iter().enumerate() {
         diesel::insert_into(services::table)
-            .values(service_row(office, s, position))
+            .values(service_row(office, s, position)?)
             .execute(conn)?;
     }
     Ok(())
 }
 
-fn service_row(office: &Office, s: &Service, position: usize) -> ServiceRow {
-    ServiceRow {
+fn service_row(office: &Office, s: &Service, position: usize) -> Result<ServiceRow, StoreError> {
+    Ok(ServiceRow {
         office_id: office.id.as_str().to_owned(),
         id: s.id.as_str().to_owned(),
         name: s.name.clone(),
         minutes: to_i32(s.minutes),
         active: s.active,
         position: to_i32(position),
-    }
+        requirements: requirements_to_db(&s.requirements)?,
+        note: s.note.clone(),
+        leika: s.leika.as_ref().map(|k| k.as_str().to_owned()),
+    })
 }
 
 /// Windows and closures: rewritten whole on every change.
@@ -256,15 +281,8 @@ pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Option<(i64, Off
         }
     };
     let services = service_rows
-        .into_iter()
-        .map(|s| {
-            Ok(Service {
-                id: ServiceId::parse(&s.id).map_err(corrupt)?,
-                name: s.name,
-                minutes: to_u32(s.minutes, "services.minutes")?,
-                active: s.active,
-            })
-        })
+        .iter()
+        .map(ServiceRow::to_service)
         .collect::<Result<Vec<_>, StoreError>>()?;
     let office = Office {
         id: OfficeId::parse(&row.id).map_err(corrupt)?,
@@ -328,7 +346,7 @@ pub(crate) fn replace(
         .select(services::id)
         .load(conn)?;
     for (position, s) in office.services.iter().enumerate() {
-        let row = service_row(office, s, position);
+        let row = service_row(office, s, position)?;
         if existing.iter().any(|e| e == s.id.as_str()) {
             diesel::update(services::table.find((id, s.id.as_str())))
                 .set((
@@ -336,6 +354,9 @@ pub(crate) fn replace(
                     services::minutes.eq(row.minutes),
                     services::active.eq(row.active),
                     services::position.eq(row.position),
+                    services::requirements.eq(row.requirements),
+                    services::note.eq(row.note),
+                    services::leika.eq(row.leika),
                 ))
                 .execute(conn)?;
         } else {

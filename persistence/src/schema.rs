@@ -36,6 +36,9 @@ diesel::table! {
         minutes -> Integer,
         active -> Bool,
         position -> Integer,
+        requirements -> Text,
+        note -> Nullable<Text>,
+        leika -> Nullable<Text>,
     }
 }
 
@@ -137,7 +140,7 @@ diesel::table! {
     idempotency_keys (idempotency_key) {
         idempotency_key -> Text,
         request_hash -> Text,
-        booking_id -> Text,
+        target_id -> Text,
         created_at -> Timestamp,
     }
 }

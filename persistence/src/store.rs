@@ -81,12 +81,38 @@ impl Store {
             .map_err(|e| StoreError::Unavailable(e.to_string()))
     }
 
-    fn migrate(&self) -> Result<(), StoreError> {
-        let mut conn = self.conn()?;
-        let migrations = match self.backend {
+    fn migrations(&self) -> EmbeddedMigrations {
+        match self.backend {
             Backend::Sqlite => SQLITE_MIGRATIONS,
             Backend::Postgres => POSTGRES_MIGRATIONS,
-        };
+        }
+    }
+
+    /// For tests of a migration's data step (feature `test-support`):
+    /// reverts the applied migration whose name ends with `name` and runs it
+    /// again, so the database becomes what one migrated before that
+    /// migration existed becomes. This store's cache is not cleared: read
+    /// the result through a new store.
+    #[cfg(feature = "test-support")]
+    pub fn redo_migration(&self, name: &str) -> Result<(), StoreError> {
+        use diesel::migration::MigrationSource;
+        type Db = <DbConnection as diesel::Connection>::Backend;
+        let boxed =
+            |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Migration(e.to_string());
+        let all = MigrationSource::<Db>::migrations(&self.migrations()).map_err(boxed)?;
+        let migration = all
+            .iter()
+            .find(|m| m.name().to_string().ends_with(name))
+            .ok_or_else(|| StoreError::Migration(format!("no migration `{name}`")))?;
+        let mut conn = self.conn()?;
+        conn.revert_migration(migration.as_ref()).map_err(boxed)?;
+        conn.run_migration(migration.as_ref()).map_err(boxed)?;
+        Ok(())
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn()?;
+        let migrations = self.migrations();
         // Two processes starting at once on PostgreSQL: the second waits for
         // the first's migration instead of racing it.
         if let DbConnection::Pg(pg) = &mut *conn {

@@ -123,6 +123,7 @@ fn r23_move_and_cancel_queue_their_notice_and_replace_the_reminder(db: &TestDb) 
                 services: None,
             },
             CancelAuth::Token(&made.token),
+            None,
             MONDAY_10,
         )
         .unwrap();

@@ -559,6 +559,9 @@ fn admin_edits_are_checked_in_the_transaction_and_audited_apart(db: &TestDb) {
         id: domain::ServiceId::parse("wohnsitz").unwrap(),
         name: "Wohnsitzbescheinigung".into(),
         minutes: 10,
+        requirements: vec![],
+        note: None,
+        leika: None,
     };
     // Two admins adding the same service at once: one wins, the other is
     // told it exists (never a generic error).

@@ -1,6 +1,6 @@
 //! Bookings as the API shows and takes them.
 
-use super::{ChannelDto, KindDto, OrphanReasonDto, StatusDto};
+use super::{ChannelDto, KindDto, OrphanReasonDto, ServiceDto, StatusDto};
 use persistence::Booking;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -37,6 +37,7 @@ pub struct CitizenDto {
 pub struct BookingRequestDto {
     pub office: String,
     /// Service ids; repeat one to book it more than once (R3).
+    #[schema(min_items = 1)]
     pub services: Vec<String>,
     /// RFC 3339 with offset; must be an offered start.
     #[serde(with = "time::serde::rfc3339")]
@@ -56,6 +57,10 @@ pub struct BookingDto {
     pub code: String,
     pub office: String,
     pub services: Vec<String>,
+    /// The same services in the same order, with what to bring, note and
+    /// key as the office states them now (R21, R22) and the minutes each
+    /// was booked with.
+    pub service_details: Vec<ServiceDto>,
     #[serde(with = "time::serde::rfc3339")]
     pub start: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -88,6 +93,7 @@ impl From<Booking> for BookingDto {
             code: b.code.as_str().to_owned(),
             office: b.office.as_str().to_owned(),
             services: b.services.iter().map(|s| s.as_str().to_owned()).collect(),
+            service_details: b.service_details.iter().map(ServiceDto::from).collect(),
             start: b.start,
             end: b.end,
             kind: b.kind.into(),

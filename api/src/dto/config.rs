@@ -2,8 +2,8 @@
 
 use super::{ChallengeDto, OrphanedBookingDto, ReleaseDto, format_date};
 use domain::{
-    DayTicketPolicy, InvalidPostcode, Office, Postcode, ServiceChange, SettingsChange, WeeklyHours,
-    Window,
+    DayTicketPolicy, InvalidLeika, InvalidPostcode, Leika, Office, Postcode, ServiceChange,
+    SettingsChange, WeeklyHours, Window,
 };
 use serde::{Deserialize, Serialize};
 use time::Time;
@@ -22,7 +22,7 @@ pub struct InvalidTime {
 }
 
 fn parse_time(field: &str, value: &str) -> Result<Time, InvalidTime> {
-    Time::parse(value.trim(), TIME_FORMAT).map_err(|_| InvalidTime {
+    Time::parse(value, TIME_FORMAT).map_err(|_| InvalidTime {
         field: field.to_owned(),
         value: value.to_owned(),
     })
@@ -37,7 +37,9 @@ fn format_time(t: Time) -> String {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"start": "08:30", "end": "12:00"}))]
 pub struct WindowDto {
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "08:30")]
     pub start: String,
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "12:00")]
     pub end: String,
 }
 
@@ -154,8 +156,10 @@ pub struct DayTicketPolicyDto {
     /// Tagestickets a day.
     pub per_day: u32,
     /// Released online at (`HH:MM`).
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "07:00")]
     pub online_from: String,
     /// Released at the Infotheke and by telephone at.
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "08:00")]
     pub staff_from: String,
     pub weekdays: Vec<WeekdayDto>,
 }
@@ -195,6 +199,12 @@ pub struct AdminServiceDto {
     pub duration_minutes: u32,
     /// `false`: retired, no longer bookable; kept for the bookings naming it.
     pub active: bool,
+    /// What to bring (R21).
+    pub requirements: Vec<String>,
+    /// A short note for citizens (R21), or `null`.
+    pub note: Option<String>,
+    /// The national service key, 14 digits, or `null` (R22).
+    pub leika: Option<String>,
 }
 
 /// A closure day.
@@ -288,6 +298,9 @@ impl From<&Office> for OfficeConfigDto {
                     name: s.name.clone(),
                     duration_minutes: s.minutes,
                     active: s.active,
+                    requirements: s.requirements.clone(),
+                    note: s.note.clone(),
+                    leika: s.leika.as_ref().map(|k| k.as_str().to_owned()),
                 })
                 .collect(),
         }
@@ -374,34 +387,82 @@ pub struct OfficeSettingsDto {
 /// A new service.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"id": "wohnsitzbescheinigung", "name": "Wohnsitzbescheinigung", "duration_minutes": 10}))]
+#[schema(example = json!({
+    "id": "wohnsitzbescheinigung", "name": "Wohnsitzbescheinigung", "duration_minutes": 10,
+    "requirements": ["Gültiger Personalausweis oder Reisepass"], "note": null, "leika": null
+}))]
 pub struct NewServiceDto {
     /// A slug: a–z, 0–9 and `-`.
     pub id: String,
     pub name: String,
     /// A multiple of 5.
+    #[schema(minimum = 5, maximum = 480, multiple_of = 5)]
     pub duration_minutes: u32,
+    /// What to bring (R21): at most 20 one-line texts of at most 300
+    /// characters; default none.
+    #[serde(default)]
+    pub requirements: Vec<String>,
+    /// A note for citizens (R21): one line of at most 1000 characters.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The national service key, 14 digits (R22).
+    #[serde(default)]
+    #[schema(example = "99115003000000")]
+    pub leika: Option<String>,
+}
+
+/// `null` in a change body: `Some(None)`, remove the value; absent
+/// (`#[serde(default)]`): `None`, keep it.
+fn set_or_remove<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// A change of a service; fields left out stay. A new duration applies to
 /// bookings made from now on; existing ones keep their length.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"duration_minutes": 25}))]
+#[schema(example = json!({
+    "duration_minutes": 25,
+    "requirements": ["Gültiger Personalausweis oder Reisepass", "Gebühr: 13,00 EUR"],
+    "note": null
+}))]
 pub struct ServiceChangeDto {
     pub name: Option<String>,
+    /// A multiple of 5.
+    #[schema(minimum = 5, maximum = 480, multiple_of = 5)]
     pub duration_minutes: Option<u32>,
     /// `false` retires the service, `true` offers it again.
     pub active: Option<bool>,
+    /// The whole new list of what to bring (R21); `[]` empties it.
+    pub requirements: Option<Vec<String>>,
+    /// A new note (R21); `null` removes it.
+    #[serde(default, deserialize_with = "set_or_remove")]
+    #[schema(value_type = Option<String>)]
+    pub note: Option<Option<String>>,
+    /// A new national service key, 14 digits (R22); `null` removes it.
+    #[serde(default, deserialize_with = "set_or_remove")]
+    #[schema(value_type = Option<String>, example = "99049001000000")]
+    pub leika: Option<Option<String>>,
 }
 
-impl From<ServiceChangeDto> for ServiceChange {
-    fn from(c: ServiceChangeDto) -> Self {
-        Self {
+impl TryFrom<ServiceChangeDto> for ServiceChange {
+    type Error = InvalidLeika;
+    fn try_from(c: ServiceChangeDto) -> Result<Self, InvalidLeika> {
+        Ok(Self {
             name: c.name,
             minutes: c.duration_minutes,
             active: c.active,
-        }
+            requirements: c.requirements,
+            note: c.note,
+            leika: c
+                .leika
+                .map(|k| k.as_deref().map(Leika::parse).transpose())
+                .transpose()?,
+        })
     }
 }
 

@@ -19,6 +19,7 @@ use uuid::Uuid;
 pub struct HoldRequestDto {
     pub office: String,
     /// Service ids; repeat one to book it more than once (R3).
+    #[schema(min_items = 1)]
     pub services: Vec<String>,
     /// RFC 3339 with offset; must be an offered start.
     #[serde(with = "time::serde::rfc3339")]

@@ -39,13 +39,31 @@ impl From<&domain::Office> for OfficeDto {
     }
 }
 
-/// A service an office offers.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": "personalausweis", "name": "Personalausweis beantragen", "duration_minutes": 20}))]
+/// A service an office offers, with what to bring (R21) and its national
+/// key (R22). In a booking's `service_details`, one booked service.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "personalausweis", "name": "Personalausweis beantragen", "duration_minutes": 20,
+    "requirements": [
+        "Ihr bisheriger Personalausweis oder Reisepass; beim ersten Ausweis die Geburtsurkunde",
+        "Gebühr: 37,00 EUR; unter 24 Jahren 22,80 EUR"
+    ],
+    "note": "Der Antrag wird persönlich gestellt; Kinder kommen mit.",
+    "leika": "99008001000000"
+}))]
 pub struct ServiceDto {
     pub id: String,
     pub name: String,
+    /// Its length in minutes; in a booking, the length it was booked with.
     pub duration_minutes: u32,
+    /// What to bring: documents, photo, fee (R21); may be empty.
+    pub requirements: Vec<String>,
+    /// A short note for citizens (R21), or `null`.
+    pub note: Option<String>,
+    /// The national service key (LeiKa/FIM Leistungsschlüssel, 14 digits),
+    /// or `null` (R22).
+    #[schema(example = "99008001000000")]
+    pub leika: Option<String>,
 }
 
 /// An appointment time, Europe/Berlin.
@@ -107,6 +125,19 @@ impl From<&domain::Service> for ServiceDto {
             id: s.id.as_str().to_owned(),
             name: s.name.clone(),
             duration_minutes: s.minutes,
+            requirements: s.requirements.clone(),
+            note: s.note.clone(),
+            leika: s.leika.as_ref().map(|k| k.as_str().to_owned()),
+        }
+    }
+}
+
+/// A booked service: today's texts, the booked minutes.
+impl From<&persistence::BookedService> for ServiceDto {
+    fn from(b: &persistence::BookedService) -> Self {
+        Self {
+            duration_minutes: b.minutes,
+            ..Self::from(&b.service)
         }
     }
 }

@@ -34,6 +34,7 @@ pub struct NewUserDto {
     /// 2 to 64 characters of a–z, 0–9, `.`, `_`, `-`; stored in lower case.
     pub username: String,
     /// 10 to 200 characters.
+    #[schema(min_length = 10, max_length = 200)]
     pub password: String,
     pub role: RoleDto,
 }
@@ -53,6 +54,7 @@ pub struct UserChangeDto {
 #[serde(deny_unknown_fields)]
 pub struct PasswordDto {
     /// 10 to 200 characters.
+    #[schema(min_length = 10, max_length = 200)]
     pub password: String,
 }
 
@@ -67,7 +69,7 @@ pub struct LoginDto {
 
 /// A staff token.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"access_token": "eyJhbGciOiJIUzI1NiJ9…", "token_type": "Bearer", "expires_in": 28800}))]
+#[schema(example = json!({"access_token": "eyJhbGciOiJIUzI1NiJ9…", "token_type": "Bearer", "expires_in": 36000}))]
 pub struct TokenDto {
     pub access_token: String,
     /// Always `Bearer`.

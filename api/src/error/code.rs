@@ -13,6 +13,9 @@ domain::text_enum! {
         NoRoute = "no_route",
         MethodNotAllowed = "method_not_allowed",
         MalformedRequest = "malformed_request",
+        /// A browser's preflight from an origin not listed, or asking for
+        /// a method or header the path does not allow (CORS).
+        CorsRefused = "cors_refused",
         NotFound = "not_found",
         UnknownOffice = "unknown_office",
         // Booking rules (R3–R15).
@@ -72,6 +75,8 @@ domain::text_enum! {
         HoldLimit = "hold_limit",
         HoldExtensionsUsed = "hold_extensions_used",
         DayTicketOtherDay = "day_ticket_other_day",
+        // National service keys (R22).
+        InvalidLeika = "invalid_leika",
         // Retries (Idempotency-Key).
         InvalidIdempotencyKey = "invalid_idempotency_key",
         IdempotencyKeyReused = "idempotency_key_reused",
@@ -116,6 +121,7 @@ mod tests {
                 "no_route",
                 "method_not_allowed",
                 "malformed_request",
+                "cors_refused",
                 "not_found",
                 "unknown_office",
                 "no_services",
@@ -168,6 +174,7 @@ mod tests {
                 "hold_limit",
                 "hold_extensions_used",
                 "day_ticket_other_day",
+                "invalid_leika",
                 "invalid_idempotency_key",
                 "idempotency_key_reused",
                 "busy",

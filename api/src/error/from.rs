@@ -163,6 +163,14 @@ impl From<domain::InvalidPostcode> for ApiError {
     }
 }
 
+/// A key in a body (an admin's service); a key in a query is refused with
+/// 400 by its handler, as every malformed query is.
+impl From<domain::InvalidLeika> for ApiError {
+    fn from(e: domain::InvalidLeika) -> Self {
+        ApiError::unprocessable(ErrorCode::InvalidLeika, e.to_string())
+    }
+}
+
 impl From<crate::challenge::ChallengeError> for ApiError {
     fn from(e: crate::challenge::ChallengeError) -> Self {
         ApiError::unprocessable(ErrorCode::ChallengeInvalid, e.to_string())

@@ -38,14 +38,10 @@ pub fn calendar(
     now: OffsetDateTime,
 ) -> String {
     let cancelled = booking.status == BookingStatus::Cancelled;
-    let services: Vec<String> = booking
-        .services
+    let services: Vec<&str> = booking
+        .service_details
         .iter()
-        .map(|id| {
-            office
-                .service(id)
-                .map_or_else(|| id.as_str().to_owned(), |s| s.name.clone())
-        })
+        .map(|d| d.service.name.as_str())
         .collect();
     let what = if booking.kind == domain::BookingKind::DayTicket {
         "Tagesticket"

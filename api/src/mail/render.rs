@@ -92,23 +92,18 @@ pub fn german_time(t: OffsetDateTime) -> String {
     format!("{:02}:{:02}", local.hour(), local.minute())
 }
 
-/// The services of the booking, in the order booked, with what to bring.
-fn services(booking: &Booking, office: &Office) -> Value {
+/// The services of the booking, in the order booked, with what to bring
+/// and the office's note (R21), as the office says them now.
+fn services(booking: &Booking) -> Value {
     booking
-        .services
+        .service_details
         .iter()
-        .map(|id| {
-            let name = office
-                .service(id)
-                .map_or_else(|| id.as_str().to_owned(), |s| s.name.clone());
-            // R21 hook: `domain::Service` carries no `requirements` and
-            // `note` yet (issue #11). When it does, fill them in here;
-            // the templates already list them.
-            let requirements: Vec<String> = Vec::new();
+        .map(|detail| {
+            let s = &detail.service;
             context! {
-                name => name,
-                requirements => requirements,
-                note => Value::from(()),
+                name => s.name.clone(),
+                requirements => s.requirements.clone(),
+                note => s.note.clone(),
             }
         })
         .collect()
@@ -144,7 +139,7 @@ pub fn render(
         code => booking.code.as_str(),
         day_ticket => booking.kind == BookingKind::DayTicket,
         by_staff => booking.status == BookingStatus::Cancelled && booking.cancelled_by.is_some(),
-        services => services(booking, office),
+        services => services(booking),
         link => link.unwrap_or_default(),
     })
     .map_err(|e| e.to_string())?;
@@ -163,14 +158,23 @@ pub(crate) mod tests {
     use time::macros::datetime;
 
     pub(crate) fn booking(kind: BookingKind) -> Booking {
+        let office = domain::test_support::buergerbuero();
+        let ids = vec![
+            ServiceId::parse("personalausweis").unwrap(),
+            ServiceId::parse("anmeldung").unwrap(),
+        ];
         Booking {
             id: uuid::Uuid::nil(),
             code: BookingCode::parse("ABCD2345").unwrap(),
             office: OfficeId::parse("buergerbuero").unwrap(),
-            services: vec![
-                ServiceId::parse("personalausweis").unwrap(),
-                ServiceId::parse("anmeldung").unwrap(),
-            ],
+            services: ids.clone(),
+            service_details: ids
+                .iter()
+                .map(|id| persistence::BookedService {
+                    service: office.service(id).unwrap().clone(),
+                    minutes: 15,
+                })
+                .collect(),
             start: datetime!(2026-12-01 08:30 +01:00),
             end: datetime!(2026-12-01 09:05 +01:00),
             kind,
@@ -206,7 +210,9 @@ pub(crate) mod tests {
             "Dienstag, 1. Dezember 2026, 08:30 bis 09:05 Uhr",
             "Rathaus Kaarst, Am Neumarkt 2, 41564 Kaarst",
             "Buchungscode:  ABCD2345",
-            "  - Personalausweis beantragen\n  - Anmeldung/Ummeldung\n",
+            "  - Personalausweis beantragen\n    Bitte mitbringen:\n    · Ihr bisheriger Personalausweis",
+            "\n  - Anmeldung/Ummeldung\n    Bitte mitbringen:\n    · Gültiger Personalausweis",
+            "    Hinweis: Bitte innerhalb von zwei Wochen nach dem Einzug anmelden.",
             "https://x/termine/1#token=t",
         ] {
             assert!(text.body.contains(expected), "{expected}:\n{}", text.body);

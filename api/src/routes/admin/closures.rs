@@ -4,7 +4,7 @@ use super::offices::{ForceQuery, apply};
 use crate::auth::Admins;
 use crate::dto::{ClosureReasonDto, OfficeChangeDto};
 use crate::error::{AdminAuth, ApiError, BodyLimits, OfficeChangeErrors, Problem};
-use crate::extract::{Authorized, DatePath, OfficePath};
+use crate::extract::{Authorized, DatePath, JsonBody, OfficePath};
 use crate::state::AppState;
 use actix_web::{delete, put, web};
 use domain::OfficeEdit;
@@ -15,7 +15,7 @@ use domain::OfficeEdit;
     security(("bearer" = [])),
     params(
         ("office" = String, Path, description = "Office id", example = "buergerbuero"),
-        ("date" = String, Path, description = "The day, `YYYY-MM-DD`", example = "2026-12-24"),
+        ("date" = String, Path, description = "The day, `YYYY-MM-DD` (years 1900–8999)", format = Date, pattern = "^(19[0-9]{2}|[2-8][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", example = "2026-12-24"),
         ForceQuery,
     ),
     request_body = ClosureReasonDto,
@@ -35,7 +35,7 @@ pub async fn add_closure(
     OfficePath(office): OfficePath,
     DatePath(date): DatePath,
     query: web::Query<ForceQuery>,
-    body: web::Json<ClosureReasonDto>,
+    body: JsonBody<ClosureReasonDto>,
 ) -> Result<web::Json<OfficeChangeDto>, ApiError> {
     let edit = OfficeEdit::AddClosure {
         date,
@@ -50,7 +50,7 @@ pub async fn add_closure(
     security(("bearer" = [])),
     params(
         ("office" = String, Path, description = "Office id", example = "buergerbuero"),
-        ("date" = String, Path, description = "The day, `YYYY-MM-DD`", example = "2026-12-24"),
+        ("date" = String, Path, description = "The day, `YYYY-MM-DD` (years 1900–8999)", format = Date, pattern = "^(19[0-9]{2}|[2-8][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", example = "2026-12-24"),
     ),
     responses(
         AdminAuth,

@@ -9,7 +9,7 @@ use crate::dto::{
     DayTicketPolicyDto, HoursDto, OfficeChangeDto, OfficeConfigDto, OfficeSettingsDto,
 };
 use crate::error::{AdminAuth, ApiError, BodyLimits, ErrorCode, OfficeChangeErrors, Problem};
-use crate::extract::{Authorized, OfficePath};
+use crate::extract::{Authorized, JsonBody, OfficePath};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, put, web};
 use domain::{OfficeEdit, OfficeId};
@@ -86,7 +86,7 @@ pub async fn change_settings(
     state: web::Data<AppState>,
     OfficePath(id): OfficePath,
     query: web::Query<ForceQuery>,
-    body: web::Json<OfficeSettingsDto>,
+    body: JsonBody<OfficeSettingsDto>,
 ) -> Result<web::Json<OfficeChangeDto>, ApiError> {
     let change = body
         .into_inner()
@@ -119,7 +119,7 @@ pub async fn set_hours(
     state: web::Data<AppState>,
     OfficePath(id): OfficePath,
     query: web::Query<ForceQuery>,
-    body: web::Json<HoursDto>,
+    body: JsonBody<HoursDto>,
 ) -> Result<web::Json<OfficeChangeDto>, ApiError> {
     let edit = OfficeEdit::Hours(body.to_domain()?);
     apply(admin, &state, id, edit, query.force).await
@@ -146,7 +146,7 @@ pub async fn set_day_ticket(
     state: web::Data<AppState>,
     OfficePath(id): OfficePath,
     query: web::Query<ForceQuery>,
-    body: web::Json<DayTicketPolicyDto>,
+    body: JsonBody<DayTicketPolicyDto>,
 ) -> Result<web::Json<OfficeChangeDto>, ApiError> {
     let edit = OfficeEdit::SetDayTicket(body.to_domain()?);
     apply(admin, &state, id, edit, query.force).await

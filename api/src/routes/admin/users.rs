@@ -3,7 +3,7 @@
 use crate::auth::{Admins, hash_password};
 use crate::dto::{NewUserDto, PasswordDto, UserChangeDto, UserDto};
 use crate::error::{AdminAuth, ApiError, BodyLimits, Problem};
-use crate::extract::{Authorized, UsernamePath};
+use crate::extract::{Authorized, JsonBody, UsernamePath};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, patch, post, put, web};
 use domain::{AccountChange, Username, check_account_change};
@@ -35,7 +35,7 @@ async fn hash(state: &AppState, password: String) -> Result<String, ApiError> {
 pub async fn create_user(
     admin: Authorized<Admins>,
     state: web::Data<AppState>,
-    body: web::Json<NewUserDto>,
+    body: JsonBody<NewUserDto>,
 ) -> Result<HttpResponse, ApiError> {
     let NewUserDto {
         username,
@@ -90,7 +90,7 @@ pub async fn change_user(
     admin: Authorized<Admins>,
     state: web::Data<AppState>,
     UsernamePath(username): UsernamePath,
-    body: web::Json<UserChangeDto>,
+    body: JsonBody<UserChangeDto>,
 ) -> Result<web::Json<UserDto>, ApiError> {
     let change = AccountChange {
         role: body.role.map(|r| r.0),
@@ -127,7 +127,7 @@ pub async fn reset_password(
     admin: Authorized<Admins>,
     state: web::Data<AppState>,
     UsernamePath(username): UsernamePath,
-    body: web::Json<PasswordDto>,
+    body: JsonBody<PasswordDto>,
 ) -> Result<HttpResponse, ApiError> {
     let change = UserChange {
         password_hash: Some(hash(&state, body.into_inner().password).await?),

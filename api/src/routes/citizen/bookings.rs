@@ -2,7 +2,7 @@
 
 use crate::dto::{BookingDto, BookingRequestDto, CreatedBookingDto, MoveDto};
 use crate::error::{ApiError, BodyLimits, Problem};
-use crate::extract::{Altcha, BookingPath, BookingToken, IdempotencyKey, service_ids};
+use crate::extract::{Altcha, BookingPath, BookingToken, IdempotencyKey, JsonBody, service_ids};
 use crate::state::AppState;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
@@ -61,7 +61,7 @@ pub(crate) fn created(made: CreatedBooking) -> HttpResponse {
     request_body = BookingRequestDto,
     params(
         ("X-Altcha" = Option<String>, Header, description = "A solved challenge of `GET /api/v1/challenge` (base64 of the solution's JSON), where the office asks for one (R26; Kaarst: with Tagestickets)"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same body within 24 h answers with the booking the first request made (with a new token, the first one stops working), never a second booking; with another body 422 `idempotency_key_reused`"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same body within 24 h answers with the booking the first request made (with a new token, the first one stops working), never a second booking; with another body 422 `idempotency_key_reused`"),
     ),
     responses(
         BodyLimits,
@@ -78,7 +78,7 @@ pub async fn create_booking(
     state: web::Data<AppState>,
     altcha: Altcha,
     IdempotencyKey(key): IdempotencyKey,
-    body: web::Json<BookingRequestDto>,
+    body: JsonBody<BookingRequestDto>,
 ) -> Result<HttpResponse, ApiError> {
     let mut request = new_booking(body.into_inner(), Channel::Online, None)?;
     request.challenge = altcha.verify(&state)?;
@@ -152,15 +152,16 @@ pub async fn cancel_booking(
     params(
         ("id" = Uuid, Path, description = "Booking id"),
         ("X-Booking-Token" = String, Header, description = "The token returned when booking"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Optional: a repeated move answers the same anyway; the same key with another move within 24 h is refused (422 `idempotency_key_reused`)"),
     ),
     responses(
         BodyLimits,
         (status = 200, description = "Moved", body = BookingDto),
-        (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed body (`invalid_body`) or Idempotency-Key (`invalid_idempotency_key`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No token (`booking_token_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such booking, or the token does not fit (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The new time was taken (`slot_taken`), or the booking is cancelled (`already_cancelled`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Against a rule (as for booking), the appointment has begun (`appointment_passed`), or a Tagesticket to another day (`day_ticket_other_day`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Against a rule (as for booking; `idempotency_key_reused`), the appointment has begun (`appointment_passed`), or a Tagesticket to another day (`day_ticket_other_day`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many writes from this address (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database busy (`busy`); retry", body = Problem, content_type = "application/problem+json"),
     )
@@ -170,11 +171,14 @@ pub async fn move_booking(
     state: web::Data<AppState>,
     BookingPath(id): BookingPath,
     BookingToken(token): BookingToken,
-    body: web::Json<MoveDto>,
+    IdempotencyKey(key): IdempotencyKey,
+    body: JsonBody<MoveDto>,
 ) -> Result<web::Json<BookingDto>, ApiError> {
     let request = move_request(body.into_inner())?;
     let moved = state
-        .run(move |store, now| store.move_booking(id, &request, MoveAuth::Token(&token), now))
+        .run(move |store, now| {
+            store.move_booking(id, &request, MoveAuth::Token(&token), key.as_deref(), now)
+        })
         .await?;
     tracing::info!(booking = %id, "moved by its holder");
     Ok(web::Json(moved.into()))

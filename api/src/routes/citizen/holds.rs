@@ -4,7 +4,9 @@
 use super::bookings::created;
 use crate::dto::{ConfirmHoldDto, CreatedHoldDto, HoldDto, HoldExtendedDto, HoldRequestDto};
 use crate::error::{ApiError, BodyLimits, Problem};
-use crate::extract::{Altcha, ClientKey, HoldPath, HoldToken, IdempotencyKey, service_ids};
+use crate::extract::{
+    Altcha, ClientKey, HoldPath, HoldToken, IdempotencyKey, JsonBody, service_ids,
+};
 use crate::state::AppState;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, delete, get, post, web};
@@ -17,14 +19,15 @@ use persistence::NewHold;
     request_body = HoldRequestDto,
     params(
         ("X-Altcha" = Option<String>, Header, description = "A solved challenge of `GET /api/v1/challenge`, where the office asks for one (R26; Kaarst: with Tagestickets)"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same body from the same client within 24 h answers with the hold the first request made (with a new token, the first one stops working), never a second hold; with another body 422 `idempotency_key_reused`"),
     ),
     responses(
         BodyLimits,
         (status = 201, description = "Held; `token` is shown only here", body = CreatedHoldDto,
             headers(("Location" = String, description = "The hold: `/api/v1/holds/{id}`"))),
-        (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Taken meanwhile (`slot_taken`, `day_tickets_exhausted`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Against a rule (`hold_limit`: this address holds 2 slots already; `unknown_office`, `unknown_service`, `off_grid`, `outside_opening_hours`, `holiday`, `closure_day`, `in_past`, `before_lead_time`, `beyond_horizon`, `day_ticket_not_released`, `day_ticket_not_today`, `not_a_day_ticket_day`, `challenge_required`, `challenge_invalid`, …)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed body (`invalid_body`) or Idempotency-Key (`invalid_idempotency_key`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Taken meanwhile (`slot_taken`, `day_tickets_exhausted`); a retried request whose hold has expired (`hold_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Against a rule (`idempotency_key_reused`; `hold_limit`: this address holds 2 slots already; `unknown_office`, `unknown_service`, `off_grid`, `outside_opening_hours`, `holiday`, `closure_day`, `in_past`, `before_lead_time`, `beyond_horizon`, `day_ticket_not_released`, `day_ticket_not_today`, `not_a_day_ticket_day`, `challenge_required`, `challenge_invalid`, …)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many writes from this address (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database busy (`busy`); retry", body = Problem, content_type = "application/problem+json"),
     )
@@ -34,7 +37,8 @@ pub async fn create_hold(
     state: web::Data<AppState>,
     altcha: Altcha,
     ClientKey(client): ClientKey,
-    body: web::Json<HoldRequestDto>,
+    IdempotencyKey(key): IdempotencyKey,
+    body: JsonBody<HoldRequestDto>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let office = OfficeId::parse(&body.office)
@@ -46,6 +50,7 @@ pub async fn create_hold(
         kind: body.kind.0,
         client,
         challenge: altcha.verify(&state)?,
+        idempotency_key: key,
     };
     let made = state
         .run(move |store, now| store.hold(&request, now))
@@ -150,7 +155,7 @@ pub async fn release_hold(
     params(
         ("id" = Uuid, Path, description = "Hold id"),
         ("X-Hold-Token" = String, Header, description = "The token returned when holding"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same hold token and citizen within 24 h answers with the booking the first request made (with a new token), instead of `hold_expired`; with another body 422 `idempotency_key_reused`"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same hold token and citizen within 24 h answers with the booking the first request made (with a new token), instead of `hold_expired`; with another body 422 `idempotency_key_reused`"),
     ),
     responses(
         BodyLimits,
@@ -171,7 +176,7 @@ pub async fn confirm_hold(
     HoldPath(id): HoldPath,
     HoldToken(token): HoldToken,
     IdempotencyKey(key): IdempotencyKey,
-    body: web::Json<ConfirmHoldDto>,
+    body: JsonBody<ConfirmHoldDto>,
 ) -> Result<HttpResponse, ApiError> {
     let c = body.into_inner().citizen;
     let postcode = c.postcode.as_deref().map(Postcode::parse).transpose()?;

@@ -20,10 +20,10 @@ pub struct SlotQuery {
     #[param(example = json!(["personalausweis", "anmeldung"]))]
     service: Vec<String>,
     /// First day to search (`YYYY-MM-DD`); default: the first bookable day.
-    #[param(value_type = Option<String>, format = Date, example = "2026-12-03")]
+    #[param(value_type = Option<String>, format = Date, pattern = "^(19[0-9]{2}|[2-8][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", example = "2026-12-03")]
     from: Option<String>,
     /// Last day to search; default: 13 days after `from`. Capped at the horizon.
-    #[param(value_type = Option<String>, format = Date, example = "2026-12-16")]
+    #[param(value_type = Option<String>, format = Date, pattern = "^(19[0-9]{2}|[2-8][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", example = "2026-12-16")]
     to: Option<String>,
 }
 
@@ -44,7 +44,7 @@ impl SlotQuery {
             && f > t
         {
             let detail = format!("`from` ({f}) is after `to` ({t})");
-            return Err(ApiError::bad_request(ErrorCode::InvalidRange, detail));
+            return Err(ApiError::unprocessable(ErrorCode::InvalidRange, detail));
         }
         Ok((from, to))
     }
@@ -56,9 +56,9 @@ impl SlotQuery {
     params(("office" = String, Path, description = "Office id", example = "buergerbuero"), SlotQuery),
     responses(
         (status = 200, description = "Every bookable start in the range and the earliest", body = SlotsDto),
-        (status = 400, description = "Malformed query (`invalid_query`, `invalid_range`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed query (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Against a rule (`no_services`, `unknown_service`, `service_retired`, `too_many_of_service`, `appointment_too_long`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Against a rule (`invalid_range`: `from` after `to`; `no_services`, `unknown_service`, `service_retired`, `too_many_of_service`, `appointment_too_long`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/offices/{office}/slots")]

@@ -1,10 +1,13 @@
-//! Offices and their services (R1, R2).
+//! Offices and their services (R1, R2; R21, R22).
 
 use crate::dto::{OfficeDto, ServiceDto};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::OfficePath;
 use crate::state::AppState;
 use actix_web::{get, web};
+use domain::Leika;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 /// Every office that takes appointments.
 #[utoipa::path(
@@ -21,12 +24,24 @@ pub async fn list_offices(
     ))
 }
 
-/// The services an office offers now.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceQuery {
+    /// Only the services with this national service key (LeiKa, 14 digits;
+    /// R22). A valid key no service carries gives an empty list.
+    #[param(pattern = "^[0-9]{14}$", example = "99008001000000")]
+    leika: Option<String>,
+}
+
+/// The services an office offers now, with what to bring (R21) and their
+/// national keys (R22).
 #[utoipa::path(
     tag = "citizens",
-    params(("office" = String, Path, description = "Office id", example = "buergerbuero")),
+    params(("office" = String, Path, description = "Office id", example = "buergerbuero"), ServiceQuery),
     responses(
         (status = 200, description = "The bookable services", body = [ServiceDto]),
+        (status = 400, description = "Malformed query (`invalid_query`, `invalid_leika`: not 14 digits)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -34,8 +49,15 @@ pub async fn list_offices(
 pub async fn list_services(
     state: web::Data<AppState>,
     OfficePath(id): OfficePath,
+    query: web::Query<ServiceQuery>,
 ) -> Result<web::Json<Vec<ServiceDto>>, ApiError> {
+    let leika = query
+        .leika
+        .as_deref()
+        .map(Leika::parse)
+        .transpose()
+        .map_err(|e| ApiError::bad_request(ErrorCode::InvalidLeika, e.to_string()))?;
     let office = state.run(move |store, _| store.office(&id)).await?;
-    let active = office.services.iter().filter(|s| s.active);
-    Ok(web::Json(active.map(ServiceDto::from).collect()))
+    let services = office.bookable_services(leika.as_ref());
+    Ok(web::Json(services.map(ServiceDto::from).collect()))
 }

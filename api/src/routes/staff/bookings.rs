@@ -4,7 +4,7 @@
 use crate::auth::{AnyStaff, Bookers};
 use crate::dto::{BookingDto, BookingRequestDto, CreatedBookingDto, MoveDto};
 use crate::error::{ApiError, BodyLimits, Problem, StaffAuth};
-use crate::extract::{Authorized, BookingPath, CodePath};
+use crate::extract::{Authorized, BookingPath, CodePath, IdempotencyKey, JsonBody};
 use crate::routes::citizen::bookings::{created, move_request, new_booking};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
@@ -31,7 +31,7 @@ use persistence::{CancelAuth, MoveAuth};
 pub async fn staff_book(
     staff: Authorized<Bookers>,
     state: web::Data<AppState>,
-    body: web::Json<BookingRequestDto>,
+    body: JsonBody<BookingRequestDto>,
 ) -> Result<HttpResponse, ApiError> {
     let channel = staff
         .role
@@ -121,17 +121,20 @@ pub async fn staff_cancel(
 #[utoipa::path(
     tag = "staff",
     security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Booking id")),
+    params(
+        ("id" = Uuid, Path, description = "Booking id"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Optional: a repeated move answers the same anyway; the same key with another move within 24 h is refused (422 `idempotency_key_reused`)"),
+    ),
     request_body = MoveDto,
     responses(
         BodyLimits,
         StaffAuth,
         (status = 200, description = "Moved; id, code and token stay", body = BookingDto),
-        (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed body (`invalid_body`) or Idempotency-Key (`invalid_idempotency_key`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The role does not book (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such booking (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The new time was taken (`slot_taken`), or the booking is cancelled (`already_cancelled`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Against a rule (as for booking), the appointment has begun (`appointment_passed`), or a Tagesticket to another day (`day_ticket_other_day`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Against a rule (as for booking; `idempotency_key_reused`), the appointment has begun (`appointment_passed`), or a Tagesticket to another day (`day_ticket_other_day`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/api/v1/staff/bookings/{id}")]
@@ -139,13 +142,20 @@ pub async fn staff_move(
     staff: Authorized<Bookers>,
     state: web::Data<AppState>,
     BookingPath(id): BookingPath,
-    body: web::Json<MoveDto>,
+    IdempotencyKey(key): IdempotencyKey,
+    body: JsonBody<MoveDto>,
 ) -> Result<web::Json<BookingDto>, ApiError> {
     let request = move_request(body.into_inner())?;
     let actor = staff.username.clone();
     let moved = state
         .run(move |store, now| {
-            store.move_booking(id, &request, MoveAuth::Staff { actor: &actor }, now)
+            store.move_booking(
+                id,
+                &request,
+                MoveAuth::Staff { actor: &actor },
+                key.as_deref(),
+                now,
+            )
         })
         .await?;
     tracing::info!(booking = %id, by = %staff.username, "moved by staff");

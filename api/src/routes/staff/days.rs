@@ -16,7 +16,7 @@ use utoipa::IntoParams;
 #[serde(deny_unknown_fields)]
 pub struct DayQuery {
     /// The day (`YYYY-MM-DD`); default today.
-    #[param(value_type = Option<String>, format = Date, example = "2026-12-03")]
+    #[param(value_type = Option<String>, format = Date, pattern = "^(19[0-9]{2}|[2-8][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", example = "2026-12-03")]
     pub(crate) date: Option<String>,
 }
 

@@ -3,6 +3,7 @@
 use crate::auth::verify_password;
 use crate::dto::{LoginDto, TokenDto};
 use crate::error::{ApiError, BodyLimits, ErrorCode, Problem};
+use crate::extract::JsonBody;
 use crate::logging::user_hash;
 use crate::state::AppState;
 use actix_web::{HttpRequest, post, web};
@@ -26,7 +27,7 @@ use std::net::IpAddr;
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginDto>,
+    body: JsonBody<LoginDto>,
 ) -> Result<web::Json<TokenDto>, ApiError> {
     let LoginDto { username, password } = body.into_inner();
     throttle(&state, &username, state.proxies.of(&req))?;
