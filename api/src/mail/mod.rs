@@ -227,7 +227,7 @@ fn outgoing(
             booking,
             &claimed.office,
             host,
-            &config.from.email.to_string(),
+            config.from.email.as_ref(),
             now,
         ),
         method: ics::method(booking),
