@@ -18,6 +18,8 @@ pub mod error;
 pub mod extract;
 pub mod limits;
 pub mod logging;
+pub mod mail;
+pub mod metrics;
 pub mod protocol;
 pub mod routes;
 pub mod settings;

@@ -3,7 +3,10 @@
 use crate::client::{InvalidProxy, TrustedProxies};
 use crate::cors::{CorsOrigins, InvalidOrigin};
 use crate::limits::{InvalidRateLimit, RateLimit};
+use crate::mail::smtp::{InvalidSmtpUrl, Smtp};
+use crate::mail::{InvalidPublicUrl, PublicUrl};
 use domain::Username;
+use lettre::message::Mailbox;
 use std::num::NonZeroU32;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -33,9 +36,25 @@ pub struct Settings {
     pub rate_limit_writes: Option<RateLimit>,
     /// The difficulty of the proof-of-work challenge (R26).
     pub challenge_maxnumber: u64,
+    /// R23: the mail server; `None` keeps messages in the outbox, logged as
+    /// not sent. Checked at start; may hold a password, so never logged.
+    pub smtp_url: Option<String>,
+    /// R23: the sender of messages ([`Settings::mailbox`]).
+    pub mail_from: String,
+    /// R23: the base of the manage link in messages, and the host of the
+    /// calendar entries' UIDs ([`Settings::public_url`]).
+    pub public_url: String,
+    /// How often the sender looks at the outbox (real time).
+    pub mail_poll: std::time::Duration,
     /// Origins browser frontends may call from (CORS); none = no CORS.
     pub cors_origins: CorsOrigins,
 }
+
+/// R23: the sender unless `TERMIN_MAIL_FROM` says otherwise. `localhost` is
+/// no one's domain: a production server must set its own.
+pub const DEFAULT_MAIL_FROM: &str = "Terminvergabe <terminvergabe@localhost>";
+/// R23: the manage link's base unless `TERMIN_PUBLIC_URL` says otherwise.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 /// R25 defaults: 120 reads a minute, 10 writes in 10 minutes per address.
 pub const DEFAULT_READS: RateLimit = RateLimit {
@@ -65,6 +84,14 @@ pub enum SettingsError {
     RateLimit(&'static str, InvalidRateLimit),
     #[error("TERMIN_CORS_ORIGINS: {0}")]
     CorsOrigins(#[from] InvalidOrigin),
+    #[error(
+        "TERMIN_MAIL_FROM must be an address like `Bürgerbüro Kaarst <buergerbuero@kaarst.de>` or buergerbuero@kaarst.de"
+    )]
+    MailFrom,
+    #[error(transparent)]
+    PublicUrl(#[from] InvalidPublicUrl),
+    #[error(transparent)]
+    SmtpUrl(#[from] InvalidSmtpUrl),
     #[error(
         "TERMIN_JWT_SECRET has {0} bytes but needs at least {MIN_JWT_SECRET_BYTES} (RFC 7518 §3.2: \
          an HS256 key as long as the hash); generate one with `openssl rand -hex 32`"
@@ -98,6 +125,10 @@ impl Settings {
             rate_limit_reads: Some(DEFAULT_READS),
             rate_limit_writes: Some(DEFAULT_WRITES),
             challenge_maxnumber: crate::challenge::DEFAULT_MAXNUMBER,
+            smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.to_owned(),
+            public_url: DEFAULT_PUBLIC_URL.to_owned(),
+            mail_poll: std::time::Duration::from_secs(2),
             cors_origins: CorsOrigins::default(),
         }
     }
@@ -177,7 +208,29 @@ impl Settings {
                 *slot = RateLimit::parse(&v).map_err(|e| SettingsError::RateLimit(name, e))?;
             }
         }
+        if let Some(url) = non_empty("TERMIN_SMTP_URL") {
+            Smtp::new(url.trim())?;
+            settings.smtp_url = Some(url.trim().to_owned());
+        }
+        if let Some(from) = non_empty("TERMIN_MAIL_FROM") {
+            settings.mail_from = from.trim().to_owned();
+        }
+        if let Some(url) = non_empty("TERMIN_PUBLIC_URL") {
+            settings.public_url = url.trim().to_owned();
+        }
+        settings.mailbox()?;
+        settings.public_url()?;
         Ok(settings)
+    }
+
+    /// The sender's address, parsed.
+    pub fn mailbox(&self) -> Result<Mailbox, SettingsError> {
+        self.mail_from.parse().map_err(|_| SettingsError::MailFrom)
+    }
+
+    /// The public base URL, parsed.
+    pub fn public_url(&self) -> Result<PublicUrl, SettingsError> {
+        Ok(PublicUrl::parse(&self.public_url)?)
     }
 }
 
@@ -305,6 +358,67 @@ mod tests {
                 .jwt_secret
                 .is_none()
         );
+    }
+
+    #[test]
+    fn r23_mail_settings_are_checked_at_start() {
+        let s = from(&[]).unwrap();
+        assert_eq!(s.smtp_url, None);
+        assert_eq!(
+            s.mailbox().unwrap().email.to_string(),
+            "terminvergabe@localhost"
+        );
+        assert_eq!(s.public_url().unwrap().host(), "127.0.0.1");
+        let s = from(&[
+            ("TERMIN_SMTP_URL", "smtp://127.0.0.1:2525"),
+            (
+                "TERMIN_MAIL_FROM",
+                "Bürgerbüro Kaarst <buergerbuero@kaarst.de>",
+            ),
+            ("TERMIN_PUBLIC_URL", "https://termine.kaarst.de/"),
+        ])
+        .unwrap();
+        assert_eq!(s.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
+        assert_eq!(
+            s.mailbox().unwrap().name.as_deref(),
+            Some("Bürgerbüro Kaarst")
+        );
+        let url = s.public_url().unwrap();
+        assert_eq!(url.host(), "termine.kaarst.de");
+        let id = uuid::Uuid::nil();
+        assert_eq!(
+            url.manage_link(id, "t0k"),
+            format!("https://termine.kaarst.de/termine/{id}#token=t0k")
+        );
+        for bad in ["buergerbuero", "a@b@c", "<>"] {
+            assert!(
+                matches!(
+                    from(&[("TERMIN_MAIL_FROM", bad)]),
+                    Err(SettingsError::MailFrom)
+                ),
+                "{bad}"
+            );
+        }
+        for bad in [
+            "termine.kaarst.de",
+            "ftp://x",
+            "https://",
+            "https://x?y=1",
+            "https://x#f",
+            "https://x:port",
+        ] {
+            assert!(
+                matches!(
+                    from(&[("TERMIN_PUBLIC_URL", bad)]),
+                    Err(SettingsError::PublicUrl(_))
+                ),
+                "{bad}"
+            );
+        }
+        // A password in a refused URL is not repeated in the message.
+        let err = from(&[("TERMIN_SMTP_URL", "imap://user:geheim@host")]).unwrap_err();
+        assert!(matches!(err, SettingsError::SmtpUrl(_)));
+        assert!(!err.to_string().contains("geheim"), "{err}");
     }
 
     #[test]

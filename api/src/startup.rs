@@ -8,6 +8,9 @@ use crate::cors::BrowserOrigins;
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::limits::CitizenLimits;
 use crate::logging;
+use crate::mail::smtp::{InvalidSmtpUrl, Smtp};
+use crate::mail::{MailConfig, Sender};
+use crate::metrics::Metrics;
 use crate::protocol::{self, Routes};
 use crate::routes;
 use crate::settings::{Settings, SettingsError, check_jwt_secret};
@@ -63,7 +66,7 @@ impl utoipa::Modify for BearerAuth {
         (name = "citizens", description = "Finding and booking appointments; no account needed"),
         (name = "staff", description = "Telephone service, Infotheke and counters: booking for citizens, the day's list"),
         (name = "admin", description = "Staff accounts, office configuration, the audit log"),
-        (name = "operations", description = "Health and readiness"),
+        (name = "operations", description = "Health, readiness and metrics"),
     ),
     components(schemas(Problem, ErrorCode)),
     modifiers(&BearerAuth)
@@ -158,6 +161,7 @@ pub struct Application {
     port: u16,
     clock: Clock,
     store: Arc<Store>,
+    mail: Arc<MailConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -172,6 +176,8 @@ pub enum StartError {
     Secret(String),
     #[error(transparent)]
     Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Smtp(#[from] InvalidSmtpUrl),
 }
 
 impl Application {
@@ -206,6 +212,18 @@ impl Application {
                 rand::rng().random::<[u8; 32]>().to_vec()
             }
         };
+        let mail = Arc::new(MailConfig {
+            smtp: settings.smtp_url.as_deref().map(Smtp::new).transpose()?,
+            from: settings.mailbox()?,
+            public_url: settings.public_url()?,
+            poll: settings.mail_poll,
+        });
+        if mail.smtp.is_none() {
+            tracing::warn!(
+                "TERMIN_SMTP_URL is not set: messages to citizens stay in the outbox, unsent \
+                 (GET /api/v1/admin/messages lists them)"
+            );
+        }
         let challenges = Challenges::new(&secret, settings.challenge_maxnumber)
             .map_err(|e| StartError::Secret(e.to_string()))?;
         let listener = TcpListener::bind(&settings.bind)
@@ -227,6 +245,8 @@ impl Application {
                 settings.rate_limit_writes,
                 &clock,
             ),
+            mail: Arc::clone(&mail),
+            metrics: Metrics::new(),
         });
         let spec = openapi();
         let routes = web::Data::new(Routes::from_spec(&spec));
@@ -274,6 +294,7 @@ impl Application {
             port,
             clock,
             store,
+            mail,
         })
     }
 
@@ -295,8 +316,13 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until stopped (SIGTERM or SIGINT: in-flight requests finish).
+    /// Serves until stopped (SIGTERM or SIGINT: in-flight requests finish),
+    /// with the outbox's sender beside it (R23); the sender stops with the
+    /// server, after the message in hand.
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let sender = Sender::spawn(self.store, self.clock, self.mail);
+        let result = self.server.await;
+        sender.stop().await;
+        result
     }
 }

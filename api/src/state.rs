@@ -6,6 +6,8 @@ use crate::client::TrustedProxies;
 use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::limits::CitizenLimits;
+use crate::mail::MailConfig;
+use crate::metrics::Metrics;
 use actix_web::web;
 use persistence::{Store, StoreError};
 use std::sync::Arc;
@@ -22,6 +24,10 @@ pub struct AppState {
     pub limits: CitizenLimits,
     /// Proof-of-work challenges (R26).
     pub challenges: Challenges,
+    /// The sender, the public URL, the mail server (R23).
+    pub mail: Arc<MailConfig>,
+    /// `GET /metrics`.
+    pub metrics: Metrics,
 }
 
 impl AppState {

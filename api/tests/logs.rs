@@ -31,12 +31,18 @@ struct LoggedServer {
     child: Mutex<Child>,
     log: Arc<Mutex<String>>,
     readers: Mutex<Vec<JoinHandle<()>>>,
+    /// Where its messages go (R23): they are sent, and the sending logged.
+    sink: common::smtp::SmtpSink,
     _db: TestDb,
 }
 
 impl LoggedServer {
     fn spawn(db: TestDb) -> Self {
+        let sink = common::smtp::SmtpSink::start();
         let mut child = Command::new(env!("CARGO_BIN_EXE_terminvergabe"))
+            .env("TERMIN_SMTP_URL", sink.url())
+            .env("TERMIN_PUBLIC_URL", PUBLIC_URL)
+            .env("TERMIN_MAIL_FROM", MAIL_FROM)
             .env("DATABASE_URL", db.url())
             .env("TERMIN_BIND", "127.0.0.1:0")
             .env("TERMIN_NOW", rfc3339(MONDAY_10))
@@ -83,6 +89,7 @@ impl LoggedServer {
             child: Mutex::new(child),
             log,
             readers: Mutex::new(readers),
+            sink,
             _db: db,
         }
     }
@@ -253,8 +260,23 @@ fn nothing_secret_or_personal_reaches_the_log(server: &LoggedServer) {
         .send()
         .unwrap();
     problem(broken, StatusCode::BAD_REQUEST, "invalid_body");
+    // The confirmation went out (R23), with the token in its link.
+    let mail = server.sink.wait_for(1).remove(0);
+    assert_eq!(mail.to, [email.as_str()]);
+    assert!(mail.text().contains(&booking_token));
+    // A cancellation by staff: its message too.
+    let cancelled = server.send(
+        Method::DELETE,
+        &format!("/api/v1/staff/bookings/{id}"),
+        Some(&dora),
+        None,
+    );
+    assert_eq!(cancelled.status(), StatusCode::NO_CONTENT);
+    server.sink.wait_for(2);
+    std::thread::sleep(std::time::Duration::from_millis(300));
 
     let log = server.stop();
+    assert!(log.contains("message sent"), "{log}");
 
     // The log was captured, at every level, from tracing and from `log`.
     assert!(log.contains("TRACE"), "no trace lines:\n{log}");

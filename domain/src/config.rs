@@ -4,6 +4,7 @@ use crate::calendar::nrw_holiday;
 use crate::fair::{DayTicketRelease, FairUse};
 use crate::grid::{UNIT_MINUTES, minute_of_day, on_unit};
 use crate::ids::{IdError, InvalidLeika, Leika, OfficeId, ServiceId};
+use crate::message::{MAX_REMINDER_DAYS, ReminderPolicy};
 use crate::texts::TextError;
 use std::collections::BTreeMap;
 use time::{Date, Time, Weekday};
@@ -89,6 +90,8 @@ pub struct Office {
     pub max_total_minutes: u32,
     /// R19: how long a hold keeps its slot, and what each extension adds.
     pub hold_minutes: u32,
+    /// R23: when citizens with an e-mail address are reminded.
+    pub reminder: ReminderPolicy,
     pub hours: WeeklyHours,
     pub day_ticket: Option<DayTicketPolicy>,
     /// Closure days an admin entered, with the reason shown to citizens.
@@ -249,6 +252,11 @@ impl Office {
                 MAX_TOTAL_MINUTES,
             ),
             ("hold_minutes", self.hold_minutes, MAX_HOLD_MINUTES),
+            (
+                "reminder_days_before",
+                self.reminder.days_before,
+                MAX_REMINDER_DAYS,
+            ),
             (
                 "per_day",
                 self.day_ticket.as_ref().map_or(0, |t| t.per_day),

@@ -11,7 +11,7 @@ use crate::ids::{Leika, ServiceId};
 use crate::texts::{
     Address, ClosureReason, OfficeName, Requirement, ServiceName, ServiceNote, TextError,
 };
-use time::Date;
+use time::{Date, Time};
 
 /// New values for an office's settings; `None` keeps the current one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -25,6 +25,10 @@ pub struct SettingsChange {
     pub max_per_service: Option<u32>,
     pub max_total_minutes: Option<u32>,
     pub hold_minutes: Option<u32>,
+    /// R23: days before the appointment (0 = no reminders).
+    pub reminder_days_before: Option<u32>,
+    /// R23: the local time of day the reminder goes out.
+    pub reminder_time: Option<Time>,
     pub bookings_per_contact: Option<u32>,
     pub day_tickets_per_contact: Option<u32>,
     pub challenge: Option<ChallengePolicy>,
@@ -189,6 +193,8 @@ impl Office {
                 keep(&mut next.max_per_service, &s.max_per_service);
                 keep(&mut next.max_total_minutes, &s.max_total_minutes);
                 keep(&mut next.hold_minutes, &s.hold_minutes);
+                keep(&mut next.reminder.days_before, &s.reminder_days_before);
+                keep(&mut next.reminder.at, &s.reminder_time);
                 let fair = &mut next.fair_use;
                 keep(&mut fair.bookings_per_contact, &s.bookings_per_contact);
                 keep(

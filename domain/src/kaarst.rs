@@ -6,6 +6,7 @@ mod texts;
 use crate::config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours, Window};
 use crate::fair::{ChallengePolicy, FairUse, Postcode};
 use crate::ids::{Leika, OfficeId, ServiceId};
+use crate::message::ReminderPolicy;
 use std::collections::BTreeMap;
 use time::Time;
 use time::macros::time;
@@ -77,6 +78,11 @@ fn office(id: &str, name: &str, counters: u32, svc: Vec<Service>) -> Result<Offi
         max_per_service: 5,
         max_total_minutes: 90,
         hold_minutes: 10,
+        // R23: the day before, 16:00.
+        reminder: ReminderPolicy {
+            days_before: 1,
+            at: time!(16:00),
+        },
         hours: kaarst_hours(),
         day_ticket: None,
         closures: BTreeMap::new(),

@@ -7,7 +7,7 @@
 //! Modules from the leaves up: `text` (one spelling per enum), `grid`
 //! (minutes and units), `calendar` (Berlin time, holidays), `ids`, `config`
 //! (an office), `occupancy`, `booking` (kind, channel, status, code,
-//! cancelling), `hold` (R19), `moving` (R20), `texts` (free text people type in), `citizen`, `rules`
+//! cancelling), `hold` (R19), `moving` (R20), `message` (R23: reminders, retries), `texts` (free text people type in), `citizen`, `rules`
 //! (validation), `search`, `edit` (admin changes), `admin` (what a change
 //! would strand), `staff`, `audit`, `kaarst`.
 
@@ -26,6 +26,7 @@ pub mod grid;
 pub mod hold;
 pub mod ids;
 pub mod kaarst;
+pub mod message;
 pub mod moving;
 pub mod occupancy;
 pub mod rules;
@@ -54,6 +55,10 @@ pub use hold::{
     is_live,
 };
 pub use ids::{IdError, InvalidLeika, Leika, OfficeId, ServiceId};
+pub use message::{
+    MAX_REMINDER_DAYS, MAX_SEND_ATTEMPTS, MessageKind, MessageStatus, ReminderPolicy, Retry,
+    reminder_due, retry_after, still_worth_sending,
+};
 pub use moving::{MoveError, check_move};
 pub use occupancy::{ActiveBooking, DayLoad, Occupancy, Pool, UNIT_MINUTES};
 pub use rules::{

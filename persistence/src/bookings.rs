@@ -11,13 +11,13 @@ use crate::holds::live_holds;
 use crate::idempotency::{self, Seen};
 use crate::schema::{booking_services, bookings};
 use crate::secret::{hash_token, new_code, new_token, token_matches};
-use crate::{Store, StoreError, locks};
+use crate::{Store, StoreError, locks, outbox};
 use diesel::prelude::*;
 use domain::{
     Accepted, ActiveBooking, AuditAction, Berlin, BookingCode, BookingError, BookingKind,
     BookingRequest, BookingStatus, CancelError, Channel, Citizen, Occupancy, Office, OfficeId,
-    Postcode, Selection, ServiceId, Username, check_cancel, check_contact_limits, check_residence,
-    contact_limit, email_key, validate_booking,
+    Postcode, ReminderPolicy, Selection, ServiceId, Username, check_cancel, check_contact_limits,
+    check_residence, contact_limit, email_key, validate_booking,
 };
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -288,6 +288,8 @@ pub(crate) struct Accept<'a> {
     pub channel: Channel,
     pub citizen: &'a Citizen,
     pub created_by: Option<&'a Username>,
+    /// The office's reminder setting, for the booking's messages (R23).
+    pub reminder: ReminderPolicy,
 }
 
 /// Inserts an accepted booking with the secret `token` (stored hashed) and
@@ -327,6 +329,7 @@ pub(crate) fn insert_accepted(
     insert(conn, &row, a.selection)?;
     // Read back with its services' texts (R21, R22), as every booking is.
     let booking = one(conn, row)?;
+    outbox::booked(conn, a.reminder, &booking, token, now)?;
     if let Some(actor) = a.created_by {
         record(
             conn,
@@ -396,7 +399,7 @@ impl Store {
             if let (Some(key), Some(hash)) = (key, &hash) {
                 locks::lock_name(conn, "idempotency", key)?;
                 if let Seen::Made(id) = idempotency::seen(conn, key, hash, now)? {
-                    return rebook(conn, &id, token);
+                    return rebook(conn, &id, token, now);
                 }
             }
             let version = locks::lock_day(conn, office_id, day)?
@@ -446,6 +449,7 @@ impl Store {
                     channel: request.channel,
                     citizen: &request.citizen,
                     created_by: request.created_by.as_ref(),
+                    reminder: office.reminder,
                 },
                 token,
                 now,
@@ -530,6 +534,7 @@ impl Store {
                 sequence: current.sequence + 1,
                 ..current
             };
+            outbox::cancelled(conn, &cancelled, now)?;
             if let Some(actor) = actor {
                 record(
                     conn,
@@ -564,10 +569,13 @@ pub(crate) fn rebook(
     conn: &mut DbConnection,
     id: &str,
     token: &str,
+    now: OffsetDateTime,
 ) -> Result<Booking, StoreError> {
     diesel::update(bookings::table.find(id))
         .set(bookings::token_hash.eq(hash_token(token)))
         .execute(conn)?;
     let row = booking_row(conn, id)?;
-    one(conn, row)
+    let booking = one(conn, row)?;
+    outbox::token_renewed(conn, &booking, token, now)?;
+    Ok(booking)
 }

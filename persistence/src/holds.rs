@@ -353,7 +353,7 @@ impl Store {
             if let (Some(key), Some(hash)) = (idempotency_key, &hash) {
                 locks::lock_name(conn, "idempotency", key)?;
                 if let Seen::Made(booking) = idempotency::seen(conn, key, hash, now)? {
-                    return rebook(conn, &booking, booking_token);
+                    return rebook(conn, &booking, booking_token, now);
                 }
             }
             let first = hold_row(conn, id, token)?;
@@ -396,6 +396,7 @@ impl Store {
                     channel: Channel::Online,
                     citizen,
                     created_by: None,
+                    reminder: office.reminder,
                 },
                 booking_token,
                 now,

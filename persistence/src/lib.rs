@@ -25,6 +25,7 @@ mod locks;
 mod moves;
 mod offer;
 mod offices;
+mod outbox;
 mod schema;
 mod secret;
 mod staff;
@@ -41,6 +42,7 @@ pub use edits::{OfficeChange, OrphanedBooking};
 pub use holds::{CreatedHold, Hold, NewHold};
 pub use idempotency::KEY_LIFETIME as IDEMPOTENCY_KEY_LIFETIME;
 pub use moves::{MoveAuth, MoveRequest};
+pub use outbox::{ClaimedMessage, Message};
 pub use staff::{StaffUser, UserChange};
 pub use store::Store;
 
@@ -61,6 +63,9 @@ pub enum StoreError {
     /// No booking has this id (or the token does not fit), or this code.
     #[error("no such booking")]
     UnknownBooking,
+    /// No message has this id (or another sender claimed it).
+    #[error("no such message")]
+    UnknownMessage,
     #[error("no such staff user")]
     UnknownUser,
     #[error(transparent)]

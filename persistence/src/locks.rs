@@ -118,3 +118,16 @@ pub(crate) fn lock_name(
     }
     Ok(())
 }
+
+/// SQLite: takes the database write lock at the start of an outbox
+/// transaction that reads before it writes. Otherwise its first write would
+/// have to upgrade a read transaction, which SQLite refuses at once
+/// ("database is locked", not waiting `busy_timeout`) when another process
+/// writes. A write is a write even when it matches no row. PostgreSQL: the
+/// claims are conditional updates and need no lock.
+pub(crate) fn lock_outbox(conn: &mut DbConnection) -> Result<(), StoreError> {
+    if let DbConnection::Sqlite(lite) = &mut *conn {
+        diesel::sql_query("UPDATE outbox SET id = id WHERE id = ''").execute(lite)?;
+    }
+    Ok(())
+}

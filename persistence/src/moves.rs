@@ -9,7 +9,7 @@ use crate::codec::{to_db, to_i32};
 use crate::idempotency::{self, Seen};
 use crate::schema::{booking_services, bookings};
 use crate::secret::token_matches;
-use crate::{Store, StoreError, locks};
+use crate::{Store, StoreError, locks, outbox};
 use diesel::prelude::*;
 use domain::{
     AuditAction, Berlin, BookingError, BookingRequest, BookingStatus, MoveError, Occupancy,
@@ -126,6 +126,7 @@ impl Store {
             insert_services(conn, &id, &office_id, &selection)?;
             let row = booking_row(conn, &id)?;
             let moved = one(conn, row)?;
+            outbox::moved(conn, office.reminder, &moved, now)?;
             if let Some(actor) = actor {
                 record(
                     conn,

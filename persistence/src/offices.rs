@@ -9,7 +9,8 @@ use crate::connection::DbConnection;
 use crate::schema::{closures, offices, opening_windows, services};
 use diesel::prelude::*;
 use domain::{
-    DayTicketPolicy, FairUse, Office, OfficeId, Postcode, Service, ServiceId, WeeklyHours, Window,
+    DayTicketPolicy, FairUse, Office, OfficeId, Postcode, ReminderPolicy, Service, ServiceId,
+    WeeklyHours, Window,
 };
 use std::collections::BTreeMap;
 use time::{Date, Time};
@@ -38,6 +39,8 @@ struct OfficeRow {
     day_ticket_release: String,
     day_ticket_postcodes: String,
     hold_minutes: i32,
+    reminder_days_before: i32,
+    reminder_time: Time,
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -129,6 +132,8 @@ fn office_row(office: &Office, version: i64) -> OfficeRow {
             .collect::<Vec<_>>()
             .join(","),
         hold_minutes: to_i32(office.hold_minutes),
+        reminder_days_before: to_i32(office.reminder.days_before),
+        reminder_time: office.reminder.at,
     }
 }
 
@@ -290,6 +295,10 @@ pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Option<(i64, Off
         max_per_service: to_u32(row.max_per_service, "max_per_service")?,
         max_total_minutes: to_u32(row.max_total_minutes, "max_total_minutes")?,
         hold_minutes: to_u32(row.hold_minutes, "hold_minutes")?,
+        reminder: ReminderPolicy {
+            days_before: to_u32(row.reminder_days_before, "reminder_days_before")?,
+            at: row.reminder_time,
+        },
         hours,
         day_ticket,
         closures: closure_rows

@@ -23,6 +23,8 @@ diesel::table! {
         day_ticket_release -> Text,
         day_ticket_postcodes -> Text,
         hold_minutes -> Integer,
+        reminder_days_before -> Integer,
+        reminder_time -> Time,
     }
 }
 
@@ -161,6 +163,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        booking_id -> Text,
+        kind -> Text,
+        sequence -> Integer,
+        secret -> Nullable<Text>,
+        status -> Text,
+        due_at -> Timestamp,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     offices,
     services,
@@ -174,4 +194,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     used_challenges,
     idempotency_keys,
     holds,
+    outbox,
 );

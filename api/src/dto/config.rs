@@ -233,6 +233,12 @@ pub struct OfficeConfigDto {
     /// How long a hold keeps its slot, and what each of its 3 extensions
     /// adds, in minutes (R19).
     pub hold_minutes: u32,
+    /// Reminders by e-mail go out this many days before the appointment;
+    /// 0 = no reminders (R23).
+    pub reminder_days_before: u32,
+    /// … at this local time (`HH:MM`, Europe/Berlin).
+    #[schema(example = "16:00")]
+    pub reminder_time: String,
     pub hours: HoursDto,
     /// `null`: no Tagesticket.
     #[schema(required = true)]
@@ -265,6 +271,8 @@ impl From<&Office> for OfficeConfigDto {
             max_per_service: o.max_per_service,
             max_total_minutes: o.max_total_minutes,
             hold_minutes: o.hold_minutes,
+            reminder_days_before: o.reminder.days_before,
+            reminder_time: format_time(o.reminder.at),
             bookings_per_contact: o.fair_use.bookings_per_contact,
             day_tickets_per_contact: o.fair_use.day_tickets_per_contact,
             challenge: o.fair_use.challenge.into(),
@@ -310,9 +318,18 @@ pub struct OfficeChangeDto {
     pub orphaned_bookings: Vec<OrphanedBookingDto>,
 }
 
+/// A settings change whose postcode or time of day does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidSettings {
+    #[error(transparent)]
+    Postcode(#[from] InvalidPostcode),
+    #[error(transparent)]
+    Time(#[from] InvalidTime),
+}
+
 impl TryFrom<OfficeSettingsDto> for SettingsChange {
-    type Error = InvalidPostcode;
-    fn try_from(s: OfficeSettingsDto) -> Result<Self, InvalidPostcode> {
+    type Error = InvalidSettings;
+    fn try_from(s: OfficeSettingsDto) -> Result<Self, InvalidSettings> {
         let postcodes = s
             .day_ticket_postcodes
             .map(|list| list.iter().map(|p| Postcode::parse(p)).collect())
@@ -327,6 +344,12 @@ impl TryFrom<OfficeSettingsDto> for SettingsChange {
             max_per_service: s.max_per_service,
             max_total_minutes: s.max_total_minutes,
             hold_minutes: s.hold_minutes,
+            reminder_days_before: s.reminder_days_before,
+            reminder_time: s
+                .reminder_time
+                .as_deref()
+                .map(|t| parse_time("reminder_time", t))
+                .transpose()?,
             bookings_per_contact: s.bookings_per_contact,
             day_tickets_per_contact: s.day_tickets_per_contact,
             challenge: s.challenge.map(|c| c.0),
@@ -351,6 +374,11 @@ pub struct OfficeSettingsDto {
     pub max_total_minutes: Option<u32>,
     /// 1–60 minutes (R19).
     pub hold_minutes: Option<u32>,
+    /// 0–14 days before the appointment; 0 = no reminders (R23).
+    pub reminder_days_before: Option<u32>,
+    /// `HH:MM`, local time (R23; Kaarst 16:00).
+    #[schema(example = "16:00")]
+    pub reminder_time: Option<String>,
     pub bookings_per_contact: Option<u32>,
     pub day_tickets_per_contact: Option<u32>,
     pub challenge: Option<ChallengeDto>,

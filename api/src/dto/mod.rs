@@ -6,6 +6,7 @@ mod audit;
 mod booking;
 mod config;
 mod hold;
+mod message;
 mod office;
 mod text;
 mod user;
@@ -15,14 +16,16 @@ pub use booking::{
     BookingDto, BookingRequestDto, CitizenDto, CreatedBookingDto, OrphanedBookingDto,
 };
 pub use config::{
-    AdminServiceDto, ClosureDto, ClosureReasonDto, DayTicketPolicyDto, HoursDto, InvalidTime,
-    NewServiceDto, OfficeChangeDto, OfficeConfigDto, OfficeSettingsDto, ServiceChangeDto,
-    WeekdayDto, WindowDto,
+    AdminServiceDto, ClosureDto, ClosureReasonDto, DayTicketPolicyDto, HoursDto, InvalidSettings,
+    InvalidTime, NewServiceDto, OfficeChangeDto, OfficeConfigDto, OfficeSettingsDto,
+    ServiceChangeDto, WeekdayDto, WindowDto,
 };
 pub use hold::{ConfirmHoldDto, CreatedHoldDto, HoldDto, HoldExtendedDto, HoldRequestDto, MoveDto};
+pub use message::MessageDto;
 pub use office::{DayTicketsDto, OfficeDto, ServiceDto, SlotDto, SlotsDto};
 pub use text::{
-    ChallengeDto, ChannelDto, KindDto, OrphanReasonDto, ReleaseDto, RoleDto, StatusDto,
+    ChallengeDto, ChannelDto, KindDto, MessageKindDto, MessageStatusDto, OrphanReasonDto,
+    ReleaseDto, RoleDto, StatusDto,
 };
 pub use user::{LoginDto, NewUserDto, PasswordDto, TokenDto, UserChangeDto, UserDto};
 

@@ -69,3 +69,13 @@ impl Default for KindDto {
         Self(domain::BookingKind::Regular)
     }
 }
+text_schema!(
+    /// What a message tells the citizen (R23).
+    MessageKindDto(domain::MessageKind), "MessageKind"
+);
+text_schema!(
+    /// Where a message stands: `pending` (waiting or to be retried), `sent`,
+    /// `failed` (given up after the last retry), `obsolete` (no longer true
+    /// when its turn came, not sent) (R23).
+    MessageStatusDto(domain::MessageStatus), "MessageStatus"
+);

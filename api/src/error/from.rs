@@ -212,6 +212,7 @@ impl From<StoreError> for ApiError {
                 "there is no such office",
             ),
             StoreError::UnknownBooking => ApiError::not_found("there is no such booking"),
+            StoreError::UnknownMessage => ApiError::not_found("there is no such message"),
             StoreError::UnknownUser => ApiError::not_found("there is no such staff user"),
             StoreError::Rule(rule) => rule.into(),
             StoreError::Cancel(cancel) => cancel.into(),

@@ -11,7 +11,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every documented route.
 pub fn register(cfg: &mut ServiceConfig) {
-    use self::admin::{audit, closures, offices, services, users};
+    use self::admin::{audit, closures, messages, offices, services, users};
     use self::citizen::{bookings, holds, offers, offices as public};
     use self::staff::{bookings as staff_bookings, days, login};
     cfg.service(public::list_offices)
@@ -22,6 +22,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(bookings::get_booking)
         .service(bookings::cancel_booking)
         .service(bookings::move_booking)
+        .service(bookings::booking_calendar)
         .service(holds::create_hold)
         .service(holds::get_hold)
         .service(holds::extend_hold)
@@ -51,6 +52,8 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(closures::add_closure)
         .service(closures::remove_closure)
         .service(audit::audit_log)
+        .service(messages::list_messages)
         .service(ops::healthz)
-        .service(ops::readyz);
+        .service(ops::readyz)
+        .service(ops::metrics);
 }

@@ -2,6 +2,8 @@
 //! a fresh database, a frozen clock the test moves, and assertion helpers.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+pub mod smtp;
+
 use api::Application;
 use api::clock::Clock;
 use api::settings::Settings;
@@ -18,6 +20,10 @@ pub use persistence::test_support::fixtures::MONDAY_10;
 
 /// The admin every test server starts with (TERMIN_BOOTSTRAP_ADMIN).
 pub const ADMIN: (&str, &str) = ("chefin", "Verwaltung-2026!");
+/// The base of manage links and the host of calendar UIDs in tests (R23).
+pub const PUBLIC_URL: &str = "https://termine.test";
+/// The sender of messages in tests.
+pub const MAIL_FROM: &str = "Bürgerbüro Test <buergerbuero@termine.test>";
 /// The key staff tokens are signed with in tests.
 pub const JWT_SECRET: &str = "a test secret that is long enough";
 
@@ -26,11 +32,13 @@ pub struct TestApp {
     pub clock: Clock,
     pub client: Client,
     pub store: Arc<persistence::Store>,
+    store_url: String,
     server: Option<(
         actix_web::dev::ServerHandle,
         std::thread::JoinHandle<std::io::Result<()>>,
     )>,
-    _db: TestDb,
+    /// The test's database; `None` for a second server on another's.
+    _db: Option<TestDb>,
 }
 
 impl Drop for TestApp {
@@ -81,7 +89,36 @@ impl TestApp {
     /// A server whose settings `tweak` changes first. The citizens' rate
     /// limits (R25) are off unless a test turns them on.
     pub fn spawn_with(db: TestDb, tweak: impl FnOnce(&mut Settings)) -> Self {
-        let mut settings = Settings::new(db.url());
+        let mut app = Self::spawn_on(db.url(), tweak);
+        app._db = Some(db);
+        app
+    }
+
+    /// A server with an SMTP server for its messages (R23), whose manage
+    /// links start with `https://termine.test`.
+    pub fn spawn_with_smtp(db: TestDb, smtp_url: &str) -> Self {
+        let url = smtp_url.to_owned();
+        Self::spawn_with(db, move |s| {
+            s.smtp_url = Some(url);
+            s.public_url = PUBLIC_URL.into();
+            s.mail_from = MAIL_FROM.into();
+        })
+        .relaxed()
+    }
+
+    /// A second server process on this one's database, with the same
+    /// settings `tweak` makes (e.g. the same SMTP server).
+    pub fn second(&self, tweak: impl FnOnce(&mut Settings)) -> Self {
+        let url = self.store_url.clone();
+        let app = Self::spawn_on(&url, tweak);
+        app.at(self.clock.now());
+        app
+    }
+
+    /// A server on the database at `url`, which it does not own.
+    pub fn spawn_on(url: &str, tweak: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = Settings::new(url);
+        settings.mail_poll = std::time::Duration::from_millis(25);
         settings.rate_limit_reads = None;
         settings.rate_limit_writes = None;
         settings.bind = "127.0.0.1:0".into();
@@ -107,8 +144,9 @@ impl TestApp {
             clock,
             client: Client::new(),
             store,
+            store_url: url.to_owned(),
             server: Some((handle, thread)),
-            _db: db,
+            _db: None,
         }
     }
 

@@ -91,7 +91,7 @@ pub async fn change_settings(
     let change = body
         .into_inner()
         .try_into()
-        .map_err(|e: domain::InvalidPostcode| {
+        .map_err(|e: crate::dto::InvalidSettings| {
             ApiError::unprocessable(ErrorCode::InvalidConfiguration, e.to_string())
         })?;
     let edit = OfficeEdit::Settings(change);

@@ -8,6 +8,7 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use domain::{BookingError, Channel, Citizen, OfficeId, Postcode, Username};
 use persistence::{CancelAuth, CreatedBooking, MoveAuth, MoveRequest, NewBooking};
+use std::sync::Arc;
 
 /// Turns a request body into the store's request, for any channel. An
 /// office in the body that does not exist is a rule error (422), not a
@@ -181,4 +182,40 @@ pub async fn move_booking(
         .await?;
     tracing::info!(booking = %id, "moved by its holder");
     Ok(web::Json(moved.into()))
+}
+
+/// The booking's calendar entry as it is now (RFC 5545): `METHOD:REQUEST`,
+/// or `METHOD:CANCEL` with `STATUS:CANCELLED` once cancelled; `UID` stable
+/// per booking, `SEQUENCE` rising with every change; times in UTC (R23).
+#[utoipa::path(
+    tag = "citizens",
+    params(
+        ("id" = Uuid, Path, description = "Booking id"),
+        ("X-Booking-Token" = String, Header, description = "The token returned when booking"),
+    ),
+    responses(
+        (status = 200, description = "The calendar entry", body = String, content_type = "text/calendar; charset=utf-8"),
+        (status = 401, description = "No token (`booking_token_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking, or the token does not fit (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/bookings/{id}/calendar.ics")]
+pub async fn booking_calendar(
+    state: web::Data<AppState>,
+    BookingPath(id): BookingPath,
+    BookingToken(token): BookingToken,
+) -> Result<HttpResponse, ApiError> {
+    let (booking, office, now) = state
+        .run(move |store, now| {
+            let booking = store.booking_with_token(id, &token)?;
+            let office = store.office(&booking.office)?;
+            Ok((booking, office, now))
+        })
+        .await?;
+    let mail = Arc::clone(&state.mail);
+    let from = mail.from.email.to_string();
+    let body = crate::mail::ics::calendar(&booking, &office, mail.public_url.host(), &from, now);
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .body(body))
 }

@@ -1,0 +1,427 @@
+//! The transactional outbox (R23, I6): every booking change that the citizen
+//! should hear of writes its message here, in the transaction of the change,
+//! so a committed change has its message and a rolled-back one has none.
+//! Senders claim due rows, send them, and mark them sent.
+//!
+//! Claiming is a conditional UPDATE (`… WHERE status = 'pending' AND the
+//! lease is free`): of two senders, in this process or another, on
+//! PostgreSQL or SQLite, exactly one updates the row (PostgreSQL re-checks
+//! the condition after the first commits). The lease (`claimed_until`)
+//! lets another sender take over a row whose sender died; a sender that
+//! died after the mail server accepted the message but before marking it
+//! sent makes it go out twice (no SMTP offers more), with the same
+//! Message-ID.
+
+use crate::bookings::{Booking, booking_row, one};
+use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
+use crate::connection::DbConnection;
+use crate::schema::outbox;
+use crate::{Store, StoreError, locks};
+use diesel::prelude::*;
+use domain::{
+    MessageKind, MessageStatus, Office, ReminderPolicy, Retry, reminder_due, retry_after,
+    still_worth_sending,
+};
+use std::sync::Arc;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = outbox)]
+struct OutboxRow {
+    id: String,
+    booking_id: String,
+    kind: String,
+    sequence: i32,
+    secret: Option<String>,
+    status: String,
+    due_at: time::PrimitiveDateTime,
+    attempts: i32,
+    last_error: Option<String>,
+    claimed_by: Option<String>,
+    claimed_until: Option<time::PrimitiveDateTime>,
+    created_at: time::PrimitiveDateTime,
+    sent_at: Option<time::PrimitiveDateTime>,
+}
+
+/// A message in the outbox as admins see it: what, for which booking, and
+/// how its sending went. No address, no secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub id: Uuid,
+    pub booking: Uuid,
+    pub kind: MessageKind,
+    pub status: MessageStatus,
+    /// The booking's sequence when the message was queued.
+    pub sequence: u32,
+    /// When it is (or was) due.
+    pub due_at: OffsetDateTime,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub sent_at: Option<OffsetDateTime>,
+}
+
+impl OutboxRow {
+    fn message(&self) -> Result<Message, StoreError> {
+        Ok(Message {
+            id: Uuid::parse_str(&self.id).map_err(corrupt)?,
+            booking: Uuid::parse_str(&self.booking_id).map_err(corrupt)?,
+            kind: parse(&self.kind)?,
+            status: parse(&self.status)?,
+            sequence: to_u32(self.sequence, "outbox.sequence")?,
+            due_at: from_db(self.due_at),
+            attempts: to_u32(self.attempts, "outbox.attempts")?,
+            last_error: self.last_error.clone(),
+            created_at: from_db(self.created_at),
+            sent_at: self.sent_at.map(from_db),
+        })
+    }
+}
+
+/// A message claimed for sending, with what it is rendered from: the
+/// booking and its office as they are now.
+#[derive(Debug, Clone)]
+pub struct ClaimedMessage {
+    pub message: Message,
+    /// Names this claim; marking the message needs it.
+    pub claim: String,
+    /// The booking's token, for the manage link of a confirmation.
+    pub secret: Option<String>,
+    pub booking: Booking,
+    pub office: Arc<Office>,
+}
+
+fn insert(
+    conn: &mut DbConnection,
+    booking: &Booking,
+    kind: MessageKind,
+    secret: Option<&str>,
+    due: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    diesel::insert_into(outbox::table)
+        .values(OutboxRow {
+            id: Uuid::now_v7().to_string(),
+            booking_id: booking.id.to_string(),
+            kind: kind.as_str().to_owned(),
+            sequence: to_i32(booking.sequence),
+            secret: secret.map(str::to_owned),
+            status: MessageStatus::Pending.as_str().to_owned(),
+            due_at: to_db(due),
+            attempts: 0,
+            last_error: None,
+            claimed_by: None,
+            claimed_until: None,
+            created_at: to_db(now),
+            sent_at: None,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Queues the reminder of `booking` as it is now, if one is due later (R23).
+fn remind(
+    conn: &mut DbConnection,
+    reminder: ReminderPolicy,
+    booking: &Booking,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    match reminder_due(reminder, booking.start, now) {
+        Some(due) => insert(conn, booking, MessageKind::Reminder, None, due, now),
+        None => Ok(()),
+    }
+}
+
+/// Reminders still waiting for a booking that changed: they are for a state
+/// that is gone. (One being sent right now is marked sent by its sender.)
+fn obsolete_reminders(conn: &mut DbConnection, booking: &Booking) -> Result<(), StoreError> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::booking_id.eq(booking.id.to_string()))
+            .filter(outbox::kind.eq(MessageKind::Reminder.as_str()))
+            .filter(outbox::status.eq(MessageStatus::Pending.as_str())),
+    )
+    .set(outbox::status.eq(MessageStatus::Obsolete.as_str()))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// R23: a new booking with an e-mail address gets its confirmation, with the
+/// token for the manage link (the only moment it is known), and its reminder.
+pub(crate) fn booked(
+    conn: &mut DbConnection,
+    reminder: ReminderPolicy,
+    booking: &Booking,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    if booking.citizen.email().is_none() {
+        return Ok(());
+    }
+    insert(
+        conn,
+        booking,
+        MessageKind::Confirmation,
+        Some(token),
+        now,
+        now,
+    )?;
+    remind(conn, reminder, booking, now)
+}
+
+/// R20, R23: a moved booking: its notice, and the reminder for the new time.
+pub(crate) fn moved(
+    conn: &mut DbConnection,
+    reminder: ReminderPolicy,
+    booking: &Booking,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    if booking.citizen.email().is_none() {
+        return Ok(());
+    }
+    obsolete_reminders(conn, booking)?;
+    insert(conn, booking, MessageKind::Moved, None, now, now)?;
+    remind(conn, reminder, booking, now)
+}
+
+/// R18, R23: a cancelled booking (by its holder or by staff): its notice.
+pub(crate) fn cancelled(
+    conn: &mut DbConnection,
+    booking: &Booking,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    if booking.citizen.email().is_none() {
+        return Ok(());
+    }
+    obsolete_reminders(conn, booking)?;
+    insert(conn, booking, MessageKind::Cancelled, None, now, now)
+}
+
+/// A retried booking request got the booking a new token (the first answer
+/// was lost): the confirmation still waiting gets the new token for its
+/// link; if it went out already, its link no longer works, so a new
+/// confirmation is queued.
+pub(crate) fn token_renewed(
+    conn: &mut DbConnection,
+    booking: &Booking,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    if booking.citizen.email().is_none() {
+        return Ok(());
+    }
+    let updated = diesel::update(
+        outbox::table
+            .filter(outbox::booking_id.eq(booking.id.to_string()))
+            .filter(outbox::kind.eq(MessageKind::Confirmation.as_str()))
+            .filter(outbox::status.eq(MessageStatus::Pending.as_str()))
+            .filter(outbox::claimed_by.is_null()),
+    )
+    .set(outbox::secret.eq(token))
+    .execute(conn)?;
+    if updated == 0 {
+        insert(
+            conn,
+            booking,
+            MessageKind::Confirmation,
+            Some(token),
+            now,
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether a claim on a row has run out (or there is none) at `now`.
+macro_rules! lease_free {
+    ($now:expr) => {
+        outbox::claimed_until
+            .is_null()
+            .or(outbox::claimed_until.le(to_db($now)))
+    };
+}
+
+impl Store {
+    /// Claims up to `limit` messages due at `now` for `lease` (I6): no other
+    /// sender gets them until the lease runs out or they are marked. Messages
+    /// no longer worth sending (`domain::still_worth_sending`) are marked
+    /// obsolete instead.
+    pub fn claim_messages(
+        &self,
+        now: OffsetDateTime,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<ClaimedMessage>, StoreError> {
+        let claim = Uuid::new_v4().to_string();
+        let pending = MessageStatus::Pending.as_str();
+        self.write(|conn| {
+            locks::lock_outbox(conn)?;
+            let candidates: Vec<OutboxRow> = outbox::table
+                .filter(outbox::status.eq(pending))
+                .filter(outbox::due_at.le(to_db(now)))
+                .filter(lease_free!(now))
+                .order((outbox::due_at, outbox::id))
+                .limit(i64::from(limit))
+                .select(OutboxRow::as_select())
+                .load(conn)?;
+            let mut claimed = Vec::new();
+            for row in candidates {
+                let won = diesel::update(
+                    outbox::table
+                        .find(&row.id)
+                        .filter(outbox::status.eq(pending))
+                        .filter(lease_free!(now)),
+                )
+                .set((
+                    outbox::claimed_by.eq(&claim),
+                    outbox::claimed_until.eq(Some(to_db(now + lease))),
+                ))
+                .execute(conn)?;
+                if won == 0 {
+                    continue;
+                }
+                let message = row.message()?;
+                let booking_row = booking_row(conn, &row.booking_id)?;
+                let booking = one(conn, booking_row)?;
+                if !still_worth_sending(
+                    message.kind,
+                    message.sequence,
+                    booking.status,
+                    booking.sequence,
+                    booking.start,
+                    now,
+                ) {
+                    finish(conn, &row.id, &claim, MessageStatus::Obsolete, now)?;
+                    continue;
+                }
+                let office = self.cached_office(conn, booking.office.as_str(), None)?;
+                claimed.push(ClaimedMessage {
+                    message,
+                    claim: claim.clone(),
+                    secret: row.secret,
+                    booking,
+                    office,
+                });
+            }
+            Ok(claimed)
+        })
+    }
+
+    /// The message was handed to the mail server: sent, its secret erased.
+    /// `false`: the claim had run out and another sender has it.
+    pub fn mark_sent(
+        &self,
+        id: Uuid,
+        claim: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let id = id.to_string();
+        self.write(|conn| finish(conn, &id, claim, MessageStatus::Sent, now))
+    }
+
+    /// Sending failed with `error` (which must name no address): tried again
+    /// after the back-off, or marked failed after the last attempt (R23).
+    pub fn mark_failed(
+        &self,
+        id: Uuid,
+        claim: &str,
+        error: &str,
+        now: OffsetDateTime,
+    ) -> Result<MessageStatus, StoreError> {
+        let id = id.to_string();
+        let error: String = error.chars().take(500).collect();
+        self.write(|conn| {
+            locks::lock_outbox(conn)?;
+            let attempts: i32 = outbox::table
+                .find(&id)
+                .filter(outbox::claimed_by.eq(claim))
+                .select(outbox::attempts)
+                .first(conn)
+                .optional()?
+                .ok_or(StoreError::UnknownMessage)?;
+            let attempts = attempts.saturating_add(1);
+            match retry_after(to_u32(attempts, "outbox.attempts")?, now) {
+                Retry::At(next) => {
+                    diesel::update(outbox::table.find(&id))
+                        .set((
+                            outbox::attempts.eq(attempts),
+                            outbox::last_error.eq(Some(&error)),
+                            outbox::due_at.eq(to_db(next)),
+                            outbox::claimed_by.eq(None::<String>),
+                            outbox::claimed_until.eq(None::<time::PrimitiveDateTime>),
+                        ))
+                        .execute(conn)?;
+                    Ok(MessageStatus::Pending)
+                }
+                Retry::GiveUp => {
+                    diesel::update(outbox::table.find(&id))
+                        .set((
+                            outbox::attempts.eq(attempts),
+                            outbox::last_error.eq(Some(&error)),
+                        ))
+                        .execute(conn)?;
+                    finish(conn, &id, claim, MessageStatus::Failed, now)?;
+                    Ok(MessageStatus::Failed)
+                }
+            }
+        })
+    }
+
+    /// The newest messages (by due time), of one status or all.
+    pub fn messages(
+        &self,
+        status: Option<MessageStatus>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
+        let mut conn = self.conn()?;
+        let mut query = outbox::table
+            .order((outbox::due_at.desc(), outbox::id.desc()))
+            .limit(i64::from(limit))
+            .select(OutboxRow::as_select())
+            .into_boxed();
+        if let Some(status) = status {
+            query = query.filter(outbox::status.eq(status.as_str()));
+        }
+        let rows: Vec<OutboxRow> = query.load(&mut *conn)?;
+        rows.iter().map(OutboxRow::message).collect()
+    }
+
+    /// How many messages stand in each status, in the order of
+    /// [`MessageStatus::ALL`].
+    pub fn message_counts(&self) -> Result<Vec<(MessageStatus, u64)>, StoreError> {
+        let mut conn = self.conn()?;
+        MessageStatus::ALL
+            .iter()
+            .map(|status| {
+                let n: i64 = outbox::table
+                    .filter(outbox::status.eq(status.as_str()))
+                    .count()
+                    .get_result(&mut *conn)?;
+                Ok((*status, u64::try_from(n).unwrap_or(0)))
+            })
+            .collect()
+    }
+}
+
+/// Ends a claim with `status`: the secret is erased, the claim released.
+/// `false` if the claim was no longer this sender's.
+fn finish(
+    conn: &mut DbConnection,
+    id: &str,
+    claim: &str,
+    status: MessageStatus,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let sent_at = (status == MessageStatus::Sent).then(|| to_db(now));
+    let changed = diesel::update(outbox::table.find(id).filter(outbox::claimed_by.eq(claim)))
+        .set((
+            outbox::status.eq(status.as_str()),
+            outbox::secret.eq(None::<String>),
+            outbox::sent_at.eq(sent_at),
+            outbox::claimed_by.eq(None::<String>),
+            outbox::claimed_until.eq(None::<time::PrimitiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(changed > 0)
+}

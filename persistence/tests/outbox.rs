@@ -1,0 +1,409 @@
+//! The outbox (R23, I6) in the store: which changes queue which messages,
+//! in the change's transaction; claims that two senders never share;
+//! retries and giving up. SQLite always, PostgreSQL with `--ignored`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use domain::{BookingKind, Channel, Citizen, MessageKind, MessageStatus, Username};
+use persistence::test_support::TestDb;
+use persistence::test_support::fixtures::{MONDAY_10, citizen, office_id, services};
+use persistence::{CancelAuth, MoveRequest, NewBooking, Store, StoreError, on_both_backends};
+use std::collections::HashSet;
+use std::sync::{Arc, Barrier};
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+
+on_both_backends!(
+    std::convert::identity::<TestDb>;
+    r23_a_booking_queues_its_confirmation_and_reminder_in_its_transaction,
+    r23_move_and_cancel_queue_their_notice_and_replace_the_reminder,
+    r23_no_messages_without_an_email_address,
+    i6_a_refused_booking_queues_nothing,
+    i6_two_stores_claiming_at_once_never_share_a_message,
+    r23_failures_back_off_then_fail_and_the_secret_is_erased,
+    r23_a_reminder_of_a_changed_booking_is_not_sent,
+    r23_the_token_is_kept_only_until_sent_and_a_retry_renews_it,
+);
+
+const TUESDAY_0830: OffsetDateTime = datetime!(2026-12-01 08:30 +01:00);
+const LEASE: Duration = Duration::minutes(5);
+
+fn open(db: &TestDb) -> Store {
+    let store = Store::open(db.url()).unwrap();
+    let relax = persistence::test_support::fixtures::without_fair_use();
+    store
+        .update_office(
+            &office_id("buergerbuero"),
+            &relax,
+            false,
+            &Username::parse("admin").unwrap(),
+            MONDAY_10,
+        )
+        .unwrap();
+    store
+}
+
+fn request(start: OffsetDateTime, who: Citizen) -> NewBooking {
+    NewBooking {
+        office: office_id("buergerbuero"),
+        services: services(&["anmeldung"]),
+        start,
+        kind: BookingKind::Regular,
+        channel: Channel::Online,
+        citizen: who,
+        created_by: None,
+        challenge: None,
+        idempotency_key: None,
+    }
+}
+
+fn kinds(store: &Store, status: MessageStatus) -> Vec<MessageKind> {
+    let mut list: Vec<MessageKind> = store
+        .messages(Some(status), 1000)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.kind)
+        .collect();
+    list.sort();
+    list
+}
+
+fn r23_a_booking_queues_its_confirmation_and_reminder_in_its_transaction(db: &TestDb) {
+    let store = open(db);
+    let made = store
+        .book(&request(TUESDAY_0830, citizen()), MONDAY_10)
+        .unwrap();
+    let all = store.messages(None, 100).unwrap();
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert!(all.iter().all(|m| m.booking == made.booking.id));
+    assert_eq!(
+        kinds(&store, MessageStatus::Pending),
+        [MessageKind::Confirmation, MessageKind::Reminder]
+    );
+    // The confirmation is due at once, the reminder Monday 16:00 (R23).
+    let claimed = store.claim_messages(MONDAY_10, LEASE, 10).unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].message.kind, MessageKind::Confirmation);
+    assert_eq!(claimed[0].secret.as_deref(), Some(made.token.as_str()));
+    let reminder = all
+        .iter()
+        .find(|m| m.kind == MessageKind::Reminder)
+        .unwrap();
+    assert_eq!(reminder.due_at, datetime!(2026-11-30 16:00 +01:00));
+    assert!(
+        store
+            .mark_sent(claimed[0].message.id, &claimed[0].claim, MONDAY_10)
+            .unwrap()
+    );
+    assert_eq!(
+        kinds(&store, MessageStatus::Sent),
+        [MessageKind::Confirmation]
+    );
+    // Nothing else is due until 16:00; then the reminder.
+    let before = datetime!(2026-11-30 15:59 +01:00);
+    assert!(store.claim_messages(before, LEASE, 10).unwrap().is_empty());
+    let at = datetime!(2026-11-30 16:00 +01:00);
+    let due = store.claim_messages(at, LEASE, 10).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].message.kind, MessageKind::Reminder);
+    assert_eq!(due[0].secret, None);
+}
+
+fn r23_move_and_cancel_queue_their_notice_and_replace_the_reminder(db: &TestDb) {
+    let store = open(db);
+    let made = store
+        .book(&request(TUESDAY_0830, citizen()), MONDAY_10)
+        .unwrap();
+    let id = made.booking.id;
+    let to = datetime!(2026-12-02 09:00 +01:00);
+    let moved = store
+        .move_booking(
+            id,
+            &MoveRequest {
+                start: to,
+                services: None,
+            },
+            CancelAuth::Token(&made.token),
+            None,
+            MONDAY_10,
+        )
+        .unwrap();
+    assert_eq!(moved.sequence, 1);
+    assert_eq!(
+        kinds(&store, MessageStatus::Pending),
+        [
+            MessageKind::Confirmation,
+            MessageKind::Moved,
+            MessageKind::Reminder
+        ]
+    );
+    assert_eq!(
+        kinds(&store, MessageStatus::Obsolete),
+        [MessageKind::Reminder]
+    );
+    let reminder = store
+        .messages(Some(MessageStatus::Pending), 10)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.kind == MessageKind::Reminder)
+        .unwrap();
+    assert_eq!(reminder.due_at, datetime!(2026-12-01 16:00 +01:00));
+    assert_eq!(reminder.sequence, 1);
+    // Staff cancel: the notice; the reminder is obsolete.
+    let actor = Username::parse("clerk").unwrap();
+    store
+        .cancel(id, CancelAuth::Staff { actor: &actor }, MONDAY_10)
+        .unwrap();
+    assert_eq!(
+        kinds(&store, MessageStatus::Obsolete),
+        [MessageKind::Reminder, MessageKind::Reminder]
+    );
+    // Claimed now, the confirmation and the move notice of a cancelled
+    // booking are obsolete; the cancellation goes out.
+    let claimed = store.claim_messages(MONDAY_10, LEASE, 10).unwrap();
+    let claimed: Vec<MessageKind> = claimed.iter().map(|c| c.message.kind).collect();
+    assert_eq!(claimed, [MessageKind::Cancelled]);
+    assert!(
+        store
+            .messages(Some(MessageStatus::Obsolete), 10)
+            .unwrap()
+            .len()
+            == 4
+    );
+}
+
+fn r23_no_messages_without_an_email_address(db: &TestDb) {
+    let store = open(db);
+    let phone_only = Citizen::new("Max Mustermann", None, Some("02131 123456")).unwrap();
+    let made = store
+        .book(&request(TUESDAY_0830, phone_only), MONDAY_10)
+        .unwrap();
+    store
+        .cancel(made.booking.id, CancelAuth::Token(&made.token), MONDAY_10)
+        .unwrap();
+    assert!(store.messages(None, 10).unwrap().is_empty());
+}
+
+fn i6_a_refused_booking_queues_nothing(db: &TestDb) {
+    let store = open(db);
+    // Three regular counters at 08:30; the fourth booking is refused for
+    // capacity after its checks ran in the transaction.
+    for _ in 0..3 {
+        store
+            .book(&request(TUESDAY_0830, citizen()), MONDAY_10)
+            .unwrap();
+    }
+    assert_eq!(store.messages(None, 100).unwrap().len(), 6);
+    let refused = store.book(&request(TUESDAY_0830, citizen()), MONDAY_10);
+    assert!(matches!(refused, Err(StoreError::Rule(_))), "{refused:?}");
+    assert_eq!(store.messages(None, 100).unwrap().len(), 6);
+    // A refused cancellation (already cancelled) queues nothing either.
+    let made = store
+        .book(
+            &request(datetime!(2026-12-01 09:00 +01:00), citizen()),
+            MONDAY_10,
+        )
+        .unwrap();
+    let auth = CancelAuth::Token(&made.token);
+    store.cancel(made.booking.id, auth, MONDAY_10).unwrap();
+    assert!(store.cancel(made.booking.id, auth, MONDAY_10).is_err());
+    let cancellations = store
+        .messages(None, 100)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == MessageKind::Cancelled)
+        .count();
+    assert_eq!(cancellations, 1);
+}
+
+fn i6_two_stores_claiming_at_once_never_share_a_message(db: &TestDb) {
+    let first = Arc::new(open(db));
+    let second = Arc::new(Store::open(db.url()).unwrap());
+    let mut start = TUESDAY_0830;
+    let mut booked = 0;
+    while booked < 30 {
+        for _ in 0..3 {
+            first.book(&request(start, citizen()), MONDAY_10).unwrap();
+            booked += 1;
+        }
+        start += Duration::minutes(15);
+    }
+    // Eight claimers in two "processes", in small batches, until none is left.
+    let threads = 8;
+    let barrier = Arc::new(Barrier::new(threads));
+    let handles: Vec<_> = (0..threads)
+        .map(|i| {
+            let store = Arc::clone(if i % 2 == 0 { &first } else { &second });
+            let barrier = Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                barrier.wait();
+                let mut mine = Vec::new();
+                loop {
+                    let batch = store.claim_messages(MONDAY_10, LEASE, 3).unwrap();
+                    if batch.is_empty() {
+                        break;
+                    }
+                    for c in batch {
+                        assert!(store.mark_sent(c.message.id, &c.claim, MONDAY_10).unwrap());
+                        mine.push(c.message.id);
+                    }
+                }
+                mine
+            })
+        })
+        .collect();
+    let all: Vec<uuid::Uuid> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    let distinct: HashSet<_> = all.iter().collect();
+    assert_eq!(all.len(), 30, "every confirmation claimed");
+    assert_eq!(distinct.len(), 30, "none claimed twice");
+    assert_eq!(kinds(&first, MessageStatus::Sent).len(), 30);
+}
+
+fn r23_failures_back_off_then_fail_and_the_secret_is_erased(db: &TestDb) {
+    let store = open(db);
+    store
+        .book(&request(TUESDAY_0830, citizen()), MONDAY_10)
+        .unwrap();
+    let mut now = MONDAY_10;
+    let mut waits = Vec::new();
+    loop {
+        let claimed = store.claim_messages(now, LEASE, 10).unwrap();
+        assert_eq!(claimed.len(), 1, "at {now}");
+        let c = &claimed[0];
+        assert!(c.secret.is_some());
+        // Claimed: no other sender gets it while the lease lasts.
+        assert!(store.claim_messages(now, LEASE, 10).unwrap().is_empty());
+        let status = store
+            .mark_failed(c.message.id, &c.claim, "451 try later", now)
+            .unwrap();
+        if status == MessageStatus::Failed {
+            break;
+        }
+        let next = store.messages(Some(MessageStatus::Pending), 10).unwrap();
+        let confirmation = next
+            .iter()
+            .find(|m| m.kind == MessageKind::Confirmation)
+            .unwrap();
+        assert!(
+            store
+                .claim_messages(confirmation.due_at - Duration::seconds(1), LEASE, 10)
+                .unwrap()
+                .is_empty()
+        );
+        waits.push((confirmation.due_at - now).whole_minutes());
+        now = confirmation.due_at;
+    }
+    assert_eq!(waits, [1, 5, 15, 60, 240]);
+    let failed = store.messages(Some(MessageStatus::Failed), 10).unwrap();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].attempts, domain::MAX_SEND_ATTEMPTS);
+    assert_eq!(failed[0].last_error.as_deref(), Some("451 try later"));
+    let counts = store.message_counts().unwrap();
+    assert!(counts.contains(&(MessageStatus::Failed, 1)));
+    // Given up: never claimed again.
+    assert!(
+        store
+            .claim_messages(now + Duration::days(1), LEASE, 10)
+            .unwrap()
+            .iter()
+            .all(|c| c.message.kind != MessageKind::Confirmation)
+    );
+}
+
+fn r23_a_reminder_of_a_changed_booking_is_not_sent(db: &TestDb) {
+    let store = open(db);
+    let made = store
+        .book(&request(TUESDAY_0830, citizen()), MONDAY_10)
+        .unwrap();
+    for c in store.claim_messages(MONDAY_10, LEASE, 10).unwrap() {
+        store.mark_sent(c.message.id, &c.claim, MONDAY_10).unwrap();
+    }
+    // A lease that ran out: another sender may take the row over.
+    let at = datetime!(2026-11-30 16:00 +01:00);
+    let first = store.claim_messages(at, LEASE, 10).unwrap();
+    assert_eq!(first.len(), 1);
+    let later = at + LEASE;
+    let retaken = store.claim_messages(later, LEASE, 10).unwrap();
+    assert_eq!(retaken.len(), 1, "the lease ran out");
+    assert!(
+        !store
+            .mark_sent(first[0].message.id, &first[0].claim, later)
+            .unwrap()
+    );
+    assert!(
+        store
+            .mark_sent(retaken[0].message.id, &retaken[0].claim, later)
+            .unwrap()
+    );
+    // Cancelled after the reminder went out: only the cancellation follows.
+    store
+        .cancel(made.booking.id, CancelAuth::Token(&made.token), later)
+        .unwrap();
+    let claimed = store.claim_messages(later, LEASE, 10).unwrap();
+    let claimed: Vec<MessageKind> = claimed.iter().map(|c| c.message.kind).collect();
+    assert_eq!(claimed, [MessageKind::Cancelled]);
+}
+
+/// How many outbox rows still hold a token (read past the store's API).
+fn secrets_kept(db: &TestDb) -> i64 {
+    use diesel::{Connection, RunQueryDsl};
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let sql = "SELECT COUNT(*) AS n FROM outbox WHERE secret IS NOT NULL";
+    let count: Count = match db.url().strip_prefix("sqlite://") {
+        Some(path) => diesel::sql_query(sql)
+            .get_result(&mut diesel::SqliteConnection::establish(path).unwrap())
+            .unwrap(),
+        None => diesel::sql_query(sql)
+            .get_result(&mut diesel::PgConnection::establish(db.url()).unwrap())
+            .unwrap(),
+    };
+    count.n
+}
+
+fn r23_the_token_is_kept_only_until_sent_and_a_retry_renews_it(db: &TestDb) {
+    let store = open(db);
+    let mut first = request(TUESDAY_0830, citizen());
+    first.idempotency_key = Some("key-1".into());
+    let made = store.book(&first, MONDAY_10).unwrap();
+    assert_eq!(secrets_kept(db), 1);
+    // The answer was lost; the retry gets a new token: the waiting
+    // confirmation carries the new one, not a second confirmation.
+    let retried = store.book(&first, MONDAY_10).unwrap();
+    assert_ne!(retried.token, made.token);
+    let claimed = store.claim_messages(MONDAY_10, LEASE, 10).unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].secret.as_deref(), Some(retried.token.as_str()));
+    store
+        .mark_sent(claimed[0].message.id, &claimed[0].claim, MONDAY_10)
+        .unwrap();
+    assert_eq!(secrets_kept(db), 0, "erased once sent");
+    // A retry after it went out: its link is dead, so a new confirmation.
+    let again = store.book(&first, MONDAY_10).unwrap();
+    let claimed = store.claim_messages(MONDAY_10, LEASE, 10).unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].message.kind, MessageKind::Confirmation);
+    assert_eq!(claimed[0].secret.as_deref(), Some(again.token.as_str()));
+    // Given up: erased too.
+    let mut now = MONDAY_10 + LEASE;
+    let mut last = MessageStatus::Pending;
+    while last == MessageStatus::Pending {
+        let c = store.claim_messages(now, LEASE, 10).unwrap();
+        let c = c
+            .iter()
+            .find(|c| c.message.kind == MessageKind::Confirmation)
+            .unwrap();
+        last = store
+            .mark_failed(c.message.id, &c.claim, "down", now)
+            .unwrap();
+        // Past the longest back-off, still before the appointment.
+        now += Duration::minutes(241);
+    }
+    assert_eq!(last, MessageStatus::Failed);
+    assert_eq!(secrets_kept(db), 0, "erased once failed");
+}
