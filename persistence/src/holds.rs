@@ -185,6 +185,14 @@ impl Store {
         let client_key = hash_token(&request.client);
         let token = new_token();
         let key = request.idempotency_key.as_deref();
+        // R15, I2: a Tagesticket hold on a day whose contingent is gone is
+        // refused without the lock, as a booking is (see `rush`).
+        if request.kind == BookingKind::DayTicket
+            && key.is_none()
+            && self.day_tickets_gone(&request.office, day, now)?
+        {
+            return Err(BookingError::DayTicketsExhausted.into());
+        }
         let hash = key.map(|_| idempotency::hold_hash(request));
         let hold = self.write(|conn| {
             // A retry of a request that held: that hold, with a new token

@@ -26,6 +26,7 @@ mod moves;
 mod offer;
 mod offices;
 mod outbox;
+mod rush;
 mod schema;
 mod secret;
 mod staff;
