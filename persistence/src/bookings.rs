@@ -10,14 +10,14 @@ use crate::details::{self, BookedService};
 use crate::holds::live_holds;
 use crate::idempotency::{self, Seen};
 use crate::schema::{booking_services, bookings};
-use crate::secret::{hash_token, new_code, new_token, token_matches};
+use crate::secret::{hash_token, new_code, new_token};
 use crate::{Store, StoreError, locks, outbox};
 use diesel::prelude::*;
 use domain::{
     Accepted, ActiveBooking, AuditAction, Berlin, BookingCode, BookingError, BookingKind,
-    BookingRequest, BookingStatus, CancelError, Channel, Citizen, Occupancy, Office, OfficeId,
-    Postcode, ReminderPolicy, Selection, ServiceId, Username, check_cancel, check_contact_limits,
-    check_residence, contact_limit, email_key, validate_booking,
+    BookingRequest, BookingStatus, Channel, Citizen, Occupancy, Office, OfficeId, Postcode,
+    ReminderPolicy, Selection, ServiceId, Username, check_contact_limits, check_residence,
+    contact_limit, email_key, validate_booking,
 };
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -165,7 +165,7 @@ fn to_booking(row: BookingRow, booked: Vec<BookedService>) -> Result<Booking, St
 }
 
 /// The bookings of `rows` with their services, in the order of `rows`.
-fn with_services(
+pub(crate) fn with_services(
     conn: &mut DbConnection,
     rows: Vec<BookingRow>,
 ) -> Result<Vec<Booking>, StoreError> {
@@ -468,108 +468,6 @@ impl Store {
             }
             Ok(booking)
         })
-    }
-
-    /// The booking `id` (staff).
-    pub fn booking(&self, id: Uuid) -> Result<Booking, StoreError> {
-        let mut conn = self.conn()?;
-        let row = booking_row(&mut conn, &id.to_string())?;
-        one(&mut conn, row)
-    }
-
-    /// The booking `id` if `token` is its secret; otherwise `UnknownBooking`,
-    /// so a guess learns nothing about which ids exist.
-    pub fn booking_with_token(&self, id: Uuid, token: &str) -> Result<Booking, StoreError> {
-        let mut conn = self.conn()?;
-        let row = booking_row(&mut conn, &id.to_string())?;
-        if !token_matches(token, &row.token_hash) {
-            return Err(StoreError::UnknownBooking);
-        }
-        one(&mut conn, row)
-    }
-
-    /// The booking with this code, as read out at the desk.
-    pub fn booking_by_code(&self, code: &BookingCode) -> Result<Booking, StoreError> {
-        let mut conn = self.conn()?;
-        let row = bookings::table
-            .filter(bookings::code.eq(code.as_str()))
-            .select(BookingRow::as_select())
-            .first(&mut *conn)
-            .optional()?
-            .ok_or(StoreError::UnknownBooking)?;
-        one(&mut conn, row)
-    }
-
-    /// Cancels the booking: it stays, marked `cancelled`, and its capacity
-    /// and Tagesticket are free at once (R16, R18), since occupancy counts
-    /// only confirmed bookings.
-    pub fn cancel(
-        &self,
-        id: Uuid,
-        auth: CancelAuth<'_>,
-        now: OffsetDateTime,
-    ) -> Result<Booking, StoreError> {
-        let id = id.to_string();
-        self.write(|conn| {
-            let row = booking_row(conn, &id)?;
-            let actor = match auth {
-                CancelAuth::Token(token) if token_matches(token, &row.token_hash) => None,
-                CancelAuth::Token(_) => return Err(StoreError::UnknownBooking),
-                CancelAuth::Staff { actor } => Some(actor),
-            };
-            let current = one(conn, row)?;
-            check_cancel(current.status, current.start, now)?;
-            // Filtered on the status: of two cancels at once, the second
-            // updates nothing (PostgreSQL re-checks the row after the first).
-            let updated = diesel::update(
-                bookings::table
-                    .find(&id)
-                    .filter(bookings::status.eq(BookingStatus::Confirmed.as_str())),
-            )
-            .set((
-                bookings::status.eq(BookingStatus::Cancelled.as_str()),
-                bookings::cancelled_at.eq(Some(to_db(now))),
-                bookings::cancelled_by.eq(actor.map(Username::as_str)),
-                bookings::sequence.eq(bookings::sequence + 1),
-            ))
-            .execute(conn)?;
-            if updated == 0 {
-                return Err(CancelError::AlreadyCancelled.into());
-            }
-            let cancelled = Booking {
-                status: BookingStatus::Cancelled,
-                cancelled_at: Some(now),
-                cancelled_by: actor.cloned(),
-                sequence: current.sequence + 1,
-                ..current
-            };
-            outbox::cancelled(conn, &cancelled, now)?;
-            if let Some(actor) = actor {
-                record(
-                    conn,
-                    &booking_audit(actor, AuditAction::BookingCancel, &cancelled),
-                    now,
-                )?;
-            }
-            Ok(cancelled)
-        })
-    }
-
-    /// The bookings of `office` on `date`, cancelled ones included, by start.
-    pub fn day_appointments(
-        &self,
-        office: &OfficeId,
-        date: Date,
-    ) -> Result<Vec<Booking>, StoreError> {
-        let mut conn = self.conn()?;
-        self.cached_office(&mut conn, office.as_str(), None)?;
-        let rows = bookings::table
-            .filter(bookings::office_id.eq(office.as_str()))
-            .filter(bookings::local_day.eq(date))
-            .order((bookings::start_at, bookings::created_at))
-            .select(BookingRow::as_select())
-            .load(&mut *conn)?;
-        with_services(&mut conn, rows)
     }
 }
 

@@ -13,6 +13,7 @@
 
 mod audit;
 mod bookings;
+mod cancels;
 mod challenges;
 mod codec;
 mod connection;
@@ -22,6 +23,7 @@ mod edits;
 mod holds;
 mod idempotency;
 mod locks;
+mod lookups;
 mod moves;
 mod offer;
 mod offices;

@@ -5,10 +5,10 @@ use crate::audit::{booking_audit, record};
 use crate::bookings::{
     Booking, BookingRow, CancelAuth, active_bookings, booking_row, insert_services, one,
 };
+use crate::cancels::acting;
 use crate::codec::{to_db, to_i32};
 use crate::idempotency::{self, Seen};
 use crate::schema::{booking_services, bookings};
-use crate::secret::token_matches;
 use crate::{Store, StoreError, locks, outbox};
 use diesel::prelude::*;
 use domain::{
@@ -50,11 +50,7 @@ impl Store {
         let new_day = Berlin::local(request.start).date();
         self.write(|conn| {
             let first: BookingRow = booking_row(conn, &id)?;
-            let actor = match auth {
-                CancelAuth::Token(token) if token_matches(token, &first.token_hash) => None,
-                CancelAuth::Token(_) => return Err(StoreError::UnknownBooking),
-                CancelAuth::Staff { actor } => Some(actor),
-            };
+            let actor = acting(auth, &first)?;
             if let Some(key) = idempotency_key {
                 let who = actor.map_or("holder", |a| a.as_str());
                 let hash = idempotency::move_hash(&id, who, request);

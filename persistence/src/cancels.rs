@@ -1,0 +1,81 @@
+//! Cancelling a booking (R16, R18), and who may change a booking: the
+//! holder of its token, or staff.
+
+use crate::audit::{booking_audit, record};
+use crate::bookings::{Booking, BookingRow, CancelAuth, booking_row, one};
+use crate::codec::to_db;
+use crate::outbox;
+use crate::schema::bookings;
+use crate::secret::token_matches;
+use crate::{Store, StoreError};
+use diesel::prelude::*;
+use domain::{AuditAction, BookingStatus, CancelError, Username, check_cancel};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Who acts on the booking of `row`: `None` for the holder of its token, the
+/// staff user otherwise; a token that does not fit is `UnknownBooking`, as an
+/// unknown id is, so a guess learns nothing.
+pub(crate) fn acting<'a>(
+    auth: CancelAuth<'a>,
+    row: &BookingRow,
+) -> Result<Option<&'a Username>, StoreError> {
+    match auth {
+        CancelAuth::Token(token) if token_matches(token, &row.token_hash) => Ok(None),
+        CancelAuth::Token(_) => Err(StoreError::UnknownBooking),
+        CancelAuth::Staff { actor } => Ok(Some(actor)),
+    }
+}
+
+impl Store {
+    /// Cancels the booking: it stays, marked `cancelled`, and its capacity
+    /// and Tagesticket are free at once (R16, R18), since occupancy counts
+    /// only confirmed bookings.
+    pub fn cancel(
+        &self,
+        id: Uuid,
+        auth: CancelAuth<'_>,
+        now: OffsetDateTime,
+    ) -> Result<Booking, StoreError> {
+        let id = id.to_string();
+        self.write(|conn| {
+            let row = booking_row(conn, &id)?;
+            let actor = acting(auth, &row)?;
+            let current = one(conn, row)?;
+            check_cancel(current.status, current.start, now)?;
+            // Filtered on the status: of two cancels at once, the second
+            // updates nothing (PostgreSQL re-checks the row after the first).
+            let updated = diesel::update(
+                bookings::table
+                    .find(&id)
+                    .filter(bookings::status.eq(BookingStatus::Confirmed.as_str())),
+            )
+            .set((
+                bookings::status.eq(BookingStatus::Cancelled.as_str()),
+                bookings::cancelled_at.eq(Some(to_db(now))),
+                bookings::cancelled_by.eq(actor.map(Username::as_str)),
+                bookings::sequence.eq(bookings::sequence + 1),
+            ))
+            .execute(conn)?;
+            if updated == 0 {
+                return Err(CancelError::AlreadyCancelled.into());
+            }
+            let cancelled = Booking {
+                status: BookingStatus::Cancelled,
+                cancelled_at: Some(now),
+                cancelled_by: actor.cloned(),
+                sequence: current.sequence + 1,
+                ..current
+            };
+            outbox::cancelled(conn, &cancelled, now)?;
+            if let Some(actor) = actor {
+                record(
+                    conn,
+                    &booking_audit(actor, AuditAction::BookingCancel, &cancelled),
+                    now,
+                )?;
+            }
+            Ok(cancelled)
+        })
+    }
+}

@@ -1,0 +1,60 @@
+//! Reading bookings: by id (staff), by id and token (the citizen), by code
+//! (the desk), and an office's day.
+
+use crate::bookings::{Booking, BookingRow, booking_row, one, with_services};
+use crate::schema::bookings;
+use crate::secret::token_matches;
+use crate::{Store, StoreError};
+use diesel::prelude::*;
+use domain::{BookingCode, OfficeId};
+use time::Date;
+use uuid::Uuid;
+
+impl Store {
+    /// The booking `id` (staff).
+    pub fn booking(&self, id: Uuid) -> Result<Booking, StoreError> {
+        let mut conn = self.conn()?;
+        let row = booking_row(&mut conn, &id.to_string())?;
+        one(&mut conn, row)
+    }
+
+    /// The booking `id` if `token` is its secret; otherwise `UnknownBooking`,
+    /// so a guess learns nothing about which ids exist.
+    pub fn booking_with_token(&self, id: Uuid, token: &str) -> Result<Booking, StoreError> {
+        let mut conn = self.conn()?;
+        let row = booking_row(&mut conn, &id.to_string())?;
+        if !token_matches(token, &row.token_hash) {
+            return Err(StoreError::UnknownBooking);
+        }
+        one(&mut conn, row)
+    }
+
+    /// The booking with this code, as read out at the desk.
+    pub fn booking_by_code(&self, code: &BookingCode) -> Result<Booking, StoreError> {
+        let mut conn = self.conn()?;
+        let row = bookings::table
+            .filter(bookings::code.eq(code.as_str()))
+            .select(BookingRow::as_select())
+            .first(&mut *conn)
+            .optional()?
+            .ok_or(StoreError::UnknownBooking)?;
+        one(&mut conn, row)
+    }
+
+    /// The bookings of `office` on `date`, cancelled ones included, by start.
+    pub fn day_appointments(
+        &self,
+        office: &OfficeId,
+        date: Date,
+    ) -> Result<Vec<Booking>, StoreError> {
+        let mut conn = self.conn()?;
+        self.cached_office(&mut conn, office.as_str(), None)?;
+        let rows = bookings::table
+            .filter(bookings::office_id.eq(office.as_str()))
+            .filter(bookings::local_day.eq(date))
+            .order((bookings::start_at, bookings::created_at))
+            .select(BookingRow::as_select())
+            .load(&mut *conn)?;
+        with_services(&mut conn, rows)
+    }
+}
