@@ -30,7 +30,11 @@ CREATE TABLE outbox (
     claimed_by TEXT,
     claimed_until TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
-    sent_at TIMESTAMP
+    sent_at TIMESTAMP,
+    -- A confirmation or move notice: when the reminder for this state of
+    -- the booking is due. It is queued when this message is sent, so the
+    -- booking's transaction writes one row, not two.
+    remind_at TIMESTAMP
 );
 CREATE INDEX outbox_due ON outbox (status, due_at);
 CREATE INDEX outbox_booking ON outbox (booking_id, kind, status);
