@@ -36,5 +36,8 @@ CREATE TABLE outbox (
     -- booking's transaction writes one row, not two.
     remind_at TIMESTAMP
 );
+-- The one index besides the key: what the senders look for. Changes by
+-- booking (a move's obsolete reminders, a renewed token) look among the
+-- pending rows only, through this index; one index less keeps the
+-- booking's own insert cheap.
 CREATE INDEX outbox_due ON outbox (status, due_at);
-CREATE INDEX outbox_booking ON outbox (booking_id, kind, status);
