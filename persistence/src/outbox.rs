@@ -159,7 +159,8 @@ fn obsolete_reminders(conn: &mut DbConnection, booking: &Booking) -> Result<(), 
 }
 
 /// R23: a new booking with an e-mail address gets its confirmation, with the
-/// token for the manage link (the only moment it is known), and its reminder.
+/// token for the manage link (the only moment it is known); its reminder is
+/// queued when the confirmation is sent (`remind_at`).
 pub(crate) fn booked(
     conn: &mut DbConnection,
     reminder: ReminderPolicy,
@@ -183,7 +184,8 @@ pub(crate) fn booked(
     insert(conn, new, now)
 }
 
-/// R20, R23: a moved booking: its notice, and the reminder for the new time.
+/// R20, R23: a moved booking: its notice, carrying the reminder for the new
+/// time; the reminders of the old state are obsolete.
 pub(crate) fn moved(
     conn: &mut DbConnection,
     reminder: ReminderPolicy,
