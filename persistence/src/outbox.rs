@@ -442,6 +442,24 @@ impl Store {
         rows.iter().map(OutboxRow::message).collect()
     }
 
+    /// Pending messages due at `now`, the oldest first (without a mail
+    /// server they wait; the server logs them as not sent).
+    pub fn due_messages(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
+        let mut conn = self.conn()?;
+        let rows: Vec<OutboxRow> = outbox::table
+            .filter(outbox::status.eq(MessageStatus::Pending.as_str()))
+            .filter(outbox::due_at.le(to_db(now)))
+            .order((outbox::due_at, outbox::id))
+            .limit(i64::from(limit))
+            .select(OutboxRow::as_select())
+            .load(&mut *conn)?;
+        rows.iter().map(OutboxRow::message).collect()
+    }
+
     /// How many messages stand in each status, in the order of
     /// [`MessageStatus::ALL`].
     pub fn message_counts(&self) -> Result<Vec<(MessageStatus, u64)>, StoreError> {

@@ -80,6 +80,10 @@ fn r23_a_booking_queues_its_confirmation_and_reminder_in_its_transaction(db: &Te
         kinds(&store, MessageStatus::Pending),
         [MessageKind::Confirmation]
     );
+    // Due at once: what a server without a mail server logs as not sent.
+    let due = store.due_messages(MONDAY_10, 10).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].kind, MessageKind::Confirmation);
     let claimed = store.claim_messages(MONDAY_10, LEASE, 10).unwrap();
     assert_eq!(claimed.len(), 1);
     assert_eq!(claimed[0].message.kind, MessageKind::Confirmation);

@@ -274,8 +274,8 @@ async fn announce_unsent(
 ) -> Result<(), StoreError> {
     let now = clock.now();
     let s = Arc::clone(store);
-    let pending = blocking(move || s.messages(Some(MessageStatus::Pending), 200)).await?;
-    for m in pending.iter().filter(|m| m.due_at <= now) {
+    let pending = blocking(move || s.due_messages(now, 1000)).await?;
+    for m in &pending {
         if announced.len() < 100_000 && announced.insert(m.id) {
             tracing::info!(booking = %m.booking, message = %m.id, kind = %m.kind,
                 "message not sent: TERMIN_SMTP_URL is not set; it stays in the outbox");
