@@ -30,14 +30,7 @@ CREATE TABLE outbox (
     claimed_by TEXT,
     claimed_until TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
-    sent_at TIMESTAMP,
-    -- A confirmation or move notice: when the reminder for this state of
-    -- the booking is due. It is queued when this message is sent, so the
-    -- booking's transaction writes one row, not two.
-    remind_at TIMESTAMP
+    sent_at TIMESTAMP
 );
--- The one index besides the key: what the senders look for. Changes by
--- booking (a move's obsolete reminders, a renewed token) look among the
--- pending rows only, through this index; one index less keeps the
--- booking's own insert cheap.
 CREATE INDEX outbox_due ON outbox (status, due_at);
+CREATE INDEX outbox_booking ON outbox (booking_id, kind, status);
