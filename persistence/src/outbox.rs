@@ -42,6 +42,7 @@ struct OutboxRow {
     claimed_until: Option<time::PrimitiveDateTime>,
     created_at: time::PrimitiveDateTime,
     sent_at: Option<time::PrimitiveDateTime>,
+    remind_at: Option<time::PrimitiveDateTime>,
 }
 
 /// A message in the outbox as admins see it: what, for which booking, and
@@ -92,44 +93,54 @@ pub struct ClaimedMessage {
     pub office: Arc<Office>,
 }
 
-fn insert(
-    conn: &mut DbConnection,
-    booking: &Booking,
+/// A new pending row.
+struct New<'a> {
+    booking: &'a str,
+    sequence: i32,
     kind: MessageKind,
-    secret: Option<&str>,
+    secret: Option<&'a str>,
     due: OffsetDateTime,
-    now: OffsetDateTime,
-) -> Result<(), StoreError> {
+    remind_at: Option<OffsetDateTime>,
+}
+
+fn insert(conn: &mut DbConnection, new: New<'_>, now: OffsetDateTime) -> Result<(), StoreError> {
     diesel::insert_into(outbox::table)
         .values(OutboxRow {
             id: Uuid::now_v7().to_string(),
-            booking_id: booking.id.to_string(),
-            kind: kind.as_str().to_owned(),
-            sequence: to_i32(booking.sequence),
-            secret: secret.map(str::to_owned),
+            booking_id: new.booking.to_owned(),
+            kind: new.kind.as_str().to_owned(),
+            sequence: new.sequence,
+            secret: new.secret.map(str::to_owned),
             status: MessageStatus::Pending.as_str().to_owned(),
-            due_at: to_db(due),
+            due_at: to_db(new.due),
             attempts: 0,
             last_error: None,
             claimed_by: None,
             claimed_until: None,
             created_at: to_db(now),
             sent_at: None,
+            remind_at: new.remind_at.map(to_db),
         })
         .execute(conn)?;
     Ok(())
 }
 
-/// Queues the reminder of `booking` as it is now, if one is due later (R23).
-fn remind(
-    conn: &mut DbConnection,
-    reminder: ReminderPolicy,
-    booking: &Booking,
+/// A message about `booking` as it is now, due at once.
+fn now_about<'a>(
+    booking: &'a str,
+    b: &Booking,
+    kind: MessageKind,
+    secret: Option<&'a str>,
+    remind_at: Option<OffsetDateTime>,
     now: OffsetDateTime,
-) -> Result<(), StoreError> {
-    match reminder_due(reminder, booking.start, now) {
-        Some(due) => insert(conn, booking, MessageKind::Reminder, None, due, now),
-        None => Ok(()),
+) -> New<'a> {
+    New {
+        booking,
+        sequence: to_i32(b.sequence),
+        kind,
+        secret,
+        due: now,
+        remind_at,
     }
 }
 
@@ -148,7 +159,8 @@ fn obsolete_reminders(conn: &mut DbConnection, booking: &Booking) -> Result<(), 
 }
 
 /// R23: a new booking with an e-mail address gets its confirmation, with the
-/// token for the manage link (the only moment it is known), and its reminder.
+/// token for the manage link (the only moment it is known); its reminder is
+/// queued when the confirmation is sent (`remind_at`).
 pub(crate) fn booked(
     conn: &mut DbConnection,
     reminder: ReminderPolicy,
@@ -159,18 +171,21 @@ pub(crate) fn booked(
     if booking.citizen.email().is_none() {
         return Ok(());
     }
-    insert(
-        conn,
+    let id = booking.id.to_string();
+    let remind_at = reminder_due(reminder, booking.start, now);
+    let new = now_about(
+        &id,
         booking,
         MessageKind::Confirmation,
         Some(token),
+        remind_at,
         now,
-        now,
-    )?;
-    remind(conn, reminder, booking, now)
+    );
+    insert(conn, new, now)
 }
 
-/// R20, R23: a moved booking: its notice, and the reminder for the new time.
+/// R20, R23: a moved booking: its notice, carrying the reminder for the new
+/// time; the reminders of the old state are obsolete.
 pub(crate) fn moved(
     conn: &mut DbConnection,
     reminder: ReminderPolicy,
@@ -181,8 +196,13 @@ pub(crate) fn moved(
         return Ok(());
     }
     obsolete_reminders(conn, booking)?;
-    insert(conn, booking, MessageKind::Moved, None, now, now)?;
-    remind(conn, reminder, booking, now)
+    let id = booking.id.to_string();
+    let remind_at = reminder_due(reminder, booking.start, now);
+    insert(
+        conn,
+        now_about(&id, booking, MessageKind::Moved, None, remind_at, now),
+        now,
+    )
 }
 
 /// R18, R23: a cancelled booking (by its holder or by staff): its notice.
@@ -195,7 +215,12 @@ pub(crate) fn cancelled(
         return Ok(());
     }
     obsolete_reminders(conn, booking)?;
-    insert(conn, booking, MessageKind::Cancelled, None, now, now)
+    let id = booking.id.to_string();
+    insert(
+        conn,
+        now_about(&id, booking, MessageKind::Cancelled, None, None, now),
+        now,
+    )
 }
 
 /// A retried booking request got the booking a new token (the first answer
@@ -221,14 +246,17 @@ pub(crate) fn token_renewed(
     .set(outbox::secret.eq(token))
     .execute(conn)?;
     if updated == 0 {
-        insert(
-            conn,
+        // The first confirmation queued the reminder (or will, once sent).
+        let id = booking.id.to_string();
+        let new = now_about(
+            &id,
             booking,
             MessageKind::Confirmation,
             Some(token),
+            None,
             now,
-            now,
-        )?;
+        );
+        insert(conn, new, now)?;
     }
     Ok(())
 }
@@ -317,7 +345,34 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
         let id = id.to_string();
-        self.write(|conn| finish(conn, &id, claim, MessageStatus::Sent, now))
+        self.write(|conn| {
+            locks::lock_outbox(conn)?;
+            let row: Option<(String, i32, Option<time::PrimitiveDateTime>)> = outbox::table
+                .find(&id)
+                .filter(outbox::claimed_by.eq(claim))
+                .select((outbox::booking_id, outbox::sequence, outbox::remind_at))
+                .first(conn)
+                .optional()?;
+            let Some((booking, sequence, remind_at)) = row else {
+                return Ok(false);
+            };
+            finish(conn, &id, claim, MessageStatus::Sent, now)?;
+            // R23: the reminder follows the message that told of this state
+            // of the booking, once that is out (so a booking's own
+            // transaction writes one row). It is for that state only.
+            if let Some(at) = remind_at.map(from_db).filter(|at| *at > now) {
+                let new = New {
+                    booking: &booking,
+                    sequence,
+                    kind: MessageKind::Reminder,
+                    secret: None,
+                    due: at,
+                    remind_at: None,
+                };
+                insert(conn, new, now)?;
+            }
+            Ok(true)
+        })
     }
 
     /// Sending failed with `error` (which must name no address): tried again
@@ -384,6 +439,24 @@ impl Store {
             query = query.filter(outbox::status.eq(status.as_str()));
         }
         let rows: Vec<OutboxRow> = query.load(&mut *conn)?;
+        rows.iter().map(OutboxRow::message).collect()
+    }
+
+    /// Pending messages due at `now`, the oldest first (without a mail
+    /// server they wait; the server logs them as not sent).
+    pub fn due_messages(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
+        let mut conn = self.conn()?;
+        let rows: Vec<OutboxRow> = outbox::table
+            .filter(outbox::status.eq(MessageStatus::Pending.as_str()))
+            .filter(outbox::due_at.le(to_db(now)))
+            .order((outbox::due_at, outbox::id))
+            .limit(i64::from(limit))
+            .select(OutboxRow::as_select())
+            .load(&mut *conn)?;
         rows.iter().map(OutboxRow::message).collect()
     }
 

@@ -178,6 +178,7 @@ diesel::table! {
         claimed_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        remind_at -> Nullable<Timestamp>,
     }
 }
 

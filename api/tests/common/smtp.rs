@@ -150,6 +150,7 @@ fn session(
     mode: &Mutex<Mode>,
 ) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    stream.set_nodelay(true)?;
     let mut out = stream.try_clone()?;
     let mut input = BufReader::new(stream);
     out.write_all(b"220 sink.test ESMTP\r\n")?;
