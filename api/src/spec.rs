@@ -110,7 +110,14 @@ fn citizen_needs_a_contact(api: &mut OpenApi) {
     let Some(citizen) = components.schemas.remove("CitizenDto") else {
         return;
     };
-    let with = |field: &str| ObjectBuilder::new().required(field).build();
+    // Each alternative names its property, so generated clients read it as
+    // `{email: string}` or `{phone: string}` beside the citizen's fields.
+    let with = |field: &str| {
+        ObjectBuilder::new()
+            .property(field, ObjectBuilder::new().schema_type(Type::String))
+            .required(field)
+            .build()
+    };
     let contact = AnyOfBuilder::new()
         .item(with("email"))
         .item(with("phone"))
