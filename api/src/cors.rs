@@ -14,6 +14,7 @@
 //! staff tokens travel in `Authorization`, booking tokens in their header.
 
 use crate::error::{ApiError, ErrorCode};
+use crate::routes::is_staff_path;
 use actix_cors::{Cors, CorsMiddleware};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
@@ -124,13 +125,6 @@ fn origin(raw: &str) -> Result<String, InvalidOrigin> {
         Some(p) if p != default_port => format!("{scheme}://{host}:{p}"),
         _ => format!("{scheme}://{host}"),
     })
-}
-
-/// The paths that take a staff token: staff, admin, the login.
-pub fn is_staff_path(path: &str) -> bool {
-    ["/api/v1/staff/", "/api/v1/admin/", "/api/v1/auth/"]
-        .iter()
-        .any(|p| path.starts_with(p))
 }
 
 /// The policy of one area: the listed origins; the citizens' headers, and

@@ -176,10 +176,7 @@ impl CitizenLimits {
     /// login has its own limit, operations none); reads and writes apart.
     pub fn traffic(method: &actix_web::http::Method, path: &str) -> Option<Traffic> {
         use actix_web::http::Method;
-        let citizen = path.starts_with("/api/v1/")
-            && !["/api/v1/staff/", "/api/v1/admin/", "/api/v1/auth/"]
-                .iter()
-                .any(|p| path.starts_with(p));
+        let citizen = crate::routes::is_citizen_path(path);
         let read = [Method::GET, Method::HEAD, Method::OPTIONS].contains(method);
         citizen.then_some(if read { Traffic::Read } else { Traffic::Write })
     }

@@ -34,15 +34,6 @@ fn header(response: &mut RefOr<Response>, name: &str, description: &str, ty: Typ
     }
 }
 
-/// Whether R25's limits apply: the citizens' paths (not staff, admin,
-/// login, operations).
-fn citizen_path(path: &str) -> bool {
-    path.starts_with("/api/v1/")
-        && !["/api/v1/staff/", "/api/v1/admin/", "/api/v1/auth/"]
-            .iter()
-            .any(|p| path.starts_with(p))
-}
-
 fn complete_operation(path: &str, write: bool, op: &mut Operation) {
     let responses = &mut op.responses.responses;
     let mut add = |status: &str, description: &str| {
@@ -61,7 +52,7 @@ fn complete_operation(path: &str, write: bool, op: &mut Operation) {
             "No, bad or expired token (`missing_token`, `invalid_token`, `token_expired`)",
         );
     }
-    if citizen_path(path) {
+    if crate::routes::is_citizen_path(path) {
         add(
             "429",
             "Too many requests from this address (`rate_limited`); see Retry-After",

@@ -132,11 +132,7 @@ fn every_operation_lists_the_answers_of_its_kind_with_their_headers() {
                     "{method} {path}: 401"
                 );
             }
-            let citizen = path.starts_with("/api/v1/")
-                && !["/api/v1/staff/", "/api/v1/admin/", "/api/v1/auth/"]
-                    .iter()
-                    .any(|p| path.starts_with(p));
-            if citizen {
+            if api::routes::is_citizen_path(path) {
                 assert!(has_header("429", "Retry-After"), "{method} {path}: 429");
             }
         }

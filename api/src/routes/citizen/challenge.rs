@@ -15,7 +15,6 @@ use actix_web::{HttpResponse, get, web};
     tag = "citizens",
     responses(
         (status = 200, description = "A challenge to solve", body = ChallengeDto),
-        (status = 429, description = "Too many reads from this address (`rate_limited`); see Retry-After", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/challenge")]

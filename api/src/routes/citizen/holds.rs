@@ -28,8 +28,6 @@ use persistence::NewHold;
         (status = 400, description = "Malformed body (`invalid_body`) or Idempotency-Key (`invalid_idempotency_key`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Taken meanwhile (`slot_taken`, `day_tickets_exhausted`); a retried request whose hold has expired (`hold_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Against a rule (`idempotency_key_reused`; `hold_limit`: this address holds 2 slots already; `unknown_office`, `unknown_service`, `off_grid`, `outside_opening_hours`, `holiday`, `closure_day`, `in_past`, `before_lead_time`, `beyond_horizon`, `day_ticket_not_released`, `day_ticket_not_today`, `not_a_day_ticket_day`, `challenge_required`, `challenge_invalid`, …)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many writes from this address (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database busy (`busy`); retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/holds")]
@@ -100,7 +98,6 @@ pub async fn get_hold(
         (status = 200, description = "Extended", body = HoldExtendedDto),
         HoldAccess,
         (status = 409, description = "Expired or gone (`hold_expired`), or extended 3 times already (`hold_extensions_used`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many writes from this address (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/holds/{id}/extend")]
@@ -162,8 +159,6 @@ pub async fn release_hold(
         HoldAccess,
         (status = 409, description = "Expired or gone (`hold_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`idempotency_key_reused`, the citizen's data (`invalid_name`, `contact_required`, `invalid_email`, `invalid_phone`, `invalid_postcode`, `not_resident`, `contact_limit`) or the start has passed (`in_past`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many writes from this address (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database busy (`busy`); retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/holds/{id}/booking")]
