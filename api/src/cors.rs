@@ -26,10 +26,11 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 /// The headers a citizens' page sends (R17, R19, R26, retries).
-pub const CITIZEN_HEADERS: [&str; 5] = [
+pub const CITIZEN_HEADERS: [&str; 6] = [
     "Content-Type",
     "X-Booking-Token",
     "X-Hold-Token",
+    "X-Request-Token",
     "X-Altcha",
     "Idempotency-Key",
 ];

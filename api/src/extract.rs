@@ -78,6 +78,12 @@ path_param!(
         .map_err(|_| ApiError::not_found(format!("there is no hold `{raw}`")))
 );
 path_param!(
+    /// `{id}` of a request for the Tagesticket draw (R27).
+    RequestPath(Uuid), "id",
+    |raw| Uuid::parse_str(raw)
+        .map_err(|_| ApiError::not_found(format!("there is no request `{raw}`")))
+);
+path_param!(
     /// `{code}` of a booking as the citizen quotes it (case, spaces, dashes ignored).
     CodePath(BookingCode), "code",
     |raw| BookingCode::parse(raw)
@@ -94,6 +100,29 @@ path_param!(
     DatePath(Date), "date",
     |raw| parse_date("date", raw)
 );
+
+/// The header that carries a draw request's secret token (R27).
+pub const REQUEST_TOKEN_HEADER: &str = "X-Request-Token";
+
+/// The secret of a request for the Tagesticket draw, from the
+/// `X-Request-Token` header (R27).
+#[derive(Debug, Clone)]
+pub struct RequestToken(pub String);
+
+impl FromRequest for RequestToken {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = secret_header(
+            req,
+            REQUEST_TOKEN_HEADER,
+            ErrorCode::RequestTokenRequired,
+            "request",
+        );
+        ready(token.map(RequestToken))
+    }
+}
 
 /// The header that carries a hold's secret token (R19).
 pub const HOLD_TOKEN_HEADER: &str = "X-Hold-Token";

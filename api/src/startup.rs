@@ -317,12 +317,16 @@ impl Application {
     }
 
     /// Serves until stopped (SIGTERM or SIGINT: in-flight requests finish),
-    /// with the outbox's sender beside it (R23); the sender stops with the
-    /// server, after the message in hand.
+    /// with the outbox's sender beside it (R23) and the sweep of the
+    /// Tagesticket draws (R27); the sender stops with the server, after the
+    /// message in hand.
     pub async fn run(self) -> std::io::Result<()> {
+        let sweep =
+            crate::draw_sweep::DrawSweep::spawn(Arc::clone(&self.store), self.clock.clone());
         let sender = Sender::spawn(self.store, self.clock, self.mail);
         let result = self.server.await;
         sender.stop().await;
+        sweep.stop().await;
         result
     }
 }

@@ -1,7 +1,7 @@
 //! The configuration of an office: services, hours, counters, contingent, closures.
 
 use crate::calendar::nrw_holiday;
-use crate::fair::{DayTicketRelease, FairUse};
+use crate::fair::FairUse;
 use crate::grid::{UNIT_MINUTES, minute_of_day, on_unit};
 use crate::ids::{IdError, InvalidLeika, Leika, OfficeId, ServiceId};
 use crate::message::{MAX_REMINDER_DAYS, ReminderPolicy};
@@ -139,8 +139,6 @@ pub enum ConfigError {
     /// ([`crate::texts`]); the first part names the field.
     #[error("`{0}` {1}")]
     Text(&'static str, TextError),
-    #[error("{0} is not available yet")]
-    NotAvailable(&'static str),
     #[error(transparent)]
     Postcode(#[from] crate::fair::InvalidPostcode),
     #[error(transparent)]
@@ -208,12 +206,6 @@ impl Office {
             if s.note.as_ref().is_some_and(|n| n.trim().is_empty()) {
                 return Err(ConfigError::Text("note", TextError::NothingVisible));
             }
-        }
-        // R27 is not built yet: an office cannot switch to the draw.
-        if self.fair_use.day_ticket_release == DayTicketRelease::Draw {
-            return Err(ConfigError::NotAvailable(
-                "the Tagesticket draw (day_ticket_release: draw)",
-            ));
         }
         // Only emptiness here: the full rule of each text is applied to the
         // texts an edit brings (`Office::apply`), so a stored text from

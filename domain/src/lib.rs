@@ -20,6 +20,7 @@ pub mod calendar;
 pub mod citizen;
 pub mod config;
 pub mod contact;
+pub mod draw;
 pub mod edit;
 pub mod fair;
 pub mod grid;
@@ -45,6 +46,10 @@ pub use config::{
 };
 pub use contact::{
     ContactHoldings, InvalidPhone, check_contact_limits, contact_limit, email_key, phone_e164,
+};
+pub use draw::{
+    DrawError, Entry as DrawEntry, RequestStatus, RequestWindow, SEED_BYTES, check_request,
+    draw_due, draw_order, request_hours, run_draw,
 };
 pub use edit::{EditError, OfficeEdit, ServiceChange, SettingsChange};
 pub use fair::{

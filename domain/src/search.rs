@@ -143,6 +143,11 @@ pub struct DayTicketOffer {
     pub slots: Vec<Slot>,
     /// R32: online Tagestickets only for these postcodes; empty = anyone.
     pub postcodes: Vec<crate::fair::Postcode>,
+    /// R27: first come at the release, or by draw.
+    pub release: crate::fair::DayTicketRelease,
+    /// R27: where the office draws, requests are taken from this instant
+    /// until `online_from`; `None` otherwise.
+    pub requests_from: Option<OffsetDateTime>,
 }
 
 /// The day a Tagesticket asked for at `now` is for: today, local time (R13).
@@ -169,6 +174,8 @@ pub fn day_ticket_offer(
             desk_from: None,
             slots: Vec::new(),
             postcodes: office.fair_use.day_ticket_postcodes.clone(),
+            release: office.fair_use.day_ticket_release,
+            requests_from: None,
         };
     };
     let at = |t: Time| Berlin::instant(date, t).ok();
@@ -196,5 +203,10 @@ pub fn day_ticket_offer(
         desk_from: at(policy.staff_from),
         slots,
         postcodes: office.fair_use.day_ticket_postcodes.clone(),
+        release: office.fair_use.day_ticket_release,
+        requests_from: (office.fair_use.day_ticket_release == crate::fair::DayTicketRelease::Draw)
+            .then(|| crate::draw::request_hours(office, date))
+            .flatten()
+            .and_then(|(from, _)| at(from)),
     }
 }

@@ -389,6 +389,20 @@ impl Store {
         request: &NewBooking,
         now: OffsetDateTime,
     ) -> Result<CreatedBooking, StoreError> {
+        match request.kind {
+            // R27: where the office draws, today's draw comes first.
+            BookingKind::DayTicket => {
+                self.after_draw(&request.office, now, || self.book_now(request, now))
+            }
+            BookingKind::Regular => self.book_now(request, now),
+        }
+    }
+
+    fn book_now(
+        &self,
+        request: &NewBooking,
+        now: OffsetDateTime,
+    ) -> Result<CreatedBooking, StoreError> {
         let day = Berlin::local(request.start).date();
         let office_id = request.office.as_str();
         // R15, I2: the 07:00 rush. Once the day's contingent is gone, the
@@ -414,6 +428,9 @@ impl Store {
             let version = locks::lock_day(conn, office_id, day)?
                 .ok_or_else(|| BookingError::UnknownOffice(office_id.to_owned()))?;
             let office = self.cached_office(conn, office_id, Some(version))?;
+            if request.kind == BookingKind::DayTicket {
+                self.check_drawn(conn, &office, now)?;
+            }
             let selection = Selection::new(&office, &request.services)?;
             check_citizen(
                 conn,

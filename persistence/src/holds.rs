@@ -180,6 +180,16 @@ impl Store {
     /// online booking under the same day lock, with at most
     /// [`domain::LIVE_HOLDS_PER_CLIENT`] live holds per client.
     pub fn hold(&self, request: &NewHold, now: OffsetDateTime) -> Result<CreatedHold, StoreError> {
+        match request.kind {
+            // R27: where the office draws, today's draw comes first.
+            BookingKind::DayTicket => {
+                self.after_draw(&request.office, now, || self.hold_now(request, now))
+            }
+            BookingKind::Regular => self.hold_now(request, now),
+        }
+    }
+
+    fn hold_now(&self, request: &NewHold, now: OffsetDateTime) -> Result<CreatedHold, StoreError> {
         let day = Berlin::local(request.start).date();
         let office_id = request.office.as_str();
         let client_key = hash_token(&request.client);
@@ -208,6 +218,9 @@ impl Store {
             let version = locks::lock_day(conn, office_id, day)?
                 .ok_or_else(|| BookingError::UnknownOffice(office_id.to_owned()))?;
             let office = self.cached_office(conn, office_id, Some(version))?;
+            if request.kind == BookingKind::DayTicket {
+                self.check_drawn(conn, &office, now)?;
+            }
             let selection = Selection::new(&office, &request.services)?;
             // Lazy cleaning, of rows both locks cover; correctness never
             // depends on it, since only live holds count.

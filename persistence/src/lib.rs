@@ -19,6 +19,7 @@ mod codec;
 mod connection;
 mod contacts;
 mod details;
+mod draws;
 mod edits;
 mod holds;
 mod idempotency;
@@ -41,6 +42,7 @@ pub use bookings::{Booking, CancelAuth, CreatedBooking, NewBooking};
 pub use challenges::SolvedChallenge;
 pub use connection::{Backend, DbConnection, Target};
 pub use details::BookedService;
+pub use draws::{CreatedRequest, DayTicketRequest, DrawRecord, NewDayTicketRequest};
 pub use edits::{OfficeChange, OrphanedBooking};
 pub use holds::{CreatedHold, Hold, NewHold};
 pub use idempotency::KEY_LIFETIME as IDEMPOTENCY_KEY_LIFETIME;
@@ -71,6 +73,14 @@ pub enum StoreError {
     UnknownMessage,
     #[error("no such staff user")]
     UnknownUser,
+    /// No request for the Tagesticket draw has this id (or the token does
+    /// not fit, R27).
+    #[error("no such request")]
+    UnknownRequest,
+    /// Internal: a Tagesticket transaction met today's draw due but not
+    /// run (R27); the store runs it and tries again, callers never see it.
+    #[error("the Tagesticket draw of today has to run first")]
+    DrawDue,
     #[error(transparent)]
     Rule(#[from] BookingError),
     #[error(transparent)]

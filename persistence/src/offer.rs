@@ -57,6 +57,9 @@ impl Store {
         channel: Channel,
         now: OffsetDateTime,
     ) -> Result<DayTicketOffer, StoreError> {
+        // R27: at the release, the draw is given out before anyone sees
+        // what remains.
+        self.draw_if_due(office, now)?;
         let config = self.office(office)?;
         let selection = match services {
             [] => None,

@@ -197,3 +197,35 @@ diesel::allow_tables_to_appear_in_same_query!(
     holds,
     outbox,
 );
+
+diesel::table! {
+    day_ticket_requests (id) {
+        id -> Text,
+        token_hash -> Text,
+        office_id -> Text,
+        local_day -> Date,
+        services -> Text,
+        window_from -> Nullable<Integer>,
+        window_to -> Nullable<Integer>,
+        citizen_name -> Text,
+        citizen_email -> Nullable<Text>,
+        citizen_phone -> Nullable<Text>,
+        citizen_postcode -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        created_at -> Timestamp,
+        status -> Text,
+        booking_id -> Nullable<Text>,
+        booking_token -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    day_ticket_draws (office_id, local_day) {
+        office_id -> Text,
+        local_day -> Date,
+        seed -> Text,
+        drawn_at -> Timestamp,
+        requests -> Integer,
+        winners -> Integer,
+    }
+}

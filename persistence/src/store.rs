@@ -6,9 +6,10 @@ use crate::connection::{Backend, DbConnection, Manager, Target};
 use crate::offices;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use domain::{Office, OfficeId};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use time::Date;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
@@ -32,6 +33,9 @@ pub struct Store {
     /// between tries and leaves the lock idle under load). Other processes
     /// on the same file still meet at the database lock (`busy_timeout`).
     sqlite_writer: parking_lot::FairMutex<()>,
+    /// Office days whose Tagesticket draw is known to be recorded (R27), so
+    /// the Tagestickets after it do not ask the database again.
+    drawn: Mutex<HashSet<(String, Date)>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -63,6 +67,7 @@ impl Store {
             backend,
             offices: Mutex::new(HashMap::new()),
             sqlite_writer: parking_lot::FairMutex::new(()),
+            drawn: Mutex::new(HashSet::new()),
         };
         store.migrate()?;
         let kaarst = domain::kaarst::offices()
@@ -201,6 +206,24 @@ impl Store {
         self.lock_cache()
             .insert(id.to_owned(), (version, Arc::clone(&office)));
         Ok(office)
+    }
+
+    /// R27: whether this process knows the draw of `office`'s `day` ran.
+    pub(crate) fn known_drawn(&self, office: &str, day: Date) -> bool {
+        self.drawn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains(&(office.to_owned(), day))
+    }
+
+    pub(crate) fn remember_drawn(&self, office: &str, day: Date) {
+        let mut drawn = self
+            .drawn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Yesterday's days are of no use: keep the set small.
+        drawn.retain(|(_, d)| *d >= day.previous_day().unwrap_or(day));
+        drawn.insert((office.to_owned(), day));
     }
 
     fn lock_cache(&self) -> std::sync::MutexGuard<'_, HashMap<String, (i64, Arc<Office>)>> {

@@ -21,7 +21,7 @@ pub struct InvalidTime {
     pub value: String,
 }
 
-fn parse_time(field: &str, value: &str) -> Result<Time, InvalidTime> {
+pub(crate) fn parse_time(field: &str, value: &str) -> Result<Time, InvalidTime> {
     Time::parse(value, TIME_FORMAT).map_err(|_| InvalidTime {
         field: field.to_owned(),
         value: value.to_owned(),

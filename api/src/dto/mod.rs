@@ -5,6 +5,7 @@
 mod audit;
 mod booking;
 mod config;
+mod draw;
 mod hold;
 mod message;
 mod office;
@@ -20,12 +21,15 @@ pub use config::{
     InvalidTime, NewServiceDto, OfficeChangeDto, OfficeConfigDto, OfficeSettingsDto,
     ServiceChangeDto, WeekdayDto, WindowDto,
 };
+pub use draw::{
+    CreatedRequestDto, DrawRequestDto, DrawRequestStatusDto, InvalidWindow, RequestWindowDto,
+};
 pub use hold::{ConfirmHoldDto, CreatedHoldDto, HoldDto, HoldExtendedDto, HoldRequestDto, MoveDto};
 pub use message::MessageDto;
 pub use office::{DayTicketsDto, OfficeDto, ServiceDto, SlotDto, SlotsDto};
 pub use text::{
     ChallengeDto, ChannelDto, KindDto, MessageKindDto, MessageStatusDto, OrphanReasonDto,
-    ReleaseDto, RoleDto, StatusDto,
+    ReleaseDto, RequestStatusDto, RoleDto, StatusDto,
 };
 pub use user::{LoginDto, NewUserDto, PasswordDto, TokenDto, UserChangeDto, UserDto};
 

@@ -121,6 +121,14 @@ pub struct DayTicketsDto {
     /// declared as `citizen.postcode` (R32); empty = anyone.
     #[schema(example = json!(["41564"]))]
     pub postcodes: Vec<String>,
+    /// `first_come` from `online_from`, or `draw` (R27): requests are taken
+    /// from `requests_from` until `online_from`
+    /// (`POST /api/v1/offices/{office}/day-tickets/requests`), then drawn.
+    pub release: super::ReleaseDto,
+    /// Where the office draws: when requests open today; `null` otherwise.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(required = true)]
+    pub requests_from: Option<OffsetDateTime>,
 }
 
 impl From<&domain::Service> for ServiceDto {
@@ -170,6 +178,8 @@ impl From<DayTicketOffer> for DayTicketsDto {
                 .iter()
                 .map(|p| p.as_str().to_owned())
                 .collect(),
+            release: offer.release.into(),
+            requests_from: offer.requests_from,
         }
     }
 }

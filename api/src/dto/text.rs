@@ -79,3 +79,9 @@ text_schema!(
     /// when its turn came, not sent) (R23).
     MessageStatusDto(domain::MessageStatus), "MessageStatus"
 );
+text_schema!(
+    /// What a request for the Tagesticket draw came to (R27): `pending`
+    /// until the draw at the online release, then `won` (with its booking)
+    /// or `lost`.
+    RequestStatusDto(domain::RequestStatus), "RequestStatus"
+);

@@ -5,7 +5,7 @@ use super::{ApiError, ErrorCode};
 use crate::auth::{PasswordError, PoolBusy, TokenError};
 use actix_web::http::StatusCode;
 use domain::{
-    AccountError, BookingError, CancelError, CitizenError, EditError, HoldError,
+    AccountError, BookingError, CancelError, CitizenError, DrawError, EditError, HoldError,
     InvalidUsernameError, MoveError,
 };
 use persistence::StoreError;
@@ -37,10 +37,16 @@ impl From<BookingError> for ApiError {
             ChallengeUsed => ErrorCode::ChallengeInvalid,
             ContactLimit { .. } => ErrorCode::ContactLimit,
             NotResident { .. } => ErrorCode::NotResident,
+            Draw(DrawError::NotUsed) => ErrorCode::DrawNotUsed,
+            Draw(DrawError::Closed { .. }) => ErrorCode::DrawClosed,
+            Draw(DrawError::InvalidWindow) => ErrorCode::InvalidWindow,
+            Draw(DrawError::AlreadyRequested) => ErrorCode::AlreadyRequested,
         };
         // Lost to someone else meanwhile: 409; against a rule: 422.
         let status = match e {
-            SlotTaken | DayTicketsExhausted => StatusCode::CONFLICT,
+            SlotTaken | DayTicketsExhausted | Draw(DrawError::AlreadyRequested) => {
+                StatusCode::CONFLICT
+            }
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         };
         ApiError::new(status, code, e.to_string())
@@ -157,6 +163,15 @@ impl From<crate::dto::InvalidTime> for ApiError {
     }
 }
 
+impl From<crate::dto::InvalidWindow> for ApiError {
+    fn from(e: crate::dto::InvalidWindow) -> Self {
+        match e {
+            crate::dto::InvalidWindow::Time(t) => t.into(),
+            crate::dto::InvalidWindow::Order(o) => BookingError::Draw(o).into(),
+        }
+    }
+}
+
 impl From<domain::InvalidPostcode> for ApiError {
     fn from(e: domain::InvalidPostcode) -> Self {
         ApiError::unprocessable(ErrorCode::InvalidPostcode, e.to_string())
@@ -213,6 +228,7 @@ impl From<StoreError> for ApiError {
             ),
             StoreError::UnknownBooking => ApiError::not_found("there is no such booking"),
             StoreError::UnknownMessage => ApiError::not_found("there is no such message"),
+            StoreError::UnknownRequest => ApiError::not_found("there is no such request"),
             StoreError::UnknownUser => ApiError::not_found("there is no such staff user"),
             StoreError::Rule(rule) => rule.into(),
             StoreError::Cancel(cancel) => cancel.into(),
@@ -259,6 +275,7 @@ impl From<StoreError> for ApiError {
                 }
             }
             other @ (StoreError::InvalidUrl(_)
+            | StoreError::DrawDue
             | StoreError::Migration(_)
             | StoreError::Corrupt(_)
             | StoreError::Database(_)) => ApiError::internal(&other),

@@ -41,6 +41,8 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(holds::release_hold)
         .service(holds::confirm_hold)
         .service(crate::routes::citizen::challenge::challenge)
+        .service(crate::routes::citizen::draws::request_day_ticket)
+        .service(crate::routes::citizen::draws::day_ticket_request)
         .service(login::login)
         .service(staff_bookings::staff_book)
         .service(days::appointments)

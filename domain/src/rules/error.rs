@@ -60,4 +60,7 @@ pub enum BookingError {
     NotResident {
         postcodes: Vec<crate::fair::Postcode>,
     },
+    /// R27: a request for the Tagesticket draw.
+    #[error(transparent)]
+    Draw(#[from] crate::draw::DrawError),
 }

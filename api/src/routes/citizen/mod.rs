@@ -2,6 +2,7 @@
 
 pub mod bookings;
 pub mod challenge;
+pub mod draws;
 pub mod holds;
 pub mod offers;
 pub mod offices;

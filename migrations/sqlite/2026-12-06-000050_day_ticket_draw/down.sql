@@ -1,0 +1,2 @@
+DROP TABLE day_ticket_draws;
+DROP TABLE day_ticket_requests;

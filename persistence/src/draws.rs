@@ -1,0 +1,605 @@
+//! R27: the Tagesticket draw. Requests are rows of `day_ticket_requests`;
+//! the draw of an office day is one transaction under that day's lock, and
+//! its row in `day_ticket_draws` (primary key: office, day) makes it run
+//! exactly once, also with several processes. Every Tagesticket booking of
+//! a drawing office waits for the draw: its locked transaction answers
+//! [`StoreError::DrawDue`] until the draw is recorded, and the store then
+//! runs the draw and tries once more ([`Store::after_draw`]).
+
+use crate::bookings::{Accept, Booking, active_bookings, booking_row, insert_accepted, one};
+use crate::challenges::{self, SolvedChallenge};
+use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
+use crate::connection::DbConnection;
+use crate::schema::{day_ticket_draws, day_ticket_requests};
+use crate::secret::{hash_token, new_token, token_matches};
+use crate::{Store, StoreError, locks};
+use diesel::prelude::*;
+use domain::{
+    BookingError, BookingKind, BookingRequest, Channel, Citizen, DrawEntry, DrawError, Occupancy,
+    Office, OfficeId, Postcode, RequestStatus, RequestWindow, SEED_BYTES, Selection, ServiceId,
+    check_request, check_residence, draw_due, email_key, request_hours, run_draw, validate_booking,
+};
+use rand::Rng;
+use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
+use uuid::Uuid;
+
+/// A request for the draw as the API hands it over (channel online).
+#[derive(Debug, Clone)]
+pub struct NewDayTicketRequest {
+    pub office: OfficeId,
+    pub services: Vec<ServiceId>,
+    pub citizen: Citizen,
+    pub window: Option<RequestWindow>,
+    /// A verified proof-of-work solution, where the office asks for one (R26).
+    pub challenge: Option<SolvedChallenge>,
+}
+
+/// A request just filed, with its secret token: shown once, stored hashed.
+#[derive(Debug, Clone)]
+pub struct CreatedRequest {
+    pub id: Uuid,
+    pub token: String,
+}
+
+/// What a request came to. `booking_token` is the won booking's secret,
+/// given out once: the first read after the draw returns it, later ones
+/// `None`.
+#[derive(Debug, Clone)]
+pub struct DayTicketRequest {
+    pub id: Uuid,
+    pub office: OfficeId,
+    pub day: Date,
+    pub status: RequestStatus,
+    pub booking: Option<Booking>,
+    pub booking_token: Option<String>,
+}
+
+/// A day's draw as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawRecord {
+    pub seed: [u8; SEED_BYTES],
+    pub drawn_at: OffsetDateTime,
+    pub requests: u32,
+    pub winners: u32,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = day_ticket_requests)]
+struct RequestRow {
+    id: String,
+    token_hash: String,
+    office_id: String,
+    local_day: Date,
+    services: String,
+    window_from: Option<i32>,
+    window_to: Option<i32>,
+    citizen_name: String,
+    citizen_email: Option<String>,
+    citizen_phone: Option<String>,
+    citizen_postcode: Option<String>,
+    contact_email: Option<String>,
+    created_at: PrimitiveDateTime,
+    status: String,
+    booking_id: Option<String>,
+    booking_token: Option<String>,
+}
+
+fn minute_of_day(t: Time) -> i32 {
+    i32::from(t.hour()) * 60 + i32::from(t.minute())
+}
+
+fn time_of(minute: i32) -> Result<Time, StoreError> {
+    let (h, m) = (minute / 60, minute % 60);
+    Time::from_hms(
+        u8::try_from(h).map_err(corrupt)?,
+        u8::try_from(m).map_err(corrupt)?,
+        0,
+    )
+    .map_err(corrupt)
+}
+
+impl RequestRow {
+    fn services(&self) -> Result<Vec<ServiceId>, StoreError> {
+        let ids: Vec<String> = serde_json::from_str(&self.services).map_err(corrupt)?;
+        ids.iter()
+            .map(|id| ServiceId::parse(id).map_err(corrupt))
+            .collect()
+    }
+
+    fn window(&self) -> Result<Option<RequestWindow>, StoreError> {
+        match (self.window_from, self.window_to) {
+            (Some(from), Some(to)) => Ok(Some(
+                RequestWindow::new(time_of(from)?, time_of(to)?).map_err(corrupt)?,
+            )),
+            _ => Ok(None),
+        }
+    }
+
+    fn citizen(&self) -> Result<Citizen, StoreError> {
+        Ok(Citizen::stored(
+            self.citizen_name.clone(),
+            self.citizen_email.clone(),
+            self.citizen_phone.clone(),
+        )
+        .with_postcode(
+            self.citizen_postcode
+                .as_deref()
+                .map(|p| Postcode::parse(p).map_err(corrupt))
+                .transpose()?,
+        ))
+    }
+}
+
+/// Whether the draw of `office`'s `day` is recorded.
+fn drawn(conn: &mut DbConnection, office: &str, day: Date) -> Result<bool, StoreError> {
+    Ok(day_ticket_draws::table
+        .find((office, day))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+impl Store {
+    /// R27: files a request for today's draw at `now` (in the hour before
+    /// the online release), one per contact: a second one with the same
+    /// e-mail address or phone number is refused.
+    pub fn request_day_ticket(
+        &self,
+        request: &NewDayTicketRequest,
+        now: OffsetDateTime,
+    ) -> Result<CreatedRequest, StoreError> {
+        let token = new_token();
+        let id = Uuid::now_v7();
+        let office_id = request.office.as_str();
+        let services = serde_json::to_string(
+            &request
+                .services
+                .iter()
+                .map(ServiceId::as_str)
+                .collect::<Vec<_>>(),
+        )
+        .map_err(corrupt)?;
+        let day = check_request(&*self.office(&request.office)?, now)?;
+        self.write(|conn| {
+            // The day lock orders this request against the draw: once the
+            // draw is recorded, no request joins it (clocks of several
+            // processes may differ by a moment).
+            let version =
+                locks::lock_day(conn, office_id, day)?.ok_or(StoreError::UnknownOffice)?;
+            let office = self.cached_office(conn, office_id, Some(version))?;
+            check_request(&office, now)?;
+            if drawn(conn, office_id, day)? {
+                let (from, until) = request_hours(&office, day)
+                    .ok_or(BookingError::NotDayTicketDay { date: day })?;
+                return Err(BookingError::Draw(DrawError::Closed { from, until }).into());
+            }
+            Selection::new(&office, &request.services)?;
+            let citizen = &request.citizen;
+            check_residence(
+                &office.fair_use,
+                BookingKind::DayTicket,
+                Channel::Online,
+                citizen.postcode(),
+            )?;
+            if office
+                .fair_use
+                .challenge
+                .requires(BookingKind::DayTicket, Channel::Online)
+            {
+                let solved = request
+                    .challenge
+                    .as_ref()
+                    .ok_or(BookingError::ChallengeRequired)?;
+                challenges::consume(conn, solved, now)?;
+            }
+            let row = RequestRow {
+                id: id.to_string(),
+                token_hash: hash_token(&token),
+                office_id: office_id.to_owned(),
+                local_day: day,
+                services: services.clone(),
+                window_from: request.window.map(|w| minute_of_day(w.from())),
+                window_to: request.window.map(|w| minute_of_day(w.to())),
+                citizen_name: citizen.name().to_owned(),
+                citizen_email: citizen.email().map(str::to_owned),
+                citizen_phone: citizen.phone().map(str::to_owned),
+                citizen_postcode: citizen.postcode().map(|p| p.as_str().to_owned()),
+                contact_email: citizen.email().map(email_key),
+                created_at: to_db(now),
+                status: RequestStatus::Pending.as_str().to_owned(),
+                booking_id: None,
+                booking_token: None,
+            };
+            match diesel::insert_into(day_ticket_requests::table)
+                .values(&row)
+                .execute(conn)
+                .map_err(StoreError::from)
+            {
+                Err(e) if e.is_unique_violation() => {
+                    Err(BookingError::Draw(DrawError::AlreadyRequested).into())
+                }
+                other => other.map(|_| ()),
+            }
+        })?;
+        Ok(CreatedRequest { id, token })
+    }
+
+    /// R27: the request `id` for the holder of `token`; runs the draw first
+    /// if it is due. A won booking's token is in the first answer after the
+    /// draw only.
+    pub fn day_ticket_request(
+        &self,
+        id: Uuid,
+        token: &str,
+        now: OffsetDateTime,
+    ) -> Result<DayTicketRequest, StoreError> {
+        let find = |conn: &mut DbConnection| -> Result<RequestRow, StoreError> {
+            day_ticket_requests::table
+                .find(id.to_string())
+                .select(RequestRow::as_select())
+                .first(conn)
+                .optional()?
+                .filter(|row| token_matches(token, &row.token_hash))
+                .ok_or(StoreError::UnknownRequest)
+        };
+        let mut row = find(&mut *self.conn()?)?;
+        if parse::<RequestStatus>(&row.status)? == RequestStatus::Pending {
+            let office = OfficeId::parse(&row.office_id).map_err(corrupt)?;
+            if self.draw_if_due(&office, now)? || self.known_drawn(&row.office_id, row.local_day) {
+                row = find(&mut *self.conn()?)?;
+            }
+        }
+        // The won booking's token, once: cleared by one conditional write
+        // (the first statement, so SQLite takes its write lock at once);
+        // of two looks at the same moment only one gets it.
+        let booking_token = match row.booking_token.take() {
+            Some(t) => {
+                let cleared = self.write(|conn| {
+                    Ok(diesel::update(
+                        day_ticket_requests::table
+                            .find(&row.id)
+                            .filter(day_ticket_requests::booking_token.eq(&t)),
+                    )
+                    .set(day_ticket_requests::booking_token.eq(None::<String>))
+                    .execute(conn)?)
+                })?;
+                (cleared == 1).then_some(t)
+            }
+            None => None,
+        };
+        let booking = match &row.booking_id {
+            Some(b) => {
+                let mut conn = self.conn()?;
+                let booking = booking_row(&mut conn, b)?;
+                Some(one(&mut conn, booking)?)
+            }
+            None => None,
+        };
+        Ok(DayTicketRequest {
+            id,
+            office: OfficeId::parse(&row.office_id).map_err(corrupt)?,
+            day: row.local_day,
+            status: parse(&row.status)?,
+            booking,
+            booking_token,
+        })
+    }
+
+    /// R27: the recorded draw of `office`'s `day`, if it ran.
+    pub fn draw_record(
+        &self,
+        office: &OfficeId,
+        day: Date,
+    ) -> Result<Option<DrawRecord>, StoreError> {
+        let row: Option<(String, PrimitiveDateTime, i32, i32)> = day_ticket_draws::table
+            .find((office.as_str(), day))
+            .select((
+                day_ticket_draws::seed,
+                day_ticket_draws::drawn_at,
+                day_ticket_draws::requests,
+                day_ticket_draws::winners,
+            ))
+            .first(&mut self.conn()?)
+            .optional()?;
+        row.map(|(seed, drawn_at, requests, winners)| {
+            let bytes = hex::decode(&seed).map_err(corrupt)?;
+            Ok(DrawRecord {
+                seed: bytes
+                    .try_into()
+                    .map_err(|_| corrupt("a draw seed of the wrong length"))?,
+                drawn_at: from_db(drawn_at),
+                requests: to_u32(requests, "day_ticket_draws.requests")?,
+                winners: to_u32(winners, "day_ticket_draws.winners")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// R27: runs the draws due at `now` at every office (the server's sweep,
+    /// so a draw runs at the release even if no one asks).
+    pub fn run_due_draws(&self, now: OffsetDateTime) -> Result<u32, StoreError> {
+        let mut ran = 0;
+        for office in self.offices()? {
+            if self.draw_if_due(&office.id, now)? {
+                ran += 1;
+            }
+        }
+        Ok(ran)
+    }
+
+    /// R27: runs the draw of `office` if it is due at `now` and has not run;
+    /// `true` if this call ran it. An unknown office has none.
+    pub fn draw_if_due(&self, office: &OfficeId, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let config = match self.office(office) {
+            Ok(config) => config,
+            Err(StoreError::UnknownOffice) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        let Some(day) = draw_due(&config, now) else {
+            return Ok(false);
+        };
+        if self.known_drawn(office.as_str(), day) {
+            return Ok(false);
+        }
+        let ran = self.write(|conn| draw(self, conn, office.as_str(), day, now))?;
+        self.remember_drawn(office.as_str(), day);
+        if ran {
+            tracing::info!(office = %office, %day, "Tagesticket draw run");
+        }
+        Ok(ran)
+    }
+
+    /// In a locked Tagesticket transaction: [`StoreError::DrawDue`] while
+    /// the office draws and today's draw is due but not recorded.
+    pub(crate) fn check_drawn(
+        &self,
+        conn: &mut DbConnection,
+        office: &Office,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let Some(day) = draw_due(office, now) else {
+            return Ok(());
+        };
+        if self.known_drawn(office.id.as_str(), day) {
+            return Ok(());
+        }
+        if drawn(conn, office.id.as_str(), day)? {
+            self.remember_drawn(office.id.as_str(), day);
+            return Ok(());
+        }
+        Err(StoreError::DrawDue)
+    }
+
+    /// Runs `f` (a Tagesticket booking or hold); if it met a due draw, runs
+    /// the draw and `f` once more.
+    pub(crate) fn after_draw<T>(
+        &self,
+        office: &OfficeId,
+        now: OffsetDateTime,
+        f: impl Fn() -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        match f() {
+            Err(StoreError::DrawDue) => {
+                self.draw_if_due(office, now)?;
+                f()
+            }
+            other => other,
+        }
+    }
+}
+
+/// The draw itself, in the caller's transaction: lock the day, stop if it
+/// was drawn, draw a seed, assign, book the winners, record.
+fn draw(
+    store: &Store,
+    conn: &mut DbConnection,
+    office_id: &str,
+    day: Date,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let version = locks::lock_day(conn, office_id, day)?.ok_or(StoreError::UnknownOffice)?;
+    if drawn(conn, office_id, day)? {
+        return Ok(false);
+    }
+    let office = store.cached_office(conn, office_id, Some(version))?;
+    let seed: [u8; SEED_BYTES] = rand::rng().random();
+    let rows: Vec<RequestRow> = day_ticket_requests::table
+        .filter(day_ticket_requests::office_id.eq(office_id))
+        .filter(day_ticket_requests::local_day.eq(day))
+        .filter(day_ticket_requests::status.eq(RequestStatus::Pending.as_str()))
+        .order(day_ticket_requests::id)
+        .select(RequestRow::as_select())
+        .load(conn)?;
+    // A request whose services are no longer offered takes no part.
+    let mut selections = Vec::with_capacity(rows.len());
+    for row in &rows {
+        selections.push(Selection::new(&office, &row.services()?).ok());
+    }
+    let windows = rows
+        .iter()
+        .map(RequestRow::window)
+        .collect::<Result<Vec<_>, _>>()?;
+    let entries: Vec<(usize, DrawEntry<'_>)> = rows
+        .iter()
+        .zip(&selections)
+        .zip(&windows)
+        .enumerate()
+        .filter_map(|(i, ((row, selection), window))| {
+            selection.as_ref().map(|selection| {
+                (
+                    i,
+                    DrawEntry {
+                        id: &row.id,
+                        selection,
+                        window: *window,
+                    },
+                )
+            })
+        })
+        .collect();
+    let active = active_bookings(conn, office_id, (day, day), now, None)?;
+    let mut occupancy = Occupancy::from_bookings(&active);
+    let drawn_entries: Vec<DrawEntry<'_>> = entries.iter().map(|(_, e)| e.clone()).collect();
+    let won = run_draw(&office, now, &seed, &drawn_entries, &occupancy);
+    let mut outcome: Vec<Option<domain::Slot>> = vec![None; rows.len()];
+    for ((i, _), slot) in entries.iter().zip(won) {
+        outcome[*i] = slot;
+    }
+    let mut winners = 0;
+    for ((row, selection), slot) in rows.iter().zip(&selections).zip(outcome) {
+        let (status, booking) = match (selection, slot) {
+            (Some(selection), Some(slot)) => {
+                // The same rules as any Tagesticket booking decide once more
+                // (I1, I2): the draw only chose the order.
+                let accepted = validate_booking(
+                    &office,
+                    &BookingRequest {
+                        selection: selection.clone(),
+                        start: slot.start,
+                        kind: BookingKind::DayTicket,
+                        channel: Channel::Online,
+                    },
+                    now,
+                    &occupancy,
+                )?;
+                occupancy.add(&domain::ActiveBooking {
+                    start: accepted.start,
+                    minutes: selection.minutes(),
+                    pool: accepted.pool,
+                });
+                let token = new_token();
+                let booking = insert_accepted(
+                    conn,
+                    &Accept {
+                        office: office_id,
+                        selection,
+                        accepted: &accepted,
+                        kind: BookingKind::DayTicket,
+                        channel: Channel::Online,
+                        citizen: &row.citizen()?,
+                        created_by: None,
+                        reminder: office.reminder,
+                    },
+                    &token,
+                    now,
+                )?;
+                winners += 1;
+                (RequestStatus::Won, Some((booking.id.to_string(), token)))
+            }
+            _ => (RequestStatus::Lost, None),
+        };
+        diesel::update(day_ticket_requests::table.find(&row.id))
+            .set((
+                day_ticket_requests::status.eq(status.as_str()),
+                day_ticket_requests::booking_id.eq(booking.as_ref().map(|(id, _)| id.clone())),
+                day_ticket_requests::booking_token.eq(booking.map(|(_, token)| token)),
+            ))
+            .execute(conn)?;
+    }
+    diesel::insert_into(day_ticket_draws::table)
+        .values((
+            day_ticket_draws::office_id.eq(office_id),
+            day_ticket_draws::local_day.eq(day),
+            day_ticket_draws::seed.eq(hex::encode(seed)),
+            day_ticket_draws::drawn_at.eq(to_db(now)),
+            day_ticket_draws::requests.eq(to_i32(rows.len())),
+            day_ticket_draws::winners.eq(winners),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+#[cfg(all(test, feature = "test-support"))]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::on_both_backends;
+    use crate::test_support::TestDb;
+    use crate::test_support::fixtures::*;
+    use domain::{DayTicketRelease, OfficeEdit, SettingsChange, Username};
+    use time::macros::datetime;
+
+    fn drawing_store(db: &TestDb) -> Store {
+        let store = Store::open(db.url()).unwrap();
+        let admin = Username::parse("chefin").unwrap();
+        store
+            .update_office(
+                &office_id("buergerbuero"),
+                &without_fair_use(),
+                false,
+                &admin,
+                MONDAY_10,
+            )
+            .unwrap();
+        let draw = OfficeEdit::Settings(SettingsChange {
+            day_ticket_release: Some(DayTicketRelease::Draw),
+            ..SettingsChange::default()
+        });
+        store
+            .update_office(&office_id("buergerbuero"), &draw, false, &admin, MONDAY_10)
+            .unwrap();
+        store
+    }
+
+    /// R27: two stores (two processes' pools) on one database, four threads
+    /// each, all asking at the release: one draw, its winners booked once.
+    fn r27_the_draw_runs_exactly_once_with_two_stores_racing(db: &TestDb) {
+        let stores = [drawing_store(db), Store::open(db.url()).unwrap()];
+        for n in 0..30 {
+            let citizen = Citizen::new(
+                &format!("Bürger {n}"),
+                Some(&format!("b{n}@example.org")),
+                None,
+            )
+            .unwrap();
+            stores[n % 2]
+                .request_day_ticket(
+                    &NewDayTicketRequest {
+                        office: office_id("buergerbuero"),
+                        services: services(&["ausweis-abholung"]),
+                        citizen,
+                        window: None,
+                        challenge: None,
+                    },
+                    datetime!(2026-11-30 06:45 +01:00),
+                )
+                .unwrap();
+        }
+        let at = datetime!(2026-11-30 07:00 +01:00);
+        let ran: usize = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|i| {
+                    let store = &stores[i % 2];
+                    s.spawn(move || store.draw_if_due(&office_id("buergerbuero"), at).unwrap())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| usize::from(h.join().unwrap()))
+                .sum()
+        });
+        assert_eq!(ran, 1, "exactly one of eight ran the draw");
+        let record = stores[0]
+            .draw_record(&office_id("buergerbuero"), at.date())
+            .unwrap()
+            .unwrap();
+        assert_eq!((record.requests, record.winners), (30, 12));
+        let day = stores[1]
+            .day_appointments(&office_id("buergerbuero"), at.date())
+            .unwrap();
+        assert_eq!(day.len(), 12);
+        // Later calls find it drawn, in this process and in a new one.
+        assert!(
+            !stores[1]
+                .draw_if_due(&office_id("buergerbuero"), at)
+                .unwrap()
+        );
+        let third = Store::open(db.url()).unwrap();
+        assert!(!third.draw_if_due(&office_id("buergerbuero"), at).unwrap());
+    }
+
+    on_both_backends!(
+        |db| db;
+        r27_the_draw_runs_exactly_once_with_two_stores_racing,
+    );
+}
