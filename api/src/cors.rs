@@ -26,13 +26,14 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 /// The headers a citizens' page sends (R17, R19, R26, retries).
-pub const CITIZEN_HEADERS: [&str; 6] = [
+pub const CITIZEN_HEADERS: [&str; 7] = [
     "Content-Type",
     "X-Booking-Token",
     "X-Hold-Token",
     "X-Request-Token",
     "X-Altcha",
     "Idempotency-Key",
+    "If-None-Match",
 ];
 /// The response headers a page may read.
 pub const EXPOSED_HEADERS: [&str; 3] = ["Retry-After", "Location", "ETag"];

@@ -16,6 +16,7 @@ pub mod cors;
 pub mod draw_sweep;
 pub mod dto;
 pub mod error;
+pub mod etag;
 pub mod extract;
 pub mod limits;
 pub mod logging;

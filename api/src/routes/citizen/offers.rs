@@ -3,9 +3,10 @@
 
 use crate::dto::{DayTicketsDto, SlotsDto};
 use crate::error::{ApiError, ErrorCode, Problem};
+use crate::etag::conditional_json;
 use crate::extract::{MultiQuery, OfficePath, parse_date, service_ids};
 use crate::state::AppState;
-use actix_web::{get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use domain::Channel;
 use serde::Deserialize;
 use time::Date;
@@ -53,9 +54,14 @@ impl SlotQuery {
 /// Bookable regular appointments for a selection of services, and the earliest.
 #[utoipa::path(
     tag = "citizens",
-    params(("office" = String, Path, description = "Office id", example = "buergerbuero"), SlotQuery),
+    params(("office" = String, Path, description = "Office id", example = "buergerbuero"), SlotQuery,
+        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of an earlier answer")),
     responses(
-        (status = 200, description = "Every bookable start in the range and the earliest", body = SlotsDto),
+        (status = 200, description = "Every bookable start in the range and the earliest", body = SlotsDto,
+            headers(("ETag" = String, description = "The answer's version: send it as `If-None-Match` to get 304 while nothing changed"),
+                    ("Cache-Control" = String, description = "`no-cache`: revalidate every time"))),
+        (status = 304, description = "Unchanged since the `ETag` in `If-None-Match`",
+            headers(("ETag" = String, description = "The answer's version"))),
         (status = 400, description = "Malformed query (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Against a rule (`invalid_range`: `from` after `to`; `no_services`, `unknown_service`, `service_retired`, `too_many_of_service`, `appointment_too_long`)", body = Problem, content_type = "application/problem+json"),
@@ -63,16 +69,17 @@ impl SlotQuery {
 )]
 #[get("/api/v1/offices/{office}/slots")]
 pub async fn search_slots(
+    req: HttpRequest,
     state: web::Data<AppState>,
     OfficePath(id): OfficePath,
     MultiQuery(q): MultiQuery<SlotQuery>,
-) -> Result<web::Json<SlotsDto>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let services = service_ids(&q.service)?;
     let (from, to) = q.range()?;
     let offer = state
         .run(move |store, now| store.search_slots(&id, &services, from, to, now))
         .await?;
-    Ok(web::Json(offer.into()))
+    conditional_json(&req, &SlotsDto::from(offer))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -88,9 +95,14 @@ pub struct DayTicketQuery {
 /// Today's Tagesticket contingent: whether it is open, what remains, and free times.
 #[utoipa::path(
     tag = "citizens",
-    params(("office" = String, Path, description = "Office id", example = "buergerbuero"), DayTicketQuery),
+    params(("office" = String, Path, description = "Office id", example = "buergerbuero"), DayTicketQuery,
+        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of an earlier answer")),
     responses(
-        (status = 200, description = "Today's Tagesticket situation for online booking", body = DayTicketsDto),
+        (status = 200, description = "Today's Tagesticket situation for online booking", body = DayTicketsDto,
+            headers(("ETag" = String, description = "The answer's version: send it as `If-None-Match` to get 304 while nothing changed (the 07:00 refreshers)"),
+                    ("Cache-Control" = String, description = "`no-cache`: revalidate every time"))),
+        (status = 304, description = "Unchanged since the `ETag` in `If-None-Match`",
+            headers(("ETag" = String, description = "The answer's version"))),
         (status = 400, description = "Malformed query (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Against a rule (`unknown_service`, …)", body = Problem, content_type = "application/problem+json"),
@@ -98,11 +110,13 @@ pub struct DayTicketQuery {
 )]
 #[get("/api/v1/offices/{office}/day-tickets")]
 pub async fn day_tickets(
+    req: HttpRequest,
     state: web::Data<AppState>,
     office: OfficePath,
     query: MultiQuery<DayTicketQuery>,
-) -> Result<web::Json<DayTicketsDto>, ApiError> {
-    day_ticket_status(&state, office, query, Channel::Online).await
+) -> Result<HttpResponse, ApiError> {
+    let status = day_ticket_status(&state, office, query, Channel::Online).await?;
+    conditional_json(&req, &status.into_inner())
 }
 
 /// Today's Tagesticket situation of an office as `channel` sees it (R13:
