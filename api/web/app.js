@@ -176,13 +176,14 @@ function frame({ title, step, children }) {
   document.title = `${title} – ${t("brand")}`;
   const notice = state.notice;
   state.notice = null;
-  main.replaceChildren(
+  const parts = [
     step ? h("p", { class: "step" }, t("step", step, 4)) : null,
     h("h1", { tabindex: "-1", id: "title" }, title),
     h("div", { id: "errors", class: "error-summary", tabindex: "-1", role: "alert", "aria-labelledby": "errors-title", hidden: true }),
     notice ? h("div", { class: "notice success", role: "status" }, notice) : null,
     children,
-  );
+  ];
+  main.replaceChildren(...parts.flat(Infinity).filter((p) => p !== null && p !== undefined && p !== false));
 }
 
 function chrome() {
@@ -579,7 +580,7 @@ function bookingView(b, token) {
       h("dt", {}, t("status")),
       h("dd", { id: "booking-status" }, b.status === "cancelled" ? t("cancelled") : `${t("statusConfirmed")} (${t(b.kind === "day_ticket" ? "dayTicket" : "regular")})`),
       h("dt", {}, t("when")),
-      h("dd", { id: "when" }, fmtWhen(b.start), "–", fmtTime(b.end), lang === "de" ? " Uhr" : ""),
+      h("dd", { id: "when" }, `${fmtDay(b.start)}, ${fmtTime(b.start)}–${fmtTime(b.end)}${lang === "de" ? " Uhr" : ""}`),
       h("dt", {}, t("where")),
       h("dd", {}, o ? [de(o.name), ", ", de(o.address)] : b.office),
       h("dt", {}, t("what")),
