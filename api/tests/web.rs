@@ -3,6 +3,8 @@
 //! types, outside the citizens' rate limits (R25) and outside the spec.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+// (The page does not depend on the backend: no `on_both_backends` here.)
+#[allow(unused_imports)]
 mod common;
 
 use api::limits::RateLimit;

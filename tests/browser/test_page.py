@@ -268,3 +268,21 @@ def test_every_error_code_has_a_message_in_both_languages(page, at_0659):
     for lang in ("de", "en"):
         missing = [c for c in codes if not tables[lang].get(c)]
         assert missing == [], (lang, missing)
+
+
+def test_the_axe_check_does_catch_violations(page, at_0659):
+    """The check of every screen is not vacuous: the same axe run finds a
+    field without its label and grey-on-white text on a spoilt copy."""
+    from conftest import AXE_TAGS, _axe
+
+    page.goto(at_0659.base + "/")
+    expect(heading(page)).to_have_text("Termin buchen")
+    page.evaluate(
+        """() => { document.querySelector('label[for="count-anmeldung"]').remove();
+                   const p = document.createElement('p');
+                   p.textContent = 'kaum lesbar'; p.style.color = '#bbbbbb';
+                   document.getElementById('main').append(p); }"""
+    )
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    ids = {v["id"] for v in results.response["violations"]}
+    assert {"label", "color-contrast"} <= ids, ids
