@@ -212,9 +212,11 @@ async function show(next, { focus } = {}) {
     await view();
   } catch (err) {
     frame({ title: t("errorTitle"), children: [] });
+    main.dataset.screen = screen;
     fail(err);
     return;
   }
+  main.dataset.screen = screen;
   if (firstRender) {
     firstRender = false;
     return;

@@ -17,12 +17,18 @@ def heading(page):
     return page.locator("h1")
 
 
+def visit(page, url: str, screen: str):
+    """Opens `url` and waits until the page's script has drawn `screen`."""
+    page.goto(url)
+    page.wait_for_selector(f'#main[data-screen="{screen}"]')
+
+
 def focused(page) -> str:
     return page.evaluate("document.activeElement && (document.activeElement.id || document.activeElement.tagName)")
 
 
 def test_booking_journey_keyboard_and_errors(page, at_0700):
-    page.goto(at_0700.base + "/")
+    visit(page, at_0700.base + "/", "start")
     expect(heading(page)).to_have_text("Termin buchen")
     assert page.evaluate("document.documentElement.lang") == "de"
     check(page, "01-start")
@@ -103,7 +109,7 @@ def test_booking_journey_keyboard_and_errors(page, at_0700):
     assert status == 200 and booking["code"] == code and booking["services"] == ["personalausweis"]
 
     # The link opens the booking.
-    page.goto(link)
+    visit(page, link, "manage")
     expect(heading(page)).to_have_text("Ihr Termin")
     expect(page.locator("#code")).to_have_text(code)
 
@@ -121,7 +127,7 @@ def test_move_and_cancel_from_the_confirmation_link(page, at_0700):
     )
     assert status == 201, created
     # The link of the confirmation e-mail (api/src/mail: TERMIN_PUBLIC_URL/termine/{id}#token=…).
-    page.goto(f"{at_0700.base}/termine/{created['id']}#token={created['token']}")
+    visit(page, f"{at_0700.base}/termine/{created['id']}#token={created['token']}", "manage")
     expect(heading(page)).to_have_text("Ihr Termin")
     expect(page.locator("#when")).to_contain_text("Donnerstag, 3. Dezember 2026, 09:00–09:15 Uhr")
     check(page, "06-manage")
@@ -154,12 +160,12 @@ def test_move_and_cancel_from_the_confirmation_link(page, at_0700):
     assert now["status"] == "cancelled"
 
     # A link without its key says so.
-    page.goto(f"{at_0700.base}/termine/{created['id']}")
+    visit(page, f"{at_0700.base}/termine/{created['id']}", "manage")
     expect(page.locator("#errors")).to_contain_text("Zugangsschlüssel")
 
 
 def test_a_time_taken_meanwhile(page, at_0700):
-    page.goto(at_0700.base + "/")
+    visit(page, at_0700.base + "/", "start")
     page.check("#office-infobuero-bauen")
     expect(page.locator("#count-bauberatung")).to_be_visible()
     page.fill("#count-bauberatung", "1")
@@ -190,7 +196,7 @@ def test_a_time_taken_meanwhile(page, at_0700):
 
 
 def test_day_ticket_at_0700_in_english_then_exhausted(page, at_0700):
-    page.goto(at_0700.base + "/")
+    visit(page, at_0700.base + "/", "start")
     page.click("#lang")
     expect(heading(page)).to_have_text("Book an appointment")
     assert page.evaluate("document.documentElement.lang") == "en"
@@ -242,7 +248,7 @@ def test_day_ticket_at_0700_in_english_then_exhausted(page, at_0700):
             headers={"X-Altcha": at_0700.altcha()},
         )
         assert status == 201, body
-    page.goto(at_0700.base + "/")
+    visit(page, at_0700.base + "/", "start")
     status = page.locator("#day-ticket-status")
     expect(status).to_have_text(
         "All of today's day tickets are taken. Please book a regular appointment or try another day."
@@ -252,7 +258,7 @@ def test_day_ticket_at_0700_in_english_then_exhausted(page, at_0700):
 
 
 def test_day_ticket_at_0659_not_yet(page, at_0659):
-    page.goto(at_0659.base + "/")
+    visit(page, at_0659.base + "/", "start")
     expect(page.locator("#day-ticket-status")).to_have_text(
         "Tagestickets für heute gibt es online ab 07:00 Uhr. Bitte schauen Sie dann wieder vorbei."
     )
@@ -261,7 +267,7 @@ def test_day_ticket_at_0659_not_yet(page, at_0659):
 
 
 def test_every_error_code_has_a_message_in_both_languages(page, at_0659):
-    page.goto(at_0659.base + "/")
+    visit(page, at_0659.base + "/", "start")
     codes = json.loads((ROOT / "openapi.yaml").read_text())["components"]["schemas"]["ErrorCode"]["enum"]
     assert len(codes) > 60
     tables = page.evaluate("import('/web/i18n.js').then(m => m.ERRORS)")
@@ -275,7 +281,7 @@ def test_the_axe_check_does_catch_violations(page, at_0659):
     field without its label and grey-on-white text on a spoilt copy."""
     from conftest import AXE_TAGS, _axe
 
-    page.goto(at_0659.base + "/")
+    visit(page, at_0659.base + "/", "start")
     expect(heading(page)).to_have_text("Termin buchen")
     page.evaluate(
         """() => { document.querySelector('label[for="count-anmeldung"]').remove();
