@@ -56,16 +56,29 @@ def test_booking_journey_keyboard_and_errors(page, at_0700):
     days = page.locator("#day option")
     assert days.count() >= 8, "two weeks of working days"
     check(page, "02-slots")
-    page.select_option("#day", index=1)
+    # By keyboard: from the heading to the earliest time, the day chooser
+    # (arrow down: the next day), its third time, Enter.
+    page.focus("#title")
+    page.keyboard.press("Tab")
+    assert focused(page) == "earliest"
+    page.keyboard.press("Tab")
+    assert focused(page) == "day"
+    page.keyboard.press("ArrowDown")
     expect(page.locator("#times-title")).to_contain_text("Mittwoch, 2. Dezember 2026")
-    page.locator("#times button").nth(2).click()
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.start") == "2026-12-02T08:40:00+01:00"
+    page.keyboard.press("Enter")
 
     # Held: countdown and extend (R19).
     expect(heading(page)).to_have_text("Ihre Angaben")
     expect(page.locator("#hold-until")).to_contain_text("07:10 Uhr")
     expect(page.locator("#countdown")).to_contain_text(re.compile(r"Verbleibende Zeit: (9:5\d|10:00) Minuten"))
     expect(page.locator(".summary .when")).to_contain_text("Mittwoch, 2. Dezember 2026, 08:40 Uhr")
-    page.click("#extend")
+    page.focus("#title")
+    page.keyboard.press("Tab")
+    assert focused(page) == "extend"
+    page.keyboard.press("Enter")
     expect(page.locator("#hold-until")).to_contain_text("07:20 Uhr")
     expect(page.locator("#extend")).to_contain_text("noch 2-mal")
     check(page, "03-details")
@@ -88,7 +101,7 @@ def test_booking_journey_keyboard_and_errors(page, at_0700):
     summary.get_by_role("link").click()
     assert focused(page) == "email"
     page.fill("#email", "erika@example.org")
-    page.click("#confirm")
+    page.press("#email", "Enter")
 
     # Booked: code, what to bring, calendar, manage link.
     expect(heading(page)).to_have_text("Ihr Termin ist gebucht")
