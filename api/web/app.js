@@ -508,7 +508,19 @@ function offerView(pick) {
       h(
         "ul",
         { class: "times", "aria-labelledby": "times-title" },
-        slots.map((s) => h("li", {}, h("button", { type: "button", "data-start": s.start, onclick: () => pick(s) }, t("chooseTime", fmtTime(s.start))))),
+        slots.map((s) =>
+          h(
+            "li",
+            {},
+            h(
+              "button",
+              { type: "button", "data-start": s.start, onclick: () => pick(s) },
+              fmtTime(s.start),
+              // "Uhr" for the ear; the heading above says it for the eye.
+              lang === "de" ? h("span", { class: "visually-hidden" }, " Uhr") : null,
+            ),
+          ),
+        ),
       ),
     );
   };
