@@ -13,7 +13,7 @@ use actix_web::web;
 
 /// The methods of every registered path pattern, from the OpenAPI document
 /// (which is generated from the registered handlers) and the documentation
-/// routes that are not in it.
+/// routes and the citizens' page, which are not in it.
 #[derive(Debug, Clone)]
 pub struct Routes {
     routes: Vec<(ResourceDef, Vec<Method>)>,
@@ -55,7 +55,7 @@ impl Routes {
                 routes.push((ResourceDef::new(pattern.as_str()), methods));
             }
         }
-        for pattern in DOC_ROUTES {
+        for pattern in DOC_ROUTES.into_iter().chain(crate::routes::web::PATHS) {
             routes.push((ResourceDef::new(pattern), vec![Method::GET]));
         }
         Self { routes }

@@ -15,10 +15,11 @@ use crate::protocol::{self, Routes};
 use crate::routes;
 use crate::settings::{Settings, SettingsError, check_jwt_secret};
 use crate::state::AppState;
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError};
 use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue, HttpDate};
 use actix_web::middleware::Next;
 use actix_web::{App, HttpServer, middleware, web};
 use persistence::Store;
@@ -155,6 +156,30 @@ async fn limit_citizens(
     next.call(req).await
 }
 
+/// With a frozen clock (`TERMIN_NOW`) the `Date` header of the answers says
+/// the frozen time, as the handlers see it, so a client that reads the time from
+/// the server (the booking page's hold countdown) agrees with the rules. With
+/// the real clock the HTTP layer writes `Date` as always.
+async fn frozen_date(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let frozen = match req.app_data::<web::Data<AppState>>().map(|s| &s.clock) {
+        Some(clock @ Clock::Frozen(_)) => Some(clock.now()),
+        _ => None,
+    };
+    // (An error a middleware returns, such as the 429 of R25, is made into
+    // a response further out and keeps the HTTP layer's `Date`.)
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    if let Some(now) = frozen {
+        let date = HttpDate::from(std::time::SystemTime::from(now)).to_string();
+        if let Ok(value) = HeaderValue::from_str(&date) {
+            res.headers_mut().insert(header::DATE, value);
+        }
+    }
+    Ok(res)
+}
+
 /// A bound, not yet running server.
 pub struct Application {
     server: Server,
@@ -264,21 +289,26 @@ impl Application {
                 .app_data(query_config())
                 .configure(routes::register)
                 .split_for_parts();
-            app.service(
-                SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", spec.clone()),
-            )
-            .default_service(web::to(protocol::no_route))
-            // Inner to outer: the citizens' limits (R25); CORS, which
-            // answers preflights before they count or reach the routes, and
-            // marks every answer, 429 included; problem+json on every error
-            // answer; HEAD served as GET; compression; the access log.
-            .wrap(middleware::from_fn(limit_citizens))
-            .wrap(BrowserOrigins::new(origins.clone()))
-            .wrap(middleware::from_fn(protocol::problem_bodies))
-            .wrap(middleware::from_fn(protocol::head_as_get))
-            .wrap(middleware::Compress::default())
-            // Outermost: sees the method as sent (HEAD) and the final status.
-            .wrap(middleware::from_fn(logging::access_log))
+            // The citizens' booking page (issue #15), outside the spec.
+            app.configure(routes::web::register)
+                .service(
+                    SwaggerUi::new("/swagger-ui/{_:.*}")
+                        .url("/api-docs/openapi.json", spec.clone()),
+                )
+                .default_service(web::to(protocol::no_route))
+                // Inner to outer: the citizens' limits (R25); CORS, which
+                // answers preflights before they count or reach the routes, and
+                // marks every answer, 429 included; problem+json on every error
+                // answer; HEAD served as GET; compression; the frozen clock's
+                // `Date`; the access log.
+                .wrap(middleware::from_fn(limit_citizens))
+                .wrap(BrowserOrigins::new(origins.clone()))
+                .wrap(middleware::from_fn(protocol::problem_bodies))
+                .wrap(middleware::from_fn(protocol::head_as_get))
+                .wrap(middleware::Compress::default())
+                .wrap(middleware::from_fn(frozen_date))
+                // Outermost: sees the method as sent (HEAD) and the final status.
+                .wrap(middleware::from_fn(logging::access_log))
         })
         .shutdown_timeout(20);
         if let Some(workers) = settings.workers {

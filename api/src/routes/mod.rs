@@ -6,6 +6,7 @@ pub mod admin;
 pub mod citizen;
 pub mod ops;
 pub mod staff;
+pub mod web;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -1,0 +1,192 @@
+"""Servers, browser and checks for the booking page's tests (issue #15).
+
+Each server is the real binary on a fresh SQLite database with its clock
+frozen (TERMIN_NOW): Monday 2026-11-30, at 07:00 (Tagestickets released
+online) and at 06:59 (not yet). The browser is Debian's chromium, driven by
+Playwright without a browser download; axe-core (as shipped by
+axe-playwright-python) checks every screen against WCAG 2.1 A and AA.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = Path(os.environ.get("SCREENSHOTS", ROOT / "tests/browser/screenshots"))
+BINARY = Path(os.environ.get("TERMINVERGABE_BIN", ROOT / "target/debug/terminvergabe"))
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 780}
+
+# What each screen's axe runs found, printed at the end (the report's table).
+AXE_LOG: list[tuple[str, str, int]] = []
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """The terminvergabe binary on a fresh database, clock frozen at `now`."""
+
+    def __init__(self, now: str, **env: str):
+        self.dir = Path(tempfile.mkdtemp(prefix="terminvergabe-browser-"))
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        full = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite://{self.dir}/termin.db",
+            "TERMIN_BIND": f"127.0.0.1:{self.port}",
+            "TERMIN_NOW": now,
+            "TERMIN_PUBLIC_URL": self.base,
+            "TERMIN_JWT_SECRET": "browser-tests-secret-of-32-bytes-at-least",
+            "RUST_LOG": "warn",
+            **env,
+        }
+        self.log = open(self.dir / "server.log", "w")
+        self.proc = subprocess.Popen([str(BINARY)], env=full, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{self.base}/readyz", timeout=1)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if self.proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError((self.dir / "server.log").read_text())
+                time.sleep(0.2)
+
+    def call(self, method: str, path: str, body=None, headers=None):
+        """One API request: (status, JSON body or None)."""
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(f"{self.base}{path}", data=data, method=method)
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        for k, v in (headers or {}).items():
+            req.add_header(k, v)
+        try:
+            with urllib.request.urlopen(req) as r:
+                text = r.read()
+                return r.status, json.loads(text) if text else None
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"null")
+
+    def altcha(self) -> str:
+        """A solved challenge (R26), as a client other than the page sends it."""
+        _, ch = self.call("GET", "/api/v1/challenge")
+        for n in range(ch["maxnumber"] + 1):
+            if hashlib.sha256(f"{ch['salt']}{n}".encode()).hexdigest() == ch["challenge"]:
+                solution = {k: ch[k] for k in ("algorithm", "challenge", "salt", "signature")} | {"number": n}
+                return base64.b64encode(json.dumps(solution).encode()).decode()
+        raise AssertionError("challenge without solution")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def at_0700():
+    # Writes unlimited: the tests book many times from one address (R25).
+    server = Server("2026-11-30T07:00:00+01:00", TERMIN_RATE_LIMIT_WRITES="off", TERMIN_RATE_LIMIT_READS="off")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def at_0659():
+    # The shipped limits (R25) stay on here.
+    server = Server("2026-11-30T06:59:00+01:00")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=DESKTOP, locale="de-DE", accept_downloads=True)
+    page = context.new_page()
+    problems: list[str] = []
+    # Script errors and CSP refusals; not the browser's note on each 4xx/5xx
+    # answer, which the error tests provoke on purpose.
+    page.on(
+        "console",
+        lambda m: problems.append(m.text)
+        if m.type == "error" and not m.text.startswith("Failed to load resource")
+        else None,
+    )
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.problems = problems
+    yield page
+    context.close()
+    # No script error and no CSP report on any screen.
+    assert problems == [], problems
+
+
+_axe = Axe()
+
+
+def axe(page, name: str, width: str):
+    results = _axe.run(
+        page,
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
+    count = results.violations_count
+    AXE_LOG.append((name, width, count))
+    assert count == 0, f"{name} ({width}): {results.generate_report()}"
+
+
+def check(page, name: str):
+    """Every screen: axe at desktop width and at 360 px, no horizontal
+    scrolling at 640 px (the desktop at 200 % zoom), 360 px and 320 px
+    (reflow, as at 400 % zoom), a screenshot of each of the two widths."""
+    page.wait_for_load_state("networkidle")
+    axe(page, name, "1280")
+    page.screenshot(path=SHOTS / f"{name}-desktop.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    axe(page, name, "360")
+    page.screenshot(path=SHOTS / f"{name}-360.png", full_page=True)
+    # 640 x 450: the desktop window at 200 % zoom; 320: reflow (WCAG 1.4.10).
+    for width, height in ((640, 450), (360, 780), (320, 780)):
+        page.set_viewport_size({"width": width, "height": height})
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, f"{name}: {scroll} px wide at {width} px"
+    page.set_viewport_size(DESKTOP)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not AXE_LOG:
+        return
+    terminalreporter.section("axe-core (WCAG 2.1 A + AA) per screen")
+    for name, width, count in AXE_LOG:
+        terminalreporter.write_line(f"{name:32} {width:>5} px  {count} violations")
