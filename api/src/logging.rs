@@ -30,13 +30,24 @@ pub async fn access_log(
     let method = req.method().clone();
     let res = next.call(req).await?;
     let route = res.request().match_pattern();
+    let seconds = started.elapsed().as_secs_f64();
     tracing::info!(
         target: "access",
         %method,
         route = %route.as_deref().unwrap_or("-"),
         status = res.status().as_u16(),
-        ms = %format_args!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
+        ms = %format_args!("{:.1}", seconds * 1000.0),
     );
+    if let Some(state) = res
+        .request()
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+    {
+        // Unmatched paths share one label: a scan cannot grow the metrics.
+        let route = route.as_deref().unwrap_or("unmatched");
+        state
+            .metrics
+            .request(method.as_str(), route, res.status().as_u16(), seconds);
+    }
     Ok(res)
 }
 

@@ -1,11 +1,17 @@
-//! `GET /metrics`: the Prometheus registry (OpenMetrics text). Gauges read
-//! at scrape time from the database, so every server process reports the
-//! same numbers for shared state; more metrics register here.
+//! `GET /metrics`: the Prometheus registry (OpenMetrics text).
+//!
+//! Two kinds of figures: counters and latency of this process (requests by
+//! route template and status, bookings and refusals), which Prometheus adds
+//! up over the processes; and gauges read at scrape time from the database
+//! or the pool (messages waiting, Tagestickets left today, connections), so
+//! every process reports the same numbers for shared state.
 
-use domain::MessageStatus;
+use domain::{BookingKind, Channel, MessageStatus};
 use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -13,18 +19,78 @@ pub struct StatusLabel {
     pub status: &'static str,
 }
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    /// The route's template (`/api/v1/bookings/{id}`), never the path
+    /// itself: bounded, and no ids or tokens in the metrics.
+    route: String,
+    status: u16,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    method: String,
+    route: String,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BookingLabels {
+    channel: &'static str,
+    kind: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RefusalLabels {
+    channel: &'static str,
+    kind: &'static str,
+    /// The problem's code (`slot_taken`, `day_tickets_exhausted`, …).
+    reason: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OfficeLabel {
+    office: String,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolLabel {
+    state: &'static str,
+}
+
+/// What a scrape reads from shared state.
+#[derive(Debug, Default)]
+pub struct Shared {
+    /// R23: messages by status.
+    pub outbox: Vec<(MessageStatus, u64)>,
+    /// R12–R15: Tagestickets left today per office with a contingent.
+    pub day_tickets_left: Vec<(String, u32)>,
+    /// The database pool: connections open, of which idle.
+    pub pool: (u32, u32),
+}
+
 /// The registry and the metrics it holds.
 #[derive(Debug)]
 pub struct Metrics {
     registry: Registry,
-    /// R23: messages in the outbox by status (`pending`, `failed`, …).
     outbox: Family<StatusLabel, Gauge>,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<RouteLabels, Histogram>,
+    bookings: Family<BookingLabels, Counter>,
+    refusals: Family<RefusalLabels, Counter>,
+    day_tickets_left: Family<OfficeLabel, Gauge>,
+    pool: Family<PoolLabel, Gauge>,
 }
 
 impl Default for Metrics {
     fn default() -> Self {
         Self::new()
     }
+}
+
+fn latency_histogram() -> Histogram {
+    // 0.25 ms … about 4 s.
+    Histogram::new(exponential_buckets(0.000_25, 2.0, 15))
 }
 
 impl Metrics {
@@ -36,18 +102,118 @@ impl Metrics {
             "Messages in the outbox by status (R23): pending waits or is retried, failed was given up",
             outbox.clone(),
         );
-        Self { registry, outbox }
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests answered by this process, by method, route template and status",
+            requests.clone(),
+        );
+        let latency = Family::<RouteLabels, Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "Time from the request to its answer in this process, by method and route template",
+            latency.clone(),
+        );
+        let bookings = Family::<BookingLabels, Counter>::default();
+        registry.register(
+            "bookings",
+            "Bookings made through this process, by channel and kind (R10, R12)",
+            bookings.clone(),
+        );
+        let refusals = Family::<RefusalLabels, Counter>::default();
+        registry.register(
+            "booking_refusals",
+            "Booking attempts refused by this process, by channel, kind and reason (the problem's code)",
+            refusals.clone(),
+        );
+        let day_tickets_left = Family::<OfficeLabel, Gauge>::default();
+        registry.register(
+            "day_tickets_left",
+            "Tagestickets left in today's contingent, per office with one (R12, R15)",
+            day_tickets_left.clone(),
+        );
+        let pool = Family::<PoolLabel, Gauge>::default();
+        registry.register(
+            "db_pool_connections",
+            "Database connections of this process: open, and idle among them",
+            pool.clone(),
+        );
+        Self {
+            registry,
+            outbox,
+            requests,
+            latency,
+            bookings,
+            refusals,
+            day_tickets_left,
+            pool,
+        }
     }
 
-    /// The text of a scrape, with the outbox counts given.
-    pub fn render(&self, outbox: &[(MessageStatus, u64)]) -> Result<String, std::fmt::Error> {
-        for (status, n) in outbox {
+    /// One answered request (the access log calls this).
+    pub fn request(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        self.requests
+            .get_or_create(&RequestLabels {
+                method: method.to_owned(),
+                route: route.to_owned(),
+                status,
+            })
+            .inc();
+        self.latency
+            .get_or_create(&RouteLabels {
+                method: method.to_owned(),
+                route: route.to_owned(),
+            })
+            .observe(seconds);
+    }
+
+    /// A booking made.
+    pub fn booked(&self, channel: Channel, kind: BookingKind) {
+        self.bookings
+            .get_or_create(&BookingLabels {
+                channel: channel.as_str(),
+                kind: kind.as_str(),
+            })
+            .inc();
+    }
+
+    /// A booking attempt refused with `reason`; `kind` is `None` where it
+    /// is not known (a hold confirmation that failed).
+    pub fn refused(&self, channel: Channel, kind: Option<BookingKind>, reason: &'static str) {
+        self.refusals
+            .get_or_create(&RefusalLabels {
+                channel: channel.as_str(),
+                kind: kind.map_or("unknown", BookingKind::as_str),
+                reason,
+            })
+            .inc();
+    }
+
+    /// The text of a scrape, with the shared figures given.
+    pub fn render(&self, shared: &Shared) -> Result<String, std::fmt::Error> {
+        for (status, n) in &shared.outbox {
             self.outbox
                 .get_or_create(&StatusLabel {
                     status: status.as_str(),
                 })
                 .set(i64::try_from(*n).unwrap_or(i64::MAX));
         }
+        for (office, left) in &shared.day_tickets_left {
+            self.day_tickets_left
+                .get_or_create(&OfficeLabel {
+                    office: office.clone(),
+                })
+                .set(i64::from(*left));
+        }
+        let (open, idle) = shared.pool;
+        self.pool
+            .get_or_create(&PoolLabel { state: "open" })
+            .set(i64::from(open));
+        self.pool
+            .get_or_create(&PoolLabel { state: "idle" })
+            .set(i64::from(idle));
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry)?;
         Ok(text)

@@ -76,6 +76,12 @@ impl Store {
         Ok(store)
     }
 
+    /// The pool's connections: open, and idle among them (for `/metrics`).
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections)
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

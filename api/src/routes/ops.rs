@@ -1,6 +1,7 @@
 //! Health, readiness and metrics for the orchestrator.
 
 use crate::error::{ApiError, Problem};
+use crate::metrics::Shared;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
@@ -33,8 +34,15 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, Api
     Ok(web::Json(Health { status: "ready" }))
 }
 
-/// Metrics in the OpenMetrics text format (which Prometheus reads): messages
-/// in the outbox by status (R23), `terminvergabe_outbox_messages{status=…}`.
+/// Metrics in the OpenMetrics text format (which Prometheus reads).
+///
+/// Of this process: `terminvergabe_http_requests_total{method, route,
+/// status}` and `terminvergabe_http_request_duration_seconds{method, route}`
+/// (route templates), `terminvergabe_bookings_total{channel, kind}`,
+/// `terminvergabe_booking_refusals_total{channel, kind, reason}`,
+/// `terminvergabe_db_pool_connections{state}`. Shared, read from the
+/// database: `terminvergabe_outbox_messages{status}` (R23),
+/// `terminvergabe_day_tickets_left{office}`.
 #[utoipa::path(
     tag = "operations",
     responses(
@@ -44,10 +52,26 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, Api
 )]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let counts = state.run(|store, _| store.message_counts()).await?;
+    let shared = state
+        .run(|store, now| {
+            let mut day_tickets_left = Vec::new();
+            let today = domain::day_ticket_date(now);
+            for office in store.offices()? {
+                if office.day_ticket_on(today).is_some() {
+                    let offer = store.day_tickets(&office.id, &[], domain::Channel::Online, now)?;
+                    day_tickets_left.push((office.id.as_str().to_owned(), offer.remaining));
+                }
+            }
+            Ok(Shared {
+                outbox: store.message_counts()?,
+                day_tickets_left,
+                pool: store.pool_state(),
+            })
+        })
+        .await?;
     let text = state
         .metrics
-        .render(&counts)
+        .render(&shared)
         .map_err(|e| ApiError::internal(&e))?;
     Ok(HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")

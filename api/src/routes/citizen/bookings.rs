@@ -45,6 +45,21 @@ pub(crate) fn move_request(body: MoveDto) -> Result<MoveRequest, ApiError> {
     })
 }
 
+/// Counts a booking attempt's outcome in the metrics, by channel and kind
+/// (a refusal by its code), and passes it on.
+pub(crate) fn counted(
+    state: &AppState,
+    channel: Channel,
+    kind: Option<domain::BookingKind>,
+    outcome: Result<CreatedBooking, ApiError>,
+) -> Result<CreatedBooking, ApiError> {
+    match &outcome {
+        Ok(made) => state.metrics.booked(channel, made.booking.kind),
+        Err(e) => state.metrics.refused(channel, kind, e.code().as_str()),
+    }
+    outcome
+}
+
 /// The answer to a booking made: 201 with the booking and its token.
 pub(crate) fn created(made: CreatedBooking) -> HttpResponse {
     HttpResponse::Created()
@@ -81,9 +96,13 @@ pub async fn create_booking(
     let mut request = new_booking(body.into_inner(), Channel::Online, None)?;
     request.challenge = altcha.verify(&state)?;
     request.idempotency_key = key;
-    let made = state
-        .run(move |store, now| store.book(&request, now))
-        .await?;
+    let kind = request.kind;
+    let made = counted(
+        &state,
+        Channel::Online,
+        Some(kind),
+        state.run(move |store, now| store.book(&request, now)).await,
+    )?;
     tracing::info!(booking = %made.booking.id, office = %made.booking.office, kind = %made.booking.kind, "booked online");
     Ok(created(made))
 }

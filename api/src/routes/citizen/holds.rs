@@ -173,9 +173,14 @@ pub async fn confirm_hold(
     let postcode = c.postcode.as_deref().map(Postcode::parse).transpose()?;
     let citizen =
         Citizen::new(&c.name, c.email.as_deref(), c.phone.as_deref())?.with_postcode(postcode);
-    let made = state
-        .run(move |store, now| store.confirm_hold(id, &token, &citizen, key.as_deref(), now))
-        .await?;
+    let made = super::bookings::counted(
+        &state,
+        domain::Channel::Online,
+        None,
+        state
+            .run(move |store, now| store.confirm_hold(id, &token, &citizen, key.as_deref(), now))
+            .await,
+    )?;
     tracing::info!(booking = %made.booking.id, hold = %id, "hold confirmed");
     Ok(created(made))
 }

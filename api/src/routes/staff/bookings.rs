@@ -38,9 +38,13 @@ pub async fn staff_book(
         .booking_channel()
         .ok_or_else(|| ApiError::internal(&"a booking role without a channel"))?;
     let request = new_booking(body.into_inner(), channel, Some(staff.username.clone()))?;
-    let made = state
-        .run(move |store, now| store.book(&request, now))
-        .await?;
+    let kind = request.kind;
+    let made = crate::routes::citizen::bookings::counted(
+        &state,
+        channel,
+        Some(kind),
+        state.run(move |store, now| store.book(&request, now)).await,
+    )?;
     tracing::info!(booking = %made.booking.id, by = %staff.username, %channel, "booked by staff");
     Ok(created(made))
 }
