@@ -240,7 +240,7 @@ const VIEWS = {
         h("p", {}, t("startIntro")),
         h(
           "form",
-          { id: "choose", novalidate: true, onsubmit: (e) => (e.preventDefault(), searchRegular()) },
+          { id: "choose", novalidate: true, onsubmit: (e) => (e.preventDefault(), search("regular")) },
           h(
             "fieldset",
             {},
@@ -469,7 +469,7 @@ function dayTicketSection() {
     h("p", {}, t("dayTicketIntro")),
     h("p", { class: cls, id: "day-ticket-status" }, status),
     s.available
-      ? h("button", { type: "button", id: "day-ticket", onclick: () => searchDayTicket() }, t("dayTicketShow"))
+      ? h("button", { type: "button", id: "day-ticket", onclick: () => search("day_ticket") }, t("dayTicketShow"))
       : null,
   );
 }
@@ -632,21 +632,10 @@ function needServices() {
   return false;
 }
 
-async function searchRegular() {
+// Searches regular times or today's Tagesticket times for the services chosen.
+async function search(kind) {
   if (!needServices()) return;
-  state.kind = "regular";
-  state.day = null;
-  try {
-    await loadOffer(false);
-  } catch (err) {
-    return fail(err);
-  }
-  await show("slots");
-}
-
-async function searchDayTicket() {
-  if (!needServices()) return;
-  state.kind = "day_ticket";
+  state.kind = kind;
   state.day = null;
   try {
     await loadOffer(false);
