@@ -70,20 +70,20 @@ pub(crate) fn lock_day(
     use diesel::sql_types::{Date as SqlDate, Text};
     match &mut *conn {
         DbConnection::Pg(pg) => {
-            let row: Option<VersionRow> =
-                diesel::sql_query("SELECT version FROM offices WHERE id = $1 FOR SHARE")
-                    .bind::<Text, _>(office)
-                    .get_result(pg)
-                    .optional()?;
-            let Some(row) = row else { return Ok(None) };
-            diesel::sql_query(
-                "INSERT INTO office_days (office_id, day) VALUES ($1, $2) \
-                 ON CONFLICT (office_id, day) DO UPDATE SET day = EXCLUDED.day",
+            // One round trip: the office row shared first (the CTE `d`
+            // reads `o`, so `o` runs first), then the day row, created on
+            // first use, locked by the upsert. No office: no row, no lock.
+            let row: Option<VersionRow> = diesel::sql_query(
+                "WITH o AS (SELECT version FROM offices WHERE id = $1 FOR SHARE), \
+                 d AS (INSERT INTO office_days (office_id, day) SELECT $1, $2 FROM o \
+                 ON CONFLICT (office_id, day) DO UPDATE SET day = EXCLUDED.day RETURNING 1) \
+                 SELECT o.version FROM o, d",
             )
             .bind::<Text, _>(office)
             .bind::<SqlDate, _>(day)
-            .execute(pg)?;
-            Ok(Some(row.version))
+            .get_result(pg)
+            .optional()?;
+            Ok(row.map(|r| r.version))
         }
         DbConnection::Sqlite(lite) => {
             let version = sqlite_write_lock(lite, office)?;
