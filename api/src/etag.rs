@@ -2,22 +2,25 @@
 //! 07:00 (slot search, Tagesticket status): a strong `ETag` from the body's
 //! SHA-256, `304 Not Modified` when `If-None-Match` names it, and
 //! `Cache-Control: no-cache` (a cache may keep the answer but must ask
-//! again each time). It saves the transfer and the client's work, not the
-//! server's: the answer is computed before it is compared.
+//! again each time). It saves the transfer and the client's work; the
+//! server's is saved by the offers cache (`offer_cache`), which keeps each
+//! answer with its tag.
 
-use crate::error::ApiError;
 use actix_web::http::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
 use actix_web::{HttpRequest, HttpResponse};
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-/// `value` as JSON with its ETag, or 304 if the client has it already.
-pub fn conditional_json<T: Serialize>(
+/// The strong ETag of `body`: 128 bits of its SHA-256.
+pub fn tag_of(body: &[u8]) -> String {
+    format!("\"{}\"", hex::encode(&Sha256::digest(body)[..16]))
+}
+
+/// JSON `body` with its ETag `tag`, or 304 if the client has it already.
+pub fn conditional(
     req: &HttpRequest,
-    value: &T,
-) -> Result<HttpResponse, ApiError> {
-    let body = serde_json::to_vec(value).map_err(|e| ApiError::internal(&e))?;
-    let tag = format!("\"{}\"", hex::encode(&Sha256::digest(&body)[..16]));
+    body: impl Into<actix_web::web::Bytes>,
+    tag: String,
+) -> HttpResponse {
     // RFC 9110 §13.1.2: a weak comparison; `*` matches any current answer.
     let known = req
         .headers()
@@ -34,9 +37,9 @@ pub fn conditional_json<T: Serialize>(
     response
         .insert_header((ETAG, tag))
         .insert_header((CACHE_CONTROL, "no-cache"));
-    Ok(if known {
+    if known {
         response.finish()
     } else {
-        response.content_type("application/json").body(body)
-    })
+        response.content_type("application/json").body(body.into())
+    }
 }

@@ -22,6 +22,7 @@ pub mod limits;
 pub mod logging;
 pub mod mail;
 pub mod metrics;
+pub mod offer_cache;
 pub mod protocol;
 pub mod routes;
 pub mod settings;

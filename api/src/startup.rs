@@ -272,6 +272,7 @@ impl Application {
             ),
             mail: Arc::clone(&mail),
             metrics: Metrics::new(),
+            offers: Arc::default(),
         });
         let spec = openapi();
         let routes = web::Data::new(Routes::from_spec(&spec));

@@ -28,6 +28,8 @@ pub struct AppState {
     pub mail: Arc<MailConfig>,
     /// `GET /metrics`.
     pub metrics: Metrics,
+    /// Slot searches and Tagesticket statuses computed (issue #13).
+    pub offers: Arc<crate::offer_cache::OfferCache>,
 }
 
 impl AppState {

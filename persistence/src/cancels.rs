@@ -7,7 +7,7 @@ use crate::codec::to_db;
 use crate::outbox;
 use crate::schema::bookings;
 use crate::secret::token_matches;
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, locks};
 use diesel::prelude::*;
 use domain::{AuditAction, BookingStatus, CancelError, Username, check_cancel};
 use time::OffsetDateTime;
@@ -41,6 +41,7 @@ impl Store {
         self.write(|conn| {
             let row = booking_row(conn, &id)?;
             let actor = acting(auth, &row)?;
+            let (office, day) = (row.office_id.clone(), row.local_day);
             let current = one(conn, row)?;
             check_cancel(current.status, current.start, now)?;
             // Filtered on the status: of two cancels at once, the second
@@ -60,6 +61,7 @@ impl Store {
             if updated == 0 {
                 return Err(CancelError::AlreadyCancelled.into());
             }
+            locks::touch_day(conn, &office, day)?;
             let cancelled = Booking {
                 status: BookingStatus::Cancelled,
                 cancelled_at: Some(now),

@@ -350,6 +350,7 @@ impl Store {
             if deleted == 0 {
                 return Err(HoldError::Expired.into());
             }
+            locks::touch_day(conn, &row.office_id, row.local_day)?;
             Ok(())
         })
     }

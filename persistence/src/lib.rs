@@ -47,6 +47,7 @@ pub use edits::{OfficeChange, OrphanedBooking};
 pub use holds::{CreatedHold, Hold, NewHold};
 pub use idempotency::KEY_LIFETIME as IDEMPOTENCY_KEY_LIFETIME;
 pub use moves::{MoveAuth, MoveRequest};
+pub use offer::{OfferStamp, OfferVersion};
 pub use outbox::{ClaimedMessage, Message};
 pub use staff::{StaffUser, UserChange};
 pub use store::Store;

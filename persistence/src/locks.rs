@@ -62,6 +62,9 @@ struct VersionRow {
 /// whole), then the office-day row, created on first use, locked for update:
 /// bookings of one office day queue here, other days go on in parallel.
 /// SQLite: the database write lock, as for [`lock_office`].
+///
+/// Either way the day's version rises (issue #13: the offers cache), and
+/// falls back with a transaction that rolls back.
 pub(crate) fn lock_day(
     conn: &mut DbConnection,
     office: &str,
@@ -76,7 +79,8 @@ pub(crate) fn lock_day(
             let row: Option<VersionRow> = diesel::sql_query(
                 "WITH o AS (SELECT version FROM offices WHERE id = $1 FOR SHARE), \
                  d AS (INSERT INTO office_days (office_id, day) SELECT $1, $2 FROM o \
-                 ON CONFLICT (office_id, day) DO UPDATE SET day = EXCLUDED.day RETURNING 1) \
+                 ON CONFLICT (office_id, day) DO UPDATE SET version = office_days.version + 1 \
+                 RETURNING 1) \
                  SELECT o.version FROM o, d",
             )
             .bind::<Text, _>(office)
@@ -90,7 +94,7 @@ pub(crate) fn lock_day(
             if version.is_some() {
                 diesel::sql_query(
                     "INSERT INTO office_days (office_id, day) VALUES (?, ?) \
-                     ON CONFLICT (office_id, day) DO NOTHING",
+                     ON CONFLICT (office_id, day) DO UPDATE SET version = version + 1",
                 )
                 .bind::<Text, _>(office)
                 .bind::<SqlDate, _>(day)
@@ -99,6 +103,23 @@ pub(crate) fn lock_day(
             Ok(version)
         }
     }
+}
+
+/// Raises the version of `office`'s `day` in a transaction that frees
+/// capacity without taking the day's lock (a cancellation, a released
+/// hold), so cached offers of that day are computed again. Taking the lock
+/// raises it too ([`lock_day`]); a transaction that rolls back raises
+/// nothing.
+pub(crate) fn touch_day(
+    conn: &mut DbConnection,
+    office: &str,
+    day: Date,
+) -> Result<(), StoreError> {
+    use crate::schema::office_days;
+    diesel::update(office_days::table.find((office, day)))
+        .set(office_days::version.eq(office_days::version + 1))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Serialises the transactions about one name in a namespace, e.g. one

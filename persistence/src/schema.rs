@@ -63,6 +63,7 @@ diesel::table! {
     office_days (office_id, day) {
         office_id -> Text,
         day -> Date,
+        version -> BigInt,
     }
 }
 

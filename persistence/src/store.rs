@@ -190,6 +190,16 @@ impl Store {
         self.cached_office(&mut conn, id.as_str(), None)
     }
 
+    /// The configuration of `id` and its version.
+    pub(crate) fn office_with_version(
+        &self,
+        conn: &mut DbConnection,
+        id: &str,
+    ) -> Result<(i64, Arc<Office>), StoreError> {
+        let version = offices::version(conn, id)?.ok_or(StoreError::UnknownOffice)?;
+        Ok((version, self.cached_office(conn, id, Some(version))?))
+    }
+
     /// The configuration of `id`, from the cache when its version is current.
     /// `version` is given when the caller has already read it under a lock.
     pub(crate) fn cached_office(

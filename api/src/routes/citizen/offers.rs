@@ -3,12 +3,15 @@
 
 use crate::dto::{DayTicketsDto, SlotsDto};
 use crate::error::{ApiError, ErrorCode, Problem};
-use crate::etag::conditional_json;
+use crate::etag::conditional;
 use crate::extract::{MultiQuery, OfficePath, parse_date, service_ids};
+use crate::offer_cache::{Answer, OfferKey};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use domain::Channel;
+use persistence::OfferStamp;
 use serde::Deserialize;
+use std::sync::Arc;
 use time::Date;
 use utoipa::IntoParams;
 
@@ -76,10 +79,30 @@ pub async fn search_slots(
 ) -> Result<HttpResponse, ApiError> {
     let services = service_ids(&q.service)?;
     let (from, to) = q.range()?;
-    let offer = state
-        .run(move |store, now| store.search_slots(&id, &services, from, to, now))
+    let key = OfferKey {
+        what: "slots",
+        office: id.as_str().to_owned(),
+        services: services.iter().map(|s| s.as_str().to_owned()).collect(),
+        from,
+        to,
+        minute: 0,
+    };
+    let cache = Arc::clone(&state.offers);
+    let looked = state
+        .run(move |store, now| {
+            let key = OfferKey {
+                minute: OfferKey::minute_of(now),
+                ..key
+            };
+            let stamp = store.offer_stamp(&id, Some((from, to)), now)?;
+            if let Some(answer) = cache.get(&key, &stamp, now) {
+                return Ok(Looked::Hit(answer));
+            }
+            let offer = store.search_slots(&id, &services, from, to, now)?;
+            Ok(Looked::Miss(key, stamp, SlotsDto::from(offer)))
+        })
         .await?;
-    conditional_json(&req, &SlotsDto::from(offer))
+    answer(&req, &state, looked)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -115,8 +138,57 @@ pub async fn day_tickets(
     office: OfficePath,
     query: MultiQuery<DayTicketQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let status = day_ticket_status(&state, office, query, Channel::Online).await?;
-    conditional_json(&req, &status.into_inner())
+    let OfficePath(id) = office;
+    let services = service_ids(&query.0.service)?;
+    let key = OfferKey {
+        what: "day_tickets",
+        office: id.as_str().to_owned(),
+        services: services.iter().map(|s| s.as_str().to_owned()).collect(),
+        from: None,
+        to: None,
+        minute: 0,
+    };
+    let cache = Arc::clone(&state.offers);
+    let looked = state
+        .run(move |store, now| {
+            let key = OfferKey {
+                minute: OfferKey::minute_of(now),
+                ..key
+            };
+            let stamp = store.offer_stamp(&id, None, now)?;
+            if let Some(answer) = cache.get(&key, &stamp, now) {
+                return Ok(Looked::Hit(answer));
+            }
+            // R27: computing the status runs a due draw first; the key's
+            // minute changes at the release, so no hit hides it.
+            let offer = store.day_tickets(&id, &services, Channel::Online, now)?;
+            Ok(Looked::Miss(key, stamp, DayTicketsDto::from(offer)))
+        })
+        .await?;
+    answer(&req, &state, looked)
+}
+
+/// A cached answer, or one just computed (then kept).
+enum Looked<T> {
+    Hit(Answer),
+    Miss(OfferKey, OfferStamp, T),
+}
+
+fn answer<T: serde::Serialize>(
+    req: &HttpRequest,
+    state: &AppState,
+    looked: Looked<T>,
+) -> Result<HttpResponse, ApiError> {
+    let answer = match looked {
+        Looked::Hit(answer) => answer,
+        Looked::Miss(key, stamp, dto) => {
+            let body = serde_json::to_vec(&dto).map_err(|e| ApiError::internal(&e))?;
+            let answer = Answer::new(body);
+            state.offers.put(key, stamp, answer.clone());
+            answer
+        }
+    };
+    Ok(conditional(req, answer.body, answer.etag))
 }
 
 /// Today's Tagesticket situation of an office as `channel` sees it (R13:

@@ -1,0 +1,1 @@
+ALTER TABLE office_days DROP COLUMN version;
