@@ -20,6 +20,7 @@ pub mod calendar;
 pub mod citizen;
 pub mod config;
 pub mod contact;
+pub mod counter;
 pub mod edit;
 pub mod fair;
 pub mod grid;
@@ -46,6 +47,10 @@ pub use config::{
 pub use contact::{
     ContactHoldings, InvalidPhone, check_contact_limits, contact_limit, email_key, phone_e164,
 };
+pub use counter::{
+    CounterError, MAX_NO_SHOW_GRACE_MINUTES, check_check_in, check_counter, check_done,
+    check_no_show,
+};
 pub use edit::{EditError, OfficeEdit, ServiceChange, SettingsChange};
 pub use fair::{
     ChallengePolicy, DayTicketRelease, FairUse, InvalidPostcode, Postcode, check_residence,
@@ -69,7 +74,8 @@ pub use search::{
     search_slots,
 };
 pub use staff::{
-    AccountChange, AccountError, InvalidUsernameError, Role, Username, check_account_change,
+    AccountChange, AccountError, InvalidUsernameError, NoOfficesError, OfficeScope, Role, Username,
+    check_account_change,
 };
 pub use texts::{
     Address, ClosureReason, OfficeName, PersonName, Requirement, ServiceName, ServiceNote,

@@ -37,7 +37,7 @@ mod store;
 pub mod test_support;
 
 pub use audit::AuditEntry;
-pub use bookings::{Booking, CancelAuth, CreatedBooking, NewBooking};
+pub use bookings::{Booking, CancelAuth, CounterSteps, CreatedBooking, NewBooking, Step};
 pub use challenges::SolvedChallenge;
 pub use connection::{Backend, DbConnection, Target};
 pub use details::BookedService;
@@ -79,6 +79,11 @@ pub enum StoreError {
     Hold(#[from] HoldError),
     #[error(transparent)]
     Move(#[from] MoveError),
+    #[error(transparent)]
+    Counter(#[from] domain::CounterError),
+    /// R28: no one checked in is waiting.
+    #[error("no one checked in is waiting")]
+    QueueEmpty,
     #[error(transparent)]
     Edit(#[from] EditError),
     #[error("a staff user of that name exists")]
