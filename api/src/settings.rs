@@ -46,6 +46,10 @@ pub struct Settings {
     pub public_url: String,
     /// How often the sender looks at the outbox (real time).
     pub mail_poll: std::time::Duration,
+    /// R28: how often a display's poller reads the calls (real time).
+    pub display_poll: std::time::Duration,
+    /// R28: the comment lines that keep a display's stream open.
+    pub display_heartbeat: std::time::Duration,
     /// Origins browser frontends may call from (CORS); none = no CORS.
     pub cors_origins: CorsOrigins,
 }
@@ -129,6 +133,8 @@ impl Settings {
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
             mail_poll: std::time::Duration::from_secs(2),
+            display_poll: std::time::Duration::from_secs(1),
+            display_heartbeat: std::time::Duration::from_secs(15),
             cors_origins: CorsOrigins::default(),
         }
     }

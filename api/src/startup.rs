@@ -247,6 +247,12 @@ impl Application {
             ),
             mail: Arc::clone(&mail),
             metrics: Metrics::new(),
+            display: Arc::new(crate::display::Display::new(
+                Arc::clone(&store),
+                clock.clone(),
+                settings.display_poll,
+                settings.display_heartbeat,
+            )),
         });
         let spec = openapi();
         let routes = web::Data::new(Routes::from_spec(&spec));

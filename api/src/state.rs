@@ -28,6 +28,8 @@ pub struct AppState {
     pub mail: Arc<MailConfig>,
     /// `GET /metrics`.
     pub metrics: Metrics,
+    /// R28: the pollers of the public displays.
+    pub display: Arc<crate::display::Display>,
 }
 
 impl AppState {

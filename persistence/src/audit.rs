@@ -100,6 +100,10 @@ pub(crate) fn booking_audit<'a>(
             "start": b.start.format(&Rfc3339).ok(),
             "services": b.services.iter().map(ServiceId::as_str).collect::<Vec<_>>(),
         }),
+        AuditAction::BookingCall => serde_json::json!({
+            "code": b.code.as_str(),
+            "counter": b.counter.counter,
+        }),
         _ => serde_json::json!({"code": b.code.as_str()}),
     };
     Audit {

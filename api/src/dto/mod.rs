@@ -5,6 +5,7 @@
 mod audit;
 mod booking;
 mod config;
+mod counter;
 mod hold;
 mod message;
 mod office;
@@ -20,6 +21,7 @@ pub use config::{
     InvalidTime, NewServiceDto, OfficeChangeDto, OfficeConfigDto, OfficeSettingsDto,
     ServiceChangeDto, WeekdayDto, WindowDto,
 };
+pub use counter::{CallDto, NextDto, QueueDto, ServingDto, WaitingDto};
 pub use hold::{ConfirmHoldDto, CreatedHoldDto, HoldDto, HoldExtendedDto, HoldRequestDto, MoveDto};
 pub use message::MessageDto;
 pub use office::{DayTicketsDto, OfficeDto, ServiceDto, SlotDto, SlotsDto};

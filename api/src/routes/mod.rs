@@ -25,7 +25,7 @@ pub fn is_citizen_path(path: &str) -> bool {
 pub fn register(cfg: &mut ServiceConfig) {
     use self::admin::{audit, closures, messages, offices, services, users};
     use self::citizen::{bookings, holds, offers, offices as public};
-    use self::staff::{bookings as staff_bookings, days, login};
+    use self::staff::{bookings as staff_bookings, counter, days, login};
     cfg.service(public::list_offices)
         .service(public::list_services)
         .service(offers::search_slots)
@@ -49,6 +49,12 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(staff_bookings::staff_get_booking)
         .service(staff_bookings::staff_cancel)
         .service(staff_bookings::staff_move)
+        .service(counter::check_in)
+        .service(counter::call_next)
+        .service(counter::done)
+        .service(counter::no_show)
+        .service(counter::queue)
+        .service(crate::routes::citizen::display::display)
         .service(users::create_user)
         .service(users::list_users)
         .service(users::change_user)

@@ -2,6 +2,7 @@
 
 pub mod bookings;
 pub mod challenge;
+pub mod display;
 pub mod holds;
 pub mod offers;
 pub mod offices;
