@@ -22,6 +22,7 @@ on_both_backends!(
     TestApp::spawn;
     r28_a_morning_at_the_counter,
     r28_two_clerks_never_call_the_same_citizen,
+    r30_statistics_of_a_simulated_morning_as_json_and_csv,
 );
 
 on_both_backends!(
@@ -498,4 +499,166 @@ fn r28_the_display_shows_calls_made_through_any_process(app: &TestApp) {
     }
     // Heartbeats keep proxies from closing the quiet stream.
     read_events(&mut reader, |l| l.iter().any(|x| x == ": heartbeat"));
+}
+
+/// A simulated Tuesday: the Tagestickets go online from 07:00, one a minute,
+/// until the contingent of 12 is gone at 07:11; regular bookings by every
+/// channel; at the counter two are served, one never comes, one is
+/// cancelled. The statistics say so, as JSON and as CSV.
+fn r30_statistics_of_a_simulated_morning_as_json_and_csv(app: &TestApp) {
+    let admin = app.admin_token();
+    let phone = app.staff("paul", "phone");
+    let desk_made = book_tuesday(app, &admin, 3);
+    let online = ok_json(
+        app.book(&regular(datetime!(2026-12-01 08:45 +01:00))),
+        StatusCode::CREATED,
+    );
+    let by_phone = ok_json(
+        post(
+            app,
+            "/api/v1/staff/bookings",
+            &phone,
+            Some(&regular(datetime!(2026-12-01 09:00 +01:00))),
+        ),
+        StatusCode::CREATED,
+    );
+    for i in 0..12 {
+        app.at(datetime!(2026-12-01 07:00:20 +01:00) + time::Duration::minutes(i));
+        let start = datetime!(2026-12-01 08:30 +01:00) + time::Duration::minutes(5 * i);
+        ok_json(app.book(&day_ticket(start)), StatusCode::CREATED);
+    }
+    app.at(datetime!(2026-12-01 08:20 +01:00));
+    let admin = app.admin_token();
+    let clerk = app.staff("klara", "clerk");
+    // The phone booking is cancelled; two desk bookings arrive and are
+    // served after 5 and 15 minutes of waiting; one desk booking and the
+    // online one never come.
+    let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        app.request(
+            Method::DELETE,
+            &format!("/api/v1/staff/bookings/{}", id(&by_phone)),
+            Some(&clerk),
+            None
+        )
+        .status(),
+        StatusCode::NO_CONTENT
+    );
+    ok_json(check_in(app, &clerk, &desk_made[0]), StatusCode::OK);
+    ok_json(check_in(app, &clerk, &desk_made[1]), StatusCode::OK);
+    for (minute, counter) in [(25, 1), (35, 2)] {
+        app.at(datetime!(2026-12-01 08:00 +01:00) + time::Duration::minutes(minute));
+        let called = ok_json(call_next(app, &clerk, counter), StatusCode::OK);
+        ok_json(
+            post(
+                app,
+                &format!("/api/v1/staff/bookings/{}/done", id(&called)),
+                &clerk,
+                None,
+            ),
+            StatusCode::OK,
+        );
+    }
+    app.at(datetime!(2026-12-01 09:00 +01:00));
+    for gone in [&desk_made[2], &id(&online)] {
+        ok_json(
+            post(
+                app,
+                &format!("/api/v1/staff/bookings/{gone}/no-show"),
+                &clerk,
+                None,
+            ),
+            StatusCode::OK,
+        );
+    }
+
+    let path = "/api/v1/admin/offices/buergerbuero/statistics?from=2026-11-30&to=2026-12-01";
+    let days = ok_json(
+        app.request(Method::GET, path, Some(&admin), None),
+        StatusCode::OK,
+    );
+    assert_eq!(days.as_array().unwrap().len(), 2);
+    assert_eq!(days[0]["booked"]["total"], 0);
+    let day = &days[1];
+    assert_eq!(day["date"], "2026-12-01");
+    assert_eq!(
+        day["booked"],
+        json!({"total": 17, "online": 13, "phone": 1, "desk": 3})
+    );
+    assert_eq!(
+        day["cancelled"],
+        json!({"total": 1, "online": 0, "phone": 1, "desk": 0})
+    );
+    assert_eq!(
+        day["served"],
+        json!({"total": 2, "online": 0, "phone": 0, "desk": 2})
+    );
+    assert_eq!(
+        day["no_shows"],
+        json!({"total": 2, "online": 1, "phone": 0, "desk": 1})
+    );
+    // 4 regular bookings of 15 minutes against 3 counters × 210 minutes;
+    // 12 Tagestickets of 5 minutes against the held-back counter.
+    assert_eq!(
+        day["regular"],
+        json!({"booked_minutes": 60, "capacity_minutes": 630, "ratio": 0.095})
+    );
+    assert_eq!(
+        day["held_back"],
+        json!({"booked_minutes": 60, "capacity_minutes": 210, "ratio": 0.286})
+    );
+    assert_eq!(day["day_tickets_issued"], 12);
+    assert_eq!(day["day_ticket_contingent"], 12);
+    assert_eq!(day["day_tickets_ran_out_at"], "2026-12-01T07:11:00+01:00");
+    assert_eq!(day["mean_wait_minutes"], 10.0);
+
+    let csv = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .bearer_auth(&admin)
+        .header("Accept", "text/csv")
+        .send()
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = csv.text().unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("date,booked,booked_online,booked_phone,booked_desk,cancelled"));
+    assert!(
+        lines[2].starts_with("2026-12-01,17,13,1,3,1,0,1,0,2,0,0,2,2,1,0,1,60,630,0.095,60,210,0.286,12,12,2026-12-01T07:11:00+01:00,10"),
+        "{}",
+        lines[2]
+    );
+
+    problem(
+        app.request(
+            Method::GET,
+            "/api/v1/admin/offices/buergerbuero/statistics?from=2026-12-02&to=2026-12-01",
+            Some(&admin),
+            None,
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_range",
+    );
+    problem(
+        app.request(
+            Method::GET,
+            "/api/v1/admin/offices/buergerbuero/statistics?from=2026-12-01",
+            Some(&admin),
+            None,
+        ),
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    );
+    problem(
+        app.request(Method::GET, path, Some(&clerk), None),
+        StatusCode::FORBIDDEN,
+        "forbidden_role",
+    );
 }

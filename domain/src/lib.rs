@@ -33,6 +33,7 @@ pub mod occupancy;
 pub mod rules;
 pub mod search;
 pub mod staff;
+pub mod statistics;
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_support;
 pub mod texts;
@@ -76,6 +77,9 @@ pub use search::{
 pub use staff::{
     AccountChange, AccountError, InvalidUsernameError, NoOfficesError, OfficeScope, Role, Username,
     check_account_change,
+};
+pub use statistics::{
+    BookingFact, ByChannel, DayStatistics, MAX_STATISTICS_DAYS, Utilisation, day_statistics,
 };
 pub use texts::{
     Address, ClosureReason, OfficeName, PersonName, Requirement, ServiceName, ServiceNote,

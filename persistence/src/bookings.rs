@@ -168,7 +168,7 @@ fn step(
 
 /// The status of a row: `cancelled` whatever happened before, otherwise
 /// the stage at the counter if it has one (R28).
-fn status_of(status: &str, stage: Option<&str>) -> Result<BookingStatus, StoreError> {
+pub(crate) fn status_of(status: &str, stage: Option<&str>) -> Result<BookingStatus, StoreError> {
     let stored: BookingStatus = parse(status)?;
     match stage {
         Some(stage) if stored == BookingStatus::Confirmed => parse(stage),

@@ -33,6 +33,7 @@ mod rush;
 mod schema;
 mod secret;
 mod staff;
+mod statistics;
 mod store;
 #[cfg(feature = "test-support")]
 pub mod test_support;

@@ -9,6 +9,7 @@ mod counter;
 mod hold;
 mod message;
 mod office;
+mod statistics;
 mod text;
 mod user;
 
@@ -25,6 +26,7 @@ pub use counter::{CallDto, NextDto, QueueDto, ServingDto, WaitingDto};
 pub use hold::{ConfirmHoldDto, CreatedHoldDto, HoldDto, HoldExtendedDto, HoldRequestDto, MoveDto};
 pub use message::MessageDto;
 pub use office::{DayTicketsDto, OfficeDto, ServiceDto, SlotDto, SlotsDto};
+pub use statistics::{ByChannelDto, CSV_HEADER, DayStatisticsDto, UtilisationDto};
 pub use text::{
     ChallengeDto, ChannelDto, KindDto, MessageKindDto, MessageStatusDto, OrphanReasonDto,
     ReleaseDto, RoleDto, StatusDto,

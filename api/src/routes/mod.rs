@@ -23,7 +23,7 @@ pub fn is_citizen_path(path: &str) -> bool {
 
 /// Registers every documented route.
 pub fn register(cfg: &mut ServiceConfig) {
-    use self::admin::{audit, closures, messages, offices, services, users};
+    use self::admin::{audit, closures, messages, offices, services, statistics, users};
     use self::citizen::{bookings, holds, offers, offices as public};
     use self::staff::{bookings as staff_bookings, counter, days, login};
     cfg.service(public::list_offices)
@@ -70,6 +70,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(closures::add_closure)
         .service(closures::remove_closure)
         .service(audit::audit_log)
+        .service(statistics::statistics)
         .service(messages::list_messages)
         .service(ops::healthz)
         .service(ops::readyz)
