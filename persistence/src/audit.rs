@@ -113,6 +113,28 @@ pub(crate) fn booking_audit<'a>(
     }
 }
 
+/// R31 (Art. 15): the audit entries about booking `id`, oldest first.
+pub(crate) fn entries_of(conn: &mut DbConnection, id: &str) -> Result<Vec<AuditEntry>, StoreError> {
+    let rows: Vec<AuditRow> = audit_log::table
+        .filter(audit_log::booking_id.eq(id))
+        .order((audit_log::at, audit_log::id))
+        .select(AuditRow::as_select())
+        .load(conn)?;
+    rows.into_iter().map(entry).collect()
+}
+
+fn entry(r: AuditRow) -> Result<AuditEntry, StoreError> {
+    Ok(AuditEntry {
+        action: parse(&r.action)?,
+        detail: serde_json::from_str(&r.detail).map_err(corrupt)?,
+        id: r.id,
+        at: from_db(r.at),
+        actor: r.actor,
+        office: r.office_id,
+        booking: r.booking_id,
+    })
+}
+
 impl Store {
     /// The newest `limit` audit entries, newest first.
     pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
@@ -122,18 +144,6 @@ impl Store {
             .limit(i64::from(limit))
             .select(AuditRow::as_select())
             .load(&mut *conn)?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    action: parse(&r.action)?,
-                    detail: serde_json::from_str(&r.detail).map_err(corrupt)?,
-                    id: r.id,
-                    at: from_db(r.at),
-                    actor: r.actor,
-                    office: r.office_id,
-                    booking: r.booking_id,
-                })
-            })
-            .collect()
+        rows.into_iter().map(entry).collect()
     }
 }

@@ -66,6 +66,8 @@ pub struct Booking {
     pub sequence: u32,
     /// R28: its steps at the counter.
     pub counter: CounterSteps,
+    /// R31: when its personal data were erased.
+    pub erased_at: Option<OffsetDateTime>,
 }
 
 /// R28: when and by whom a booking was checked in, called (to which
@@ -150,6 +152,7 @@ pub(crate) struct BookingRow {
     counter: Option<i32>,
     closed_at: Option<time::PrimitiveDateTime>,
     closed_by: Option<String>,
+    erased_at: Option<time::PrimitiveDateTime>,
 }
 
 /// R28: a step of `at` and `by`, both or neither stored.
@@ -226,6 +229,7 @@ fn to_booking(row: BookingRow, booked: Vec<BookedService>) -> Result<Booking, St
                 .transpose()?,
             closed: step(row.closed_at, row.closed_by)?,
         },
+        erased_at: row.erased_at.map(from_db),
     })
 }
 
@@ -398,6 +402,7 @@ pub(crate) fn insert_accepted(
         counter: None,
         closed_at: None,
         closed_by: None,
+        erased_at: None,
     };
     insert(conn, &row, a.selection)?;
     // Read back with its services' texts (R21, R22), as every booking is.

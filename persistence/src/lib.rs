@@ -29,6 +29,7 @@ mod moves;
 mod offer;
 mod offices;
 mod outbox;
+mod retention;
 mod rush;
 mod schema;
 mod secret;
@@ -49,6 +50,7 @@ pub use holds::{CreatedHold, Hold, NewHold};
 pub use idempotency::KEY_LIFETIME as IDEMPOTENCY_KEY_LIFETIME;
 pub use moves::{MoveAuth, MoveRequest};
 pub use outbox::{ClaimedMessage, Message};
+pub use retention::HeldData;
 pub use staff::{StaffUser, UserChange};
 pub use store::Store;
 

@@ -99,6 +99,7 @@ diesel::table! {
         counter -> Nullable<Integer>,
         closed_at -> Nullable<Timestamp>,
         closed_by -> Nullable<Text>,
+        erased_at -> Nullable<Timestamp>,
     }
 }
 

@@ -15,7 +15,7 @@ mod user;
 
 pub use audit::AuditEntryDto;
 pub use booking::{
-    BookingDto, BookingRequestDto, CitizenDto, CreatedBookingDto, OrphanedBookingDto,
+    BookingDto, BookingRequestDto, CitizenDto, CreatedBookingDto, HeldDataDto, OrphanedBookingDto,
 };
 pub use config::{
     AdminServiceDto, ClosureDto, ClosureReasonDto, DayTicketPolicyDto, HoursDto, InvalidSettings,

@@ -188,6 +188,7 @@ pub(crate) mod tests {
             previous_start: None,
             sequence: 0,
             counter: persistence::CounterSteps::default(),
+            erased_at: None,
         }
     }
 

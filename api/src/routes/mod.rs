@@ -35,6 +35,8 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(bookings::cancel_booking)
         .service(bookings::move_booking)
         .service(bookings::booking_calendar)
+        .service(crate::routes::citizen::privacy::held_data)
+        .service(crate::routes::citizen::privacy::erase_data)
         .service(holds::create_hold)
         .service(holds::get_hold)
         .service(holds::extend_hold)

@@ -6,3 +6,4 @@ pub mod display;
 pub mod holds;
 pub mod offers;
 pub mod offices;
+pub mod privacy;
