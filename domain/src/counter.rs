@@ -28,7 +28,11 @@ pub enum CounterError {
     CheckInDayPassed { day: Date },
     #[error("only a called booking can be closed as served")]
     NotCalled,
-    #[error("a no-show can be marked from {from} (the start plus the office's grace time)")]
+    #[error(
+        "a no-show can be marked from {:02}:{:02} (the start plus the office's grace time)",
+        Berlin::local(*.from).hour(),
+        Berlin::local(*.from).minute()
+    )]
     NoShowTooEarly { from: OffsetDateTime },
     #[error("counters are numbered from 1 to the office's {counters}")]
     NoSuchCounter { counters: u32 },
@@ -187,6 +191,14 @@ mod tests {
         assert_eq!(
             check_no_show(s, START, 10, datetime!(2026-12-03 10:40 +01:00)),
             Ok(())
+        );
+        let early = check_no_show(s, START, 10, START).map_err(|e| e.to_string());
+        assert_eq!(
+            early,
+            Err(
+                "a no-show can be marked from 10:40 (the start plus the office's grace time)"
+                    .into()
+            )
         );
         assert_eq!(
             check_no_show(BookingStatus::CheckedIn, START, 10, START),
