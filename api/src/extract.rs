@@ -292,7 +292,21 @@ impl<T: serde::de::DeserializeOwned> FromRequest for MultiQuery<T> {
 pub struct Authorized<P> {
     pub username: Username,
     pub role: Role,
+    /// R29: the offices the user acts on, the role taken into account
+    /// (admins: all).
+    pub offices: domain::OfficeScope,
     policy: PhantomData<P>,
+}
+
+impl<P> Authorized<P> {
+    /// R29: an office the user does not act on answers as an unknown one.
+    pub fn acts_on(&self, office: &OfficeId) -> Result<(), ApiError> {
+        if self.offices.covers(office) {
+            Ok(())
+        } else {
+            Err(persistence::StoreError::UnknownOffice.into())
+        }
+    }
 }
 
 fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
@@ -348,15 +362,16 @@ impl<P: Policy + 'static> FromRequest for Authorized<P> {
             let username = Username::parse(&claims.sub).map_err(|_| stale())?;
             let name = username.clone();
             let user = state.run(move |store, _| store.user(&name)).await?;
-            let role = user
+            let (role, offices) = user
                 .filter(|u| {
                     u.active && u.role == claims.role && u.token_generation == claims.generation
                 })
-                .map(|u| u.role)
+                .map(|u| (u.role, u.offices.effective(u.role)))
                 .ok_or_else(stale)?;
             Ok(Authorized {
                 username,
                 role,
+                offices,
                 policy: PhantomData,
             })
         })

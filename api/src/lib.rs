@@ -13,6 +13,7 @@ pub mod challenge;
 pub mod client;
 pub mod clock;
 pub mod cors;
+pub mod display;
 pub mod draw_sweep;
 pub mod dto;
 pub mod error;

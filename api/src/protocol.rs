@@ -4,6 +4,7 @@
 //! application produces, whoever produced it.
 
 use crate::error::{ApiError, ErrorCode};
+use actix_web::HttpMessage;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
@@ -106,6 +107,12 @@ pub async fn no_route(req: actix_web::HttpRequest) -> Result<actix_web::HttpResp
     ))
 }
 
+/// Marks a request that came as `HEAD` and runs as `GET`: a handler whose
+/// body never ends (the display's stream, R28) answers it with the headers
+/// alone.
+#[derive(Debug, Clone, Copy)]
+pub struct HeadRequest;
+
 /// `HEAD` on a path served with `GET` runs the `GET` handler (RFC 9110,
 /// 9.3.2); the server sends its headers without the body (actix leaves out
 /// the body of every answer to a `HEAD` request).
@@ -119,6 +126,7 @@ pub async fn head_as_get(
             .is_some_and(|r| r.allowed(req.path()).contains(&Method::GET));
         if has_get {
             req.head_mut().method = Method::GET;
+            req.extensions_mut().insert(HeadRequest);
         }
     }
     next.call(req).await

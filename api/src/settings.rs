@@ -46,6 +46,16 @@ pub struct Settings {
     pub public_url: String,
     /// How often the sender looks at the outbox (real time).
     pub mail_poll: std::time::Duration,
+    /// R28: how often a display's poller reads the calls (real time).
+    pub display_poll: std::time::Duration,
+    /// R28: the comment lines that keep a display's stream open.
+    pub display_heartbeat: std::time::Duration,
+    /// R31: days after the appointment until its personal data are erased
+    /// (`TERMIN_RETENTION_DAYS`, Kaarst 30).
+    pub retention_days: u32,
+    /// R31: how often the erasure runs (real time; what it erases follows
+    /// the injected clock).
+    pub retention_poll: std::time::Duration,
     /// Origins browser frontends may call from (CORS); none = no CORS.
     pub cors_origins: CorsOrigins,
 }
@@ -53,6 +63,8 @@ pub struct Settings {
 /// R23: the sender unless `TERMIN_MAIL_FROM` says otherwise. `localhost` is
 /// no one's domain: a production server must set its own.
 pub const DEFAULT_MAIL_FROM: &str = "Terminvergabe <terminvergabe@localhost>";
+/// R31: Kaarst keeps personal data 30 days after the appointment.
+pub const DEFAULT_RETENTION_DAYS: u32 = 30;
 /// R23: the manage link's base unless `TERMIN_PUBLIC_URL` says otherwise.
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
@@ -129,6 +141,10 @@ impl Settings {
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
             mail_poll: std::time::Duration::from_secs(2),
+            display_poll: std::time::Duration::from_secs(1),
+            display_heartbeat: std::time::Duration::from_secs(15),
+            retention_days: DEFAULT_RETENTION_DAYS,
+            retention_poll: std::time::Duration::from_secs(15 * 60),
             cors_origins: CorsOrigins::default(),
         }
     }
@@ -174,6 +190,14 @@ impl Settings {
                     .filter(|n| *n > 0)
                     .ok_or(SettingsError::Number("TERMIN_WORKERS"))?,
             );
+        }
+        if let Some(d) = non_empty("TERMIN_RETENTION_DAYS") {
+            settings.retention_days = d
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| (1..=3650).contains(n))
+                .ok_or(SettingsError::Range("TERMIN_RETENTION_DAYS", 1, 3650))?;
         }
         if let Some(p) = non_empty("TERMIN_DB_POOL") {
             settings.pool_size = p

@@ -187,6 +187,8 @@ pub struct Application {
     clock: Clock,
     store: Arc<Store>,
     mail: Arc<MailConfig>,
+    /// R31: the retention days and how often the erasure runs.
+    retention: (u32, std::time::Duration),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -273,6 +275,12 @@ impl Application {
             mail: Arc::clone(&mail),
             metrics: Metrics::new(),
             offers: Arc::default(),
+            display: Arc::new(crate::display::Display::new(
+                Arc::clone(&store),
+                clock.clone(),
+                settings.display_poll,
+                settings.display_heartbeat,
+            )),
         });
         let spec = openapi();
         let routes = web::Data::new(Routes::from_spec(&spec));
@@ -326,6 +334,7 @@ impl Application {
             clock,
             store,
             mail,
+            retention: (settings.retention_days, settings.retention_poll),
         })
     }
 
@@ -354,10 +363,37 @@ impl Application {
     pub async fn run(self) -> std::io::Result<()> {
         let sweep =
             crate::draw_sweep::DrawSweep::spawn(Arc::clone(&self.store), self.clock.clone());
+        let retention =
+            spawn_retention(Arc::clone(&self.store), self.clock.clone(), self.retention);
         let sender = Sender::spawn(self.store, self.clock, self.mail);
         let result = self.server.await;
         sender.stop().await;
         sweep.stop().await;
+        retention.abort();
         result
     }
+}
+
+/// R31: erases the personal data of bookings past the retention time, now
+/// and then every `poll`, on the injected clock; each run is one
+/// transaction, so several processes may run it side by side.
+fn spawn_retention(
+    store: Arc<Store>,
+    clock: Clock,
+    (days, poll): (u32, std::time::Duration),
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(poll);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let (store, now) = (Arc::clone(&store), clock.now());
+            match tokio::task::spawn_blocking(move || store.erase_expired(days, now)).await {
+                Ok(Ok(0)) => {}
+                Ok(Ok(n)) => tracing::info!(bookings = n, days, "personal data erased (R31)"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "the retention run failed"),
+                Err(e) => tracing::warn!(error = %e, "the retention run failed"),
+            }
+        }
+    })
 }

@@ -30,6 +30,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Slot searches and Tagesticket statuses computed (issue #13).
     pub offers: Arc<crate::offer_cache::OfferCache>,
+    /// R28: the pollers of the public displays.
+    pub display: Arc<crate::display::Display>,
 }
 
 impl AppState {

@@ -8,6 +8,11 @@ text_enum! {
         BookingCreate = "booking.create",
         BookingCancel = "booking.cancel",
         BookingMove = "booking.move",
+        /// R28: the steps at the counter.
+        BookingCheckIn = "booking.check_in",
+        BookingCall = "booking.call",
+        BookingServed = "booking.served",
+        BookingNoShow = "booking.no_show",
         OfficeSettings = "office.settings",
         OfficeHours = "office.hours",
         DayTicketSet = "office.day_ticket.set",

@@ -34,10 +34,19 @@ impl BookingKind {
 }
 
 text_enum! {
-    /// Whether a booking still holds its time.
+    /// Whether a booking still holds its time, and where it stands at the
+    /// counter (R28). Every status but `cancelled` holds its capacity.
     pub enum BookingStatus {
         Confirmed = "confirmed",
         Cancelled = "cancelled",
+        /// R28: the citizen has arrived and waits to be called.
+        CheckedIn = "checked_in",
+        /// R28: called to a counter, being served.
+        Called = "called",
+        /// R28: served and closed.
+        Served = "served",
+        /// R28: did not come by the start plus the office's grace time.
+        NoShow = "no_show",
     }
 }
 
@@ -108,17 +117,25 @@ pub enum CancelError {
     AlreadyCancelled,
     #[error("the appointment has already begun and can no longer be cancelled")]
     AppointmentPassed,
+    #[error("the booking was served and can no longer be cancelled")]
+    Served,
+    #[error("the booking was marked as a no-show and can no longer be cancelled")]
+    NoShow,
 }
 
 /// R18: a confirmed booking can be cancelled until its start; a cancelled
-/// one stays cancelled.
+/// one stays cancelled; R28: a served or no-show one is closed (an early
+/// arrival checked in or called before the start can still be cancelled).
 pub fn check_cancel(
     status: BookingStatus,
     start: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Result<(), CancelError> {
-    if status == BookingStatus::Cancelled {
-        return Err(CancelError::AlreadyCancelled);
+    match status {
+        BookingStatus::Cancelled => return Err(CancelError::AlreadyCancelled),
+        BookingStatus::Served => return Err(CancelError::Served),
+        BookingStatus::NoShow => return Err(CancelError::NoShow),
+        _ => {}
     }
     if start <= now {
         return Err(CancelError::AppointmentPassed);
@@ -179,6 +196,24 @@ mod tests {
         assert_eq!(
             check_cancel(BookingStatus::Cancelled, start, before),
             Err(CancelError::AlreadyCancelled)
+        );
+    }
+
+    #[test]
+    fn r28_served_and_no_show_bookings_cannot_be_cancelled() {
+        let start = datetime!(2026-12-03 09:00 +01:00);
+        let before = datetime!(2026-12-03 08:50 +01:00);
+        assert_eq!(
+            check_cancel(BookingStatus::Served, start, before),
+            Err(CancelError::Served)
+        );
+        assert_eq!(
+            check_cancel(BookingStatus::NoShow, start, before),
+            Err(CancelError::NoShow)
+        );
+        assert_eq!(
+            check_cancel(BookingStatus::CheckedIn, start, before),
+            Ok(())
         );
     }
 

@@ -90,6 +90,9 @@ pub struct Office {
     pub max_total_minutes: u32,
     /// R19: how long a hold keeps its slot, and what each extension adds.
     pub hold_minutes: u32,
+    /// R28: minutes after a start before a booking not checked in can be
+    /// marked as a no-show (Kaarst 10).
+    pub no_show_grace_minutes: u32,
     /// R23: when citizens with an e-mail address are reminded.
     pub reminder: ReminderPolicy,
     pub hours: WeeklyHours,
@@ -244,6 +247,11 @@ impl Office {
                 MAX_TOTAL_MINUTES,
             ),
             ("hold_minutes", self.hold_minutes, MAX_HOLD_MINUTES),
+            (
+                "no_show_grace_minutes",
+                self.no_show_grace_minutes,
+                crate::counter::MAX_NO_SHOW_GRACE_MINUTES,
+            ),
             (
                 "reminder_days_before",
                 self.reminder.days_before,

@@ -25,6 +25,8 @@ pub struct SettingsChange {
     pub max_per_service: Option<u32>,
     pub max_total_minutes: Option<u32>,
     pub hold_minutes: Option<u32>,
+    /// R28: minutes after the start before a no-show can be marked.
+    pub no_show_grace_minutes: Option<u32>,
     /// R23: days before the appointment (0 = no reminders).
     pub reminder_days_before: Option<u32>,
     /// R23: the local time of day the reminder goes out.
@@ -193,6 +195,7 @@ impl Office {
                 keep(&mut next.max_per_service, &s.max_per_service);
                 keep(&mut next.max_total_minutes, &s.max_total_minutes);
                 keep(&mut next.hold_minutes, &s.hold_minutes);
+                keep(&mut next.no_show_grace_minutes, &s.no_show_grace_minutes);
                 keep(&mut next.reminder.days_before, &s.reminder_days_before);
                 keep(&mut next.reminder.at, &s.reminder_time);
                 let fair = &mut next.fair_use;

@@ -78,6 +78,8 @@ fn office(id: &str, name: &str, counters: u32, svc: Vec<Service>) -> Result<Offi
         max_per_service: 5,
         max_total_minutes: 90,
         hold_minutes: 10,
+        // R28: a no-show from the start plus 10 minutes.
+        no_show_grace_minutes: 10,
         // R23: the day before, 16:00.
         reminder: ReminderPolicy {
             days_before: 1,

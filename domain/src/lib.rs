@@ -20,6 +20,7 @@ pub mod calendar;
 pub mod citizen;
 pub mod config;
 pub mod contact;
+pub mod counter;
 pub mod draw;
 pub mod edit;
 pub mod fair;
@@ -33,6 +34,7 @@ pub mod occupancy;
 pub mod rules;
 pub mod search;
 pub mod staff;
+pub mod statistics;
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_support;
 pub mod texts;
@@ -46,6 +48,10 @@ pub use config::{
 };
 pub use contact::{
     ContactHoldings, InvalidPhone, check_contact_limits, contact_limit, email_key, phone_e164,
+};
+pub use counter::{
+    CounterError, MAX_NO_SHOW_GRACE_MINUTES, check_check_in, check_counter, check_done,
+    check_no_show,
 };
 pub use draw::{
     DrawError, Entry as DrawEntry, RequestStatus, RequestWindow, SEED_BYTES, check_request,
@@ -74,7 +80,11 @@ pub use search::{
     search_slots,
 };
 pub use staff::{
-    AccountChange, AccountError, InvalidUsernameError, Role, Username, check_account_change,
+    AccountChange, AccountError, InvalidUsernameError, NoOfficesError, OfficeScope, Role, Username,
+    check_account_change,
+};
+pub use statistics::{
+    BookingFact, ByChannel, DayStatistics, MAX_STATISTICS_DAYS, Utilisation, day_statistics,
 };
 pub use texts::{
     Address, ClosureReason, OfficeName, PersonName, Requirement, ServiceName, ServiceNote,

@@ -12,6 +12,10 @@ pub enum MoveError {
     Cancelled,
     #[error("the appointment has already begun and can no longer be moved")]
     Begun,
+    #[error("the booking was served and can no longer be moved")]
+    Served,
+    #[error("the booking was marked as a no-show and can no longer be moved")]
+    NoShow,
     #[error("a Tagesticket moves only within its day, {day}")]
     DayTicketOtherDay { day: Date },
 }
@@ -25,8 +29,12 @@ pub fn check_move(
     new_start: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Result<(), MoveError> {
-    if status == BookingStatus::Cancelled {
-        return Err(MoveError::Cancelled);
+    match status {
+        BookingStatus::Cancelled => return Err(MoveError::Cancelled),
+        // R28: closed at the counter.
+        BookingStatus::Served => return Err(MoveError::Served),
+        BookingStatus::NoShow => return Err(MoveError::NoShow),
+        _ => {}
     }
     if start <= now {
         return Err(MoveError::Begun);

@@ -1,7 +1,9 @@
 //! Staff accounts: roles, what each may do, and valid usernames (R10, R11).
 
 use crate::booking::Channel;
+use crate::ids::OfficeId;
 use crate::text_enum;
+use std::collections::BTreeSet;
 use std::fmt;
 
 text_enum! {
@@ -69,6 +71,55 @@ impl fmt::Display for Username {
     }
 }
 
+/// R29: the offices a staff user acts on. A user created without a list
+/// acts on all of them (as every user did before R29); an admin narrows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum OfficeScope {
+    #[default]
+    All,
+    /// Never empty: [`OfficeScope::only`] refuses an empty list.
+    Only(BTreeSet<OfficeId>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a staff user needs at least one office (or none named, for all)")]
+pub struct NoOfficesError;
+
+impl OfficeScope {
+    /// The offices named; an empty list would lock the user out of
+    /// everything, which is what disabling is for.
+    pub fn only(offices: impl IntoIterator<Item = OfficeId>) -> Result<Self, NoOfficesError> {
+        let set: BTreeSet<OfficeId> = offices.into_iter().collect();
+        if set.is_empty() {
+            Err(NoOfficesError)
+        } else {
+            Ok(Self::Only(set))
+        }
+    }
+
+    /// R29: what a user of `role` with these stored offices acts on: admins
+    /// on every office, whatever is stored for them.
+    pub fn effective(self, role: Role) -> Self {
+        if role == Role::Admin { Self::All } else { self }
+    }
+
+    /// R29 (and R18's "their office"): whether this scope covers `office`.
+    pub fn covers(&self, office: &OfficeId) -> bool {
+        match self {
+            Self::All => true,
+            Self::Only(set) => set.contains(office),
+        }
+    }
+
+    /// The offices named, `None` for all.
+    pub fn offices(&self) -> Option<&BTreeSet<OfficeId>> {
+        match self {
+            Self::All => None,
+            Self::Only(set) => Some(set),
+        }
+    }
+}
+
 /// A change an admin asks for on an account.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AccountChange {
@@ -113,6 +164,23 @@ pub fn check_account_change(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn office(id: &str) -> OfficeId {
+        OfficeId::parse(id).unwrap_or_else(|_| unreachable!())
+    }
+
+    #[test]
+    fn r29_staff_act_on_their_offices_and_admins_on_all() {
+        let bauen = OfficeScope::only([office("infobuero-bauen")]).unwrap_or_default();
+        assert!(bauen.covers(&office("infobuero-bauen")));
+        assert!(!bauen.covers(&office("buergerbuero")));
+        let as_clerk = bauen.clone().effective(Role::Clerk);
+        assert!(!as_clerk.covers(&office("buergerbuero")));
+        let as_admin = bauen.effective(Role::Admin);
+        assert!(as_admin.covers(&office("buergerbuero")));
+        assert!(OfficeScope::All.covers(&office("buergerbuero")));
+        assert_eq!(OfficeScope::only([]), Err(NoOfficesError));
+    }
 
     #[test]
     fn r11_usernames_are_lowercase_words() {

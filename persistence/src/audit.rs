@@ -100,6 +100,10 @@ pub(crate) fn booking_audit<'a>(
             "start": b.start.format(&Rfc3339).ok(),
             "services": b.services.iter().map(ServiceId::as_str).collect::<Vec<_>>(),
         }),
+        AuditAction::BookingCall => serde_json::json!({
+            "code": b.code.as_str(),
+            "counter": b.counter.counter,
+        }),
         _ => serde_json::json!({"code": b.code.as_str()}),
     };
     Audit {
@@ -107,6 +111,28 @@ pub(crate) fn booking_audit<'a>(
         booking: Some(b.id),
         ..Audit::new(actor.as_str(), action, detail)
     }
+}
+
+/// R31 (Art. 15): the audit entries about booking `id`, oldest first.
+pub(crate) fn entries_of(conn: &mut DbConnection, id: &str) -> Result<Vec<AuditEntry>, StoreError> {
+    let rows: Vec<AuditRow> = audit_log::table
+        .filter(audit_log::booking_id.eq(id))
+        .order((audit_log::at, audit_log::id))
+        .select(AuditRow::as_select())
+        .load(conn)?;
+    rows.into_iter().map(entry).collect()
+}
+
+fn entry(r: AuditRow) -> Result<AuditEntry, StoreError> {
+    Ok(AuditEntry {
+        action: parse(&r.action)?,
+        detail: serde_json::from_str(&r.detail).map_err(corrupt)?,
+        id: r.id,
+        at: from_db(r.at),
+        actor: r.actor,
+        office: r.office_id,
+        booking: r.booking_id,
+    })
 }
 
 impl Store {
@@ -118,18 +144,6 @@ impl Store {
             .limit(i64::from(limit))
             .select(AuditRow::as_select())
             .load(&mut *conn)?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    action: parse(&r.action)?,
-                    detail: serde_json::from_str(&r.detail).map_err(corrupt)?,
-                    id: r.id,
-                    at: from_db(r.at),
-                    actor: r.actor,
-                    office: r.office_id,
-                    booking: r.booking_id,
-                })
-            })
-            .collect()
+        rows.into_iter().map(entry).collect()
     }
 }

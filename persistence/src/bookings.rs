@@ -64,6 +64,27 @@ pub struct Booking {
     /// Rises with every change the citizen hears of (move, cancellation):
     /// the `SEQUENCE` of its calendar entry.
     pub sequence: u32,
+    /// R28: its steps at the counter.
+    pub counter: CounterSteps,
+    /// R31: when its personal data were erased.
+    pub erased_at: Option<OffsetDateTime>,
+}
+
+/// R28: when and by whom a booking was checked in, called (to which
+/// counter) and closed (served or no-show).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CounterSteps {
+    pub checked_in: Option<Step>,
+    pub called: Option<Step>,
+    pub counter: Option<u32>,
+    pub closed: Option<Step>,
+}
+
+/// One step at the counter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub at: OffsetDateTime,
+    pub by: Username,
 }
 
 impl Booking {
@@ -86,11 +107,16 @@ pub struct CreatedBooking {
     pub token: String,
 }
 
-/// Who cancels: the holder of the token, or a staff user (R18).
+/// Who cancels: the holder of the token, or a staff user of the booking's
+/// office (R18, R29).
 #[derive(Debug, Clone, Copy)]
 pub enum CancelAuth<'a> {
     Token(&'a str),
-    Staff { actor: &'a Username },
+    Staff {
+        actor: &'a Username,
+        /// What the user acts on, the role taken into account.
+        offices: &'a domain::OfficeScope,
+    },
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -118,6 +144,39 @@ pub(crate) struct BookingRow {
     citizen_postcode: Option<String>,
     previous_start_at: Option<time::PrimitiveDateTime>,
     sequence: i32,
+    stage: Option<String>,
+    checked_in_at: Option<time::PrimitiveDateTime>,
+    checked_in_by: Option<String>,
+    called_at: Option<time::PrimitiveDateTime>,
+    called_by: Option<String>,
+    counter: Option<i32>,
+    closed_at: Option<time::PrimitiveDateTime>,
+    closed_by: Option<String>,
+    erased_at: Option<time::PrimitiveDateTime>,
+}
+
+/// R28: a step of `at` and `by`, both or neither stored.
+fn step(
+    at: Option<time::PrimitiveDateTime>,
+    by: Option<String>,
+) -> Result<Option<Step>, StoreError> {
+    match (at, username(by)?) {
+        (Some(at), Some(by)) => Ok(Some(Step {
+            at: from_db(at),
+            by,
+        })),
+        _ => Ok(None),
+    }
+}
+
+/// The status of a row: `cancelled` whatever happened before, otherwise
+/// the stage at the counter if it has one (R28).
+pub(crate) fn status_of(status: &str, stage: Option<&str>) -> Result<BookingStatus, StoreError> {
+    let stored: BookingStatus = parse(status)?;
+    match stage {
+        Some(stage) if stored == BookingStatus::Confirmed => parse(stage),
+        _ => Ok(stored),
+    }
 }
 
 #[derive(Insertable)]
@@ -147,7 +206,7 @@ fn to_booking(row: BookingRow, booked: Vec<BookedService>) -> Result<Booking, St
         end: from_db(row.end_at),
         kind: parse(&row.kind)?,
         channel: parse(&row.channel)?,
-        status: parse(&row.status)?,
+        status: status_of(&row.status, row.stage.as_deref())?,
         citizen: Citizen::stored(row.citizen_name, row.citizen_email, row.citizen_phone)
             .with_postcode(
                 row.citizen_postcode
@@ -161,6 +220,16 @@ fn to_booking(row: BookingRow, booked: Vec<BookedService>) -> Result<Booking, St
         cancelled_by: username(row.cancelled_by)?,
         previous_start: row.previous_start_at.map(from_db),
         sequence: to_u32(row.sequence, "bookings.sequence")?,
+        counter: CounterSteps {
+            checked_in: step(row.checked_in_at, row.checked_in_by)?,
+            called: step(row.called_at, row.called_by)?,
+            counter: row
+                .counter
+                .map(|c| to_u32(c, "bookings.counter"))
+                .transpose()?,
+            closed: step(row.closed_at, row.closed_by)?,
+        },
+        erased_at: row.erased_at.map(from_db),
     })
 }
 
@@ -325,6 +394,15 @@ pub(crate) fn insert_accepted(
         citizen_postcode: citizen.postcode().map(|p| p.as_str().to_owned()),
         previous_start_at: None,
         sequence: 0,
+        stage: None,
+        checked_in_at: None,
+        checked_in_by: None,
+        called_at: None,
+        called_by: None,
+        counter: None,
+        closed_at: None,
+        closed_by: None,
+        erased_at: None,
     };
     insert(conn, &row, a.selection)?;
     // Read back with its services' texts (R21, R22), as every booking is.

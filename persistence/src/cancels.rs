@@ -9,13 +9,16 @@ use crate::schema::bookings;
 use crate::secret::token_matches;
 use crate::{Store, StoreError, locks};
 use diesel::prelude::*;
-use domain::{AuditAction, BookingStatus, CancelError, Username, check_cancel};
+use domain::{
+    AuditAction, BookingStatus, CancelError, OfficeId, OfficeScope, Username, check_cancel,
+};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// Who acts on the booking of `row`: `None` for the holder of its token, the
-/// staff user otherwise; a token that does not fit is `UnknownBooking`, as an
-/// unknown id is, so a guess learns nothing.
+/// staff user otherwise; a token that does not fit, or a staff user of
+/// other offices (R29), is `UnknownBooking`, as an unknown id is, so a guess
+/// learns nothing.
 pub(crate) fn acting<'a>(
     auth: CancelAuth<'a>,
     row: &BookingRow,
@@ -23,8 +26,14 @@ pub(crate) fn acting<'a>(
     match auth {
         CancelAuth::Token(token) if token_matches(token, &row.token_hash) => Ok(None),
         CancelAuth::Token(_) => Err(StoreError::UnknownBooking),
-        CancelAuth::Staff { actor } => Ok(Some(actor)),
+        CancelAuth::Staff { actor, offices } if covers(offices, &row.office_id) => Ok(Some(actor)),
+        CancelAuth::Staff { .. } => Err(StoreError::UnknownBooking),
     }
+}
+
+/// R29: whether `scope` covers the office stored as `office`.
+pub(crate) fn covers(scope: &OfficeScope, office: &str) -> bool {
+    OfficeId::parse(office).is_ok_and(|id| scope.covers(&id))
 }
 
 impl Store {
@@ -49,7 +58,9 @@ impl Store {
             let updated = diesel::update(
                 bookings::table
                     .find(&id)
-                    .filter(bookings::status.eq(BookingStatus::Confirmed.as_str())),
+                    .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
+                    // R28: nor closed at the counter meanwhile.
+                    .filter(bookings::closed_at.is_null()),
             )
             .set((
                 bookings::status.eq(BookingStatus::Cancelled.as_str()),

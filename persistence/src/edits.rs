@@ -123,6 +123,7 @@ fn edit_detail(edit: &OfficeEdit) -> Value {
             "grid_minutes": s.grid_minutes, "lead_days": s.lead_days,
             "horizon_days": s.horizon_days, "max_per_service": s.max_per_service,
             "max_total_minutes": s.max_total_minutes, "hold_minutes": s.hold_minutes,
+            "no_show_grace_minutes": s.no_show_grace_minutes,
             "reminder_days_before": s.reminder_days_before,
             "reminder_time": s.reminder_time.and_then(hhmm),
             "bookings_per_contact": s.bookings_per_contact,

@@ -18,6 +18,7 @@ mod challenges;
 mod codec;
 mod connection;
 mod contacts;
+mod counter;
 mod details;
 mod draws;
 mod edits;
@@ -29,18 +30,21 @@ mod moves;
 mod offer;
 mod offices;
 mod outbox;
+mod retention;
 mod rush;
 mod schema;
 mod secret;
 mod staff;
+mod statistics;
 mod store;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
 pub use audit::AuditEntry;
-pub use bookings::{Booking, CancelAuth, CreatedBooking, NewBooking};
+pub use bookings::{Booking, CancelAuth, CounterSteps, CreatedBooking, NewBooking, Step};
 pub use challenges::SolvedChallenge;
 pub use connection::{Backend, DbConnection, Target};
+pub use counter::{Call, Queue};
 pub use details::BookedService;
 pub use draws::{CreatedRequest, DayTicketRequest, DrawRecord, NewDayTicketRequest};
 pub use edits::{OfficeChange, OrphanedBooking};
@@ -49,6 +53,7 @@ pub use idempotency::KEY_LIFETIME as IDEMPOTENCY_KEY_LIFETIME;
 pub use moves::{MoveAuth, MoveRequest};
 pub use offer::{OfferStamp, OfferVersion};
 pub use outbox::{ClaimedMessage, Message};
+pub use retention::HeldData;
 pub use staff::{StaffUser, UserChange};
 pub use store::Store;
 
@@ -90,6 +95,11 @@ pub enum StoreError {
     Hold(#[from] HoldError),
     #[error(transparent)]
     Move(#[from] MoveError),
+    #[error(transparent)]
+    Counter(#[from] domain::CounterError),
+    /// R28: no one checked in is waiting.
+    #[error("no one checked in is waiting")]
+    QueueEmpty,
     #[error(transparent)]
     Edit(#[from] EditError),
     #[error("a staff user of that name exists")]

@@ -6,7 +6,7 @@ use crate::schema::bookings;
 use crate::secret::token_matches;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
-use domain::{BookingCode, OfficeId};
+use domain::{BookingCode, OfficeId, OfficeScope};
 use time::Date;
 use uuid::Uuid;
 
@@ -27,6 +27,26 @@ impl Store {
             return Err(StoreError::UnknownBooking);
         }
         one(&mut conn, row)
+    }
+
+    /// The booking `id` for a staff user acting on `offices` (R29): one of
+    /// another office is `UnknownBooking`, as an unknown id is.
+    pub fn staff_booking(&self, id: Uuid, offices: &OfficeScope) -> Result<Booking, StoreError> {
+        Some(self.booking(id)?)
+            .filter(|b| offices.covers(&b.office))
+            .ok_or(StoreError::UnknownBooking)
+    }
+
+    /// The booking with this code for a staff user acting on `offices`
+    /// (R29), as [`Store::staff_booking`].
+    pub fn staff_booking_by_code(
+        &self,
+        code: &BookingCode,
+        offices: &OfficeScope,
+    ) -> Result<Booking, StoreError> {
+        Some(self.booking_by_code(code)?)
+            .filter(|b| offices.covers(&b.office))
+            .ok_or(StoreError::UnknownBooking)
     }
 
     /// The booking with this code, as read out at the desk.

@@ -102,7 +102,9 @@ impl Store {
             let updated = diesel::update(
                 bookings::table
                     .find(&id)
-                    .filter(bookings::status.eq(BookingStatus::Confirmed.as_str())),
+                    .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
+                    // R28: nor closed at the counter meanwhile.
+                    .filter(bookings::closed_at.is_null()),
             )
             .set((
                 bookings::local_day.eq(accepted.date),

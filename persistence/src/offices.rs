@@ -41,6 +41,7 @@ struct OfficeRow {
     hold_minutes: i32,
     reminder_days_before: i32,
     reminder_time: Time,
+    no_show_grace_minutes: i32,
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -134,6 +135,7 @@ fn office_row(office: &Office, version: i64) -> OfficeRow {
         hold_minutes: to_i32(office.hold_minutes),
         reminder_days_before: to_i32(office.reminder.days_before),
         reminder_time: office.reminder.at,
+        no_show_grace_minutes: to_i32(office.no_show_grace_minutes),
     }
 }
 
@@ -295,6 +297,7 @@ pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Option<(i64, Off
         max_per_service: to_u32(row.max_per_service, "max_per_service")?,
         max_total_minutes: to_u32(row.max_total_minutes, "max_total_minutes")?,
         hold_minutes: to_u32(row.hold_minutes, "hold_minutes")?,
+        no_show_grace_minutes: to_u32(row.no_show_grace_minutes, "no_show_grace_minutes")?,
         reminder: ReminderPolicy {
             days_before: to_u32(row.reminder_days_before, "reminder_days_before")?,
             at: row.reminder_time,

@@ -423,6 +423,19 @@ impl Store {
         })
     }
 
+    /// R31 (Art. 15): every message of booking `id`, oldest first.
+    pub(crate) fn messages_of(
+        conn: &mut DbConnection,
+        id: &str,
+    ) -> Result<Vec<Message>, StoreError> {
+        let rows: Vec<OutboxRow> = outbox::table
+            .filter(outbox::booking_id.eq(id))
+            .order((outbox::created_at, outbox::id))
+            .select(OutboxRow::as_select())
+            .load(conn)?;
+        rows.iter().map(OutboxRow::message).collect()
+    }
+
     /// The newest messages (by due time), of one status or all.
     pub fn messages(
         &self,

@@ -25,6 +25,7 @@ diesel::table! {
         hold_minutes -> Integer,
         reminder_days_before -> Integer,
         reminder_time -> Time,
+        no_show_grace_minutes -> Integer,
     }
 }
 
@@ -91,6 +92,15 @@ diesel::table! {
         citizen_postcode -> Nullable<Text>,
         previous_start_at -> Nullable<Timestamp>,
         sequence -> Integer,
+        stage -> Nullable<Text>,
+        checked_in_at -> Nullable<Timestamp>,
+        checked_in_by -> Nullable<Text>,
+        called_at -> Nullable<Timestamp>,
+        called_by -> Nullable<Text>,
+        counter -> Nullable<Integer>,
+        closed_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<Text>,
+        erased_at -> Nullable<Timestamp>,
     }
 }
 
@@ -113,6 +123,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         token_generation -> BigInt,
+        offices -> Nullable<Text>,
     }
 }
 
@@ -183,6 +194,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    counter_calls (id) {
+        id -> BigInt,
+        office_id -> Text,
+        booking_id -> Text,
+        code -> Text,
+        counter -> Integer,
+        called_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     offices,
     services,
@@ -197,6 +219,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     holds,
     outbox,
+    counter_calls,
 );
 
 diesel::table! {

@@ -6,7 +6,7 @@ use crate::connection::DbConnection;
 use crate::schema::staff_users;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
-use domain::{AccountChange, AuditAction, Role, Username};
+use domain::{AccountChange, AuditAction, OfficeId, OfficeScope, Role, Username};
 use time::OffsetDateTime;
 
 /// A staff account.
@@ -22,6 +22,9 @@ pub struct StaffUser {
     /// password, a disable or re-enable, a new role); a token carries the
     /// generation it was issued under and is refused once it is older.
     pub token_generation: i64,
+    /// R29: the offices the account acts on as stored; what it may do is
+    /// `offices.clone().effective(role)` (admins act on all).
+    pub offices: OfficeScope,
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -34,6 +37,47 @@ struct UserRow {
     created_at: time::PrimitiveDateTime,
     updated_at: time::PrimitiveDateTime,
     token_generation: i64,
+    offices: Option<String>,
+}
+
+/// R29: `NULL` is every office, otherwise the ids separated by commas (a
+/// slug has none).
+fn stored_offices(scope: &OfficeScope) -> Option<String> {
+    scope.offices().map(|set| {
+        set.iter()
+            .map(OfficeId::as_str)
+            .collect::<Vec<_>>()
+            .join(",")
+    })
+}
+
+fn read_offices(stored: Option<&str>) -> Result<OfficeScope, StoreError> {
+    match stored {
+        None => Ok(OfficeScope::All),
+        Some(list) => OfficeScope::only(
+            list.split(',')
+                .map(|id| OfficeId::parse(id).map_err(corrupt))
+                .collect::<Result<Vec<_>, _>>()?,
+        )
+        .map_err(corrupt),
+    }
+}
+
+/// Refuses a scope naming an office that does not exist.
+fn check_offices(conn: &mut DbConnection, scope: &OfficeScope) -> Result<(), StoreError> {
+    use crate::schema::offices;
+    if let Some(set) = scope.offices() {
+        let ids: Vec<&str> = set.iter().map(OfficeId::as_str).collect();
+        let known: i64 = offices::table
+            .filter(offices::id.eq_any(&ids))
+            .count()
+            .get_result(conn)?;
+        if usize::try_from(known).ok() != Some(ids.len()) {
+            // Named in the body, not the path: 422, as a booking's is.
+            return Err(domain::BookingError::UnknownOffice(ids.join(",")).into());
+        }
+    }
+    Ok(())
 }
 
 impl TryFrom<UserRow> for StaffUser {
@@ -47,6 +91,7 @@ impl TryFrom<UserRow> for StaffUser {
             created_at: from_db(r.created_at),
             updated_at: from_db(r.updated_at),
             token_generation: r.token_generation,
+            offices: read_offices(r.offices.as_deref())?,
         })
     }
 }
@@ -79,6 +124,8 @@ pub struct UserChange {
     pub role: Option<Role>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
+    /// R29: the offices the account acts on from now.
+    pub offices: Option<OfficeScope>,
 }
 
 impl Store {
@@ -106,6 +153,7 @@ impl Store {
         username: &Username,
         password_hash: &str,
         role: Role,
+        offices: &OfficeScope,
         actor: &Username,
         now: OffsetDateTime,
     ) -> Result<StaffUser, StoreError> {
@@ -113,8 +161,13 @@ impl Store {
             if user_row(conn, username)?.is_some() {
                 return Err(StoreError::UsernameTaken);
             }
-            let user = insert_user(conn, username, password_hash, role, now)?;
-            let detail = serde_json::json!({"username": username.as_str(), "role": role});
+            check_offices(conn, offices)?;
+            let user = insert_user(conn, username, password_hash, role, offices, now)?;
+            let detail = serde_json::json!({
+                "username": username.as_str(),
+                "role": role,
+                "offices": stored_offices(offices),
+            });
             record(
                 conn,
                 &Audit::new(actor.as_str(), AuditAction::UserCreate, detail),
@@ -137,7 +190,14 @@ impl Store {
             if existing > 0 {
                 return Ok(false);
             }
-            insert_user(conn, username, password_hash, Role::Admin, now)?;
+            insert_user(
+                conn,
+                username,
+                password_hash,
+                Role::Admin,
+                &OfficeScope::All,
+                now,
+            )?;
             let detail = serde_json::json!({"username": username.as_str(), "role": Role::Admin});
             record(
                 conn,
@@ -176,6 +236,10 @@ impl Store {
             if let Some(hash) = &change.password_hash {
                 user.password_hash.clone_from(hash);
             }
+            if let Some(offices) = &change.offices {
+                check_offices(conn, offices)?;
+                user.offices = offices.clone();
+            }
             user.updated_at = now;
             diesel::update(staff_users::table.find(username.as_str()))
                 .set((
@@ -184,6 +248,7 @@ impl Store {
                     staff_users::password_hash.eq(&user.password_hash),
                     staff_users::updated_at.eq(to_db(now)),
                     staff_users::token_generation.eq(user.token_generation),
+                    staff_users::offices.eq(stored_offices(&user.offices)),
                 ))
                 .execute(conn)?;
             let detail = serde_json::json!({
@@ -191,6 +256,7 @@ impl Store {
                 "role": change.role,
                 "active": change.active,
                 "password_reset": change.password_hash.is_some(),
+                "offices": change.offices.as_ref().map(|o| stored_offices(o).unwrap_or_else(|| "all".into())),
                 "tokens_ended": ends_tokens,
             });
             record(
@@ -208,6 +274,7 @@ fn insert_user(
     username: &Username,
     password_hash: &str,
     role: Role,
+    offices: &OfficeScope,
     now: OffsetDateTime,
 ) -> Result<StaffUser, StoreError> {
     let row = UserRow {
@@ -218,6 +285,7 @@ fn insert_user(
         created_at: to_db(now),
         updated_at: to_db(now),
         token_generation: 0,
+        offices: stored_offices(offices),
     };
     diesel::insert_into(staff_users::table)
         .values(&row)

@@ -169,3 +169,73 @@ mod tests {
         assert_eq!(with_database("postgres://h", "t_1"), "postgres://h/t_1");
     }
 }
+
+#[derive(diesel::QueryableByName)]
+struct Column {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    table_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    column_name: String,
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// R31: every `table.column` of the database whose value, read as text,
+/// contains `needle` (case-insensitive): what a retention run must leave
+/// without a name, an e-mail address or a phone number.
+pub fn columns_containing(
+    store: &crate::Store,
+    needle: &str,
+) -> Result<Vec<String>, crate::StoreError> {
+    use crate::DbConnection;
+    use diesel::sql_types::Text;
+    let mut conn = store.conn()?;
+    let pattern = format!("%{}%", needle.to_lowercase());
+    let mut found = Vec::new();
+    match &mut *conn {
+        DbConnection::Sqlite(lite) => {
+            let columns: Vec<Column> = diesel::sql_query(
+                "SELECT m.name AS table_name, p.name AS column_name \
+                 FROM sqlite_master m, pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
+            )
+            .load(lite)?;
+            for c in columns {
+                let sql = format!(
+                    "SELECT COUNT(*) AS n FROM \"{}\" WHERE LOWER(CAST(\"{}\" AS TEXT)) LIKE ?",
+                    c.table_name, c.column_name
+                );
+                let count: Count = diesel::sql_query(sql)
+                    .bind::<Text, _>(&pattern)
+                    .get_result(lite)?;
+                if count.n > 0 {
+                    found.push(format!("{}.{}", c.table_name, c.column_name));
+                }
+            }
+        }
+        DbConnection::Pg(pg) => {
+            let columns: Vec<Column> = diesel::sql_query(
+                "SELECT table_name::text AS table_name, column_name::text AS column_name \
+                 FROM information_schema.columns WHERE table_schema = current_schema()",
+            )
+            .load(pg)?;
+            for c in columns {
+                let sql = format!(
+                    "SELECT COUNT(*) AS n FROM \"{}\" WHERE LOWER(CAST(\"{}\" AS TEXT)) LIKE $1",
+                    c.table_name, c.column_name
+                );
+                let count: Count = diesel::sql_query(sql)
+                    .bind::<Text, _>(&pattern)
+                    .get_result(pg)?;
+                if count.n > 0 {
+                    found.push(format!("{}.{}", c.table_name, c.column_name));
+                }
+            }
+        }
+    }
+    Ok(found)
+}

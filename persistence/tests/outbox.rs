@@ -189,7 +189,14 @@ fn r23_move_and_cancel_queue_their_notice_and_replace_the_reminder(db: &TestDb) 
     // Staff cancel: the notice; every reminder is obsolete.
     let actor = Username::parse("clerk").unwrap();
     store
-        .cancel(id, CancelAuth::Staff { actor: &actor }, MONDAY_10)
+        .cancel(
+            id,
+            CancelAuth::Staff {
+                actor: &actor,
+                offices: &domain::OfficeScope::All,
+            },
+            MONDAY_10,
+        )
         .unwrap();
     assert_eq!(
         kinds(&store, MessageStatus::Obsolete),

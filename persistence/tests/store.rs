@@ -164,6 +164,7 @@ fn r10_r18_channels_share_capacity_and_cancelling_frees_it_at_once(db: &TestDb) 
             made[0].booking.id,
             CancelAuth::Staff {
                 actor: &user("infotheke"),
+                offices: &domain::OfficeScope::All,
             },
             MONDAY_10,
         )
@@ -628,6 +629,7 @@ fn staff_accounts_and_audit_log(db: &TestDb) {
             &user("Anna"),
             "$argon2id$a",
             Role::Desk,
+            &domain::OfficeScope::All,
             &user("chefin"),
             MONDAY_10,
         )
@@ -641,6 +643,7 @@ fn staff_accounts_and_audit_log(db: &TestDb) {
             &user("ANNA"),
             "$argon2id$b",
             Role::Phone,
+            &domain::OfficeScope::All,
             &user("chefin"),
             MONDAY_10
         ),
@@ -680,6 +683,7 @@ fn staff_accounts_and_audit_log(db: &TestDb) {
             made.booking.id,
             CancelAuth::Staff {
                 actor: &user("carla"),
+                offices: &domain::OfficeScope::All,
             },
             MONDAY_10,
         )
@@ -826,6 +830,7 @@ fn r24_limits_per_contact_hold_across_days_and_spellings(db: &TestDb) {
             made.id,
             CancelAuth::Staff {
                 actor: &user("paul"),
+                offices: &domain::OfficeScope::All,
             },
             seven,
         )
@@ -877,7 +882,14 @@ fn r11_changes_that_end_tokens_raise_the_generation(db: &TestDb) {
     let anna = user("anna");
     let chefin = user("chefin");
     let created = store
-        .create_user(&anna, "$argon2id$a", Role::Desk, &chefin, MONDAY_10)
+        .create_user(
+            &anna,
+            "$argon2id$a",
+            Role::Desk,
+            &domain::OfficeScope::All,
+            &chefin,
+            MONDAY_10,
+        )
         .unwrap();
     assert_eq!(created.token_generation, 0);
     let change = |role: Option<Role>, active: Option<bool>, hash: Option<&str>| {
@@ -885,6 +897,7 @@ fn r11_changes_that_end_tokens_raise_the_generation(db: &TestDb) {
             role,
             active,
             password_hash: hash.map(str::to_owned),
+            offices: None,
         };
         store
             .change_user(&anna, &change, &chefin, MONDAY_10)

@@ -86,6 +86,63 @@ pub struct BookingDto {
     )]
     #[schema(nullable = false)]
     pub previous_start: Option<OffsetDateTime>,
+    /// R28: when the citizen checked in; absent before.
+    #[serde(
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    #[schema(nullable = false)]
+    pub checked_in_at: Option<OffsetDateTime>,
+    /// R28: when the citizen was called; absent before.
+    #[serde(
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    #[schema(nullable = false)]
+    pub called_at: Option<OffsetDateTime>,
+    /// R28: the counter the citizen was called to.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[schema(nullable = false)]
+    pub counter: Option<u32>,
+    /// R28: when it was served, or marked as a no-show.
+    #[serde(
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    #[schema(nullable = false)]
+    pub closed_at: Option<OffsetDateTime>,
+    /// R31: when the citizen's data were erased (the name is then empty,
+    /// e-mail, phone and postcode absent); absent before.
+    #[serde(
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    #[schema(nullable = false)]
+    pub erased_at: Option<OffsetDateTime>,
+}
+
+/// Everything held on a booking (R31, GDPR Art. 15): the booking with the
+/// citizen's data, its messages (what was sent and when; never the
+/// message's secret) and who of the staff did what with it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HeldDataDto {
+    pub booking: BookingDto,
+    pub messages: Vec<super::MessageDto>,
+    pub audit: Vec<super::AuditEntryDto>,
+}
+
+impl From<persistence::HeldData> for HeldDataDto {
+    fn from(h: persistence::HeldData) -> Self {
+        Self {
+            booking: h.booking.into(),
+            messages: h.messages.into_iter().map(Into::into).collect(),
+            audit: h.audit.into_iter().map(Into::into).collect(),
+        }
+    }
 }
 
 impl From<Booking> for BookingDto {
@@ -110,6 +167,11 @@ impl From<Booking> for BookingDto {
             created_at: b.created_at,
             cancelled_at: b.cancelled_at,
             previous_start: b.previous_start,
+            checked_in_at: b.counter.checked_in.as_ref().map(|s| s.at),
+            called_at: b.counter.called.as_ref().map(|s| s.at),
+            counter: b.counter.counter,
+            closed_at: b.counter.closed.as_ref().map(|s| s.at),
+            erased_at: b.erased_at,
         }
     }
 }

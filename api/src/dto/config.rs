@@ -233,6 +233,9 @@ pub struct OfficeConfigDto {
     /// How long a hold keeps its slot, and what each of its 3 extensions
     /// adds, in minutes (R19).
     pub hold_minutes: u32,
+    /// Minutes after a start before a booking not checked in can be marked
+    /// as a no-show (R28; Kaarst 10).
+    pub no_show_grace_minutes: u32,
     /// Reminders by e-mail go out this many days before the appointment;
     /// 0 = no reminders (R23).
     pub reminder_days_before: u32,
@@ -271,6 +274,7 @@ impl From<&Office> for OfficeConfigDto {
             max_per_service: o.max_per_service,
             max_total_minutes: o.max_total_minutes,
             hold_minutes: o.hold_minutes,
+            no_show_grace_minutes: o.no_show_grace_minutes,
             reminder_days_before: o.reminder.days_before,
             reminder_time: format_time(o.reminder.at),
             bookings_per_contact: o.fair_use.bookings_per_contact,
@@ -344,6 +348,7 @@ impl TryFrom<OfficeSettingsDto> for SettingsChange {
             max_per_service: s.max_per_service,
             max_total_minutes: s.max_total_minutes,
             hold_minutes: s.hold_minutes,
+            no_show_grace_minutes: s.no_show_grace_minutes,
             reminder_days_before: s.reminder_days_before,
             reminder_time: s
                 .reminder_time
@@ -374,6 +379,8 @@ pub struct OfficeSettingsDto {
     pub max_total_minutes: Option<u32>,
     /// 1–60 minutes (R19).
     pub hold_minutes: Option<u32>,
+    /// 0–240 minutes after the start before a no-show can be marked (R28).
+    pub no_show_grace_minutes: Option<u32>,
     /// 0–14 days before the appointment; 0 = no reminders (R23).
     pub reminder_days_before: Option<u32>,
     /// `HH:MM`, local time (R23; Kaarst 16:00).

@@ -5,28 +5,32 @@
 mod audit;
 mod booking;
 mod config;
+mod counter;
 mod draw;
 mod hold;
 mod message;
 mod office;
+mod statistics;
 mod text;
 mod user;
 
 pub use audit::AuditEntryDto;
 pub use booking::{
-    BookingDto, BookingRequestDto, CitizenDto, CreatedBookingDto, OrphanedBookingDto,
+    BookingDto, BookingRequestDto, CitizenDto, CreatedBookingDto, HeldDataDto, OrphanedBookingDto,
 };
 pub use config::{
     AdminServiceDto, ClosureDto, ClosureReasonDto, DayTicketPolicyDto, HoursDto, InvalidSettings,
     InvalidTime, NewServiceDto, OfficeChangeDto, OfficeConfigDto, OfficeSettingsDto,
     ServiceChangeDto, WeekdayDto, WindowDto,
 };
+pub use counter::{CallDto, NextDto, QueueDto, ServingDto, WaitingDto};
 pub use draw::{
     CreatedRequestDto, DrawRequestDto, DrawRequestStatusDto, InvalidWindow, RequestWindowDto,
 };
 pub use hold::{ConfirmHoldDto, CreatedHoldDto, HoldDto, HoldExtendedDto, HoldRequestDto, MoveDto};
 pub use message::MessageDto;
 pub use office::{DayTicketsDto, OfficeDto, ServiceDto, SlotDto, SlotsDto};
+pub use statistics::{ByChannelDto, CSV_HEADER, DayStatisticsDto, UtilisationDto};
 pub use text::{
     ChallengeDto, ChannelDto, KindDto, MessageKindDto, MessageStatusDto, OrphanReasonDto,
     ReleaseDto, RequestStatusDto, RoleDto, StatusDto,

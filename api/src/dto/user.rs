@@ -11,6 +11,10 @@ pub struct UserDto {
     pub username: String,
     pub role: RoleDto,
     pub active: bool,
+    /// R29: the offices the account acts on; `null` for every office.
+    /// Admins act on every office whatever is listed.
+    #[schema(example = json!(["buergerbuero"]))]
+    pub offices: Option<Vec<String>>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
@@ -21,6 +25,10 @@ impl From<persistence::StaffUser> for UserDto {
             role: u.role.into(),
             username: u.username.as_str().to_owned(),
             active: u.active,
+            offices: u
+                .offices
+                .offices()
+                .map(|set| set.iter().map(|o| o.as_str().to_owned()).collect()),
             created_at: u.created_at,
         }
     }
@@ -39,16 +47,37 @@ pub struct NewUserDto {
     #[schema(min_length = 10, max_length = 200)]
     pub password: String,
     pub role: RoleDto,
+    /// R29: the offices the account acts on (at least one); left out or
+    /// `null`, every office.
+    #[schema(example = json!(["buergerbuero"]))]
+    pub offices: Option<Vec<String>>,
 }
 
-/// A change of role or of the active flag (`active: false` disables the
-/// account). A change of either ends the account's tokens at once (R11).
+/// A change of role, of the active flag (`active: false` disables the
+/// account) or of the offices. A change of role or active flag ends the
+/// account's tokens at once (R11); a change of offices takes effect with
+/// the next request (R29).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"active": false}))]
 pub struct UserChangeDto {
     pub role: Option<RoleDto>,
     pub active: Option<bool>,
+    /// R29: a list of office ids (at least one), or `null` for every
+    /// office; left out, unchanged.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Vec<String>>, nullable)]
+    pub offices: Option<Option<Vec<String>>>,
+}
+
+/// A field that is there, even as `null` (`Some(None)`), as against one
+/// left out (`None`, by `#[serde(default)]`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// A new password.

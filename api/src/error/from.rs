@@ -5,8 +5,8 @@ use super::{ApiError, ErrorCode};
 use crate::auth::{PasswordError, PoolBusy, TokenError};
 use actix_web::http::StatusCode;
 use domain::{
-    AccountError, BookingError, CancelError, CitizenError, DrawError, EditError, HoldError,
-    InvalidUsernameError, MoveError,
+    AccountError, BookingError, CancelError, CitizenError, CounterError, DrawError, EditError,
+    HoldError, InvalidUsernameError, MoveError,
 };
 use persistence::StoreError;
 
@@ -65,6 +65,12 @@ impl From<CitizenError> for ApiError {
     }
 }
 
+impl From<domain::NoOfficesError> for ApiError {
+    fn from(e: domain::NoOfficesError) -> Self {
+        ApiError::unprocessable(ErrorCode::NoOffices, e.to_string())
+    }
+}
+
 impl From<CancelError> for ApiError {
     fn from(e: CancelError) -> Self {
         match e {
@@ -76,6 +82,8 @@ impl From<CancelError> for ApiError {
             CancelError::AppointmentPassed => {
                 ApiError::unprocessable(ErrorCode::AppointmentPassed, e.to_string())
             }
+            CancelError::Served => conflict(ErrorCode::AlreadyServed, e),
+            CancelError::NoShow => conflict(ErrorCode::MarkedNoShow, e),
         }
     }
 }
@@ -110,6 +118,40 @@ impl From<MoveError> for ApiError {
             MoveError::DayTicketOtherDay { .. } => {
                 ApiError::unprocessable(ErrorCode::DayTicketOtherDay, e.to_string())
             }
+            MoveError::Served => conflict(ErrorCode::AlreadyServed, e),
+            MoveError::NoShow => conflict(ErrorCode::MarkedNoShow, e),
+        }
+    }
+}
+
+fn conflict(code: ErrorCode, e: impl std::fmt::Display) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, code, e.to_string())
+}
+
+/// R28: a step the booking's state does not allow is a conflict (409);
+/// one at the wrong time or to a counter that does not exist breaks a rule
+/// (422).
+impl From<CounterError> for ApiError {
+    fn from(e: CounterError) -> Self {
+        use CounterError::*;
+        let code = match e {
+            Cancelled => ErrorCode::AlreadyCancelled,
+            AlreadyCheckedIn => ErrorCode::AlreadyCheckedIn,
+            AlreadyCalled => ErrorCode::AlreadyCalled,
+            AlreadyServed => ErrorCode::AlreadyServed,
+            NoShow => ErrorCode::MarkedNoShow,
+            NotCalled => ErrorCode::NotCalled,
+            CheckInTooEarly { .. } => ErrorCode::CheckInTooEarly,
+            CheckInDayPassed { .. } => ErrorCode::CheckInDayPassed,
+            NoShowTooEarly { .. } => ErrorCode::NoShowTooEarly,
+            NoSuchCounter { .. } => ErrorCode::NoSuchCounter,
+        };
+        match e {
+            CheckInTooEarly { .. }
+            | CheckInDayPassed { .. }
+            | NoShowTooEarly { .. }
+            | NoSuchCounter { .. } => ApiError::unprocessable(code, e.to_string()),
+            _ => conflict(code, e),
         }
     }
 }
@@ -234,6 +276,8 @@ impl From<StoreError> for ApiError {
             StoreError::Cancel(cancel) => cancel.into(),
             StoreError::Hold(hold) => hold.into(),
             StoreError::Move(refused) => refused.into(),
+            StoreError::Counter(refused) => refused.into(),
+            StoreError::QueueEmpty => conflict(ErrorCode::QueueEmpty, &e),
             StoreError::Edit(edit) => edit.into(),
             StoreError::IdempotencyKeyReused => ApiError::unprocessable(
                 ErrorCode::IdempotencyKeyReused,

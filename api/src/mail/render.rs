@@ -187,6 +187,8 @@ pub(crate) mod tests {
             cancelled_by: None,
             previous_start: None,
             sequence: 0,
+            counter: persistence::CounterSteps::default(),
+            erased_at: None,
         }
     }
 

@@ -24,9 +24,9 @@ pub fn is_citizen_path(path: &str) -> bool {
 
 /// Registers every documented route.
 pub fn register(cfg: &mut ServiceConfig) {
-    use self::admin::{audit, closures, messages, offices, services, users};
+    use self::admin::{audit, closures, messages, offices, services, statistics, users};
     use self::citizen::{bookings, holds, offers, offices as public};
-    use self::staff::{bookings as staff_bookings, days, login};
+    use self::staff::{bookings as staff_bookings, counter, days, login};
     cfg.service(public::list_offices)
         .service(public::list_services)
         .service(offers::search_slots)
@@ -36,6 +36,8 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(bookings::cancel_booking)
         .service(bookings::move_booking)
         .service(bookings::booking_calendar)
+        .service(crate::routes::citizen::privacy::held_data)
+        .service(crate::routes::citizen::privacy::erase_data)
         .service(holds::create_hold)
         .service(holds::get_hold)
         .service(holds::extend_hold)
@@ -52,6 +54,12 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(staff_bookings::staff_get_booking)
         .service(staff_bookings::staff_cancel)
         .service(staff_bookings::staff_move)
+        .service(counter::check_in)
+        .service(counter::call_next)
+        .service(counter::done)
+        .service(counter::no_show)
+        .service(counter::queue)
+        .service(crate::routes::citizen::display::display)
         .service(users::create_user)
         .service(users::list_users)
         .service(users::change_user)
@@ -67,6 +75,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(closures::add_closure)
         .service(closures::remove_closure)
         .service(audit::audit_log)
+        .service(statistics::statistics)
         .service(messages::list_messages)
         .service(ops::healthz)
         .service(ops::readyz)

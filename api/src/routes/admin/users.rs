@@ -2,11 +2,12 @@
 
 use crate::auth::{Admins, hash_password};
 use crate::dto::{NewUserDto, PasswordDto, UserChangeDto, UserDto};
+use crate::error::ErrorCode;
 use crate::error::{AdminAuth, ApiError, BodyLimits, Problem};
 use crate::extract::{Authorized, JsonBody, UsernamePath};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, patch, post, put, web};
-use domain::{AccountChange, Username, check_account_change};
+use domain::{AccountChange, OfficeId, OfficeScope, Username, check_account_change};
 use persistence::UserChange;
 
 /// Argon2 is slow by design: hashed on the bounded pool.
@@ -17,7 +18,27 @@ async fn hash(state: &AppState, password: String) -> Result<String, ApiError> {
         .await??)
 }
 
-/// Creates a staff account (admin only).
+/// R29: the offices of a body; none named is every office.
+fn office_scope(offices: Option<Vec<String>>) -> Result<OfficeScope, ApiError> {
+    let Some(list) = offices else {
+        return Ok(OfficeScope::All);
+    };
+    let ids = list
+        .iter()
+        .map(|id| {
+            OfficeId::parse(id).map_err(|_| {
+                ApiError::unprocessable(
+                    ErrorCode::UnknownOffice,
+                    format!("there is no office `{id}`"),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(OfficeScope::only(ids)?)
+}
+
+/// Creates a staff account (admin only); without `offices` it acts on
+/// every office (R29).
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -28,7 +49,7 @@ async fn hash(state: &AppState, password: String) -> Result<String, ApiError> {
         (status = 201, description = "Created", body = UserDto),
         (status = 400, description = "Malformed body, unknown role (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The name is taken (`username_taken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`invalid_username`, `weak_password`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_username`, `weak_password`, `unknown_office`, `no_offices`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/admin/users")]
@@ -41,12 +62,21 @@ pub async fn create_user(
         username,
         password,
         role,
+        offices,
     } = body.into_inner();
     let username = Username::parse(&username)?;
+    let offices = office_scope(offices)?;
     let password_hash = hash(&state, password).await?;
     let user = state
         .run(move |store, now| {
-            store.create_user(&username, &password_hash, role.0, &admin.username, now)
+            store.create_user(
+                &username,
+                &password_hash,
+                role.0,
+                &offices,
+                &admin.username,
+                now,
+            )
         })
         .await?;
     Ok(HttpResponse::Created().json(UserDto::from(user)))
@@ -70,8 +100,9 @@ pub async fn list_users(
     Ok(web::Json(users.into_iter().map(UserDto::from).collect()))
 }
 
-/// Changes a staff account's role or disables / enables it; a change of
-/// either ends the account's tokens at once (R11).
+/// Changes a staff account's role or offices (R29) or disables / enables
+/// it; a change of role or active flag ends the account's tokens at once
+/// (R11). Audited.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -82,7 +113,7 @@ pub async fn list_users(
         AdminAuth,
         (status = 200, description = "Changed", body = UserDto),
         (status = 404, description = "No such account (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "An admin cannot disable or demote themself (`cannot_change_self`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An admin cannot disable or demote themself (`cannot_change_self`); `unknown_office`, `no_offices`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/api/v1/admin/users/{username}")]
@@ -97,10 +128,12 @@ pub async fn change_user(
         active: body.active,
     };
     check_account_change(&admin.username, &username, change)?;
+    let offices = body.offices.clone().map(office_scope).transpose()?;
     let change = UserChange {
         role: change.role,
         active: change.active,
         password_hash: None,
+        offices,
     };
     let user = state
         .run(move |store, now| store.change_user(&username, &change, &admin.username, now))

@@ -2,7 +2,9 @@
 
 pub mod bookings;
 pub mod challenge;
+pub mod display;
 pub mod draws;
 pub mod holds;
 pub mod offers;
 pub mod offices;
+pub mod privacy;

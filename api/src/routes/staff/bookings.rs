@@ -23,6 +23,7 @@ use persistence::{CancelAuth, MoveAuth};
         (status = 201, description = "Booked; hand the code (and token) to the citizen", body = CreatedBookingDto),
         (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The role does not book (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "An office the user does not act on, as an unknown one (`unknown_office`, R29)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Taken meanwhile (`slot_taken`, `day_tickets_exhausted`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Against a rule (as for online booking)", body = Problem, content_type = "application/problem+json"),
     )
@@ -38,6 +39,7 @@ pub async fn staff_book(
         .booking_channel()
         .ok_or_else(|| ApiError::internal(&"a booking role without a channel"))?;
     let request = new_booking(body.into_inner(), channel, Some(staff.username.clone()))?;
+    staff.acts_on(&request.office)?;
     let kind = request.kind;
     let made = crate::routes::citizen::bookings::counted(
         &state,
@@ -57,16 +59,18 @@ pub async fn staff_book(
     responses(
         StaffAuth,
         (status = 200, description = "The booking", body = BookingDto),
-        (status = 404, description = "No such booking (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking, or one of an office the user does not act on (`not_found`, R29)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/staff/bookings/{id}")]
 pub async fn staff_get_booking(
-    _staff: Authorized<AnyStaff>,
+    staff: Authorized<AnyStaff>,
     state: web::Data<AppState>,
     BookingPath(id): BookingPath,
 ) -> Result<web::Json<BookingDto>, ApiError> {
-    let booking = state.run(move |store, _| store.booking(id)).await?;
+    let booking = state
+        .run(move |store, _| store.staff_booking(id, &staff.offices))
+        .await?;
     Ok(web::Json(booking.into()))
 }
 
@@ -78,22 +82,23 @@ pub async fn staff_get_booking(
     responses(
         StaffAuth,
         (status = 200, description = "The booking", body = BookingDto),
-        (status = 404, description = "No booking has this code (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No booking has this code, or one of an office the user does not act on (`not_found`, R29)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/staff/bookings/by-code/{code}")]
 pub async fn booking_by_code(
-    _staff: Authorized<AnyStaff>,
+    staff: Authorized<AnyStaff>,
     state: web::Data<AppState>,
     CodePath(code): CodePath,
 ) -> Result<web::Json<BookingDto>, ApiError> {
     let booking = state
-        .run(move |store, _| store.booking_by_code(&code))
+        .run(move |store, _| store.staff_booking_by_code(&code, &staff.offices))
         .await?;
     Ok(web::Json(booking.into()))
 }
 
-/// Cancels any booking (R18); the time is free at once. Audited.
+/// Cancels a booking of the user's offices (R18, R29); the time is free at
+/// once. Audited.
 #[utoipa::path(
     tag = "staff",
     security(("bearer" = [])),
@@ -101,7 +106,7 @@ pub async fn booking_by_code(
     responses(
         StaffAuth,
         (status = 204, description = "Cancelled"),
-        (status = 404, description = "No such booking (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking, or one of an office the user does not act on (`not_found`, R29)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already cancelled (`already_cancelled`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The appointment has begun (`appointment_passed`)", body = Problem, content_type = "application/problem+json"),
     )
@@ -112,9 +117,15 @@ pub async fn staff_cancel(
     state: web::Data<AppState>,
     BookingPath(id): BookingPath,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = staff.username.clone();
+    let (actor, offices) = (staff.username.clone(), staff.offices.clone());
     state
-        .run(move |store, now| store.cancel(id, CancelAuth::Staff { actor: &actor }, now))
+        .run(move |store, now| {
+            let auth = CancelAuth::Staff {
+                actor: &actor,
+                offices: &offices,
+            };
+            store.cancel(id, auth, now)
+        })
         .await?;
     tracing::info!(booking = %id, by = %staff.username, "cancelled by staff");
     Ok(HttpResponse::NoContent().finish())
@@ -136,7 +147,7 @@ pub async fn staff_cancel(
         (status = 200, description = "Moved; id, code and token stay", body = BookingDto),
         (status = 400, description = "Malformed body (`invalid_body`) or Idempotency-Key (`invalid_idempotency_key`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The role does not book (`forbidden_role`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such booking (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking, or one of an office the user does not act on (`not_found`, R29)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The new time was taken (`slot_taken`), or the booking is cancelled (`already_cancelled`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Against a rule (as for booking; `idempotency_key_reused`), the appointment has begun (`appointment_passed`), or a Tagesticket to another day (`day_ticket_other_day`)", body = Problem, content_type = "application/problem+json"),
     )
@@ -150,13 +161,16 @@ pub async fn staff_move(
     body: JsonBody<MoveDto>,
 ) -> Result<web::Json<BookingDto>, ApiError> {
     let request = move_request(body.into_inner())?;
-    let actor = staff.username.clone();
+    let (actor, offices) = (staff.username.clone(), staff.offices.clone());
     let moved = state
         .run(move |store, now| {
             store.move_booking(
                 id,
                 &request,
-                MoveAuth::Staff { actor: &actor },
+                MoveAuth::Staff {
+                    actor: &actor,
+                    offices: &offices,
+                },
                 key.as_deref(),
                 now,
             )

@@ -30,16 +30,17 @@ pub struct DayQuery {
         StaffAuth,
         (status = 200, description = "The day's bookings", body = [BookingDto]),
         (status = 400, description = "Malformed date (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown office, or one the user does not act on (`unknown_office`, R29)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/staff/offices/{office}/appointments")]
 pub async fn appointments(
-    _staff: Authorized<AnyStaff>,
+    staff: Authorized<AnyStaff>,
     state: web::Data<AppState>,
     OfficePath(id): OfficePath,
     query: web::Query<DayQuery>,
 ) -> Result<web::Json<Vec<BookingDto>>, ApiError> {
+    staff.acts_on(&id)?;
     let date = query
         .date
         .as_deref()
@@ -62,16 +63,17 @@ pub async fn appointments(
     responses(
         StaffAuth,
         (status = 200, description = "Today's contingent for staff", body = DayTicketsDto),
-        (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown office, or one the user does not act on (`unknown_office`, R29)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown service", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/staff/offices/{office}/day-tickets")]
 pub async fn staff_day_tickets(
-    _staff: Authorized<AnyStaff>,
+    staff: Authorized<AnyStaff>,
     state: web::Data<AppState>,
     office: OfficePath,
     query: MultiQuery<DayTicketQuery>,
 ) -> Result<web::Json<DayTicketsDto>, ApiError> {
+    staff.acts_on(&office.0)?;
     day_ticket_status(&state, office, query, domain::Channel::Desk).await
 }

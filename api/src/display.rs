@@ -1,0 +1,153 @@
+//! The public display of an office (R28): the calls as Server-Sent Events.
+//!
+//! It follows the database, not this process, so a call made through any
+//! server process reaches every screen. One poller per office reads the
+//! calls after the last one it saw (an indexed read of the newest rows,
+//! about once a second, sooner when this process made a call) and hands
+//! them to every subscriber of that office; it stops when the last
+//! subscriber has gone.
+
+use crate::clock::Clock;
+use crate::dto::CallDto;
+use domain::OfficeId;
+use persistence::{Call, Store};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+use tokio::sync::{Notify, broadcast};
+
+/// How many calls a new screen shows at once.
+pub const RECENT_CALLS: u32 = 5;
+/// The most calls one poll reads (more than any office makes in a second).
+const BATCH: u32 = 100;
+
+/// The pollers, one per office with at least one screen.
+pub struct Display {
+    store: Arc<Store>,
+    clock: Clock,
+    pub poll: Duration,
+    pub heartbeat: Duration,
+    feeds: Mutex<HashMap<OfficeId, Weak<Feed>>>,
+    wake: Arc<Notify>,
+}
+
+/// The calls of one office, as its poller hands them out.
+pub struct Feed {
+    tx: broadcast::Sender<Call>,
+}
+
+/// A screen's subscription: the calls it shows first, then the new ones.
+/// Holding it keeps the office's poller alive.
+pub struct Subscription {
+    pub recent: Vec<CallDto>,
+    last: i64,
+    rx: broadcast::Receiver<Call>,
+    _feed: Arc<Feed>,
+}
+
+impl Subscription {
+    /// The next call not shown yet; `None` when the poller has stopped.
+    pub async fn next(&mut self) -> Option<CallDto> {
+        loop {
+            match self.rx.recv().await {
+                Ok(call) if call.seq > self.last => {
+                    self.last = call.seq;
+                    return Some(CallDto::from(&call));
+                }
+                Ok(_) => {}
+                // A screen too slow for a burst skips to the newest calls.
+                Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    }
+}
+
+impl Display {
+    pub fn new(store: Arc<Store>, clock: Clock, poll: Duration, heartbeat: Duration) -> Self {
+        Self {
+            store,
+            clock,
+            poll,
+            heartbeat,
+            feeds: Mutex::new(HashMap::new()),
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Polls at once: this process has just made a call.
+    pub fn wake(&self) {
+        self.wake.notify_waiters();
+    }
+
+    /// Subscribes a screen to `office`, starting its poller if it has none;
+    /// must run on the server's runtime. Blocking store reads run off the
+    /// async threads.
+    pub async fn subscribe(
+        self: &Arc<Self>,
+        office: OfficeId,
+    ) -> Result<Subscription, persistence::StoreError> {
+        let feed = self.feed(&office);
+        // Subscribed before reading the recent calls, so none falls between
+        // them; what both carry is skipped by its number.
+        let rx = feed.tx.subscribe();
+        let (store, now) = (Arc::clone(&self.store), self.clock.now());
+        let id = office.clone();
+        let recent = actix_web::web::block(move || store.calls(&id, None, RECENT_CALLS, now))
+            .await
+            .map_err(|e| persistence::StoreError::Unavailable(e.to_string()))??;
+        Ok(Subscription {
+            last: recent.last().map_or(0, |c| c.seq),
+            recent: recent.iter().map(CallDto::from).collect(),
+            rx,
+            _feed: feed,
+        })
+    }
+
+    fn feed(self: &Arc<Self>, office: &OfficeId) -> Arc<Feed> {
+        let mut feeds = self.feeds.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(feed) = feeds.get(office).and_then(Weak::upgrade) {
+            return feed;
+        }
+        let (tx, _) = broadcast::channel(BATCH as usize);
+        let feed = Arc::new(Feed { tx });
+        feeds.insert(office.clone(), Arc::downgrade(&feed));
+        actix_web::rt::spawn(Arc::clone(self).poll_office(office.clone(), Arc::downgrade(&feed)));
+        feed
+    }
+
+    /// The office's poller: runs while a screen holds its feed.
+    async fn poll_office(self: Arc<Self>, office: OfficeId, feed: Weak<Feed>) {
+        // The first read hands out today's newest calls too: each screen
+        // skips those it has shown, so no call can fall between a screen's
+        // own first read and the poller's.
+        let mut after: Option<i64> = None;
+        loop {
+            let Some(live) = feed.upgrade() else { break };
+            let (store, now, id) = (Arc::clone(&self.store), self.clock.now(), office.clone());
+            let read = actix_web::web::block(move || store.calls(&id, after, BATCH, now)).await;
+            match read {
+                Ok(Ok(calls)) => {
+                    if let Some(last) = calls.last() {
+                        after = Some(last.seq);
+                    }
+                    for call in calls {
+                        let _ = live.tx.send(call);
+                    }
+                }
+                Ok(Err(e)) => tracing::warn!(office = %office, error = %e, "display poll failed"),
+                Err(e) => tracing::warn!(office = %office, error = %e, "display poll failed"),
+            }
+            drop(live);
+            let wake = Arc::clone(&self.wake);
+            tokio::select! {
+                () = tokio::time::sleep(self.poll) => {}
+                () = wake.notified() => {}
+            }
+        }
+        let mut feeds = self.feeds.lock().unwrap_or_else(|e| e.into_inner());
+        if feeds.get(&office).is_some_and(|w| w.strong_count() == 0) {
+            feeds.remove(&office);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! The waiting-room screen of an office (R28): the calls as Server-Sent
+//! Events, codes and counters only, never a name.
+
+use crate::dto::CallDto;
+use crate::error::{ApiError, Problem};
+use crate::extract::OfficePath;
+use crate::protocol::HeadRequest;
+use crate::state::AppState;
+use actix_web::http::header::CACHE_CONTROL;
+use actix_web::web::Bytes;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web};
+use std::convert::Infallible;
+
+/// One SSE event of a call.
+fn event(call: &CallDto) -> Bytes {
+    let data = serde_json::to_string(call).unwrap_or_default();
+    Bytes::from(format!("event: call\ndata: {data}\n\n"))
+}
+
+/// The calls of an office as `text/event-stream`: first the last few calls
+/// of today, then each new call as it is made, through any server process
+/// (the stream follows the database). Each event is `event: call` with
+/// `data: {code, counter, called_at}`. A comment line (`: heartbeat`) about
+/// every 15 s keeps proxies from closing the connection.
+#[utoipa::path(
+    tag = "offices",
+    params(("office" = String, Path, description = "Office id", example = "buergerbuero")),
+    responses(
+        (status = 200, description = "An endless stream of `event: call` with `data:` a call as JSON, and heartbeat comments", body = CallDto, content_type = "text/event-stream"),
+        (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/offices/{office}/display")]
+pub async fn display(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    OfficePath(office): OfficePath,
+) -> Result<HttpResponse, ApiError> {
+    let id = office.clone();
+    state.run(move |store, _| store.office(&id)).await?;
+    if req.extensions().contains::<HeadRequest>() {
+        return Ok(HttpResponse::Ok()
+            .content_type("text/event-stream")
+            .insert_header((CACHE_CONTROL, "no-cache"))
+            .finish());
+    }
+    let subscription = state.display.subscribe(office).await?;
+    let period = state.display.heartbeat;
+    let mut opening = String::from("retry: 3000\n\n");
+    for call in &subscription.recent {
+        opening.push_str(&String::from_utf8_lossy(&event(call)));
+    }
+    let heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    let stream = futures_util::stream::unfold(
+        (subscription, Some(Bytes::from(opening)), heartbeat),
+        |(mut subscription, opening, mut heartbeat)| async move {
+            if let Some(bytes) = opening {
+                return Some((Ok::<_, Infallible>(bytes), (subscription, None, heartbeat)));
+            }
+            let bytes = tokio::select! {
+                call = subscription.next() => event(&call?),
+                _ = heartbeat.tick() => Bytes::from_static(b": heartbeat\n\n"),
+            };
+            Some((Ok(bytes), (subscription, None, heartbeat)))
+        },
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header((CACHE_CONTROL, "no-cache"))
+        // nginx: pass each event on at once.
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(stream))
+}

@@ -1,0 +1,283 @@
+//! Statistics per office and day (R30): what the city needs to size the
+//! Tagesticket contingent and the counters. Computed from anonymous facts
+//! of the bookings only (kind, channel, length, times of the steps), so the
+//! figures stay right after R31 has erased names and contacts.
+
+use crate::booking::{BookingKind, BookingStatus, Channel};
+use crate::calendar::Berlin;
+use crate::config::Office;
+use time::{Date, OffsetDateTime};
+
+/// The most days one request covers.
+pub const MAX_STATISTICS_DAYS: i64 = 366;
+
+/// What statistics need of one booking: nothing personal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingFact {
+    pub date: Date,
+    pub kind: BookingKind,
+    pub channel: Channel,
+    pub status: BookingStatus,
+    pub minutes: u32,
+    pub created_at: OffsetDateTime,
+    pub cancelled_at: Option<OffsetDateTime>,
+    pub checked_in_at: Option<OffsetDateTime>,
+    pub called_at: Option<OffsetDateTime>,
+}
+
+/// A count in all and by channel (R10).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ByChannel {
+    pub online: u32,
+    pub phone: u32,
+    pub desk: u32,
+}
+
+impl ByChannel {
+    pub fn total(&self) -> u32 {
+        self.online + self.phone + self.desk
+    }
+
+    fn add(&mut self, channel: Channel) {
+        let n = match channel {
+            Channel::Online => &mut self.online,
+            Channel::Phone => &mut self.phone,
+            Channel::Desk => &mut self.desk,
+        };
+        *n += 1;
+    }
+}
+
+/// Booked minutes against the minutes a pool of counters is open.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Utilisation {
+    pub booked_minutes: u32,
+    pub capacity_minutes: u32,
+}
+
+impl Utilisation {
+    /// The share booked, 0 to 1; `None` where the pool had no capacity.
+    pub fn ratio(&self) -> Option<f64> {
+        (self.capacity_minutes > 0)
+            .then(|| f64::from(self.booked_minutes) / f64::from(self.capacity_minutes))
+    }
+}
+
+/// R30: one office day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayStatistics {
+    pub date: Date,
+    /// Every booking made for the day, cancelled ones included.
+    pub booked: ByChannel,
+    pub cancelled: ByChannel,
+    pub served: ByChannel,
+    pub no_shows: ByChannel,
+    /// Regular bookings against the counters open to them (R12).
+    pub regular: Utilisation,
+    /// Tagestickets against the counters held back for them (R12).
+    pub held_back: Utilisation,
+    /// Tagestickets issued and not cancelled.
+    pub day_tickets_issued: u32,
+    /// The day's contingent as the office has it now; `None` on a day
+    /// without Tagestickets.
+    pub day_ticket_contingent: Option<u32>,
+    /// The minute the last Tagesticket of the contingent went (a cancelled
+    /// one returns to it, R16: the first time none was left).
+    pub day_tickets_ran_out_at: Option<OffsetDateTime>,
+    /// Mean minutes from check-in to call (R28), over the called bookings.
+    pub mean_wait_minutes: Option<f64>,
+}
+
+/// The minutes `office` is open on `date` times its counters of each pool:
+/// (regular, held back for Tagestickets).
+fn capacity(office: &Office, date: Date) -> (u32, u32) {
+    if office.closed(date).is_some() {
+        return (0, 0);
+    }
+    let open: u32 = office
+        .hours
+        .on(date.weekday())
+        .iter()
+        .map(|w| {
+            let minutes = (w.end - w.start).whole_minutes();
+            u32::try_from(minutes).unwrap_or(0)
+        })
+        .sum();
+    let (regular, held_back) = office.capacity_on(date);
+    (open * regular, open * held_back)
+}
+
+/// R30: the statistics of `office` on `date` from the facts of that day's
+/// bookings.
+pub fn day_statistics(office: &Office, date: Date, facts: &[BookingFact]) -> DayStatistics {
+    let (regular_capacity, held_back_capacity) = capacity(office, date);
+    let mut day = DayStatistics {
+        date,
+        booked: ByChannel::default(),
+        cancelled: ByChannel::default(),
+        served: ByChannel::default(),
+        no_shows: ByChannel::default(),
+        regular: Utilisation {
+            booked_minutes: 0,
+            capacity_minutes: regular_capacity,
+        },
+        held_back: Utilisation {
+            booked_minutes: 0,
+            capacity_minutes: held_back_capacity,
+        },
+        day_tickets_issued: 0,
+        day_ticket_contingent: office.day_ticket_on(date).map(|p| p.per_day),
+        day_tickets_ran_out_at: None,
+        mean_wait_minutes: None,
+    };
+    // Tagesticket events in time order: +1 when taken, -1 when cancelled.
+    let mut tickets: Vec<(OffsetDateTime, i32)> = Vec::new();
+    let mut waits: Vec<i64> = Vec::new();
+    for f in facts.iter().filter(|f| f.date == date) {
+        day.booked.add(f.channel);
+        match f.status {
+            BookingStatus::Cancelled => day.cancelled.add(f.channel),
+            BookingStatus::Served => day.served.add(f.channel),
+            BookingStatus::NoShow => day.no_shows.add(f.channel),
+            _ => {}
+        }
+        let live = f.status != BookingStatus::Cancelled;
+        if live {
+            match f.kind {
+                BookingKind::Regular => day.regular.booked_minutes += f.minutes,
+                BookingKind::DayTicket => {
+                    day.held_back.booked_minutes += f.minutes;
+                    day.day_tickets_issued += 1;
+                }
+            }
+        }
+        if f.kind == BookingKind::DayTicket {
+            tickets.push((f.created_at, 1));
+            if let Some(at) = f.cancelled_at {
+                tickets.push((at, -1));
+            }
+        }
+        if let (Some(checked_in), Some(called)) = (f.checked_in_at, f.called_at) {
+            waits.push((called - checked_in).whole_seconds());
+        }
+    }
+    if let Some(contingent) = day.day_ticket_contingent {
+        tickets.sort();
+        let mut taken = 0i64;
+        for (at, change) in tickets {
+            taken += i64::from(change);
+            if taken >= i64::from(contingent) {
+                // To the minute, in local time.
+                let local = Berlin::local(at);
+                day.day_tickets_ran_out_at = Some(
+                    local
+                        .replace_second(0)
+                        .unwrap_or(local)
+                        .replace_nanosecond(0)
+                        .unwrap_or(local),
+                );
+                break;
+            }
+        }
+    }
+    if !waits.is_empty() {
+        let total: i64 = waits.iter().sum();
+        let count = i64::try_from(waits.len()).unwrap_or(i64::MAX);
+        // Seconds to minutes, one decimal.
+        let mean = total as f64 / count as f64 / 60.0;
+        day.mean_wait_minutes = Some((mean * 10.0).round() / 10.0);
+    }
+    day
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::buergerbuero;
+    use time::macros::{date, datetime};
+
+    fn fact(kind: BookingKind, channel: Channel, status: BookingStatus) -> BookingFact {
+        BookingFact {
+            date: date!(2026 - 12 - 01),
+            kind,
+            channel,
+            status,
+            minutes: 15,
+            created_at: datetime!(2026-11-30 10:00 +01:00),
+            cancelled_at: None,
+            checked_in_at: None,
+            called_at: None,
+        }
+    }
+
+    #[test]
+    fn r30_counts_by_channel_and_utilisation_of_each_pool() {
+        use BookingKind::*;
+        use BookingStatus::*;
+        let office = buergerbuero();
+        let mut cancelled = fact(Regular, Channel::Phone, Cancelled);
+        cancelled.cancelled_at = Some(datetime!(2026-11-30 11:00 +01:00));
+        let mut waited = fact(Regular, Channel::Online, Served);
+        waited.checked_in_at = Some(datetime!(2026-12-01 08:20 +01:00));
+        waited.called_at = Some(datetime!(2026-12-01 08:35 +01:00));
+        let facts = [
+            fact(Regular, Channel::Online, Confirmed),
+            waited,
+            fact(Regular, Channel::Desk, NoShow),
+            cancelled,
+            fact(DayTicket, Channel::Desk, Served),
+        ];
+        let day = day_statistics(&office, date!(2026 - 12 - 01), &facts);
+        assert_eq!((day.booked.total(), day.booked.online), (5, 2));
+        assert_eq!(day.cancelled.phone, 1);
+        assert_eq!((day.served.online, day.served.desk), (1, 1));
+        assert_eq!(day.no_shows.desk, 1);
+        // Tuesday 08:30–12:00: 210 minutes; 3 regular counters, 1 held back.
+        assert_eq!(day.regular.capacity_minutes, 630);
+        assert_eq!(day.regular.booked_minutes, 45);
+        assert_eq!(day.held_back.capacity_minutes, 210);
+        assert_eq!(day.held_back.booked_minutes, 15);
+        assert_eq!(day.day_tickets_issued, 1);
+        assert_eq!(day.day_ticket_contingent, Some(12));
+        assert_eq!(day.day_tickets_ran_out_at, None);
+        assert_eq!(day.mean_wait_minutes, Some(15.0));
+    }
+
+    #[test]
+    fn r30_the_minute_the_contingent_ran_out_counts_returned_tickets() {
+        let office = buergerbuero();
+        let mut facts: Vec<BookingFact> = (0..12)
+            .map(|i| {
+                let mut f = fact(
+                    BookingKind::DayTicket,
+                    Channel::Online,
+                    BookingStatus::Confirmed,
+                );
+                f.created_at = datetime!(2026-12-01 07:00:30 +01:00) + time::Duration::minutes(i);
+                f
+            })
+            .collect();
+        // The fifth was cancelled at 07:10, before the last went at 07:11;
+        // the contingent ran out when it was taken again at 08:31.
+        facts[4].status = BookingStatus::Cancelled;
+        facts[4].cancelled_at = Some(datetime!(2026-12-01 07:10 +01:00));
+        let mut again = fact(
+            BookingKind::DayTicket,
+            Channel::Desk,
+            BookingStatus::Confirmed,
+        );
+        again.created_at = datetime!(2026-12-01 08:31:10 +01:00);
+        facts.push(again);
+        let day = day_statistics(&office, date!(2026 - 12 - 01), &facts);
+        assert_eq!(day.day_tickets_issued, 12);
+        assert_eq!(
+            day.day_tickets_ran_out_at,
+            Some(datetime!(2026-12-01 08:31 +01:00))
+        );
+        // Saturday: no Tagestickets, all four counters regular.
+        let saturday = day_statistics(&office, date!(2026 - 12 - 05), &[]);
+        assert_eq!(saturday.day_ticket_contingent, None);
+        assert_eq!(saturday.held_back.ratio(), None);
+        assert_eq!(saturday.regular.capacity_minutes, 210 * 4);
+    }
+}

@@ -1,0 +1,10 @@
+DROP TABLE counter_calls;
+ALTER TABLE bookings DROP COLUMN closed_by;
+ALTER TABLE bookings DROP COLUMN closed_at;
+ALTER TABLE bookings DROP COLUMN counter;
+ALTER TABLE bookings DROP COLUMN called_by;
+ALTER TABLE bookings DROP COLUMN called_at;
+ALTER TABLE bookings DROP COLUMN checked_in_by;
+ALTER TABLE bookings DROP COLUMN checked_in_at;
+ALTER TABLE bookings DROP COLUMN stage;
+ALTER TABLE offices DROP COLUMN no_show_grace_minutes;

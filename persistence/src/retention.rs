@@ -1,0 +1,131 @@
+//! R31: personal data are erased a configurable time after the appointment,
+//! or at once when the citizen asks (GDPR Art. 17); the citizen can read
+//! everything held on their booking (Art. 15). What is erased: the name,
+//! e-mail, phone and postcode on the booking, and in its outbox rows the
+//! secret and the mail server's last answer. Kind, channel, times and steps
+//! stay for R30's statistics; the audit log holds booking ids and codes only.
+
+use crate::audit::entries_of;
+use crate::bookings::{Booking, CancelAuth, booking_row, one};
+use crate::codec::to_db;
+use crate::connection::DbConnection;
+use crate::schema::{bookings, outbox};
+use crate::secret::token_matches;
+use crate::{AuditEntry, Message, Store, StoreError};
+use diesel::prelude::*;
+use domain::{BookingStatus, CancelError, MessageStatus};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+/// How many bookings one retention run erases at most (the rest next run).
+const BATCH: i64 = 500;
+
+/// Everything held on a booking (Art. 15).
+#[derive(Debug, Clone)]
+pub struct HeldData {
+    pub booking: Booking,
+    pub messages: Vec<Message>,
+    pub audit: Vec<AuditEntry>,
+}
+
+/// Erases the personal data of the bookings `ids` at `now`.
+fn erase(conn: &mut DbConnection, ids: &[String], now: OffsetDateTime) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    diesel::update(bookings::table.filter(bookings::id.eq_any(ids)))
+        .set((
+            bookings::citizen_name.eq(""),
+            bookings::citizen_email.eq(None::<String>),
+            bookings::citizen_phone.eq(None::<String>),
+            bookings::contact_email.eq(None::<String>),
+            bookings::citizen_postcode.eq(None::<String>),
+            bookings::erased_at.eq(Some(to_db(now))),
+        ))
+        .execute(conn)?;
+    // A message not sent yet has no one to go to any more.
+    diesel::update(
+        outbox::table
+            .filter(outbox::booking_id.eq_any(ids))
+            .filter(outbox::status.eq(MessageStatus::Pending.as_str())),
+    )
+    .set(outbox::status.eq(MessageStatus::Obsolete.as_str()))
+    .execute(conn)?;
+    diesel::update(outbox::table.filter(outbox::booking_id.eq_any(ids)))
+        .set((
+            outbox::secret.eq(None::<String>),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+impl Store {
+    /// R31: erases the personal data of bookings whose appointment ended
+    /// more than `retention_days` before `now`; returns how many (at most
+    /// a batch a run; the periodic task runs again).
+    pub fn erase_expired(
+        &self,
+        retention_days: u32,
+        now: OffsetDateTime,
+    ) -> Result<usize, StoreError> {
+        let cutoff = now - Duration::days(i64::from(retention_days));
+        self.write(|conn| {
+            let ids: Vec<String> = bookings::table
+                .filter(bookings::erased_at.is_null())
+                .filter(bookings::end_at.lt(to_db(cutoff)))
+                .select(bookings::id)
+                .limit(BATCH)
+                .load(conn)?;
+            erase(conn, &ids, now)?;
+            Ok(ids.len())
+        })
+    }
+
+    /// R31, Art. 15: everything held on booking `id` for the holder of its
+    /// secret: the booking with the citizen's data, its messages (without
+    /// their secret) and the audit entries about it.
+    pub fn held_data(&self, id: Uuid, token: &str) -> Result<HeldData, StoreError> {
+        let id = id.to_string();
+        let mut conn = self.conn()?;
+        let row = booking_row(&mut conn, &id)?;
+        if !token_matches(token, &row.token_hash) {
+            return Err(StoreError::UnknownBooking);
+        }
+        let booking = one(&mut conn, row)?;
+        Ok(HeldData {
+            booking,
+            messages: Store::messages_of(&mut conn, &id)?,
+            audit: entries_of(&mut conn, &id)?,
+        })
+    }
+
+    /// R31, Art. 17: erases the personal data of booking `id` at once for
+    /// the holder of its secret; a booking still to come is cancelled first
+    /// (its time is free again, R18). The anonymous booking stays.
+    pub fn erase_booking(
+        &self,
+        id: Uuid,
+        token: &str,
+        now: OffsetDateTime,
+    ) -> Result<Booking, StoreError> {
+        let current = self.booking_with_token(id, token)?;
+        let to_come = current.start > now
+            && !matches!(
+                current.status,
+                BookingStatus::Cancelled | BookingStatus::Served | BookingStatus::NoShow
+            );
+        if to_come {
+            match self.cancel(id, CancelAuth::Token(token), now) {
+                Ok(_) | Err(StoreError::Cancel(CancelError::AlreadyCancelled)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let id = id.to_string();
+        self.write(|conn| {
+            erase(conn, std::slice::from_ref(&id), now)?;
+            let row = booking_row(conn, &id)?;
+            one(conn, row)
+        })
+    }
+}
