@@ -19,6 +19,7 @@ on_both_backends!(
     TestApp::spawn;
     r27_two_hundred_requests_for_twelve_tickets_make_twelve_winners_once_and_again_from_the_seed,
     r27_requests_only_in_the_hour_before_the_release_one_per_contact,
+    r27_r31_retention_erases_the_requests_of_the_draw_too,
 );
 
 const MONDAY_0630: OffsetDateTime = datetime!(2026-11-30 06:30 +01:00);
@@ -342,4 +343,50 @@ fn r27_requests_only_in_the_hour_before_the_release_one_per_contact(app: &TestAp
     );
     assert_eq!(status["remaining"], 10);
     assert_eq!(status["available"], true);
+}
+
+fn r27_r31_retention_erases_the_requests_of_the_draw_too(app: &TestApp) {
+    app.at(MONDAY_0630);
+    drawing(app);
+    let mut winner = request(0);
+    winner["citizen"] =
+        json!({"name": "Wilma Gewinnerin", "email": "wilma@example.org", "phone": "0172 7654321"});
+    let won = ok_json(file(app, &winner), StatusCode::ACCEPTED);
+    // A window in which the office is closed: this one loses.
+    let mut loser = request(1);
+    loser["citizen"] = json!({"name": "Lutz Verlierer", "email": "lutz@example.org"});
+    loser["window"] = json!({"from": "05:00", "to": "05:30"});
+    let lost = ok_json(file(app, &loser), StatusCode::ACCEPTED);
+    app.at(MONDAY_0700);
+    let answer = ok_json(
+        look(
+            app,
+            won["id"].as_str().unwrap(),
+            won["token"].as_str().unwrap(),
+        ),
+        StatusCode::OK,
+    );
+    assert_eq!(answer["status"], "won");
+    let answer = ok_json(
+        look(
+            app,
+            lost["id"].as_str().unwrap(),
+            lost["token"].as_str().unwrap(),
+        ),
+        StatusCode::OK,
+    );
+    assert_eq!(answer["status"], "lost");
+    // 31 days later the retention run (R31) leaves no trace of either.
+    let later = MONDAY_0700 + time::Duration::days(31);
+    app.store.erase_expired(30, later).unwrap();
+    for needle in [
+        "Wilma",
+        "wilma@example.org",
+        "+491727654321",
+        "Lutz",
+        "lutz@example.org",
+    ] {
+        let found = persistence::test_support::columns_containing(&app.store, needle).unwrap();
+        assert!(found.is_empty(), "{needle} still in {found:?}");
+    }
 }

@@ -9,11 +9,11 @@ use crate::audit::entries_of;
 use crate::bookings::{Booking, CancelAuth, booking_row, one};
 use crate::codec::to_db;
 use crate::connection::DbConnection;
-use crate::schema::{bookings, outbox};
+use crate::schema::{bookings, day_ticket_requests, outbox};
 use crate::secret::token_matches;
 use crate::{AuditEntry, Message, Store, StoreError};
 use diesel::prelude::*;
-use domain::{BookingStatus, CancelError, MessageStatus};
+use domain::{Berlin, BookingStatus, CancelError, MessageStatus};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -28,11 +28,35 @@ pub struct HeldData {
     pub audit: Vec<AuditEntry>,
 }
 
+/// A request for the Tagesticket draw without its citizen (R27, R31).
+#[allow(clippy::type_complexity)]
+fn erased_request() -> (
+    diesel::dsl::Eq<day_ticket_requests::citizen_name, &'static str>,
+    diesel::dsl::Eq<day_ticket_requests::citizen_email, Option<&'static str>>,
+    diesel::dsl::Eq<day_ticket_requests::citizen_phone, Option<&'static str>>,
+    diesel::dsl::Eq<day_ticket_requests::citizen_postcode, Option<&'static str>>,
+    diesel::dsl::Eq<day_ticket_requests::contact_email, Option<&'static str>>,
+    diesel::dsl::Eq<day_ticket_requests::booking_token, Option<&'static str>>,
+) {
+    (
+        day_ticket_requests::citizen_name.eq(""),
+        day_ticket_requests::citizen_email.eq(None),
+        day_ticket_requests::citizen_phone.eq(None),
+        day_ticket_requests::citizen_postcode.eq(None),
+        day_ticket_requests::contact_email.eq(None),
+        day_ticket_requests::booking_token.eq(None),
+    )
+}
+
 /// Erases the personal data of the bookings `ids` at `now`.
 fn erase(conn: &mut DbConnection, ids: &[String], now: OffsetDateTime) -> Result<(), StoreError> {
     if ids.is_empty() {
         return Ok(());
     }
+    // R27: the draw's request that won the booking holds the same data.
+    diesel::update(day_ticket_requests::table.filter(day_ticket_requests::booking_id.eq_any(ids)))
+        .set(erased_request())
+        .execute(conn)?;
     diesel::update(bookings::table.filter(bookings::id.eq_any(ids)))
         .set((
             bookings::citizen_name.eq(""),
@@ -78,6 +102,23 @@ impl Store {
                 .limit(BATCH)
                 .load(conn)?;
             erase(conn, &ids, now)?;
+            // R27: requests for the draw of days before the cutoff, won or
+            // lost; and a won booking's token not fetched by the end of
+            // its day is of no use any more.
+            diesel::update(
+                day_ticket_requests::table
+                    .filter(day_ticket_requests::local_day.lt(Berlin::local(cutoff).date()))
+                    .filter(day_ticket_requests::citizen_name.ne("")),
+            )
+            .set(erased_request())
+            .execute(conn)?;
+            diesel::update(
+                day_ticket_requests::table
+                    .filter(day_ticket_requests::local_day.lt(Berlin::today(now)))
+                    .filter(day_ticket_requests::booking_token.is_not_null()),
+            )
+            .set(day_ticket_requests::booking_token.eq(None::<String>))
+            .execute(conn)?;
             Ok(ids.len())
         })
     }
