@@ -11,6 +11,15 @@
 //! 4000) sets the booking attempts per run, `BENCH_CLIENTS` (default `1,8,32`)
 //! the client counts, `BENCH_BACKENDS` (default `sqlite,postgres`) the backends.
 //!
+//! What the outbox costs a booking (R23, I6) is measured in the same process:
+//! `BENCH_CONTACTS` (default `phone,email`) names the citizens who book. With
+//! only a phone number a booking writes no outbox row (as before the
+//! outbox); with an e-mail address each one writes its confirmation. Every
+//! (backend, clients) pair runs each contact in turn, `BENCH_ROUNDS` times
+//! (default 1), alternating, each run on a fresh database, so a machine
+//! whose speed drifts affects both alike; the last table compares the
+//! medians of the rounds.
+//!
 //! Every client books `anmeldung` (15 minutes) in the Bürgerbüro at starts
 //! drawn uniformly from all regular starts of the 8-week horizon, as a slot
 //! search on an empty office offers them; "now" is fixed at Monday
@@ -46,6 +55,41 @@ const DEFAULT_CLIENTS: [usize; 3] = [1, 8, 32];
 /// Messages of unexpected errors kept per run, for the report.
 const KEPT_MESSAGES: usize = 5;
 
+/// How the bench's citizen can be reached: with an e-mail address every
+/// booking writes its confirmation to the outbox (R23); with only a phone
+/// number it writes none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Contact {
+    Phone,
+    Email,
+}
+
+impl Contact {
+    fn parse(s: &str) -> BenchResult<Self> {
+        match s.trim() {
+            "phone" => Ok(Contact::Phone),
+            "email" => Ok(Contact::Email),
+            other => {
+                Err(format!("BENCH_CONTACTS: `{other}` is neither `phone` nor `email`").into())
+            }
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Contact::Phone => "phone",
+            Contact::Email => "email",
+        }
+    }
+
+    fn citizen(self) -> BenchResult<Citizen> {
+        Ok(match self {
+            Contact::Phone => Citizen::new("Erika Mustermann", None, Some("02131 123456"))?,
+            Contact::Email => Citizen::new("Erika Mustermann", Some("erika@example.org"), None)?,
+        })
+    }
+}
+
 /// What one client saw.
 #[derive(Debug, Default)]
 struct ClientOutcome {
@@ -55,6 +99,8 @@ struct ClientOutcome {
     other: usize,
     messages: Vec<String>,
     latencies: Vec<Duration>,
+    /// The latencies of the attempts that booked (and so committed).
+    booked_latencies: Vec<Duration>,
 }
 
 impl ClientOutcome {
@@ -69,6 +115,7 @@ impl ClientOutcome {
             }
         }
         self.latencies.extend(other.latencies);
+        self.booked_latencies.extend(other.booked_latencies);
     }
 }
 
@@ -77,6 +124,7 @@ impl ClientOutcome {
 struct RunReport {
     backend: &'static str,
     clients: usize,
+    contact: Contact,
     attempts: usize,
     outcome: ClientOutcome,
     elapsed: Duration,
@@ -90,6 +138,13 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> BenchResult<T> {
             .parse()
             .map_err(|_| format!("{name}=`{v}` is not understood").into()),
         Err(_) => Ok(default),
+    }
+}
+
+fn contacts() -> BenchResult<Vec<Contact>> {
+    match std::env::var("BENCH_CONTACTS") {
+        Ok(list) => list.split(',').map(Contact::parse).collect(),
+        Err(_) => Ok(vec![Contact::Phone, Contact::Email]),
     }
 }
 
@@ -138,10 +193,11 @@ fn client(
     starts: &[OffsetDateTime],
     attempts: usize,
     seed: u64,
+    contact: Contact,
     barrier: &Barrier,
 ) -> BenchResult<ClientOutcome> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let citizen = Citizen::new("Erika Mustermann", Some("erika@example.org"), None)?;
+    let citizen = contact.citizen()?;
     let requests = (0..attempts)
         .map(|_| {
             let start = starts.choose(&mut rng).ok_or("no bookable start")?;
@@ -160,9 +216,13 @@ fn client(
     for r in &requests {
         let began = Instant::now();
         let result = store.book(r, NOW);
-        outcome.latencies.push(began.elapsed());
+        let took = began.elapsed();
+        outcome.latencies.push(took);
         match result {
-            Ok(_) => outcome.booked += 1,
+            Ok(_) => {
+                outcome.booked += 1;
+                outcome.booked_latencies.push(took);
+            }
             Err(StoreError::Rule(BookingError::SlotTaken)) => outcome.slot_taken += 1,
             Err(e) => {
                 if matches!(e, StoreError::Busy) {
@@ -229,6 +289,7 @@ fn run(
     url: &str,
     backend: &'static str,
     clients: usize,
+    contact: Contact,
     attempts: usize,
 ) -> BenchResult<RunReport> {
     // One connection per client, and one spare for the pool's own checks.
@@ -251,7 +312,7 @@ fn run(
                 let share = attempts / clients + usize::from(i < attempts % clients);
                 let (store, starts, barrier) = (&store, &starts, &barrier);
                 let seed = 0x5eed_0000 + u64::try_from(i).unwrap_or(0);
-                scope.spawn(move || client(store, starts, share, seed, barrier))
+                scope.spawn(move || client(store, starts, share, seed, contact, barrier))
             })
             .collect();
         barrier.wait();
@@ -276,6 +337,7 @@ fn run(
     Ok(RunReport {
         backend,
         clients,
+        contact,
         attempts,
         outcome,
         elapsed,
@@ -303,20 +365,20 @@ fn per_second(count: usize, elapsed: Duration) -> f64 {
 
 fn print_header() {
     println!(
-        "| backend  | clients | attempts | booked | slot_taken | other errors | bookings/s | attempts/s | p50 ms | p99 ms |"
+        "| backend  | clients | contact | attempts | booked | slot_taken | other errors | bookings/s | attempts/s | p50 ms | p99 ms | p50 booked ms |"
     );
     println!(
-        "|----------|--------:|---------:|-------:|-----------:|-------------:|-----------:|-----------:|-------:|-------:|"
+        "|----------|--------:|---------|---------:|-------:|-----------:|-------------:|-----------:|-----------:|-------:|-------:|--------------:|"
     );
 }
 
-fn print_row(r: &mut RunReport) {
-    r.outcome.latencies.sort_unstable();
+fn print_row(r: &RunReport) {
     let o = &r.outcome;
     println!(
-        "| {:<8} | {:>7} | {:>8} | {:>6} | {:>10} | {:>12} | {:>10.0} | {:>10.0} | {:>6.2} | {:>6.2} |",
+        "| {:<8} | {:>7} | {:<7} | {:>8} | {:>6} | {:>10} | {:>12} | {:>10.0} | {:>10.0} | {:>6.2} | {:>6.2} | {:>13.2} |",
         r.backend,
         r.clients,
+        r.contact.as_str(),
         r.attempts,
         o.booked,
         o.slot_taken,
@@ -325,7 +387,67 @@ fn print_row(r: &mut RunReport) {
         per_second(r.attempts, r.elapsed),
         ms(percentile(&o.latencies, 50)),
         ms(percentile(&o.latencies, 99)),
+        ms(percentile(&o.booked_latencies, 50)),
     );
+}
+
+/// The median of `values` (the mean of the middle two for an even count).
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => 0.0,
+        _ if n % 2 == 1 => values[n / 2],
+        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+/// Per backend and client count: the medians over the rounds of p50 and
+/// bookings/s without an outbox row (phone) and with one (e-mail).
+fn print_comparison(reports: &[RunReport]) {
+    println!(
+        "| backend  | clients | rounds | p50 ms phone → email | change | p50 booked ms phone → email | change | bookings/s phone → email |"
+    );
+    println!(
+        "|----------|--------:|-------:|---------------------:|-------:|----------------------------:|-------:|-------------------------:|"
+    );
+    let mut pairs: Vec<(&str, usize)> = reports.iter().map(|r| (r.backend, r.clients)).collect();
+    pairs.dedup();
+    for (backend, clients) in pairs {
+        let of = |contact: Contact| {
+            let runs: Vec<&RunReport> = reports
+                .iter()
+                .filter(|r| r.backend == backend && r.clients == clients && r.contact == contact)
+                .collect();
+            let p50 = median(
+                runs.iter()
+                    .map(|r| ms(percentile(&r.outcome.latencies, 50)))
+                    .collect(),
+            );
+            let booked = median(
+                runs.iter()
+                    .map(|r| ms(percentile(&r.outcome.booked_latencies, 50)))
+                    .collect(),
+            );
+            let rate = median(
+                runs.iter()
+                    .map(|r| per_second(r.outcome.booked, r.elapsed))
+                    .collect(),
+            );
+            (runs.len(), p50, booked, rate)
+        };
+        let (rounds, p50_phone, booked_phone, rate_phone) = of(Contact::Phone);
+        let (rounds_email, p50_email, booked_email, rate_email) = of(Contact::Email);
+        if rounds == 0 || rounds_email == 0 {
+            continue;
+        }
+        let change = |before: f64, after: f64| (after / before - 1.0) * 100.0;
+        println!(
+            "| {backend:<8} | {clients:>7} | {rounds:>6} | {p50_phone:>9.3} → {p50_email:>8.3} | {:>+5.1} % | {booked_phone:>13.3} → {booked_email:>11.3} | {:>+5.1} % | {rate_phone:>11.0} → {rate_email:>10.0} |",
+            change(p50_phone, p50_email),
+            change(booked_phone, booked_email),
+        );
+    }
 }
 
 /// Commits per second of one-row write transactions from one connection on a
@@ -387,15 +509,27 @@ fn main() -> BenchResult<()> {
         }
     }
 
+    let contacts = contacts()?;
+    let rounds: usize = env_or("BENCH_ROUNDS", 1)?;
     let mut reports = Vec::new();
     for backend in backends {
         for &n in &clients {
-            let db = match backend {
-                "postgres" => test_support::postgres()?,
-                _ => test_support::sqlite(),
-            };
-            eprintln!("running {backend} with {n} clients …");
-            reports.push(run(db.url(), backend, n, attempts)?);
+            for round in 1..=rounds {
+                for &contact in &contacts {
+                    let db = match backend {
+                        "postgres" => test_support::postgres()?,
+                        _ => test_support::sqlite(),
+                    };
+                    eprintln!(
+                        "running {backend} with {n} clients, {} contact, round {round} of {rounds} …",
+                        contact.as_str()
+                    );
+                    let mut report = run(db.url(), backend, n, contact, attempts)?;
+                    report.outcome.latencies.sort_unstable();
+                    report.outcome.booked_latencies.sort_unstable();
+                    reports.push(report);
+                }
+            }
         }
     }
 
@@ -413,9 +547,11 @@ fn main() -> BenchResult<()> {
 
     println!();
     print_header();
-    for r in &mut reports {
+    for r in &reports {
         print_row(r);
     }
+    println!("\nThe outbox's cost (R23): medians of the rounds, phone (no outbox row) → e-mail");
+    print_comparison(&reports);
 
     println!();
     let mut overbookings = 0;
@@ -425,8 +561,13 @@ fn main() -> BenchResult<()> {
         overbookings += r.audit.overbooked_units;
         unexpected += r.outcome.busy + r.outcome.other;
         println!(
-            "{} with {} clients: {} confirmed bookings read back, {} units full, {} overbooked",
-            r.backend, r.clients, r.audit.stored, r.audit.full_units, r.audit.overbooked_units
+            "{} with {} clients ({}): {} confirmed bookings read back, {} units full, {} overbooked",
+            r.backend,
+            r.clients,
+            r.contact.as_str(),
+            r.audit.stored,
+            r.audit.full_units,
+            r.audit.overbooked_units
         );
         if r.audit.stored != r.outcome.booked {
             mismatches += 1;
