@@ -43,6 +43,7 @@ impl Store {
             let actor = acting(auth, &row)?;
             let current = one(conn, row)?;
             check_cancel(current.status, current.start, now)?;
+            outbox::before_change(conn, &current)?;
             // Filtered on the status: of two cancels at once, the second
             // updates nothing (PostgreSQL re-checks the row after the first).
             let updated = diesel::update(

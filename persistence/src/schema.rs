@@ -90,6 +90,9 @@ diesel::table! {
         citizen_postcode -> Nullable<Text>,
         previous_start_at -> Nullable<Timestamp>,
         sequence -> Integer,
+        confirmation_secret -> Nullable<Text>,
+        confirmation_due_at -> Nullable<Timestamp>,
+        confirmation_remind_at -> Nullable<Timestamp>,
     }
 }
 
