@@ -18,7 +18,11 @@
 //! (backend, clients) pair runs each contact in turn, `BENCH_ROUNDS` times
 //! (default 1), alternating, each run on a fresh database, so a machine
 //! whose speed drifts affects both alike; the last table compares the
-//! medians of the rounds.
+//! medians of the rounds. `mixed` interleaves the two in one run instead:
+//! every client books with a phone number and with an e-mail address in
+//! turn, on the same database at the same moments, and the latencies of
+//! each are compared (least disturbed by a machine whose load comes and
+//! goes).
 //!
 //! Every client books `anmeldung` (15 minutes) in the Bürgerbüro at starts
 //! drawn uniformly from all regular starts of the 8-week horizon, as a slot
@@ -57,11 +61,12 @@ const KEPT_MESSAGES: usize = 5;
 
 /// How the bench's citizen can be reached: with an e-mail address every
 /// booking writes its confirmation to the outbox (R23); with only a phone
-/// number it writes none.
+/// number it writes none. `Mixed`: the one and the other in turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Contact {
     Phone,
     Email,
+    Mixed,
 }
 
 impl Contact {
@@ -69,8 +74,9 @@ impl Contact {
         match s.trim() {
             "phone" => Ok(Contact::Phone),
             "email" => Ok(Contact::Email),
+            "mixed" => Ok(Contact::Mixed),
             other => {
-                Err(format!("BENCH_CONTACTS: `{other}` is neither `phone` nor `email`").into())
+                Err(format!("BENCH_CONTACTS: `{other}` is not `phone`, `email` or `mixed`").into())
             }
         }
     }
@@ -79,13 +85,21 @@ impl Contact {
         match self {
             Contact::Phone => "phone",
             Contact::Email => "email",
+            Contact::Mixed => "mixed",
         }
     }
 
-    fn citizen(self) -> BenchResult<Citizen> {
-        Ok(match self {
-            Contact::Phone => Citizen::new("Erika Mustermann", None, Some("02131 123456"))?,
-            Contact::Email => Citizen::new("Erika Mustermann", Some("erika@example.org"), None)?,
+    /// The citizen of a client's `n`-th attempt.
+    fn citizen(self, n: usize) -> BenchResult<Citizen> {
+        let email = match self {
+            Contact::Phone => false,
+            Contact::Email => true,
+            Contact::Mixed => n % 2 == 1,
+        };
+        Ok(if email {
+            Citizen::new("Erika Mustermann", Some("erika@example.org"), None)?
+        } else {
+            Citizen::new("Erika Mustermann", None, Some("02131 123456"))?
         })
     }
 }
@@ -101,6 +115,12 @@ struct ClientOutcome {
     latencies: Vec<Duration>,
     /// The latencies of the attempts that booked (and so committed).
     booked_latencies: Vec<Duration>,
+    /// Of a `mixed` run: the latencies of the attempts with a phone number
+    /// only and with an e-mail address, all and those that booked.
+    phone: Vec<Duration>,
+    email: Vec<Duration>,
+    phone_booked: Vec<Duration>,
+    email_booked: Vec<Duration>,
 }
 
 impl ClientOutcome {
@@ -116,6 +136,23 @@ impl ClientOutcome {
         }
         self.latencies.extend(other.latencies);
         self.booked_latencies.extend(other.booked_latencies);
+        self.phone.extend(other.phone);
+        self.email.extend(other.email);
+        self.phone_booked.extend(other.phone_booked);
+        self.email_booked.extend(other.email_booked);
+    }
+
+    fn sort(&mut self) {
+        for list in [
+            &mut self.latencies,
+            &mut self.booked_latencies,
+            &mut self.phone,
+            &mut self.email,
+            &mut self.phone_booked,
+            &mut self.email_booked,
+        ] {
+            list.sort_unstable();
+        }
     }
 }
 
@@ -197,11 +234,10 @@ fn client(
     barrier: &Barrier,
 ) -> BenchResult<ClientOutcome> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let citizen = contact.citizen()?;
     let requests = (0..attempts)
-        .map(|_| {
+        .map(|n| {
             let start = starts.choose(&mut rng).ok_or("no bookable start")?;
-            request(*start, &citizen)
+            request(*start, &contact.citizen(n)?)
         })
         .collect::<BenchResult<Vec<_>>>()?;
     // Open this client's pool connection before the clock starts.
@@ -218,10 +254,27 @@ fn client(
         let result = store.book(r, NOW);
         let took = began.elapsed();
         outcome.latencies.push(took);
+        let email = r.citizen.email().is_some();
+        if contact == Contact::Mixed {
+            if email {
+                &mut outcome.email
+            } else {
+                &mut outcome.phone
+            }
+            .push(took);
+        }
         match result {
             Ok(_) => {
                 outcome.booked += 1;
                 outcome.booked_latencies.push(took);
+                if contact == Contact::Mixed {
+                    if email {
+                        &mut outcome.email_booked
+                    } else {
+                        &mut outcome.phone_booked
+                    }
+                    .push(took);
+                }
             }
             Err(StoreError::Rule(BookingError::SlotTaken)) => outcome.slot_taken += 1,
             Err(e) => {
@@ -402,6 +455,43 @@ fn median(mut values: Vec<f64>) -> f64 {
     }
 }
 
+/// Per backend and client count, of the `mixed` runs: the medians over the
+/// rounds of the p50 of the attempts with a phone number only and of those
+/// with an e-mail address, in the same runs.
+fn print_mixed_comparison(reports: &[RunReport]) {
+    println!(
+        "| backend  | clients | rounds | p50 ms phone → email | change | p50 booked ms phone → email | change |"
+    );
+    println!(
+        "|----------|--------:|-------:|---------------------:|-------:|----------------------------:|-------:|"
+    );
+    let mut pairs: Vec<(&str, usize)> = reports
+        .iter()
+        .filter(|r| r.contact == Contact::Mixed)
+        .map(|r| (r.backend, r.clients))
+        .collect();
+    pairs.dedup();
+    for (backend, clients) in pairs {
+        let runs: Vec<&ClientOutcome> = reports
+            .iter()
+            .filter(|r| r.backend == backend && r.clients == clients && r.contact == Contact::Mixed)
+            .map(|r| &r.outcome)
+            .collect();
+        let p50 = |of: fn(&ClientOutcome) -> &Vec<Duration>| {
+            median(runs.iter().map(|o| ms(percentile(of(o), 50))).collect())
+        };
+        let (phone, email) = (p50(|o| &o.phone), p50(|o| &o.email));
+        let (phone_booked, email_booked) = (p50(|o| &o.phone_booked), p50(|o| &o.email_booked));
+        let change = |before: f64, after: f64| (after / before - 1.0) * 100.0;
+        println!(
+            "| {backend:<8} | {clients:>7} | {:>6} | {phone:>9.3} → {email:>8.3} | {:>+5.1} % | {phone_booked:>13.3} → {email_booked:>11.3} | {:>+5.1} % |",
+            runs.len(),
+            change(phone, email),
+            change(phone_booked, email_booked),
+        );
+    }
+}
+
 /// Per backend and client count: the medians over the rounds of p50 and
 /// bookings/s without an outbox row (phone) and with one (e-mail).
 fn print_comparison(reports: &[RunReport]) {
@@ -525,8 +615,7 @@ fn main() -> BenchResult<()> {
                         contact.as_str()
                     );
                     let mut report = run(db.url(), backend, n, contact, attempts)?;
-                    report.outcome.latencies.sort_unstable();
-                    report.outcome.booked_latencies.sort_unstable();
+                    report.outcome.sort();
                     reports.push(report);
                 }
             }
@@ -550,8 +639,18 @@ fn main() -> BenchResult<()> {
     for r in &reports {
         print_row(r);
     }
-    println!("\nThe outbox's cost (R23): medians of the rounds, phone (no outbox row) → e-mail");
-    print_comparison(&reports);
+    if contacts.contains(&Contact::Phone) && contacts.contains(&Contact::Email) {
+        println!(
+            "\nThe outbox's cost (R23): medians of the rounds, phone (no outbox row) → e-mail"
+        );
+        print_comparison(&reports);
+    }
+    if contacts.contains(&Contact::Mixed) {
+        println!(
+            "\nThe outbox's cost (R23), interleaved: medians of the rounds, phone → e-mail in the same runs"
+        );
+        print_mixed_comparison(&reports);
+    }
 
     println!();
     let mut overbookings = 0;
