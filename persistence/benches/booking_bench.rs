@@ -11,6 +11,19 @@
 //! 4000) sets the booking attempts per run, `BENCH_CLIENTS` (default `1,8,32`)
 //! the client counts, `BENCH_BACKENDS` (default `sqlite,postgres`) the backends.
 //!
+//! What the outbox costs a booking (R23, I6) is measured in the same process:
+//! `BENCH_CONTACTS` (default `phone,email`) names the citizens who book. With
+//! only a phone number a booking writes no outbox row (as before the
+//! outbox); with an e-mail address each one writes its confirmation. Every
+//! (backend, clients) pair runs each contact in turn, `BENCH_ROUNDS` times
+//! (default 1), alternating, each run on a fresh database, so a machine
+//! whose speed drifts affects both alike; the last table compares the
+//! medians of the rounds. `mixed` interleaves the two in one run instead:
+//! every client books 25 times with a phone number, then 25 times with an
+//! e-mail address, and so on, on the same database at nearly the same
+//! moments, and the latencies of each are compared (least disturbed by a
+//! machine whose load comes and goes).
+//!
 //! Every client books `anmeldung` (15 minutes) in the Bürgerbüro at starts
 //! drawn uniformly from all regular starts of the 8-week horizon, as a slot
 //! search on an empty office offers them; "now" is fixed at Monday
@@ -43,8 +56,58 @@ const OFFICE: &str = "buergerbuero";
 const SERVICE: &str = "anmeldung";
 const DEFAULT_ATTEMPTS: usize = 4000;
 const DEFAULT_CLIENTS: [usize; 3] = [1, 8, 32];
+/// In a `mixed` run, each client books this many times with a phone number,
+/// then as many with an e-mail address, and so on: the clients move in step,
+/// so at 8 clients the bookings that wait for each other are mostly of one
+/// kind, as in a run of that kind alone.
+const MIXED_BLOCK: usize = 25;
 /// Messages of unexpected errors kept per run, for the report.
 const KEPT_MESSAGES: usize = 5;
+
+/// How the bench's citizen can be reached: with an e-mail address every
+/// booking writes its confirmation to the outbox (R23); with only a phone
+/// number it writes none. `Mixed`: the one and the other in turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Contact {
+    Phone,
+    Email,
+    Mixed,
+}
+
+impl Contact {
+    fn parse(s: &str) -> BenchResult<Self> {
+        match s.trim() {
+            "phone" => Ok(Contact::Phone),
+            "email" => Ok(Contact::Email),
+            "mixed" => Ok(Contact::Mixed),
+            other => {
+                Err(format!("BENCH_CONTACTS: `{other}` is not `phone`, `email` or `mixed`").into())
+            }
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Contact::Phone => "phone",
+            Contact::Email => "email",
+            Contact::Mixed => "mixed",
+        }
+    }
+
+    /// The citizen of a client's `n`-th attempt.
+    fn citizen(self, n: usize) -> BenchResult<Citizen> {
+        let email = match self {
+            Contact::Phone => false,
+            Contact::Email => true,
+            Contact::Mixed => (n / MIXED_BLOCK) % 2 == 1,
+        };
+        Ok(if email {
+            Citizen::new("Erika Mustermann", Some("erika@example.org"), None)?
+        } else {
+            Citizen::new("Erika Mustermann", None, Some("02131 123456"))?
+        })
+    }
+}
 
 /// What one client saw.
 #[derive(Debug, Default)]
@@ -55,6 +118,14 @@ struct ClientOutcome {
     other: usize,
     messages: Vec<String>,
     latencies: Vec<Duration>,
+    /// The latencies of the attempts that booked (and so committed).
+    booked_latencies: Vec<Duration>,
+    /// Of a `mixed` run: the latencies of the attempts with a phone number
+    /// only and with an e-mail address, all and those that booked.
+    phone: Vec<Duration>,
+    email: Vec<Duration>,
+    phone_booked: Vec<Duration>,
+    email_booked: Vec<Duration>,
 }
 
 impl ClientOutcome {
@@ -69,6 +140,24 @@ impl ClientOutcome {
             }
         }
         self.latencies.extend(other.latencies);
+        self.booked_latencies.extend(other.booked_latencies);
+        self.phone.extend(other.phone);
+        self.email.extend(other.email);
+        self.phone_booked.extend(other.phone_booked);
+        self.email_booked.extend(other.email_booked);
+    }
+
+    fn sort(&mut self) {
+        for list in [
+            &mut self.latencies,
+            &mut self.booked_latencies,
+            &mut self.phone,
+            &mut self.email,
+            &mut self.phone_booked,
+            &mut self.email_booked,
+        ] {
+            list.sort_unstable();
+        }
     }
 }
 
@@ -77,6 +166,7 @@ impl ClientOutcome {
 struct RunReport {
     backend: &'static str,
     clients: usize,
+    contact: Contact,
     attempts: usize,
     outcome: ClientOutcome,
     elapsed: Duration,
@@ -90,6 +180,13 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> BenchResult<T> {
             .parse()
             .map_err(|_| format!("{name}=`{v}` is not understood").into()),
         Err(_) => Ok(default),
+    }
+}
+
+fn contacts() -> BenchResult<Vec<Contact>> {
+    match std::env::var("BENCH_CONTACTS") {
+        Ok(list) => list.split(',').map(Contact::parse).collect(),
+        Err(_) => Ok(vec![Contact::Phone, Contact::Email]),
     }
 }
 
@@ -138,14 +235,14 @@ fn client(
     starts: &[OffsetDateTime],
     attempts: usize,
     seed: u64,
+    contact: Contact,
     barrier: &Barrier,
 ) -> BenchResult<ClientOutcome> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let citizen = Citizen::new("Erika Mustermann", Some("erika@example.org"), None)?;
     let requests = (0..attempts)
-        .map(|_| {
+        .map(|n| {
             let start = starts.choose(&mut rng).ok_or("no bookable start")?;
-            request(*start, &citizen)
+            request(*start, &contact.citizen(n)?)
         })
         .collect::<BenchResult<Vec<_>>>()?;
     // Open this client's pool connection before the clock starts.
@@ -160,9 +257,30 @@ fn client(
     for r in &requests {
         let began = Instant::now();
         let result = store.book(r, NOW);
-        outcome.latencies.push(began.elapsed());
+        let took = began.elapsed();
+        outcome.latencies.push(took);
+        let email = r.citizen.email().is_some();
+        if contact == Contact::Mixed {
+            if email {
+                &mut outcome.email
+            } else {
+                &mut outcome.phone
+            }
+            .push(took);
+        }
         match result {
-            Ok(_) => outcome.booked += 1,
+            Ok(_) => {
+                outcome.booked += 1;
+                outcome.booked_latencies.push(took);
+                if contact == Contact::Mixed {
+                    if email {
+                        &mut outcome.email_booked
+                    } else {
+                        &mut outcome.phone_booked
+                    }
+                    .push(took);
+                }
+            }
             Err(StoreError::Rule(BookingError::SlotTaken)) => outcome.slot_taken += 1,
             Err(e) => {
                 if matches!(e, StoreError::Busy) {
@@ -229,6 +347,7 @@ fn run(
     url: &str,
     backend: &'static str,
     clients: usize,
+    contact: Contact,
     attempts: usize,
 ) -> BenchResult<RunReport> {
     // One connection per client, and one spare for the pool's own checks.
@@ -251,7 +370,7 @@ fn run(
                 let share = attempts / clients + usize::from(i < attempts % clients);
                 let (store, starts, barrier) = (&store, &starts, &barrier);
                 let seed = 0x5eed_0000 + u64::try_from(i).unwrap_or(0);
-                scope.spawn(move || client(store, starts, share, seed, barrier))
+                scope.spawn(move || client(store, starts, share, seed, contact, barrier))
             })
             .collect();
         barrier.wait();
@@ -276,6 +395,7 @@ fn run(
     Ok(RunReport {
         backend,
         clients,
+        contact,
         attempts,
         outcome,
         elapsed,
@@ -303,20 +423,20 @@ fn per_second(count: usize, elapsed: Duration) -> f64 {
 
 fn print_header() {
     println!(
-        "| backend  | clients | attempts | booked | slot_taken | other errors | bookings/s | attempts/s | p50 ms | p99 ms |"
+        "| backend  | clients | contact | attempts | booked | slot_taken | other errors | bookings/s | attempts/s | p50 ms | p99 ms | p50 booked ms |"
     );
     println!(
-        "|----------|--------:|---------:|-------:|-----------:|-------------:|-----------:|-----------:|-------:|-------:|"
+        "|----------|--------:|---------|---------:|-------:|-----------:|-------------:|-----------:|-----------:|-------:|-------:|--------------:|"
     );
 }
 
-fn print_row(r: &mut RunReport) {
-    r.outcome.latencies.sort_unstable();
+fn print_row(r: &RunReport) {
     let o = &r.outcome;
     println!(
-        "| {:<8} | {:>7} | {:>8} | {:>6} | {:>10} | {:>12} | {:>10.0} | {:>10.0} | {:>6.2} | {:>6.2} |",
+        "| {:<8} | {:>7} | {:<7} | {:>8} | {:>6} | {:>10} | {:>12} | {:>10.0} | {:>10.0} | {:>6.2} | {:>6.2} | {:>13.2} |",
         r.backend,
         r.clients,
+        r.contact.as_str(),
         r.attempts,
         o.booked,
         o.slot_taken,
@@ -325,7 +445,120 @@ fn print_row(r: &mut RunReport) {
         per_second(r.attempts, r.elapsed),
         ms(percentile(&o.latencies, 50)),
         ms(percentile(&o.latencies, 99)),
+        ms(percentile(&o.booked_latencies, 50)),
     );
+}
+
+/// The median of `values` (the mean of the middle two for an even count).
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => 0.0,
+        _ if n % 2 == 1 => values[n / 2],
+        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+/// Per backend and client count, of the `mixed` runs: the medians over the
+/// rounds of the p50 of the attempts with a phone number only and of those
+/// with an e-mail address, in the same runs.
+fn print_mixed_comparison(reports: &[RunReport]) {
+    println!(
+        "| backend  | clients | rounds | p50 ms phone → email | change | p50 booked ms phone → email | change |"
+    );
+    println!(
+        "|----------|--------:|-------:|---------------------:|-------:|----------------------------:|-------:|"
+    );
+    let mut pairs: Vec<(&str, usize)> = reports
+        .iter()
+        .filter(|r| r.contact == Contact::Mixed)
+        .map(|r| (r.backend, r.clients))
+        .collect();
+    pairs.dedup();
+    for (backend, clients) in pairs {
+        let runs: Vec<&ClientOutcome> = reports
+            .iter()
+            .filter(|r| r.backend == backend && r.clients == clients && r.contact == Contact::Mixed)
+            .map(|r| &r.outcome)
+            .collect();
+        let p50 = |of: fn(&ClientOutcome) -> &Vec<Duration>| {
+            median(runs.iter().map(|o| ms(percentile(of(o), 50))).collect())
+        };
+        let (phone, email) = (p50(|o| &o.phone), p50(|o| &o.email));
+        let (phone_booked, email_booked) = (p50(|o| &o.phone_booked), p50(|o| &o.email_booked));
+        let change = |before: f64, after: f64| (after / before - 1.0) * 100.0;
+        println!(
+            "| {backend:<8} | {clients:>7} | {:>6} | {phone:>9.3} → {email:>8.3} | {:>+5.1} % | {phone_booked:>13.3} → {email_booked:>11.3} | {:>+5.1} % |",
+            runs.len(),
+            change(phone, email),
+            change(phone_booked, email_booked),
+        );
+    }
+}
+
+/// Per backend and client count: the medians over the rounds of p50 and
+/// bookings/s without an outbox row (phone) and with one (e-mail).
+fn print_comparison(reports: &[RunReport]) {
+    println!(
+        "| backend  | clients | rounds | p50 ms phone → email | change | change, median of the rounds' | p50 booked ms phone → email | change | bookings/s phone → email |"
+    );
+    println!(
+        "|----------|--------:|-------:|---------------------:|-------:|------------------------------:|----------------------------:|-------:|-------------------------:|"
+    );
+    let mut pairs: Vec<(&str, usize)> = reports.iter().map(|r| (r.backend, r.clients)).collect();
+    pairs.dedup();
+    for (backend, clients) in pairs {
+        let of = |contact: Contact| {
+            let runs: Vec<&RunReport> = reports
+                .iter()
+                .filter(|r| r.backend == backend && r.clients == clients && r.contact == contact)
+                .collect();
+            let p50 = median(
+                runs.iter()
+                    .map(|r| ms(percentile(&r.outcome.latencies, 50)))
+                    .collect(),
+            );
+            let booked = median(
+                runs.iter()
+                    .map(|r| ms(percentile(&r.outcome.booked_latencies, 50)))
+                    .collect(),
+            );
+            let rate = median(
+                runs.iter()
+                    .map(|r| per_second(r.outcome.booked, r.elapsed))
+                    .collect(),
+            );
+            (runs.len(), p50, booked, rate)
+        };
+        let (rounds, p50_phone, booked_phone, rate_phone) = of(Contact::Phone);
+        let (rounds_email, p50_email, booked_email, rate_email) = of(Contact::Email);
+        if rounds == 0 || rounds_email == 0 {
+            continue;
+        }
+        let change = |before: f64, after: f64| (after / before - 1.0) * 100.0;
+        // Each round's e-mail run against the phone run just before it: a
+        // drift of the machine's speed between rounds cancels out.
+        let p50s = |contact: Contact| -> Vec<f64> {
+            reports
+                .iter()
+                .filter(|r| r.backend == backend && r.clients == clients && r.contact == contact)
+                .map(|r| ms(percentile(&r.outcome.latencies, 50)))
+                .collect()
+        };
+        let paired = median(
+            p50s(Contact::Phone)
+                .iter()
+                .zip(p50s(Contact::Email))
+                .map(|(phone, email)| change(*phone, email))
+                .collect(),
+        );
+        println!(
+            "| {backend:<8} | {clients:>7} | {rounds:>6} | {p50_phone:>9.3} → {p50_email:>8.3} | {:>+5.1} % | {paired:>+27.1} % | {booked_phone:>13.3} → {booked_email:>11.3} | {:>+5.1} % | {rate_phone:>11.0} → {rate_email:>10.0} |",
+            change(p50_phone, p50_email),
+            change(booked_phone, booked_email),
+        );
+    }
 }
 
 /// Commits per second of one-row write transactions from one connection on a
@@ -387,15 +620,26 @@ fn main() -> BenchResult<()> {
         }
     }
 
+    let contacts = contacts()?;
+    let rounds: usize = env_or("BENCH_ROUNDS", 1)?;
     let mut reports = Vec::new();
     for backend in backends {
         for &n in &clients {
-            let db = match backend {
-                "postgres" => test_support::postgres()?,
-                _ => test_support::sqlite(),
-            };
-            eprintln!("running {backend} with {n} clients …");
-            reports.push(run(db.url(), backend, n, attempts)?);
+            for round in 1..=rounds {
+                for &contact in &contacts {
+                    let db = match backend {
+                        "postgres" => test_support::postgres()?,
+                        _ => test_support::sqlite(),
+                    };
+                    eprintln!(
+                        "running {backend} with {n} clients, {} contact, round {round} of {rounds} …",
+                        contact.as_str()
+                    );
+                    let mut report = run(db.url(), backend, n, contact, attempts)?;
+                    report.outcome.sort();
+                    reports.push(report);
+                }
+            }
         }
     }
 
@@ -413,8 +657,20 @@ fn main() -> BenchResult<()> {
 
     println!();
     print_header();
-    for r in &mut reports {
+    for r in &reports {
         print_row(r);
+    }
+    if contacts.contains(&Contact::Phone) && contacts.contains(&Contact::Email) {
+        println!(
+            "\nThe outbox's cost (R23): medians of the rounds, phone (no outbox row) → e-mail"
+        );
+        print_comparison(&reports);
+    }
+    if contacts.contains(&Contact::Mixed) {
+        println!(
+            "\nThe outbox's cost (R23), interleaved: medians of the rounds, phone → e-mail in the same runs"
+        );
+        print_mixed_comparison(&reports);
     }
 
     println!();
@@ -425,8 +681,13 @@ fn main() -> BenchResult<()> {
         overbookings += r.audit.overbooked_units;
         unexpected += r.outcome.busy + r.outcome.other;
         println!(
-            "{} with {} clients: {} confirmed bookings read back, {} units full, {} overbooked",
-            r.backend, r.clients, r.audit.stored, r.audit.full_units, r.audit.overbooked_units
+            "{} with {} clients ({}): {} confirmed bookings read back, {} units full, {} overbooked",
+            r.backend,
+            r.clients,
+            r.contact.as_str(),
+            r.audit.stored,
+            r.audit.full_units,
+            r.audit.overbooked_units
         );
         if r.audit.stored != r.outcome.booked {
             mismatches += 1;

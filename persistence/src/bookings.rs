@@ -314,15 +314,16 @@ pub(crate) fn booking_row(conn: &mut DbConnection, id: &str) -> Result<BookingRo
         .ok_or(StoreError::UnknownBooking)
 }
 
-/// Inserts an accepted booking: its row, then its services in the order
-/// chosen (so it reads back as it was made, R4).
+/// Inserts an accepted booking: its row (with its confirmation, R23), then
+/// its services in the order chosen (so it reads back as it was made, R4).
 fn insert(
     conn: &mut DbConnection,
     row: &BookingRow,
+    confirmation: &outbox::PendingConfirmation,
     selection: &Selection,
 ) -> Result<(), StoreError> {
     diesel::insert_into(bookings::table)
-        .values(row)
+        .values((row, confirmation))
         .execute(conn)?;
     insert_services(conn, &row.id, &row.office_id, selection)
 }
@@ -404,10 +405,11 @@ pub(crate) fn insert_accepted(
         closed_by: None,
         erased_at: None,
     };
-    insert(conn, &row, a.selection)?;
+    // R23, I6: its confirmation is part of the row, so in its transaction.
+    let confirmation = outbox::booked(a.reminder, citizen, a.accepted.start, token, now);
+    insert(conn, &row, &confirmation, a.selection)?;
     // Read back with its services' texts (R21, R22), as every booking is.
     let booking = one(conn, row)?;
-    outbox::booked(conn, a.reminder, &booking, token, now)?;
     if let Some(actor) = a.created_by {
         record(
             conn,

@@ -53,6 +53,7 @@ impl Store {
             let (office, day) = (row.office_id.clone(), row.local_day);
             let current = one(conn, row)?;
             check_cancel(current.status, current.start, now)?;
+            outbox::before_change(conn, &current)?;
             // Filtered on the status: of two cancels at once, the second
             // updates nothing (PostgreSQL re-checks the row after the first).
             let updated = diesel::update(

@@ -72,7 +72,11 @@ impl Store {
         let rows = bookings::table
             .filter(bookings::office_id.eq(office.as_str()))
             .filter(bookings::local_day.eq(date))
-            .order((bookings::start_at, bookings::created_at))
+            // The id (UUIDv7) breaks ties of one clock instant in the order
+            // made; without it PostgreSQL returns them in storage order,
+            // which an update of the row (e.g. its confirmation moving into
+            // the outbox) changes.
+            .order((bookings::start_at, bookings::created_at, bookings::id))
             .select(BookingRow::as_select())
             .load(&mut *conn)?;
         with_services(&mut conn, rows)

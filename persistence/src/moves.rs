@@ -99,6 +99,7 @@ impl Store {
                 now,
                 &Occupancy::from_bookings(&active),
             )?;
+            outbox::before_change(conn, &current)?;
             let updated = diesel::update(
                 bookings::table
                     .find(&id)

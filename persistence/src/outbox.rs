@@ -3,6 +3,18 @@
 //! so a committed change has its message and a rolled-back one has none.
 //! Senders claim due rows, send them, and mark them sent.
 //!
+//! A new booking's confirmation is the one message on the booking's own
+//! path, and the one whose cost the citizen waits for: it is written by the
+//! booking's INSERT itself, as columns of the booking row
+//! (`bookings.confirmation_*`, found through a partial index), so the
+//! booking's transaction writes no second row (docs/PERFORMANCE.md, "Booking
+//! latency before and after"). Committed or rolled back with the booking
+//! (I6), it is moved into the outbox before anything else looks there: by a
+//! sender before it claims, by a move, a cancellation or a renewed token of
+//! that booking before they queue theirs, and before the outbox is listed or
+//! counted. The move is a conditional UPDATE, as a claim is, so of two
+//! movers exactly one inserts the row.
+//!
 //! Claiming is a conditional UPDATE (`… WHERE status = 'pending' AND the
 //! lease is free`): of two senders, in this process or another, on
 //! PostgreSQL or SQLite, exactly one updates the row (PostgreSQL re-checks
@@ -15,11 +27,11 @@
 use crate::bookings::{Booking, booking_row, one};
 use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
 use crate::connection::DbConnection;
-use crate::schema::outbox;
+use crate::schema::{bookings, outbox};
 use crate::{Store, StoreError, locks};
 use diesel::prelude::*;
 use domain::{
-    MessageKind, MessageStatus, Office, ReminderPolicy, Retry, reminder_due, retry_after,
+    Citizen, MessageKind, MessageStatus, Office, ReminderPolicy, Retry, reminder_due, retry_after,
     still_worth_sending,
 };
 use std::sync::Arc;
@@ -158,30 +170,149 @@ fn obsolete_reminders(conn: &mut DbConnection, booking: &Booking) -> Result<(), 
     Ok(())
 }
 
-/// R23: a new booking with an e-mail address gets its confirmation, with the
+/// R23: the confirmation of a new booking with an e-mail address, with the
 /// token for the manage link (the only moment it is known); its reminder is
-/// queued when the confirmation is sent (`remind_at`).
+/// queued when the confirmation is sent (`remind_at`). Inserted with the
+/// booking row (columns of it, none without an address): the booking's
+/// transaction writes no outbox row (see the module's documentation).
+#[derive(Insertable)]
+#[diesel(table_name = bookings)]
+pub(crate) struct PendingConfirmation {
+    confirmation_secret: Option<String>,
+    confirmation_due_at: Option<time::PrimitiveDateTime>,
+    confirmation_remind_at: Option<time::PrimitiveDateTime>,
+}
+
+/// The confirmation a booking of `citizen` at `start`, made at `now` with
+/// `token`, waits with (R23).
 pub(crate) fn booked(
-    conn: &mut DbConnection,
     reminder: ReminderPolicy,
-    booking: &Booking,
+    citizen: &Citizen,
+    start: OffsetDateTime,
     token: &str,
     now: OffsetDateTime,
-) -> Result<(), StoreError> {
+) -> PendingConfirmation {
+    if citizen.email().is_none() {
+        return PendingConfirmation {
+            confirmation_secret: None,
+            confirmation_due_at: None,
+            confirmation_remind_at: None,
+        };
+    }
+    PendingConfirmation {
+        confirmation_secret: Some(token.to_owned()),
+        confirmation_due_at: Some(to_db(now)),
+        confirmation_remind_at: reminder_due(reminder, start, now).map(to_db),
+    }
+}
+
+/// Which waiting confirmations to move into the outbox.
+enum Waiting<'a> {
+    /// Those of one booking, about to change.
+    Of(&'a str),
+    /// The oldest ones due at the instant, at most so many.
+    DueBy(OffsetDateTime, u32),
+    /// The oldest ones, at most so many.
+    Any(u32),
+}
+
+/// A confirmation waiting on its booking row: booking id, the booking's
+/// sequence, token, when queued, when its reminder is due.
+type WaitingRow = (
+    String,
+    i32,
+    Option<String>,
+    Option<time::PrimitiveDateTime>,
+    Option<time::PrimitiveDateTime>,
+);
+
+/// Moves the confirmations of `which` from their booking rows into the
+/// outbox, each as it was queued (I6: the columns are cleared in the
+/// transaction that inserts the row).
+fn promote(conn: &mut DbConnection, which: Waiting<'_>) -> Result<Promoted, StoreError> {
+    let mut query = bookings::table
+        .filter(bookings::confirmation_due_at.is_not_null())
+        .order((bookings::confirmation_due_at, bookings::id))
+        .select((
+            bookings::id,
+            bookings::sequence,
+            bookings::confirmation_secret,
+            bookings::confirmation_due_at,
+            bookings::confirmation_remind_at,
+        ))
+        .into_boxed();
+    match which {
+        Waiting::Of(id) => query = query.filter(bookings::id.eq(id)),
+        Waiting::DueBy(now, limit) => {
+            query = query
+                .filter(bookings::confirmation_due_at.le(to_db(now)))
+                .limit(i64::from(limit));
+        }
+        Waiting::Any(limit) => query = query.limit(i64::from(limit)),
+    }
+    let waiting: Vec<WaitingRow> = query.load(conn)?;
+    let mut promoted = Promoted::default();
+    for (id, sequence, secret, due, remind_at) in waiting {
+        let (Some(secret), Some(due)) = (secret, due) else {
+            return Err(corrupt(format!(
+                "booking {id} has a confirmation waiting without its token"
+            )));
+        };
+        // Conditional, as a claim is: of two movers (two senders, or a
+        // sender and a change of the booking) exactly one clears the
+        // columns (PostgreSQL re-checks the row after the first commits);
+        // a token renewed meanwhile makes this one leave it for the next.
+        let cleared = diesel::update(
+            bookings::table
+                .find(&id)
+                .filter(bookings::confirmation_due_at.is_not_null())
+                .filter(bookings::confirmation_secret.eq(&secret)),
+        )
+        .set((
+            bookings::confirmation_secret.eq(None::<String>),
+            bookings::confirmation_due_at.eq(None::<time::PrimitiveDateTime>),
+            bookings::confirmation_remind_at.eq(None::<time::PrimitiveDateTime>),
+        ))
+        .execute(conn)?;
+        if cleared == 0 {
+            promoted.left += 1;
+            continue;
+        }
+        let queued = from_db(due);
+        let new = New {
+            booking: &id,
+            sequence,
+            kind: MessageKind::Confirmation,
+            secret: Some(&secret),
+            due: queued,
+            remind_at: remind_at.map(from_db),
+        };
+        insert(conn, new, queued)?;
+        promoted.moved += 1;
+    }
+    Ok(promoted)
+}
+
+/// What [`promote`] did: moved so many, left so many that another
+/// transaction had changed since they were read.
+#[derive(Debug, Default)]
+struct Promoted {
+    moved: u32,
+    left: u32,
+}
+
+/// Before a booking changes (a move, a cancellation): its confirmation, if
+/// it still waits on the row, goes into the outbox first, as it was queued
+/// (its sequence and reminder are those of the state before the change).
+pub(crate) fn before_change(conn: &mut DbConnection, booking: &Booking) -> Result<(), StoreError> {
     if booking.citizen.email().is_none() {
         return Ok(());
     }
     let id = booking.id.to_string();
-    let remind_at = reminder_due(reminder, booking.start, now);
-    let new = now_about(
-        &id,
-        booking,
-        MessageKind::Confirmation,
-        Some(token),
-        remind_at,
-        now,
-    );
-    insert(conn, new, now)
+    // Left by a token renewed meanwhile (PostgreSQL): read again, so none
+    // stays behind for the state after the change.
+    while promote(conn, Waiting::Of(&id))?.left > 0 {}
+    Ok(())
 }
 
 /// R20, R23: a moved booking: its notice, carrying the reminder for the new
@@ -236,9 +367,21 @@ pub(crate) fn token_renewed(
     if booking.citizen.email().is_none() {
         return Ok(());
     }
+    let id = booking.id.to_string();
+    // Still waiting on the booking row: the new token goes there.
+    let waiting = diesel::update(
+        bookings::table
+            .find(&id)
+            .filter(bookings::confirmation_due_at.is_not_null()),
+    )
+    .set(bookings::confirmation_secret.eq(token))
+    .execute(conn)?;
+    if waiting > 0 {
+        return Ok(());
+    }
     let updated = diesel::update(
         outbox::table
-            .filter(outbox::booking_id.eq(booking.id.to_string()))
+            .filter(outbox::booking_id.eq(&id))
             .filter(outbox::kind.eq(MessageKind::Confirmation.as_str()))
             .filter(outbox::status.eq(MessageStatus::Pending.as_str()))
             .filter(outbox::claimed_by.is_null()),
@@ -247,7 +390,6 @@ pub(crate) fn token_renewed(
     .execute(conn)?;
     if updated == 0 {
         // The first confirmation queued the reminder (or will, once sent).
-        let id = booking.id.to_string();
         let new = now_about(
             &id,
             booking,
@@ -270,7 +412,37 @@ macro_rules! lease_free {
     };
 }
 
+/// How many waiting confirmations one transaction moves into the outbox.
+const PROMOTE_BATCH: u32 = 200;
+
 impl Store {
+    /// Moves the confirmations still waiting on their booking rows into the
+    /// outbox, so that what is listed or counted there is whole. Usually
+    /// none wait (a sender moves them every round): then it is one read of
+    /// the partial index and no write.
+    fn settle(&self) -> Result<(), StoreError> {
+        let waiting = {
+            let mut conn = self.conn()?;
+            diesel::select(diesel::dsl::exists(
+                bookings::table.filter(bookings::confirmation_due_at.is_not_null()),
+            ))
+            .get_result::<bool>(&mut *conn)?
+        };
+        if waiting {
+            // The connection above is back in the pool before `write`
+            // takes one: a pool of one must not wait for itself.
+            while self
+                .write(|conn| {
+                    locks::lock_outbox(conn)?;
+                    promote(conn, Waiting::Any(PROMOTE_BATCH))
+                })?
+                .moved
+                == PROMOTE_BATCH
+            {}
+        }
+        Ok(())
+    }
+
     /// Claims up to `limit` messages due at `now` for `lease` (I6): no other
     /// sender gets them until the lease runs out or they are marked. Messages
     /// no longer worth sending (`domain::still_worth_sending`) are marked
@@ -285,6 +457,7 @@ impl Store {
         let pending = MessageStatus::Pending.as_str();
         self.write(|conn| {
             locks::lock_outbox(conn)?;
+            promote(conn, Waiting::DueBy(now, limit))?;
             let candidates: Vec<OutboxRow> = outbox::table
                 .filter(outbox::status.eq(pending))
                 .filter(outbox::due_at.le(to_db(now)))
@@ -442,6 +615,7 @@ impl Store {
         status: Option<MessageStatus>,
         limit: u32,
     ) -> Result<Vec<Message>, StoreError> {
+        self.settle()?;
         let mut conn = self.conn()?;
         let mut query = outbox::table
             .order((outbox::due_at.desc(), outbox::id.desc()))
@@ -462,6 +636,7 @@ impl Store {
         now: OffsetDateTime,
         limit: u32,
     ) -> Result<Vec<Message>, StoreError> {
+        self.settle()?;
         let mut conn = self.conn()?;
         let rows: Vec<OutboxRow> = outbox::table
             .filter(outbox::status.eq(MessageStatus::Pending.as_str()))
@@ -476,6 +651,7 @@ impl Store {
     /// How many messages stand in each status, in the order of
     /// [`MessageStatus::ALL`].
     pub fn message_counts(&self) -> Result<Vec<(MessageStatus, u64)>, StoreError> {
+        self.settle()?;
         let mut conn = self.conn()?;
         MessageStatus::ALL
             .iter()

@@ -65,6 +65,11 @@ fn erase(conn: &mut DbConnection, ids: &[String], now: OffsetDateTime) -> Result
             bookings::contact_email.eq(None::<String>),
             bookings::citizen_postcode.eq(None::<String>),
             bookings::erased_at.eq(Some(to_db(now))),
+            // A confirmation still waiting on the booking row (R23) has no
+            // one to go to any more, and its secret goes with it.
+            bookings::confirmation_secret.eq(None::<String>),
+            bookings::confirmation_due_at.eq(None::<time::PrimitiveDateTime>),
+            bookings::confirmation_remind_at.eq(None::<time::PrimitiveDateTime>),
         ))
         .execute(conn)?;
     // A message not sent yet has no one to go to any more.

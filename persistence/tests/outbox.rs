@@ -22,6 +22,8 @@ on_both_backends!(
     r23_failures_back_off_then_fail_and_the_secret_is_erased,
     r23_a_reminder_of_a_changed_booking_is_not_sent,
     r23_the_token_is_kept_only_until_sent_and_a_retry_renews_it,
+    r23_a_confirmation_not_yet_in_the_outbox_keeps_its_state_through_a_move,
+    i6_reverting_the_migration_moves_waiting_confirmations_into_the_outbox,
 );
 
 const TUESDAY_0830: OffsetDateTime = datetime!(2026-12-01 08:30 +01:00);
@@ -396,7 +398,9 @@ fn r23_a_reminder_of_a_changed_booking_is_not_sent(db: &TestDb) {
     assert_eq!(claimed, [MessageKind::Cancelled]);
 }
 
-/// How many outbox rows still hold a token (read past the store's API).
+/// How many tokens are still kept for messages (read past the store's API):
+/// in outbox rows, and on the booking rows whose confirmation waits there
+/// to be moved into the outbox.
 fn secrets_kept(db: &TestDb) -> i64 {
     use diesel::{Connection, RunQueryDsl};
     #[derive(diesel::QueryableByName)]
@@ -404,7 +408,8 @@ fn secrets_kept(db: &TestDb) -> i64 {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         n: i64,
     }
-    let sql = "SELECT COUNT(*) AS n FROM outbox WHERE secret IS NOT NULL";
+    let sql = "SELECT (SELECT COUNT(*) FROM outbox WHERE secret IS NOT NULL) \
+               + (SELECT COUNT(*) FROM bookings WHERE confirmation_secret IS NOT NULL) AS n";
     let count: Count = match db.url().strip_prefix("sqlite://") {
         Some(path) => diesel::sql_query(sql)
             .get_result(&mut diesel::SqliteConnection::establish(path).unwrap())
@@ -456,4 +461,85 @@ fn r23_the_token_is_kept_only_until_sent_and_a_retry_renews_it(db: &TestDb) {
     }
     assert_eq!(last, MessageStatus::Failed);
     assert_eq!(secrets_kept(db), 0, "erased once failed");
+}
+
+/// The confirmation waits on its booking row until something moves it into
+/// the outbox; a move before that moves it first, as it was queued
+/// (sequence 0 and the reminder for the first start), so its reminder is
+/// for the state it told of and is not sent after the move.
+fn r23_a_confirmation_not_yet_in_the_outbox_keeps_its_state_through_a_move(db: &TestDb) {
+    let store = open(db);
+    let made = store
+        .book(&request(TUESDAY_0830, citizen()), MONDAY_10)
+        .unwrap();
+    // Nothing has looked at the outbox yet: moved straight away.
+    store
+        .move_booking(
+            made.booking.id,
+            &MoveRequest {
+                start: datetime!(2026-12-02 09:00 +01:00),
+                services: None,
+            },
+            CancelAuth::Token(&made.token),
+            None,
+            MONDAY_10,
+        )
+        .unwrap();
+    let claimed = store.claim_messages(MONDAY_10, LEASE, 10).unwrap();
+    let told: Vec<(MessageKind, u32)> = claimed
+        .iter()
+        .map(|c| (c.message.kind, c.message.sequence))
+        .collect();
+    assert_eq!(
+        told,
+        [(MessageKind::Confirmation, 0), (MessageKind::Moved, 1)]
+    );
+    assert_eq!(claimed[0].secret.as_deref(), Some(made.token.as_str()));
+    assert_eq!(claimed[0].message.created_at, MONDAY_10);
+    for c in &claimed {
+        assert!(store.mark_sent(c.message.id, &c.claim, MONDAY_10).unwrap());
+    }
+    // The reminder for Tuesday (the state the confirmation told of) is not
+    // sent; the one for Wednesday is.
+    let monday_16 = datetime!(2026-11-30 16:00 +01:00);
+    assert!(
+        store
+            .claim_messages(monday_16, LEASE, 10)
+            .unwrap()
+            .is_empty()
+    );
+    let tuesday_16 = datetime!(2026-12-01 16:00 +01:00);
+    let reminders = store.claim_messages(tuesday_16, LEASE, 10).unwrap();
+    assert_eq!(reminders.len(), 1);
+    assert_eq!(reminders[0].message.kind, MessageKind::Reminder);
+    assert_eq!(reminders[0].message.sequence, 1);
+}
+
+/// I6 across a rollback of the schema: the confirmations still waiting on
+/// their booking rows go into the outbox, with their token, and are sent
+/// once.
+fn i6_reverting_the_migration_moves_waiting_confirmations_into_the_outbox(db: &TestDb) {
+    let store = open(db);
+    let made = store
+        .book(&request(TUESDAY_0830, citizen()), MONDAY_10)
+        .unwrap();
+    store.redo_migration("_confirmation_on_booking").unwrap();
+    let store = Store::open(db.url()).unwrap();
+    let claimed = store.claim_messages(MONDAY_10, LEASE, 10).unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].message.kind, MessageKind::Confirmation);
+    assert_eq!(claimed[0].message.booking, made.booking.id);
+    assert_eq!(claimed[0].secret.as_deref(), Some(made.token.as_str()));
+    assert!(
+        store
+            .mark_sent(claimed[0].message.id, &claimed[0].claim, MONDAY_10)
+            .unwrap()
+    );
+    assert!(
+        store
+            .claim_messages(MONDAY_10, LEASE, 10)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(secrets_kept(db), 0);
 }
