@@ -420,7 +420,7 @@ impl Store {
     /// outbox, so that what is listed or counted there is whole. Usually
     /// none wait (a sender moves them every round): then it is one read of
     /// the partial index and no write.
-    fn settle(&self) -> Result<(), StoreError> {
+    pub(crate) fn settle(&self) -> Result<(), StoreError> {
         let waiting = {
             let mut conn = self.conn()?;
             diesel::select(diesel::dsl::exists(

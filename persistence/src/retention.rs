@@ -132,6 +132,8 @@ impl Store {
     /// secret: the booking with the citizen's data, its messages (without
     /// their secret) and the audit entries about it.
     pub fn held_data(&self, id: Uuid, token: &str) -> Result<HeldData, StoreError> {
+        // A confirmation still waiting on its booking row is listed too.
+        self.settle()?;
         let id = id.to_string();
         let mut conn = self.conn()?;
         let row = booking_row(&mut conn, &id)?;
