@@ -130,7 +130,8 @@ set -e
 if [ -n "${PERF_PID:-}" ]; then
   wait "$PERF_PID" 2>/dev/null || true
   echo "== perf: where the first server's time went"
-  perf report -i "$WORK/perf.data" --stdio --no-children --sort dso,symbol 2> /dev/null | grep -v '^#' | grep -v '^$' | head -40
+  perf report -i "$WORK/perf.data" --stdio --no-children -g none --percent-limit 1.5 \
+    --sort dso,symbol 2> /dev/null | grep -v '^#' | grep -v '^$' | cut -c1-150 | head -40
 fi
 cat "$WORK"/server*.log | grep -ci "panicked" | xargs echo "server panics logged:" || true
 exit $STATUS

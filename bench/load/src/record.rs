@@ -6,6 +6,7 @@
 use parking_lot::Mutex;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
+use std::time::Instant;
 
 /// Latencies (microseconds, request sent to body read) and statuses of one
 /// request name; `failed` counts requests without an answer (connection
@@ -59,9 +60,27 @@ pub struct Recorder {
     pub confirmed: Vec<String>,
     /// Ids of those the clients cancelled afterwards (answered 204).
     pub cancelled: Vec<String>,
+    /// When the first request was sent and the last answer came: rates are
+    /// taken over this span, not over goose's start of 2,000 users and its
+    /// shutdown.
+    pub first: Option<Instant>,
+    pub last: Option<Instant>,
 }
 
 impl Recorder {
+    /// Seconds from the first request to the last answer.
+    pub fn span(&self) -> f64 {
+        match (self.first, self.last) {
+            (Some(a), Some(b)) => b.duration_since(a).as_secs_f64(),
+            _ => 0.0,
+        }
+    }
+
+    fn note(&mut self, started: Instant) {
+        self.first = Some(self.first.map_or(started, |f| f.min(started)));
+        self.last = Some(Instant::now());
+    }
+
     /// All request names together.
     pub fn all(&self) -> Samples {
         let mut all = Samples::default();
@@ -78,15 +97,19 @@ impl Recorder {
 
 static RECORDER: LazyLock<Mutex<Recorder>> = LazyLock::new(Default::default);
 
-pub fn answered(name: &'static str, micros: u64, status: u16) {
+pub fn answered(name: &'static str, started: Instant, status: u16) {
+    let micros = started.elapsed().as_micros() as u64;
     let mut r = RECORDER.lock();
+    r.note(started);
     let s = r.by_name.entry(name).or_default();
     s.micros.push(micros);
     *s.statuses.entry(status).or_default() += 1;
 }
 
-pub fn failed(name: &'static str, micros: u64) {
+pub fn failed(name: &'static str, started: Instant) {
+    let micros = started.elapsed().as_micros() as u64;
     let mut r = RECORDER.lock();
+    r.note(started);
     let s = r.by_name.entry(name).or_default();
     s.micros.push(micros);
     s.failed += 1;

@@ -133,11 +133,11 @@ async fn send(
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
             let body = r.text().await.unwrap_or_default();
-            record::answered(name, started.elapsed().as_micros() as u64, status);
+            record::answered(name, started, status);
             Ok(Some(Answer { status, etag, body }))
         }
         Err(_) => {
-            record::failed(name, started.elapsed().as_micros() as u64);
+            record::failed(name, started);
             Ok(None)
         }
     }
