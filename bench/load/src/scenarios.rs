@@ -326,9 +326,11 @@ pub async fn citizen(user: &mut GooseUser) -> TransactionResult {
     Ok(())
 }
 
-/// A counter clerk logs in once (argon2 is meant to be slow) …
+/// A counter clerk logs in once (argon2 is meant to be slow), from their own
+/// address: logins per address are limited (issue #16) …
 pub async fn staff_login(user: &mut GooseUser) -> TransactionResult {
-    let api = session(user).api.clone();
+    let s = session(user);
+    let (api, address) = (s.api.clone(), s.address.clone());
     let t = target();
     let body = json!({"username": t.staff_user, "password": t.staff_password});
     let url = format!("{api}/api/v1/auth/token");
@@ -337,7 +339,7 @@ pub async fn staff_login(user: &mut GooseUser) -> TransactionResult {
         "staff login",
         GooseMethod::Post,
         &url,
-        &[],
+        &[("X-Forwarded-For", address.as_str())],
         Some(&body),
     )
     .await?
