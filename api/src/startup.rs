@@ -323,6 +323,12 @@ impl Application {
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
+        // Store calls run on each worker's blocking threads, and all of
+        // them wait for one of `pool_size` connections: more threads than
+        // connections only hold memory (the 07:00 rush grew actix's default
+        // of 512 threads to 550-630 MB, docs/PERFORMANCE.md). Calls beyond
+        // wait in the queue, as they would for a connection.
+        server = server.worker_max_blocking_threads(settings.pool_size.max(2) as usize);
         let server = server
             .listen(listener)
             .map_err(|e| StartError::Bind(settings.bind.clone(), e))?
