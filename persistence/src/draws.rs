@@ -6,20 +6,19 @@
 //! [`StoreError::DrawDue`] until the draw is recorded, and the store then
 //! runs the draw and tries once more ([`Store::after_draw`]).
 
-use crate::bookings::{Accept, Booking, active_bookings, booking_row, insert_accepted, one};
+use crate::bookings::{Booking, booking_row, one};
 use crate::challenges::{self, SolvedChallenge};
-use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
+use crate::codec::{corrupt, from_db, parse, to_db, to_u32};
 use crate::connection::DbConnection;
 use crate::schema::{day_ticket_draws, day_ticket_requests};
 use crate::secret::{hash_token, new_token, token_matches};
 use crate::{Store, StoreError, locks};
 use diesel::prelude::*;
 use domain::{
-    BookingError, BookingKind, BookingRequest, Channel, Citizen, DrawEntry, DrawError, Occupancy,
-    Office, OfficeId, Postcode, RequestStatus, RequestWindow, SEED_BYTES, Selection, ServiceId,
-    check_request, check_residence, draw_due, email_key, request_hours, run_draw, validate_booking,
+    BookingError, BookingKind, Channel, Citizen, DrawError, Office, OfficeId, Postcode,
+    RequestStatus, RequestWindow, SEED_BYTES, Selection, ServiceId, check_request, check_residence,
+    draw_due, email_key, request_hours,
 };
-use rand::Rng;
 use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
 use uuid::Uuid;
 
@@ -65,8 +64,8 @@ pub struct DrawRecord {
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = day_ticket_requests)]
-struct RequestRow {
-    id: String,
+pub(crate) struct RequestRow {
+    pub(crate) id: String,
     token_hash: String,
     office_id: String,
     local_day: Date,
@@ -99,14 +98,14 @@ fn time_of(minute: i32) -> Result<Time, StoreError> {
 }
 
 impl RequestRow {
-    fn services(&self) -> Result<Vec<ServiceId>, StoreError> {
+    pub(crate) fn services(&self) -> Result<Vec<ServiceId>, StoreError> {
         let ids: Vec<String> = serde_json::from_str(&self.services).map_err(corrupt)?;
         ids.iter()
             .map(|id| ServiceId::parse(id).map_err(corrupt))
             .collect()
     }
 
-    fn window(&self) -> Result<Option<RequestWindow>, StoreError> {
+    pub(crate) fn window(&self) -> Result<Option<RequestWindow>, StoreError> {
         match (self.window_from, self.window_to) {
             (Some(from), Some(to)) => Ok(Some(
                 RequestWindow::new(time_of(from)?, time_of(to)?).map_err(corrupt)?,
@@ -115,7 +114,7 @@ impl RequestRow {
         }
     }
 
-    fn citizen(&self) -> Result<Citizen, StoreError> {
+    pub(crate) fn citizen(&self) -> Result<Citizen, StoreError> {
         Ok(Citizen::stored(
             self.citizen_name.clone(),
             self.citizen_email.clone(),
@@ -131,7 +130,7 @@ impl RequestRow {
 }
 
 /// Whether the draw of `office`'s `day` is recorded.
-fn drawn(conn: &mut DbConnection, office: &str, day: Date) -> Result<bool, StoreError> {
+pub(crate) fn drawn(conn: &mut DbConnection, office: &str, day: Date) -> Result<bool, StoreError> {
     Ok(day_ticket_draws::table
         .find((office, day))
         .count()
@@ -341,7 +340,8 @@ impl Store {
         if self.known_drawn(office.as_str(), day) {
             return Ok(false);
         }
-        let ran = self.write(|conn| draw(self, conn, office.as_str(), day, now))?;
+        let ran =
+            self.write(|conn| crate::draw_run::draw(self, conn, office.as_str(), day, now))?;
         self.remember_drawn(office.as_str(), day);
         if ran {
             tracing::info!(office = %office, %day, "Tagesticket draw run");
@@ -386,220 +386,4 @@ impl Store {
             other => other,
         }
     }
-}
-
-/// The draw itself, in the caller's transaction: lock the day, stop if it
-/// was drawn, draw a seed, assign, book the winners, record.
-fn draw(
-    store: &Store,
-    conn: &mut DbConnection,
-    office_id: &str,
-    day: Date,
-    now: OffsetDateTime,
-) -> Result<bool, StoreError> {
-    let version = locks::lock_day(conn, office_id, day)?.ok_or(StoreError::UnknownOffice)?;
-    if drawn(conn, office_id, day)? {
-        return Ok(false);
-    }
-    let office = store.cached_office(conn, office_id, Some(version))?;
-    let seed: [u8; SEED_BYTES] = rand::rng().random();
-    let rows: Vec<RequestRow> = day_ticket_requests::table
-        .filter(day_ticket_requests::office_id.eq(office_id))
-        .filter(day_ticket_requests::local_day.eq(day))
-        .filter(day_ticket_requests::status.eq(RequestStatus::Pending.as_str()))
-        .order(day_ticket_requests::id)
-        .select(RequestRow::as_select())
-        .load(conn)?;
-    // A request whose services are no longer offered takes no part.
-    let mut selections = Vec::with_capacity(rows.len());
-    for row in &rows {
-        selections.push(Selection::new(&office, &row.services()?).ok());
-    }
-    let windows = rows
-        .iter()
-        .map(RequestRow::window)
-        .collect::<Result<Vec<_>, _>>()?;
-    let entries: Vec<(usize, DrawEntry<'_>)> = rows
-        .iter()
-        .zip(&selections)
-        .zip(&windows)
-        .enumerate()
-        .filter_map(|(i, ((row, selection), window))| {
-            selection.as_ref().map(|selection| {
-                (
-                    i,
-                    DrawEntry {
-                        id: &row.id,
-                        selection,
-                        window: *window,
-                    },
-                )
-            })
-        })
-        .collect();
-    let active = active_bookings(conn, office_id, (day, day), now, None)?;
-    let mut occupancy = Occupancy::from_bookings(&active);
-    let drawn_entries: Vec<DrawEntry<'_>> = entries.iter().map(|(_, e)| e.clone()).collect();
-    let won = run_draw(&office, now, &seed, &drawn_entries, &occupancy);
-    let mut outcome: Vec<Option<domain::Slot>> = vec![None; rows.len()];
-    for ((i, _), slot) in entries.iter().zip(won) {
-        outcome[*i] = slot;
-    }
-    let mut winners = 0;
-    for ((row, selection), slot) in rows.iter().zip(&selections).zip(outcome) {
-        let (status, booking) = match (selection, slot) {
-            (Some(selection), Some(slot)) => {
-                // The same rules as any Tagesticket booking decide once more
-                // (I1, I2): the draw only chose the order.
-                let accepted = validate_booking(
-                    &office,
-                    &BookingRequest {
-                        selection: selection.clone(),
-                        start: slot.start,
-                        kind: BookingKind::DayTicket,
-                        channel: Channel::Online,
-                    },
-                    now,
-                    &occupancy,
-                )?;
-                occupancy.add(&domain::ActiveBooking {
-                    start: accepted.start,
-                    minutes: selection.minutes(),
-                    pool: accepted.pool,
-                });
-                let token = new_token();
-                let booking = insert_accepted(
-                    conn,
-                    &Accept {
-                        office: office_id,
-                        selection,
-                        accepted: &accepted,
-                        kind: BookingKind::DayTicket,
-                        channel: Channel::Online,
-                        citizen: &row.citizen()?,
-                        created_by: None,
-                        reminder: office.reminder,
-                    },
-                    &token,
-                    now,
-                )?;
-                winners += 1;
-                (RequestStatus::Won, Some((booking.id.to_string(), token)))
-            }
-            _ => (RequestStatus::Lost, None),
-        };
-        diesel::update(day_ticket_requests::table.find(&row.id))
-            .set((
-                day_ticket_requests::status.eq(status.as_str()),
-                day_ticket_requests::booking_id.eq(booking.as_ref().map(|(id, _)| id.clone())),
-                day_ticket_requests::booking_token.eq(booking.map(|(_, token)| token)),
-            ))
-            .execute(conn)?;
-    }
-    diesel::insert_into(day_ticket_draws::table)
-        .values((
-            day_ticket_draws::office_id.eq(office_id),
-            day_ticket_draws::local_day.eq(day),
-            day_ticket_draws::seed.eq(hex::encode(seed)),
-            day_ticket_draws::drawn_at.eq(to_db(now)),
-            day_ticket_draws::requests.eq(to_i32(rows.len())),
-            day_ticket_draws::winners.eq(winners),
-        ))
-        .execute(conn)?;
-    Ok(true)
-}
-
-#[cfg(all(test, feature = "test-support"))]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
-    use super::*;
-    use crate::on_both_backends;
-    use crate::test_support::TestDb;
-    use crate::test_support::fixtures::*;
-    use domain::{DayTicketRelease, OfficeEdit, SettingsChange, Username};
-    use time::macros::datetime;
-
-    fn drawing_store(db: &TestDb) -> Store {
-        let store = Store::open(db.url()).unwrap();
-        let admin = Username::parse("chefin").unwrap();
-        store
-            .update_office(
-                &office_id("buergerbuero"),
-                &without_fair_use(),
-                false,
-                &admin,
-                MONDAY_10,
-            )
-            .unwrap();
-        let draw = OfficeEdit::Settings(SettingsChange {
-            day_ticket_release: Some(DayTicketRelease::Draw),
-            ..SettingsChange::default()
-        });
-        store
-            .update_office(&office_id("buergerbuero"), &draw, false, &admin, MONDAY_10)
-            .unwrap();
-        store
-    }
-
-    /// R27: two stores (two processes' pools) on one database, four threads
-    /// each, all asking at the release: one draw, its winners booked once.
-    fn r27_the_draw_runs_exactly_once_with_two_stores_racing(db: &TestDb) {
-        let stores = [drawing_store(db), Store::open(db.url()).unwrap()];
-        for n in 0..30 {
-            let citizen = Citizen::new(
-                &format!("Bürger {n}"),
-                Some(&format!("b{n}@example.org")),
-                None,
-            )
-            .unwrap();
-            stores[n % 2]
-                .request_day_ticket(
-                    &NewDayTicketRequest {
-                        office: office_id("buergerbuero"),
-                        services: services(&["ausweis-abholung"]),
-                        citizen,
-                        window: None,
-                        challenge: None,
-                    },
-                    datetime!(2026-11-30 06:45 +01:00),
-                )
-                .unwrap();
-        }
-        let at = datetime!(2026-11-30 07:00 +01:00);
-        let ran: usize = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..8)
-                .map(|i| {
-                    let store = &stores[i % 2];
-                    s.spawn(move || store.draw_if_due(&office_id("buergerbuero"), at).unwrap())
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| usize::from(h.join().unwrap()))
-                .sum()
-        });
-        assert_eq!(ran, 1, "exactly one of eight ran the draw");
-        let record = stores[0]
-            .draw_record(&office_id("buergerbuero"), at.date())
-            .unwrap()
-            .unwrap();
-        assert_eq!((record.requests, record.winners), (30, 12));
-        let day = stores[1]
-            .day_appointments(&office_id("buergerbuero"), at.date())
-            .unwrap();
-        assert_eq!(day.len(), 12);
-        // Later calls find it drawn, in this process and in a new one.
-        assert!(
-            !stores[1]
-                .draw_if_due(&office_id("buergerbuero"), at)
-                .unwrap()
-        );
-        let third = Store::open(db.url()).unwrap();
-        assert!(!third.draw_if_due(&office_id("buergerbuero"), at).unwrap());
-    }
-
-    on_both_backends!(
-        |db| db;
-        r27_the_draw_runs_exactly_once_with_two_stores_racing,
-    );
 }

@@ -20,6 +20,7 @@ mod connection;
 mod contacts;
 mod counter;
 mod details;
+mod draw_run;
 mod draws;
 mod edits;
 mod holds;

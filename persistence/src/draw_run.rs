@@ -1,0 +1,235 @@
+//! R27: the draw of one office day, in the caller's transaction (see
+//! `draws` for the requests and when the draw runs).
+
+use crate::bookings::{Accept, active_bookings, insert_accepted};
+use crate::codec::{to_db, to_i32};
+use crate::connection::DbConnection;
+use crate::draws::{RequestRow, drawn};
+use crate::schema::{day_ticket_draws, day_ticket_requests};
+use crate::secret::new_token;
+use crate::{Store, StoreError, locks};
+use diesel::prelude::*;
+use domain::{
+    BookingKind, BookingRequest, Channel, DrawEntry, Occupancy, RequestStatus, SEED_BYTES,
+    Selection, run_draw, validate_booking,
+};
+use rand::Rng;
+use time::{Date, OffsetDateTime};
+
+/// The draw itself, in the caller's transaction: lock the day, stop if it
+/// was drawn, draw a seed, assign, book the winners, record.
+pub(crate) fn draw(
+    store: &Store,
+    conn: &mut DbConnection,
+    office_id: &str,
+    day: Date,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let version = locks::lock_day(conn, office_id, day)?.ok_or(StoreError::UnknownOffice)?;
+    if drawn(conn, office_id, day)? {
+        return Ok(false);
+    }
+    let office = store.cached_office(conn, office_id, Some(version))?;
+    let seed: [u8; SEED_BYTES] = rand::rng().random();
+    let rows: Vec<RequestRow> = day_ticket_requests::table
+        .filter(day_ticket_requests::office_id.eq(office_id))
+        .filter(day_ticket_requests::local_day.eq(day))
+        .filter(day_ticket_requests::status.eq(RequestStatus::Pending.as_str()))
+        .order(day_ticket_requests::id)
+        .select(RequestRow::as_select())
+        .load(conn)?;
+    // A request whose services are no longer offered takes no part.
+    let mut selections = Vec::with_capacity(rows.len());
+    for row in &rows {
+        selections.push(Selection::new(&office, &row.services()?).ok());
+    }
+    let windows = rows
+        .iter()
+        .map(RequestRow::window)
+        .collect::<Result<Vec<_>, _>>()?;
+    let entries: Vec<(usize, DrawEntry<'_>)> = rows
+        .iter()
+        .zip(&selections)
+        .zip(&windows)
+        .enumerate()
+        .filter_map(|(i, ((row, selection), window))| {
+            selection.as_ref().map(|selection| {
+                (
+                    i,
+                    DrawEntry {
+                        id: &row.id,
+                        selection,
+                        window: *window,
+                    },
+                )
+            })
+        })
+        .collect();
+    let active = active_bookings(conn, office_id, (day, day), now, None)?;
+    let mut occupancy = Occupancy::from_bookings(&active);
+    let drawn_entries: Vec<DrawEntry<'_>> = entries.iter().map(|(_, e)| e.clone()).collect();
+    let won = run_draw(&office, now, &seed, &drawn_entries, &occupancy);
+    let mut outcome: Vec<Option<domain::Slot>> = vec![None; rows.len()];
+    for ((i, _), slot) in entries.iter().zip(won) {
+        outcome[*i] = slot;
+    }
+    let mut winners = 0;
+    for ((row, selection), slot) in rows.iter().zip(&selections).zip(outcome) {
+        let (status, booking) = match (selection, slot) {
+            (Some(selection), Some(slot)) => {
+                // The same rules as any Tagesticket booking decide once more
+                // (I1, I2): the draw only chose the order.
+                let accepted = validate_booking(
+                    &office,
+                    &BookingRequest {
+                        selection: selection.clone(),
+                        start: slot.start,
+                        kind: BookingKind::DayTicket,
+                        channel: Channel::Online,
+                    },
+                    now,
+                    &occupancy,
+                )?;
+                occupancy.add(&domain::ActiveBooking {
+                    start: accepted.start,
+                    minutes: selection.minutes(),
+                    pool: accepted.pool,
+                });
+                let token = new_token();
+                let booking = insert_accepted(
+                    conn,
+                    &Accept {
+                        office: office_id,
+                        selection,
+                        accepted: &accepted,
+                        kind: BookingKind::DayTicket,
+                        channel: Channel::Online,
+                        citizen: &row.citizen()?,
+                        created_by: None,
+                        reminder: office.reminder,
+                    },
+                    &token,
+                    now,
+                )?;
+                winners += 1;
+                (RequestStatus::Won, Some((booking.id.to_string(), token)))
+            }
+            _ => (RequestStatus::Lost, None),
+        };
+        diesel::update(day_ticket_requests::table.find(&row.id))
+            .set((
+                day_ticket_requests::status.eq(status.as_str()),
+                day_ticket_requests::booking_id.eq(booking.as_ref().map(|(id, _)| id.clone())),
+                day_ticket_requests::booking_token.eq(booking.map(|(_, token)| token)),
+            ))
+            .execute(conn)?;
+    }
+    diesel::insert_into(day_ticket_draws::table)
+        .values((
+            day_ticket_draws::office_id.eq(office_id),
+            day_ticket_draws::local_day.eq(day),
+            day_ticket_draws::seed.eq(hex::encode(seed)),
+            day_ticket_draws::drawn_at.eq(to_db(now)),
+            day_ticket_draws::requests.eq(to_i32(rows.len())),
+            day_ticket_draws::winners.eq(winners),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+#[cfg(all(test, feature = "test-support"))]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use crate::draws::NewDayTicketRequest;
+    use crate::on_both_backends;
+    use crate::test_support::TestDb;
+    use crate::test_support::fixtures::*;
+    use crate::Store;
+    use domain::Citizen;
+    use domain::{DayTicketRelease, OfficeEdit, SettingsChange, Username};
+    use time::macros::datetime;
+
+    fn drawing_store(db: &TestDb) -> Store {
+        let store = Store::open(db.url()).unwrap();
+        let admin = Username::parse("chefin").unwrap();
+        store
+            .update_office(
+                &office_id("buergerbuero"),
+                &without_fair_use(),
+                false,
+                &admin,
+                MONDAY_10,
+            )
+            .unwrap();
+        let draw = OfficeEdit::Settings(SettingsChange {
+            day_ticket_release: Some(DayTicketRelease::Draw),
+            ..SettingsChange::default()
+        });
+        store
+            .update_office(&office_id("buergerbuero"), &draw, false, &admin, MONDAY_10)
+            .unwrap();
+        store
+    }
+
+    /// R27: two stores (two processes' pools) on one database, four threads
+    /// each, all asking at the release: one draw, its winners booked once.
+    fn r27_the_draw_runs_exactly_once_with_two_stores_racing(db: &TestDb) {
+        let stores = [drawing_store(db), Store::open(db.url()).unwrap()];
+        for n in 0..30 {
+            let citizen = Citizen::new(
+                &format!("Bürger {n}"),
+                Some(&format!("b{n}@example.org")),
+                None,
+            )
+            .unwrap();
+            stores[n % 2]
+                .request_day_ticket(
+                    &NewDayTicketRequest {
+                        office: office_id("buergerbuero"),
+                        services: services(&["ausweis-abholung"]),
+                        citizen,
+                        window: None,
+                        challenge: None,
+                    },
+                    datetime!(2026-11-30 06:45 +01:00),
+                )
+                .unwrap();
+        }
+        let at = datetime!(2026-11-30 07:00 +01:00);
+        let ran: usize = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|i| {
+                    let store = &stores[i % 2];
+                    s.spawn(move || store.draw_if_due(&office_id("buergerbuero"), at).unwrap())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| usize::from(h.join().unwrap()))
+                .sum()
+        });
+        assert_eq!(ran, 1, "exactly one of eight ran the draw");
+        let record = stores[0]
+            .draw_record(&office_id("buergerbuero"), at.date())
+            .unwrap()
+            .unwrap();
+        assert_eq!((record.requests, record.winners), (30, 12));
+        let day = stores[1]
+            .day_appointments(&office_id("buergerbuero"), at.date())
+            .unwrap();
+        assert_eq!(day.len(), 12);
+        // Later calls find it drawn, in this process and in a new one.
+        assert!(
+            !stores[1]
+                .draw_if_due(&office_id("buergerbuero"), at)
+                .unwrap()
+        );
+        let third = Store::open(db.url()).unwrap();
+        assert!(!third.draw_if_due(&office_id("buergerbuero"), at).unwrap());
+    }
+
+    on_both_backends!(
+        |db| db;
+        r27_the_draw_runs_exactly_once_with_two_stores_racing,
+    );
+}
