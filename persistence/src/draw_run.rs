@@ -140,11 +140,11 @@ pub(crate) fn draw(
 #[cfg(all(test, feature = "test-support"))]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use crate::Store;
     use crate::draws::NewDayTicketRequest;
     use crate::on_both_backends;
     use crate::test_support::TestDb;
     use crate::test_support::fixtures::*;
-    use crate::Store;
     use domain::Citizen;
     use domain::{DayTicketRelease, OfficeEdit, SettingsChange, Username};
     use time::macros::datetime;
