@@ -12,7 +12,7 @@
 //! `OUTBOX_MESSAGES` (default 1000).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../tests/common/smtp.rs"]
+#[path = "../tests/it/common/smtp.rs"]
 mod smtp;
 
 use api::Application;

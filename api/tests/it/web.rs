@@ -5,7 +5,7 @@
 
 // (The page does not depend on the backend: no `on_both_backends` here.)
 #[allow(unused_imports)]
-mod common;
+use crate::common;
 
 use api::limits::RateLimit;
 use common::*;

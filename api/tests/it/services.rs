@@ -4,7 +4,7 @@
 //! PostgreSQL with `TEST_DATABASE_URL`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::{Method, StatusCode};

@@ -2,7 +2,7 @@
 //! real socket on both backends, with a frozen clock the tests move.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::StatusCode;

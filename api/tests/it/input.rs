@@ -3,7 +3,7 @@
 //! (PostgreSQL refuses NUL in text; SQLite would store it).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::Method;

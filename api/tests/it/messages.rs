@@ -3,7 +3,7 @@
 //! moved by the test. Both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::smtp::{Mode, Received, SmtpSink};
 use common::*;

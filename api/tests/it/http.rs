@@ -3,7 +3,7 @@
 //! `--ignored`), the clock frozen and moved by the test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use api::Application;
 use api::settings::Settings;

@@ -4,7 +4,7 @@
 //! browser checks); a page elsewhere gets nothing it could read.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use api::cors::CorsOrigins;
 use api::limits::RateLimit;

@@ -4,7 +4,7 @@
 //! winners again from the stored seed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use domain::{DrawEntry, RequestWindow, Selection};

@@ -1,7 +1,7 @@
 //! Fair use per client address (R25) over a real socket, on both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use api::client::TrustedProxies;
 use api::limits::RateLimit;

@@ -3,7 +3,7 @@
 //! secret. On SQLite always and on PostgreSQL with `TEST_DATABASE_URL`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use persistence::test_support::{TestDb, columns_containing};

@@ -4,7 +4,7 @@
 //! and a booking through another server process — on both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::StatusCode;

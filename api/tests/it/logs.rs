@@ -5,7 +5,7 @@
 //! occur nowhere else, and the captured output is searched for each.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use persistence::test_support::TestDb;

@@ -4,7 +4,7 @@
 //! for a rule.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use persistence::test_support::TestDb;

@@ -3,7 +3,7 @@
 //! left today, the pool; on both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::StatusCode;

@@ -3,7 +3,7 @@
 //! it (the 07:00 refreshers, issue #13), on both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::StatusCode;
