@@ -36,23 +36,25 @@ pub struct Feed {
     tx: broadcast::Sender<Call>,
 }
 
-/// A screen's subscription: the calls it shows first, then the new ones.
-/// Holding it keeps the office's poller alive.
+/// A screen's subscription: the calls it shows first, then the new ones,
+/// each with its number (the event id a screen resumes from). Holding it
+/// keeps the office's poller alive.
 pub struct Subscription {
-    pub recent: Vec<CallDto>,
+    pub recent: Vec<(i64, CallDto)>,
     last: i64,
     rx: broadcast::Receiver<Call>,
     _feed: Arc<Feed>,
 }
 
 impl Subscription {
-    /// The next call not shown yet; `None` when the poller has stopped.
-    pub async fn next(&mut self) -> Option<CallDto> {
+    /// The next call not shown yet, with its number; `None` when the poller
+    /// has stopped.
+    pub async fn next(&mut self) -> Option<(i64, CallDto)> {
         loop {
             match self.rx.recv().await {
                 Ok(call) if call.seq > self.last => {
                     self.last = call.seq;
-                    return Some(CallDto::from(&call));
+                    return Some((call.seq, CallDto::from(&call)));
                 }
                 Ok(_) => {}
                 // A screen too slow for a burst skips to the newest calls.
@@ -82,10 +84,14 @@ impl Display {
 
     /// Subscribes a screen to `office`, starting its poller if it has none;
     /// must run on the server's runtime. Blocking store reads run off the
-    /// async threads.
+    /// async threads. A new screen first gets today's last few calls; a
+    /// screen that reconnects with the number of the last call it showed
+    /// (`resume`, the SSE `Last-Event-ID`) gets every call of today after
+    /// it instead, so a dropped connection loses none.
     pub async fn subscribe(
         self: &Arc<Self>,
         office: OfficeId,
+        resume: Option<i64>,
     ) -> Result<Subscription, persistence::StoreError> {
         let feed = self.feed(&office);
         // Subscribed before reading the recent calls, so none falls between
@@ -93,12 +99,28 @@ impl Display {
         let rx = feed.tx.subscribe();
         let (store, now) = (Arc::clone(&self.store), self.clock.now());
         let id = office.clone();
-        let recent = actix_web::web::block(move || store.calls(&id, None, RECENT_CALLS, now))
-            .await
-            .map_err(|e| persistence::StoreError::Unavailable(e.to_string()))??;
+        let limit = if resume.is_some() {
+            BATCH
+        } else {
+            RECENT_CALLS
+        };
+        let (recent, last) = actix_web::web::block(move || {
+            let recent = store.calls(&id, resume, limit, now)?;
+            let last = match (recent.last(), resume) {
+                (Some(call), _) => call.seq,
+                // Nothing new since the screen's last call: go on after it,
+                // but never after the newest call there is (an id from
+                // before a restore of the database must not mute a screen).
+                (None, Some(seq)) => seq.min(store.last_call()?),
+                (None, None) => 0,
+            };
+            Ok::<_, persistence::StoreError>((recent, last))
+        })
+        .await
+        .map_err(|e| persistence::StoreError::Unavailable(e.to_string()))??;
         Ok(Subscription {
-            last: recent.last().map_or(0, |c| c.seq),
-            recent: recent.iter().map(CallDto::from).collect(),
+            last,
+            recent: recent.iter().map(|c| (c.seq, CallDto::from(c))).collect(),
             rx,
             _feed: feed,
         })

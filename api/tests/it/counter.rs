@@ -1,5 +1,5 @@
 //! At the counter (R28) end to end: check-in, the call, served, no-show,
-//! the queue and the public display, on SQLite always and on PostgreSQL
+//! the queue (the public display: `display.rs`), on SQLite always and on PostgreSQL
 //! with `TEST_DATABASE_URL`. The clock is frozen and moved; nothing sleeps
 //! for a rule.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -7,14 +7,12 @@
 use crate::common;
 
 use common::*;
-use persistence::test_support::TestDb;
 use reqwest::Method;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
 use std::sync::{Arc, Barrier};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
@@ -25,20 +23,10 @@ on_both_backends!(
     r30_statistics_of_a_simulated_morning_as_json_and_csv,
 );
 
-on_both_backends!(
-    spawn_fast_display;
-    r28_the_display_shows_calls_made_through_any_process,
-);
-
 /// Tuesday 1 December 2026, as the morning at the counter sees it.
-const TUESDAY_8: OffsetDateTime = datetime!(2026-12-01 08:00 +01:00);
+pub(crate) const TUESDAY_8: OffsetDateTime = datetime!(2026-12-01 08:00 +01:00);
 
-/// A server whose displays poll every 20 ms and beat every 200 ms.
-fn spawn_fast_display(db: TestDb) -> TestApp {
-    TestApp::spawn_with(db, fast_display)
-}
-
-fn fast_display(s: &mut api::settings::Settings) {
+pub(crate) fn fast_display(s: &mut api::settings::Settings) {
     s.display_poll = Duration::from_millis(20);
     s.display_heartbeat = Duration::from_millis(200);
 }
@@ -54,7 +42,7 @@ fn post(
 
 /// Books `count` appointments on Tuesday from 08:30 by the desk (no
 /// limits per contact), three a quarter hour; returns their ids in order.
-fn book_tuesday(app: &TestApp, admin: &str, count: usize) -> Vec<String> {
+pub(crate) fn book_tuesday(app: &TestApp, admin: &str, count: usize) -> Vec<String> {
     (0..count)
         .map(|i| {
             let minute = i64::try_from(i / 3).unwrap() * 15;
@@ -70,7 +58,7 @@ fn book_tuesday(app: &TestApp, admin: &str, count: usize) -> Vec<String> {
         .collect()
 }
 
-fn check_in(app: &TestApp, token: &str, id: &str) -> reqwest::blocking::Response {
+pub(crate) fn check_in(app: &TestApp, token: &str, id: &str) -> reqwest::blocking::Response {
     post(
         app,
         &format!("/api/v1/staff/bookings/{id}/check-in"),
@@ -79,7 +67,7 @@ fn check_in(app: &TestApp, token: &str, id: &str) -> reqwest::blocking::Response
     )
 }
 
-fn call_next(app: &TestApp, token: &str, counter: u32) -> reqwest::blocking::Response {
+pub(crate) fn call_next(app: &TestApp, token: &str, counter: u32) -> reqwest::blocking::Response {
     post(
         app,
         "/api/v1/staff/offices/buergerbuero/queue/next",
@@ -405,100 +393,6 @@ fn r28_two_clerks_never_call_the_same_citizen(app: &TestApp) {
     let q = queue(app, &desk);
     assert!(q["waiting"].as_array().unwrap().is_empty());
     assert_eq!(q["serving"].as_array().unwrap().len(), 12);
-}
-
-/// The lines of an SSE stream, read until `done` says so or 10 s passed.
-fn read_events(
-    reader: &mut BufReader<reqwest::blocking::Response>,
-    mut done: impl FnMut(&[String]) -> bool,
-) -> Vec<String> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut lines = Vec::new();
-    while !done(&lines) {
-        assert!(Instant::now() < deadline, "stream stalled: {lines:?}");
-        let mut line = String::new();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "stream closed");
-        lines.push(line.trim_end().to_owned());
-    }
-    lines
-}
-
-fn calls_in(lines: &[String]) -> Vec<Value> {
-    lines
-        .iter()
-        .filter_map(|l| l.strip_prefix("data: "))
-        .map(|d| serde_json::from_str(d).unwrap())
-        .collect()
-}
-
-fn r28_the_display_shows_calls_made_through_any_process(app: &TestApp) {
-    let admin = app.admin_token();
-    let ids = book_tuesday(app, &admin, 8);
-    app.at(TUESDAY_8);
-    let clerk = app.staff("klara", "clerk");
-    for id in &ids {
-        ok_json(check_in(app, &clerk, id), StatusCode::OK);
-    }
-    let mut codes = Vec::new();
-    for counter in 1..=3 {
-        let b = ok_json(call_next(app, &clerk, counter), StatusCode::OK);
-        codes.push(b["code"].as_str().unwrap().to_owned());
-    }
-    problem(
-        app.get("/api/v1/offices/rathaus/display"),
-        StatusCode::NOT_FOUND,
-        "unknown_office",
-    );
-
-    // The screen hangs on another server process.
-    let screen = app.second(fast_display);
-    let client = reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(20))
-        .build()
-        .unwrap();
-    let r = client
-        .get(format!(
-            "{}/api/v1/offices/buergerbuero/display",
-            screen.base
-        ))
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(
-        r.headers()["content-type"].to_str().unwrap(),
-        "text/event-stream"
-    );
-    let mut reader = BufReader::new(r);
-    // First the calls made so far, oldest first.
-    let opening = read_events(&mut reader, |l| calls_in(l).len() == 3);
-    let shown: Vec<Value> = calls_in(&opening);
-    assert_eq!(
-        shown
-            .iter()
-            .map(|c| c["code"].as_str().unwrap())
-            .collect::<Vec<_>>(),
-        codes
-    );
-    assert_eq!(shown[2]["counter"], 3);
-    assert_eq!(shown[2]["called_at"], "2026-12-01T08:00:00+01:00");
-    assert!(opening.contains(&"event: call".to_owned()));
-
-    // A call through the first process reaches the screen on the second.
-    app.at(datetime!(2026-12-01 08:32 +01:00));
-    let next = ok_json(call_next(app, &clerk, 4), StatusCode::OK);
-    let more = read_events(&mut reader, |l| !calls_in(l).is_empty());
-    let call = &calls_in(&more)[0];
-    assert_eq!(
-        call,
-        &json!({"code": next["code"], "counter": 4, "called_at": "2026-12-01T08:32:00+01:00"})
-    );
-    // Never a name: a call is its code, counter and time.
-    assert_eq!(call.as_object().unwrap().len(), 3);
-    for line in opening.iter().chain(&more) {
-        assert!(!line.contains("Bürgerin"), "{line}");
-    }
-    // Heartbeats keep proxies from closing the quiet stream.
-    read_events(&mut reader, |l| l.iter().any(|x| x == ": heartbeat"));
 }
 
 /// A simulated Tuesday: the Tagestickets go online from 07:00, one a minute,

@@ -8,6 +8,7 @@ mod common;
 mod cors;
 mod counter;
 mod crash;
+mod display;
 mod draw;
 mod etag;
 mod fairness;
