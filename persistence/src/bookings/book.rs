@@ -1,0 +1,296 @@
+//! The one transaction that makes a booking: checked against the office
+//! day's plan under its lock (I1, I2, I4), the contact limits (R24), the
+//! challenge (R26) and the residence (R32), then inserted with its services
+//! and its confirmation (R23), audited.
+
+use super::{
+    Booking, BookingRow, BookingServiceRow, CreatedBooking, NewBooking, active_bookings,
+    booking_row, one,
+};
+use crate::audit::{booking_audit, record};
+use crate::challenges;
+use crate::codec::{to_db, to_i32};
+use crate::connection::DbConnection;
+use crate::contacts;
+use crate::idempotency::{self, Seen};
+use crate::schema::{booking_services, bookings};
+use crate::secret::{hash_token, new_code, new_token};
+use crate::{Store, StoreError, locks, outbox};
+use diesel::prelude::*;
+use domain::{
+    Accepted, AuditAction, Berlin, BookingError, BookingKind, BookingRequest, BookingStatus,
+    Channel, Citizen, Occupancy, Office, ReminderPolicy, Selection, Username, check_contact_limits,
+    check_residence, contact_limit, email_key, validate_booking,
+};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+/// Inserts an accepted booking: its row (with its confirmation, R23), then
+/// its services in the order chosen (so it reads back as it was made, R4).
+fn insert(
+    conn: &mut DbConnection,
+    row: &BookingRow,
+    confirmation: &outbox::PendingConfirmation,
+    selection: &Selection,
+) -> Result<(), StoreError> {
+    diesel::insert_into(bookings::table)
+        .values((row, confirmation))
+        .execute(conn)?;
+    insert_services(conn, &row.id, &row.office_id, selection)
+}
+
+/// The services of booking `id` in the order chosen, with their minutes.
+pub(crate) fn insert_services(
+    conn: &mut DbConnection,
+    id: &str,
+    office: &str,
+    selection: &Selection,
+) -> Result<(), StoreError> {
+    for (position, (service, minutes)) in selection.services().iter().enumerate() {
+        diesel::insert_into(booking_services::table)
+            .values(BookingServiceRow {
+                booking_id: id.to_owned(),
+                position: to_i32(position),
+                office_id: office.to_owned(),
+                service_id: service.as_str().to_owned(),
+                minutes: to_i32(*minutes),
+            })
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The booking of a citizen that passed every rule, as inserted.
+pub(crate) struct Accept<'a> {
+    pub office: &'a str,
+    pub selection: &'a Selection,
+    pub accepted: &'a Accepted,
+    pub kind: BookingKind,
+    pub channel: Channel,
+    pub citizen: &'a Citizen,
+    pub created_by: Option<&'a Username>,
+    /// The office's reminder setting, for the booking's messages (R23).
+    pub reminder: ReminderPolicy,
+}
+
+/// Inserts an accepted booking with the secret `token` (stored hashed) and
+/// a new code; audits it when staff made it.
+pub(crate) fn insert_accepted(
+    conn: &mut DbConnection,
+    a: &Accept<'_>,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<Booking, StoreError> {
+    let citizen = a.citizen;
+    // UUIDv7: ordered by creation, the tie-breaker when created_at is equal.
+    let row = BookingRow {
+        id: Uuid::now_v7().to_string(),
+        code: new_code().as_str().to_owned(),
+        token_hash: hash_token(token),
+        office_id: a.office.to_owned(),
+        local_day: a.accepted.date,
+        start_at: to_db(a.accepted.start),
+        end_at: to_db(a.accepted.end),
+        minutes: to_i32(a.selection.minutes()),
+        kind: a.kind.as_str().to_owned(),
+        channel: a.channel.as_str().to_owned(),
+        status: BookingStatus::Confirmed.as_str().to_owned(),
+        citizen_name: citizen.name().to_owned(),
+        citizen_email: citizen.email().map(str::to_owned),
+        citizen_phone: citizen.phone().map(str::to_owned),
+        created_at: to_db(now),
+        created_by: a.created_by.map(|u| u.as_str().to_owned()),
+        cancelled_at: None,
+        cancelled_by: None,
+        contact_email: citizen.email().map(email_key),
+        citizen_postcode: citizen.postcode().map(|p| p.as_str().to_owned()),
+        previous_start_at: None,
+        sequence: 0,
+        stage: None,
+        checked_in_at: None,
+        checked_in_by: None,
+        called_at: None,
+        called_by: None,
+        counter: None,
+        closed_at: None,
+        closed_by: None,
+        erased_at: None,
+    };
+    // R23, I6: its confirmation is part of the row, so in its transaction.
+    let confirmation = outbox::booked(a.reminder, citizen, a.accepted.start, token, now);
+    insert(conn, &row, &confirmation, a.selection)?;
+    // Read back with its services' texts (R21, R22), as every booking is.
+    let booking = one(conn, row)?;
+    if let Some(actor) = a.created_by {
+        record(
+            conn,
+            &booking_audit(actor, AuditAction::BookingCreate, &booking),
+            now,
+        )?;
+    }
+    Ok(booking)
+}
+
+/// R24, R32: the rules about the citizen, checked in the booking's
+/// transaction: the postcode where the office keeps Tagestickets for
+/// residents, the limits per contact (the contact locked first).
+pub(crate) fn check_citizen(
+    conn: &mut DbConnection,
+    office: &Office,
+    kind: BookingKind,
+    channel: Channel,
+    citizen: &Citizen,
+    day: Date,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let fair = &office.fair_use;
+    check_residence(fair, kind, channel, citizen.postcode())?;
+    if contact_limit(fair, kind, channel).is_some() {
+        let holdings = contacts::holdings(conn, office.id.as_str(), citizen, day, now)?;
+        check_contact_limits(fair, kind, channel, holdings)?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Runs `f` in a write transaction with a new secret token; a code
+    /// collision (about one in 10^12) makes the insert fail on the unique
+    /// index, and the whole transaction is then tried once more.
+    pub(crate) fn write_booking(
+        &self,
+        mut f: impl FnMut(&mut DbConnection, &str) -> Result<Booking, StoreError>,
+    ) -> Result<CreatedBooking, StoreError> {
+        let mut collisions = 0;
+        loop {
+            let token = new_token();
+            match self.write(|conn| f(conn, &token)) {
+                Err(e) if e.is_unique_violation() && collisions < 3 => collisions += 1,
+                Ok(booking) => return Ok(CreatedBooking { booking, token }),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Books `request` if every rule allows it at `now`, atomically with the
+    /// check of capacity and contingent (I1, I2, I4): lock the office day,
+    /// read its occupancy (live holds included, I5), let the domain decide,
+    /// insert, audit.
+    pub fn book(
+        &self,
+        request: &NewBooking,
+        now: OffsetDateTime,
+    ) -> Result<CreatedBooking, StoreError> {
+        match request.kind {
+            // R27: where the office draws, today's draw comes first.
+            BookingKind::DayTicket => {
+                self.after_draw(&request.office, now, || self.book_now(request, now))
+            }
+            BookingKind::Regular => self.book_now(request, now),
+        }
+    }
+
+    fn book_now(
+        &self,
+        request: &NewBooking,
+        now: OffsetDateTime,
+    ) -> Result<CreatedBooking, StoreError> {
+        let day = Berlin::local(request.start).date();
+        let office_id = request.office.as_str();
+        // R15, I2: the 07:00 rush. Once the day's contingent is gone, the
+        // refusal needs no lock (a retry with a key may still be answered
+        // with its booking, so it takes the locked path).
+        if request.kind == BookingKind::DayTicket
+            && request.idempotency_key.is_none()
+            && self.day_tickets_gone(&request.office, day, now)?
+        {
+            return Err(BookingError::DayTicketsExhausted.into());
+        }
+        self.write_booking(|conn, token| {
+            // A retry of a request that was booked: that booking, with a
+            // new token (the first answer, with the first token, was lost).
+            let key = request.idempotency_key.as_deref();
+            let hash = key.map(|_| idempotency::request_hash(request));
+            if let (Some(key), Some(hash)) = (key, &hash) {
+                locks::lock_name(conn, "idempotency", key)?;
+                if let Seen::Made(id) = idempotency::seen(conn, key, hash, now)? {
+                    return rebook(conn, &id, token, now);
+                }
+            }
+            let version = locks::lock_day(conn, office_id, day)?
+                .ok_or_else(|| BookingError::UnknownOffice(office_id.to_owned()))?;
+            let office = self.cached_office(conn, office_id, Some(version))?;
+            if request.kind == BookingKind::DayTicket {
+                self.check_drawn(conn, &office, now)?;
+            }
+            let selection = Selection::new(&office, &request.services)?;
+            check_citizen(
+                conn,
+                &office,
+                request.kind,
+                request.channel,
+                &request.citizen,
+                day,
+                now,
+            )?;
+            // R26: where the office asks for it, a solution, used once.
+            if office
+                .fair_use
+                .challenge
+                .requires(request.kind, request.channel)
+            {
+                let solved = request
+                    .challenge
+                    .as_ref()
+                    .ok_or(BookingError::ChallengeRequired)?;
+                challenges::consume(conn, solved, now)?;
+            }
+            let active = active_bookings(conn, office_id, (day, day), now, None)?;
+            let accepted = validate_booking(
+                &office,
+                &BookingRequest {
+                    selection: selection.clone(),
+                    start: request.start,
+                    kind: request.kind,
+                    channel: request.channel,
+                },
+                now,
+                &Occupancy::from_bookings(&active),
+            )?;
+            let booking = insert_accepted(
+                conn,
+                &Accept {
+                    office: office_id,
+                    selection: &selection,
+                    accepted: &accepted,
+                    kind: request.kind,
+                    channel: request.channel,
+                    citizen: &request.citizen,
+                    created_by: request.created_by.as_ref(),
+                    reminder: office.reminder,
+                },
+                token,
+                now,
+            )?;
+            if let (Some(key), Some(hash)) = (key, &hash) {
+                idempotency::remember(conn, key, hash, &booking.id.to_string(), now)?;
+            }
+            Ok(booking)
+        })
+    }
+}
+
+/// The booking a retried request made, its token replaced by `token`.
+pub(crate) fn rebook(
+    conn: &mut DbConnection,
+    id: &str,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<Booking, StoreError> {
+    diesel::update(bookings::table.find(id))
+        .set(bookings::token_hash.eq(hash_token(token)))
+        .execute(conn)?;
+    let row = booking_row(conn, id)?;
+    let booking = one(conn, row)?;
+    outbox::token_renewed(conn, &booking, token, now)?;
+    Ok(booking)
+}

@@ -1,0 +1,314 @@
+//! Bookings: the rows of `bookings` and `booking_services` and how they
+//! read back (here), and the one transaction that makes a booking
+//! (`book`).
+
+mod book;
+
+pub(crate) use book::{Accept, check_citizen, insert_accepted, insert_services, rebook};
+
+use crate::StoreError;
+use crate::challenges::SolvedChallenge;
+use crate::codec::{corrupt, from_db, parse, to_db, to_u32};
+use crate::connection::DbConnection;
+use crate::details::{self, BookedService};
+use crate::holds::live_holds;
+use crate::schema::{booking_services, bookings};
+use diesel::prelude::*;
+use domain::{
+    ActiveBooking, BookingCode, BookingKind, BookingStatus, Channel, Citizen, OfficeId, Postcode,
+    ServiceId, Username,
+};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+/// A booking request as the API hands it over.
+#[derive(Debug, Clone)]
+pub struct NewBooking {
+    pub office: OfficeId,
+    pub services: Vec<ServiceId>,
+    pub start: OffsetDateTime,
+    pub kind: BookingKind,
+    pub channel: Channel,
+    pub citizen: Citizen,
+    /// The staff user who booked on the citizen's behalf.
+    pub created_by: Option<Username>,
+    /// A verified proof-of-work solution, where the office asks for one (R26).
+    pub challenge: Option<SolvedChallenge>,
+    /// The client's `Idempotency-Key`: a retry gets the first booking.
+    pub idempotency_key: Option<String>,
+}
+
+/// A stored booking; times in Europe/Berlin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Booking {
+    pub id: Uuid,
+    pub code: BookingCode,
+    pub office: OfficeId,
+    pub services: Vec<ServiceId>,
+    /// The same services with what the office says about them now: what to
+    /// bring, note, key (R21, R22), and the minutes booked.
+    pub service_details: Vec<BookedService>,
+    pub start: OffsetDateTime,
+    pub end: OffsetDateTime,
+    pub kind: BookingKind,
+    pub channel: Channel,
+    pub status: BookingStatus,
+    pub citizen: Citizen,
+    pub created_at: OffsetDateTime,
+    pub created_by: Option<Username>,
+    pub cancelled_at: Option<OffsetDateTime>,
+    pub cancelled_by: Option<Username>,
+    /// Where it was before its last move (R20).
+    pub previous_start: Option<OffsetDateTime>,
+    /// Rises with every change the citizen hears of (move, cancellation):
+    /// the `SEQUENCE` of its calendar entry.
+    pub sequence: u32,
+    /// R28: its steps at the counter.
+    pub counter: CounterSteps,
+    /// R31: when its personal data were erased.
+    pub erased_at: Option<OffsetDateTime>,
+}
+
+/// R28: when and by whom a booking was checked in, called (to which
+/// counter) and closed (served or no-show).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CounterSteps {
+    pub checked_in: Option<Step>,
+    pub called: Option<Step>,
+    pub counter: Option<u32>,
+    pub closed: Option<Step>,
+}
+
+/// One step at the counter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub at: OffsetDateTime,
+    pub by: Username,
+}
+
+impl Booking {
+    /// What occupancy counts of it: its stored length, not today's durations.
+    pub(crate) fn active(&self) -> Result<ActiveBooking, StoreError> {
+        let minutes = (self.end - self.start).whole_minutes();
+        Ok(ActiveBooking {
+            start: self.start,
+            minutes: u32::try_from(minutes)
+                .map_err(|_| corrupt(format!("booking {} ends before it starts", self.id)))?,
+            pool: self.kind.pool(),
+        })
+    }
+}
+
+/// A booking just made, with its secret token: shown once, stored only hashed.
+#[derive(Debug, Clone)]
+pub struct CreatedBooking {
+    pub booking: Booking,
+    pub token: String,
+}
+
+/// Who cancels: the holder of the token, or a staff user of the booking's
+/// office (R18, R29).
+#[derive(Debug, Clone, Copy)]
+pub enum CancelAuth<'a> {
+    Token(&'a str),
+    Staff {
+        actor: &'a Username,
+        /// What the user acts on, the role taken into account.
+        offices: &'a domain::OfficeScope,
+    },
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = bookings)]
+pub(crate) struct BookingRow {
+    id: String,
+    code: String,
+    pub(crate) token_hash: String,
+    pub(crate) office_id: String,
+    pub(crate) local_day: Date,
+    start_at: time::PrimitiveDateTime,
+    end_at: time::PrimitiveDateTime,
+    minutes: i32,
+    kind: String,
+    channel: String,
+    status: String,
+    citizen_name: String,
+    citizen_email: Option<String>,
+    citizen_phone: Option<String>,
+    created_at: time::PrimitiveDateTime,
+    created_by: Option<String>,
+    cancelled_at: Option<time::PrimitiveDateTime>,
+    cancelled_by: Option<String>,
+    contact_email: Option<String>,
+    citizen_postcode: Option<String>,
+    previous_start_at: Option<time::PrimitiveDateTime>,
+    sequence: i32,
+    stage: Option<String>,
+    checked_in_at: Option<time::PrimitiveDateTime>,
+    checked_in_by: Option<String>,
+    called_at: Option<time::PrimitiveDateTime>,
+    called_by: Option<String>,
+    counter: Option<i32>,
+    closed_at: Option<time::PrimitiveDateTime>,
+    closed_by: Option<String>,
+    erased_at: Option<time::PrimitiveDateTime>,
+}
+
+/// R28: a step of `at` and `by`, both or neither stored.
+fn step(
+    at: Option<time::PrimitiveDateTime>,
+    by: Option<String>,
+) -> Result<Option<Step>, StoreError> {
+    match (at, username(by)?) {
+        (Some(at), Some(by)) => Ok(Some(Step {
+            at: from_db(at),
+            by,
+        })),
+        _ => Ok(None),
+    }
+}
+
+/// The status of a row: `cancelled` whatever happened before, otherwise
+/// the stage at the counter if it has one (R28).
+pub(crate) fn status_of(status: &str, stage: Option<&str>) -> Result<BookingStatus, StoreError> {
+    let stored: BookingStatus = parse(status)?;
+    match stage {
+        Some(stage) if stored == BookingStatus::Confirmed => parse(stage),
+        _ => Ok(stored),
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = booking_services)]
+struct BookingServiceRow {
+    booking_id: String,
+    position: i32,
+    office_id: String,
+    service_id: String,
+    minutes: i32,
+}
+
+fn username(stored: Option<String>) -> Result<Option<Username>, StoreError> {
+    stored
+        .map(|u| Username::parse(&u).map_err(corrupt))
+        .transpose()
+}
+
+fn to_booking(row: BookingRow, booked: Vec<BookedService>) -> Result<Booking, StoreError> {
+    Ok(Booking {
+        id: Uuid::parse_str(&row.id).map_err(corrupt)?,
+        code: BookingCode::parse(&row.code).map_err(corrupt)?,
+        office: OfficeId::parse(&row.office_id).map_err(corrupt)?,
+        services: booked.iter().map(|b| b.service.id.clone()).collect(),
+        service_details: booked,
+        start: from_db(row.start_at),
+        end: from_db(row.end_at),
+        kind: parse(&row.kind)?,
+        channel: parse(&row.channel)?,
+        status: status_of(&row.status, row.stage.as_deref())?,
+        citizen: Citizen::stored(row.citizen_name, row.citizen_email, row.citizen_phone)
+            .with_postcode(
+                row.citizen_postcode
+                    .as_deref()
+                    .map(|p| Postcode::parse(p).map_err(corrupt))
+                    .transpose()?,
+            ),
+        created_at: from_db(row.created_at),
+        created_by: username(row.created_by)?,
+        cancelled_at: row.cancelled_at.map(from_db),
+        cancelled_by: username(row.cancelled_by)?,
+        previous_start: row.previous_start_at.map(from_db),
+        sequence: to_u32(row.sequence, "bookings.sequence")?,
+        counter: CounterSteps {
+            checked_in: step(row.checked_in_at, row.checked_in_by)?,
+            called: step(row.called_at, row.called_by)?,
+            counter: row
+                .counter
+                .map(|c| to_u32(c, "bookings.counter"))
+                .transpose()?,
+            closed: step(row.closed_at, row.closed_by)?,
+        },
+        erased_at: row.erased_at.map(from_db),
+    })
+}
+
+/// The bookings of `rows` with their services, in the order of `rows`.
+pub(crate) fn with_services(
+    conn: &mut DbConnection,
+    rows: Vec<BookingRow>,
+) -> Result<Vec<Booking>, StoreError> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut services = details::of_bookings(conn, &ids)?;
+    rows.into_iter()
+        .map(|row| {
+            let list = services
+                .remove(&row.id)
+                .ok_or_else(|| corrupt(format!("booking {} has no services", row.id)))?;
+            to_booking(row, list)
+        })
+        .collect()
+}
+
+pub(crate) fn one(conn: &mut DbConnection, row: BookingRow) -> Result<Booking, StoreError> {
+    with_services(conn, vec![row])?
+        .pop()
+        .ok_or(StoreError::UnknownBooking)
+}
+
+/// What occupancy counts of `office` from `from` to `to` (local days) at
+/// `now`: the confirmed bookings and the live holds (I5), except the booking
+/// `except` (a booking being moved counts as free for its new start, R20).
+pub(crate) fn active_bookings(
+    conn: &mut DbConnection,
+    office: &str,
+    (from, to): (Date, Date),
+    now: OffsetDateTime,
+    except: Option<&str>,
+) -> Result<Vec<ActiveBooking>, StoreError> {
+    let mut query = bookings::table
+        .filter(bookings::office_id.eq(office))
+        .filter(bookings::local_day.between(from, to))
+        .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
+        .select((bookings::start_at, bookings::minutes, bookings::kind))
+        .into_boxed();
+    if let Some(id) = except {
+        query = query.filter(bookings::id.ne(id));
+    }
+    let mut rows: Vec<(time::PrimitiveDateTime, i32, String)> = query.load(conn)?;
+    rows.extend(live_holds(conn, office, (from, to), now)?);
+    rows.into_iter()
+        .map(|(start, minutes, kind)| {
+            Ok(ActiveBooking {
+                start: from_db(start),
+                minutes: to_u32(minutes, "minutes")?,
+                pool: parse::<BookingKind>(&kind)?.pool(),
+            })
+        })
+        .collect()
+}
+
+/// The confirmed bookings of `office` not yet over at `now`, oldest first:
+/// the ones an admin change must not strand.
+pub(crate) fn future_bookings(
+    conn: &mut DbConnection,
+    office: &str,
+    now: OffsetDateTime,
+) -> Result<Vec<Booking>, StoreError> {
+    let rows = bookings::table
+        .filter(bookings::office_id.eq(office))
+        .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
+        .filter(bookings::end_at.gt(to_db(now)))
+        .order((bookings::created_at, bookings::id))
+        .select(BookingRow::as_select())
+        .load(conn)?;
+    with_services(conn, rows)
+}
+
+pub(crate) fn booking_row(conn: &mut DbConnection, id: &str) -> Result<BookingRow, StoreError> {
+    bookings::table
+        .find(id)
+        .select(BookingRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::UnknownBooking)
+}
