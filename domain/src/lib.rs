@@ -84,7 +84,8 @@ pub use staff::{
     check_account_change,
 };
 pub use statistics::{
-    BookingFact, ByChannel, DayStatistics, MAX_STATISTICS_DAYS, Utilisation, day_statistics,
+    BookingFact, ByChannel, DayCapacity, DayStatistics, MAX_STATISTICS_DAYS, Utilisation,
+    day_capacity, day_statistics,
 };
 pub use texts::{
     Address, ClosureReason, OfficeName, PersonName, Requirement, ServiceName, ServiceNote,

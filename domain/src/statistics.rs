@@ -78,7 +78,7 @@ pub struct DayStatistics {
     pub held_back: Utilisation,
     /// Tagestickets issued and not cancelled.
     pub day_tickets_issued: u32,
-    /// The day's contingent as the office has it now; `None` on a day
+    /// The day's contingent (as configured on the day); `None` on a day
     /// without Tagestickets.
     pub day_ticket_contingent: Option<u32>,
     /// The minute the last Tagesticket of the contingent went (a cancelled
@@ -88,11 +88,29 @@ pub struct DayStatistics {
     pub mean_wait_minutes: Option<f64>,
 }
 
-/// The minutes `office` is open on `date` times its counters of each pool:
-/// (regular, held back for Tagestickets).
-fn capacity(office: &Office, date: Date) -> (u32, u32) {
+/// R30: what an office day could take, as the configuration in force on
+/// that day set it: the minutes open times the counters of each pool, and
+/// the Tagesticket contingent. Kept per past day (persistence freezes it
+/// before a configuration change), so a changed configuration does not
+/// rewrite the utilisation of days gone by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayCapacity {
+    /// Minutes open times the counters regular bookings may take.
+    pub regular_minutes: u32,
+    /// Minutes open times the counters held back for Tagestickets (R12).
+    pub held_back_minutes: u32,
+    /// `None` on a day without Tagestickets.
+    pub day_ticket_contingent: Option<u32>,
+}
+
+/// R30: the capacity of `office` on `date` as it is configured now.
+pub fn day_capacity(office: &Office, date: Date) -> DayCapacity {
     if office.closed(date).is_some() {
-        return (0, 0);
+        return DayCapacity {
+            regular_minutes: 0,
+            held_back_minutes: 0,
+            day_ticket_contingent: office.day_ticket_on(date).map(|p| p.per_day),
+        };
     }
     let open: u32 = office
         .hours
@@ -104,13 +122,16 @@ fn capacity(office: &Office, date: Date) -> (u32, u32) {
         })
         .sum();
     let (regular, held_back) = office.capacity_on(date);
-    (open * regular, open * held_back)
+    DayCapacity {
+        regular_minutes: open * regular,
+        held_back_minutes: open * held_back,
+        day_ticket_contingent: office.day_ticket_on(date).map(|p| p.per_day),
+    }
 }
 
-/// R30: the statistics of `office` on `date` from the facts of that day's
-/// bookings.
-pub fn day_statistics(office: &Office, date: Date, facts: &[BookingFact]) -> DayStatistics {
-    let (regular_capacity, held_back_capacity) = capacity(office, date);
+/// R30: the statistics of an office on `date` with that day's `capacity`,
+/// from the facts of that day's bookings.
+pub fn day_statistics(capacity: DayCapacity, date: Date, facts: &[BookingFact]) -> DayStatistics {
     let mut day = DayStatistics {
         date,
         booked: ByChannel::default(),
@@ -119,14 +140,14 @@ pub fn day_statistics(office: &Office, date: Date, facts: &[BookingFact]) -> Day
         no_shows: ByChannel::default(),
         regular: Utilisation {
             booked_minutes: 0,
-            capacity_minutes: regular_capacity,
+            capacity_minutes: capacity.regular_minutes,
         },
         held_back: Utilisation {
             booked_minutes: 0,
-            capacity_minutes: held_back_capacity,
+            capacity_minutes: capacity.held_back_minutes,
         },
         day_tickets_issued: 0,
-        day_ticket_contingent: office.day_ticket_on(date).map(|p| p.per_day),
+        day_ticket_contingent: capacity.day_ticket_contingent,
         day_tickets_ran_out_at: None,
         mean_wait_minutes: None,
     };
@@ -227,7 +248,11 @@ mod tests {
             cancelled,
             fact(DayTicket, Channel::Desk, Served),
         ];
-        let day = day_statistics(&office, date!(2026 - 12 - 01), &facts);
+        let day = day_statistics(
+            day_capacity(&office, date!(2026 - 12 - 01)),
+            date!(2026 - 12 - 01),
+            &facts,
+        );
         assert_eq!((day.booked.total(), day.booked.online), (5, 2));
         assert_eq!(day.cancelled.phone, 1);
         assert_eq!((day.served.online, day.served.desk), (1, 1));
@@ -268,14 +293,22 @@ mod tests {
         );
         again.created_at = datetime!(2026-12-01 08:31:10 +01:00);
         facts.push(again);
-        let day = day_statistics(&office, date!(2026 - 12 - 01), &facts);
+        let day = day_statistics(
+            day_capacity(&office, date!(2026 - 12 - 01)),
+            date!(2026 - 12 - 01),
+            &facts,
+        );
         assert_eq!(day.day_tickets_issued, 12);
         assert_eq!(
             day.day_tickets_ran_out_at,
             Some(datetime!(2026-12-01 08:31 +01:00))
         );
         // Saturday: no Tagestickets, all four counters regular.
-        let saturday = day_statistics(&office, date!(2026 - 12 - 05), &[]);
+        let saturday = day_statistics(
+            day_capacity(&office, date!(2026 - 12 - 05)),
+            date!(2026 - 12 - 05),
+            &[],
+        );
         assert_eq!(saturday.day_ticket_contingent, None);
         assert_eq!(saturday.held_back.ratio(), None);
         assert_eq!(saturday.regular.capacity_minutes, 210 * 4);

@@ -2,7 +2,7 @@
 
 use crate::audit::{Audit, record};
 use crate::bookings::future_bookings;
-use crate::{Booking, Store, StoreError, locks, offices};
+use crate::{Booking, Store, StoreError, locks, offices, statistics};
 use domain::admin::{Orphaned, orphaned_bookings};
 use domain::{DayTicketPolicy, Leika, OfficeEdit, OfficeId, Username, WeeklyHours};
 use serde_json::{Value, json};
@@ -47,7 +47,10 @@ impl Store {
         let id = office.as_str();
         self.write(|conn| {
             let version = locks::lock_office(conn, id)?.ok_or(StoreError::UnknownOffice)?;
-            let next = self.cached_office(conn, id, Some(version))?.apply(edit)?;
+            let current = self.cached_office(conn, id, Some(version))?;
+            // R30: the days gone by keep the capacity they had.
+            statistics::freeze_past_days(conn, &current, now)?;
+            let next = current.apply(edit)?;
             let bookings = future_bookings(conn, id, now)?;
             let keyed = bookings
                 .iter()

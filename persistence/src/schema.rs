@@ -256,3 +256,13 @@ diesel::table! {
         winners -> Integer,
     }
 }
+
+diesel::table! {
+    day_capacities (office_id, day) {
+        office_id -> Text,
+        day -> Date,
+        regular_minutes -> Integer,
+        held_back_minutes -> Integer,
+        day_ticket_contingent -> Nullable<Integer>,
+    }
+}

@@ -62,7 +62,8 @@ pub struct DayStatisticsDto {
     pub held_back: UtilisationDto,
     /// Tagestickets issued and not cancelled.
     pub day_tickets_issued: u32,
-    /// The day's contingent (as configured now); `null` without Tagestickets.
+    /// The day's contingent (as configured on that day); `null` without
+    /// Tagestickets.
     #[schema(required = true)]
     pub day_ticket_contingent: Option<u32>,
     /// The minute the contingent ran out; `null` if it did not.

@@ -25,4 +25,5 @@ mod privacy;
 mod services;
 mod staff;
 mod staff_offices;
+mod statistics;
 mod web;

@@ -45,7 +45,8 @@ fn wants_csv(req: &HttpRequest) -> bool {
 /// the utilisation of the regular and the held-back capacity; Tagestickets
 /// issued and the minute the contingent ran out; the mean wait from
 /// check-in to call (R30). From the anonymous facts of the bookings, so
-/// right after R31's erasure too. CSV with `Accept: text/csv`.
+/// right after R31's erasure too; a day that has ended with the capacity
+/// and contingent configured on it. CSV with `Accept: text/csv`.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -79,7 +80,7 @@ pub async fn statistics(
         return Err(ApiError::unprocessable(ErrorCode::InvalidRange, detail));
     }
     let stats = state
-        .run(move |store, _| store.statistics(&office, from, to))
+        .run(move |store, now| store.statistics(&office, from, to, now))
         .await?;
     let days: Vec<DayStatisticsDto> = stats.into_iter().map(Into::into).collect();
     if !wants_csv(&req) {
