@@ -6,25 +6,14 @@
 
 import { api, ApiError, serverNow, releaseOnLeave } from "./api.js";
 import { solve } from "./altcha.js";
-import { TEXT, ERRORS, LANGS } from "./i18n.js";
+import { TEXT, ERRORS } from "./i18n.js";
+import { h, initialLang } from "./dom.js";
 
 const TZ = "Europe/Berlin";
 const main = document.getElementById("main");
 const live = document.getElementById("live");
 
 // ---------------------------------------------------------------- language
-
-function initialLang() {
-  const asked = new URLSearchParams(location.search).get("lang");
-  if (LANGS.includes(asked)) return asked;
-  try {
-    const kept = localStorage.getItem("lang");
-    if (LANGS.includes(kept)) return kept;
-  } catch {
-    /* storage may be blocked */
-  }
-  return "de";
-}
 
 let lang = initialLang();
 const t = (key, ...args) => {
@@ -34,22 +23,6 @@ const t = (key, ...args) => {
 const locale = () => (lang === "de" ? "de-DE" : "en-GB");
 
 // ---------------------------------------------------------------- DOM
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-    else if (k === "class") el.className = v;
-    else if (k === "value") el.value = v;
-    else el.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children.flat(Infinity)) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return el;
-}
 
 // Text of the office (German): marked as such on the English page.
 const de = (text) => (lang === "de" ? text : h("span", { lang: "de" }, text));

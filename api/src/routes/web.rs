@@ -26,7 +26,7 @@ const INDEX: Asset = Asset {
 };
 
 /// The files under `/web/`.
-pub const ASSETS: [Asset; 6] = [
+pub const ASSETS: [Asset; 7] = [
     Asset {
         name: "app.js",
         content_type: "text/javascript; charset=utf-8",
@@ -41,6 +41,11 @@ pub const ASSETS: [Asset; 6] = [
         name: "i18n.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../web/i18n.js"),
+    },
+    Asset {
+        name: "dom.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../web/dom.js"),
     },
     Asset {
         name: "altcha.js",
