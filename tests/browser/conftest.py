@@ -33,6 +33,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 780}
+# Chromium at 200 % zoom in a 1280 x 800 window lays the page out in a CSS
+# viewport of 640 x 400 and draws it at two device pixels per CSS pixel.
+ZOOM_200 = {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}
 ADMIN = ("admin", "browser-tests-admin-password")
 
 # What each screen's axe runs found, printed at the end (the report's table).
@@ -186,9 +189,10 @@ def axe(page, name: str, width: str):
 
 def check(page, name: str, idle: bool = True):
     """Every screen: axe at desktop width and at 360 px, no horizontal
-    scrolling at 640 px (the desktop at 200 % zoom), 360 px and 320 px
-    (reflow, as at 400 % zoom), a screenshot of each of the two widths.
-    `idle=False` for a screen that keeps a stream open
+    scrolling at 640 px (the CSS width of the desktop at 200 % zoom; the
+    zoom itself, with two device pixels per CSS pixel, is `zoomed`),
+    360 px and 320 px (reflow, as at 400 % zoom), a screenshot of each of
+    the two widths. `idle=False` for a screen that keeps a stream open
     (the waiting-room display), where the network is never idle."""
     if idle:
         page.wait_for_load_state("networkidle")
@@ -205,6 +209,30 @@ def check(page, name: str, idle: bool = True):
         scroll = page.evaluate("document.documentElement.scrollWidth")
         assert scroll <= width, f"{name}: {scroll} px wide at {width} px"
     page.set_viewport_size(DESKTOP)
+
+
+def no_horizontal_scroll(page, name: str):
+    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1], f"{name}: {width[0]} px of content in {width[1]} px"
+
+
+@pytest.fixture
+def zoomed(browser):
+    """A page as Chromium shows it at 200 % zoom of a 1280 x 800 window
+    (ZOOM_200), with the same checks for script errors as `page`."""
+    context = browser.new_context(**ZOOM_200, locale="de-DE")
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda m: problems.append(m.text)
+        if m.type == "error" and not m.text.startswith("Failed to load resource")
+        else None,
+    )
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    yield page
+    context.close()
+    assert problems == [], problems
 
 
 def pytest_terminal_summary(terminalreporter):
