@@ -35,7 +35,7 @@ const DISPLAY: Asset = Asset {
 };
 
 /// The files under `/web/`.
-pub const ASSETS: [Asset; 9] = [
+pub const ASSETS: [Asset; 10] = [
     Asset {
         name: "app.js",
         content_type: "text/javascript; charset=utf-8",
@@ -55,6 +55,11 @@ pub const ASSETS: [Asset; 9] = [
         name: "dom.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../web/dom.js"),
+    },
+    Asset {
+        name: "draw.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../web/draw.js"),
     },
     Asset {
         name: "display.js",

@@ -76,6 +76,7 @@ fn every_asset_the_page_names_is_served_with_its_type() {
         ("i18n.js", "text/javascript; charset=utf-8"),
         ("altcha.js", "text/javascript; charset=utf-8"),
         ("dom.js", "text/javascript; charset=utf-8"),
+        ("draw.js", "text/javascript; charset=utf-8"),
         ("display.js", "text/javascript; charset=utf-8"),
         ("style.css", "text/css; charset=utf-8"),
         ("display.css", "text/css; charset=utf-8"),
@@ -95,6 +96,7 @@ fn every_asset_the_page_names_is_served_with_its_type() {
         "/display/buergerbuero",
         "/web/app.js",
         "/web/api.js",
+        "/web/draw.js",
         "/web/display.js",
     ] {
         let text = app.get(file).text().unwrap();
