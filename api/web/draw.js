@@ -183,8 +183,16 @@ export function installDraw(ctx) {
     if (!request) return ctx.show("start");
     if (!state.offices.length) state.offices = await api.offices();
     if (!state.office) state.office = request.office;
-    const r = fresh ?? (await load(request));
+    let r = fresh;
     fresh = null;
+    try {
+      r ??= await load(request);
+    } catch (err) {
+      // A request the server does not know (another database, a spoilt
+      // key) would hold the tab on this error: it is dropped.
+      if (!(err instanceof ApiError && err.status === 404)) throw err;
+      return startOver();
+    }
     const token = r.booking_token || request.booking_token;
     const o = state.offices.find((x) => x.id === request.office);
     const where = o ? ctx.de(o.name) : request.office;
@@ -259,7 +267,7 @@ export function installDraw(ctx) {
       /* nothing kept */
     }
     state.counts = {};
-    ctx.show("start");
+    return ctx.show("start");
   }
 
   return { startStatus, views: { drawRequest: request, drawResult: result } };

@@ -140,6 +140,19 @@ def test_r27_a_request_that_lost(page, before_release):
         check(page, "35-draw-lost-en")
         page.click("#new-booking")
         expect(heading(page)).to_have_text("Book an appointment")
+        assert page.evaluate("sessionStorage.getItem('drawRequest')") is None
+
+        # A kept request the server does not know is dropped, not shown as
+        # an error on every visit.
+        page.evaluate(
+            "r => sessionStorage.setItem('drawRequest', JSON.stringify(r))",
+            {"id": "0193a4b2-8a7e-7c3e-9f00-000000000000", "token": "x", "office": "buergerbuero",
+             "date": "2026-11-30", "online_from": "2026-11-30T07:00:00+01:00"},
+        )
+        page.reload()
+        page.wait_for_selector('#main[data-screen="start"]')
+        expect(heading(page)).to_have_text("Book an appointment")
+        assert page.evaluate("sessionStorage.getItem('drawRequest')") is None
     finally:
         later.stop()
 
