@@ -107,6 +107,9 @@ function onCall(e) {
   }
   const key = (c) => `${c.code} ${c.called_at}`;
   if (calls.some((c) => key(c) === key(call))) return;
+  // A screen left on overnight: the first call of a new day clears the
+  // board (the stream's times carry Berlin's offset, so the date is theirs).
+  if (calls[0] && calls[0].called_at.slice(0, 10) !== call.called_at.slice(0, 10)) calls = [];
   // The stream sends calls in the order they were made (times may tie).
   calls = [call, ...calls].slice(0, EARLIER + 1);
   render();
