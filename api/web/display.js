@@ -34,11 +34,11 @@ const officeId = decodeURIComponent(location.pathname.split("/")[2] || "");
 let calls = [];
 let office = null;
 let source = null;
-// Calls that arrive this soon after connecting are the stream's opening
-// (the last calls of today, sent at once), not news: they are shown, not
-// announced.
-const OPENING_MS = 300;
-let quietUntil = 0;
+// Calls that come in a burst (the stream's opening: today's last calls; a
+// reconnect's calls missed meanwhile) are announced once, as the newest:
+// the announcement waits this long for more.
+const SETTLE_MS = 300;
+let announcing = null;
 
 function connection(text, kind = "") {
   const el = document.getElementById("connection");
@@ -93,9 +93,14 @@ function render() {
   document.getElementById("connection").after(board);
 }
 
-function announce(text) {
-  live.textContent = "";
-  setTimeout(() => (live.textContent = text), 50);
+function announceNewest() {
+  clearTimeout(announcing);
+  announcing = setTimeout(() => {
+    const [call] = calls;
+    live.textContent = "";
+    // A fresh text a moment later, so a screen reader reads it again.
+    setTimeout(() => (live.textContent = t("displayAnnounce", call.code, call.counter)), 50);
+  }, SETTLE_MS);
 }
 
 function onCall(e) {
@@ -113,15 +118,12 @@ function onCall(e) {
   // The stream sends calls in the order they were made (times may tie).
   calls = [call, ...calls].slice(0, EARLIER + 1);
   render();
-  if (calls[0] === call && performance.now() > quietUntil) announce(t("displayAnnounce", call.code, call.counter));
+  announceNewest();
 }
 
 function connect() {
   source = new EventSource(`/api/v1/offices/${encodeURIComponent(officeId)}/display`);
-  source.addEventListener("open", () => {
-    quietUntil = performance.now() + OPENING_MS;
-    connection("");
-  });
+  source.addEventListener("open", () => connection(""));
   source.addEventListener("call", onCall);
   source.addEventListener("error", () => {
     connection(t("displayReconnecting"), "lost");

@@ -65,6 +65,8 @@ def test_r28_the_display_shows_each_call_as_it_is_made(page, morning):
     # The call made before the screen was opened: the stream's opening.
     expect(page.locator("#now-code")).to_have_text(first)
     expect(page.locator("#now-counter")).to_have_text("Schalter 1")
+    # A screen switched on says the current call once.
+    expect(page.locator("#live")).to_have_text(f"Aufruf: Code {first}, bitte zu Schalter 1.")
     check(page, "20-display", idle=False)
 
     second = call_next(morning, admin, 2)
@@ -96,6 +98,8 @@ def test_r28_the_display_shows_each_call_as_it_is_made(page, morning):
         expect(main).to_have_attribute("data-state", "live", timeout=SOON)
         expect(page.locator("#connection")).to_have_text("")
         expect(page.locator("#earlier tr")).to_have_count(1)
+        # The replayed calls are known: nothing new is said.
+        expect(page.locator("#live")).to_have_text(f"Aufruf: Code {second}, bitte zu Schalter 2.")
         third = call_next(again, again.admin(), 3)
         expect(page.locator("#now")).to_have_text(f"Code {third}, Schalter 3", timeout=SOON)
         expect(page.locator("#earlier tr")).to_have_count(2)
