@@ -73,6 +73,12 @@ export const api = {
       body: { citizen },
       headers: { "X-Hold-Token": hold.token },
     }),
+  drawRequest: (office, body, altcha) =>
+    request("POST", `/api/v1/offices/${seg(office)}/day-tickets/requests`, {
+      body,
+      headers: altcha ? { "X-Altcha": altcha } : {},
+    }),
+  drawResult: (id, token) => request("GET", `/api/v1/day-tickets/requests/${seg(id)}`, { headers: { "X-Request-Token": token } }),
   booking: (id, token) => request("GET", `/api/v1/bookings/${seg(id)}`, { headers: { "X-Booking-Token": token } }),
   cancel: (id, token) => request("DELETE", `/api/v1/bookings/${seg(id)}`, { headers: { "X-Booking-Token": token } }),
   move: (id, token, start) =>

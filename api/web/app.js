@@ -6,25 +6,15 @@
 
 import { api, ApiError, serverNow, releaseOnLeave } from "./api.js";
 import { solve } from "./altcha.js";
-import { TEXT, ERRORS, LANGS } from "./i18n.js";
+import { TEXT, ERRORS } from "./i18n.js";
+import { h, initialLang } from "./dom.js";
+import { installDraw, stored as storedDrawRequest } from "./draw.js";
 
 const TZ = "Europe/Berlin";
 const main = document.getElementById("main");
 const live = document.getElementById("live");
 
 // ---------------------------------------------------------------- language
-
-function initialLang() {
-  const asked = new URLSearchParams(location.search).get("lang");
-  if (LANGS.includes(asked)) return asked;
-  try {
-    const kept = localStorage.getItem("lang");
-    if (LANGS.includes(kept)) return kept;
-  } catch {
-    /* storage may be blocked */
-  }
-  return "de";
-}
 
 let lang = initialLang();
 const t = (key, ...args) => {
@@ -34,22 +24,6 @@ const t = (key, ...args) => {
 const locale = () => (lang === "de" ? "de-DE" : "en-GB");
 
 // ---------------------------------------------------------------- DOM
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-    else if (k === "class") el.className = v;
-    else if (k === "value") el.value = v;
-    else el.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children.flat(Infinity)) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return el;
-}
 
 // Text of the office (German): marked as such on the English page.
 const de = (text) => (lang === "de" ? text : h("span", { lang: "de" }, text));
@@ -168,7 +142,8 @@ function focusField(e, field) {
   document.getElementById(field)?.focus();
 }
 
-const fail = (err) => showErrors([{ text: messageOf(err), field: err instanceof ApiError ? FIELD[err.code] : undefined }]);
+const fail = (err, field) =>
+  showErrors([{ text: messageOf(err), field: field ?? (err instanceof ApiError ? FIELD[err.code] : undefined) }]);
 
 // ---------------------------------------------------------------- frame
 
@@ -316,21 +291,6 @@ const VIEWS = {
   async details() {
     const hold = state.hold;
     const needPostcode = hold.kind === "day_ticket" && state.dayStatus?.postcodes?.length;
-    const field = (id, label, attrs = {}, hint) =>
-      h(
-        "div",
-        { class: "field" },
-        h("label", { for: id }, label),
-        hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null,
-        h("input", {
-          id,
-          name: id,
-          value: state.form[id],
-          "aria-describedby": hint ? `${id}-hint` : undefined,
-          oninput: (e) => (state.form[id] = e.target.value),
-          ...attrs,
-        }),
-      );
     frame({
       title: t("detailsTitle"),
       step: 3,
@@ -451,12 +411,32 @@ const VIEWS = {
 
 // ---------------------------------------------------------------- parts
 
+// A text field of the citizen's details, kept in state.form as typed.
+function field(id, label, attrs = {}, hint) {
+  return h(
+    "div",
+    { class: "field" },
+    h("label", { for: id }, label),
+    hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null,
+    h("input", {
+      id,
+      name: id,
+      value: state.form[id] ?? "",
+      "aria-describedby": hint ? `${id}-hint` : undefined,
+      oninput: (e) => (state.form[id] = e.target.value),
+      ...attrs,
+    }),
+  );
+}
+
 function dayTicketSection() {
   const s = state.dayStatus;
   if (!s) return null;
   let status;
   let cls = "notice";
+  const drawn = draw.startStatus(s);
   if (!s.online_from) status = t("dayTicketNone");
+  else if (drawn?.text) status = drawn.text;
   else if (s.remaining === 0) {
     status = t("dayTicketExhausted");
     cls = "notice warn";
@@ -468,6 +448,7 @@ function dayTicketSection() {
     h("h2", { id: "day-ticket-title" }, t("dayTicketTitle")),
     h("p", {}, t("dayTicketIntro")),
     h("p", { class: cls, id: "day-ticket-status" }, status),
+    drawn?.action ?? null,
     s.available
       ? h("button", { type: "button", id: "day-ticket", onclick: () => search("day_ticket") }, t("dayTicketShow"))
       : null,
@@ -881,6 +862,28 @@ async function cancelBooking() {
   await show("manage");
 }
 
+// ---------------------------------------------------------------- draw (R27)
+
+const draw = installDraw({
+  t,
+  state,
+  de,
+  frame,
+  show,
+  fail,
+  showErrors,
+  announce,
+  field,
+  selectionSummary,
+  bookingView,
+  manageUrl,
+  fmtTime,
+  chosen,
+  needServices,
+  screen: () => screen,
+});
+Object.assign(VIEWS, draw.views);
+
 // ---------------------------------------------------------------- start
 
 document.getElementById("lang").addEventListener("click", async () => {
@@ -903,5 +906,6 @@ if (managed) {
   state.manage = { id: decodeURIComponent(managed[1]), token };
   show("manage");
 } else {
-  show("start");
+  // A request for the draw filed in this tab: its result first.
+  show(storedDrawRequest() ? "drawResult" : "start");
 }

@@ -33,6 +33,10 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 780}
+# Chromium at 200 % zoom in a 1280 x 800 window lays the page out in a CSS
+# viewport of 640 x 400 and draws it at two device pixels per CSS pixel.
+ZOOM_200 = {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}
+ADMIN = ("admin", "browser-tests-admin-password")
 
 # What each screen's axe runs found, printed at the end (the report's table).
 AXE_LOG: list[tuple[str, str, int]] = []
@@ -45,11 +49,14 @@ def free_port() -> int:
 
 
 class Server:
-    """The terminvergabe binary on a fresh database, clock frozen at `now`."""
+    """The terminvergabe binary on a fresh database, clock frozen at `now`;
+    or, given `after` (a stopped server), on that one's database and port,
+    as the same server started again later (the page's origin, and so its
+    storage, stays the same)."""
 
-    def __init__(self, now: str, **env: str):
-        self.dir = Path(tempfile.mkdtemp(prefix="terminvergabe-browser-"))
-        self.port = free_port()
+    def __init__(self, now: str, after: "Server | None" = None, **env: str):
+        self.dir = after.dir if after else Path(tempfile.mkdtemp(prefix="terminvergabe-browser-"))
+        self.port = after.port if after else free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         full = {
             **os.environ,
@@ -59,9 +66,10 @@ class Server:
             "TERMIN_PUBLIC_URL": self.base,
             "TERMIN_JWT_SECRET": "browser-tests-secret-of-32-bytes-at-least",
             "RUST_LOG": "warn",
+            "TERMIN_BOOTSTRAP_ADMIN": ":".join(ADMIN),
             **env,
         }
-        self.log = open(self.dir / "server.log", "w")
+        self.log = open(self.dir / "server.log", "a")
         self.proc = subprocess.Popen([str(BINARY)], env=full, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while True:
@@ -88,6 +96,12 @@ class Server:
         except urllib.error.HTTPError as e:
             return e.code, json.loads(e.read() or b"null")
 
+    def admin(self) -> dict:
+        """The headers of a staff request as the bootstrap admin."""
+        status, body = self.call("POST", "/api/v1/auth/token", {"username": ADMIN[0], "password": ADMIN[1]})
+        assert status == 200, body
+        return {"Authorization": f"Bearer {body['access_token']}"}
+
     def altcha(self) -> str:
         """A solved challenge (R26), as a client other than the page sends it."""
         _, ch = self.call("GET", "/api/v1/challenge")
@@ -97,14 +111,21 @@ class Server:
                 return base64.b64encode(json.dumps(solution).encode()).decode()
         raise AssertionError("challenge without solution")
 
-    def stop(self):
-        self.proc.terminate()
+    def stop(self, keep: bool = False, crash: bool = False):
+        """Ends the server; `keep` leaves its database for a later start,
+        `crash` kills it at once (open streams break off, as in an outage)."""
+        if crash:
+            self.proc.kill()
+        else:
+            self.proc.terminate()
         try:
             self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+            self.proc.wait()
         self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -166,11 +187,17 @@ def axe(page, name: str, width: str):
     assert count == 0, f"{name} ({width}): {results.generate_report()}"
 
 
-def check(page, name: str):
+def check(page, name: str, idle: bool = True):
     """Every screen: axe at desktop width and at 360 px, no horizontal
-    scrolling at 640 px (the desktop at 200 % zoom), 360 px and 320 px
-    (reflow, as at 400 % zoom), a screenshot of each of the two widths."""
-    page.wait_for_load_state("networkidle")
+    scrolling at 640 px (the CSS width of the desktop at 200 % zoom; the
+    zoom itself, with two device pixels per CSS pixel, is `zoomed`),
+    360 px and 320 px (reflow, as at 400 % zoom), a screenshot of each of
+    the two widths. `idle=False` for a screen that keeps a stream open
+    (the waiting-room display), where the network is never idle."""
+    if idle:
+        page.wait_for_load_state("networkidle")
+    else:
+        page.wait_for_load_state("load")
     axe(page, name, "1280")
     page.screenshot(path=SHOTS / f"{name}-desktop.png", full_page=True)
     page.set_viewport_size(PHONE)
@@ -182,6 +209,30 @@ def check(page, name: str):
         scroll = page.evaluate("document.documentElement.scrollWidth")
         assert scroll <= width, f"{name}: {scroll} px wide at {width} px"
     page.set_viewport_size(DESKTOP)
+
+
+def no_horizontal_scroll(page, name: str):
+    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1], f"{name}: {width[0]} px of content in {width[1]} px"
+
+
+@pytest.fixture
+def zoomed(browser):
+    """A page as Chromium shows it at 200 % zoom of a 1280 x 800 window
+    (ZOOM_200), with the same checks for script errors as `page`."""
+    context = browser.new_context(**ZOOM_200, locale="de-DE")
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda m: problems.append(m.text)
+        if m.type == "error" and not m.text.startswith("Failed to load resource")
+        else None,
+    )
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    yield page
+    context.close()
+    assert problems == [], problems
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -1,7 +1,8 @@
 //! The reference booking page for citizens (issue #15): plain HTML, CSS and
 //! JavaScript modules under `api/web/`, embedded in the binary at build time
 //! and served at `/` (the manage link of a confirmation, `/termine/{id}`,
-//! serves the same page) with the assets under `/web/`. The page calls only
+//! serves the same page) with the assets under `/web/`; the waiting-room
+//! screen of an office (R28) at `/display/{office}`. The pages call only
 //! the public API of the same origin. These routes are not API and are not in
 //! the OpenAPI spec; the citizens' rate limits (R25) do not count them
 //! (`routes::is_citizen_path` names `/api/v1/` only).
@@ -25,8 +26,16 @@ const INDEX: Asset = Asset {
     body: include_bytes!("../../web/index.html"),
 };
 
+/// The waiting-room screen (R28); it finds its office in the path itself,
+/// so an unknown office gets the page, which says so.
+const DISPLAY: Asset = Asset {
+    name: "display.html",
+    content_type: "text/html; charset=utf-8",
+    body: include_bytes!("../../web/display.html"),
+};
+
 /// The files under `/web/`.
-pub const ASSETS: [Asset; 6] = [
+pub const ASSETS: [Asset; 10] = [
     Asset {
         name: "app.js",
         content_type: "text/javascript; charset=utf-8",
@@ -43,6 +52,21 @@ pub const ASSETS: [Asset; 6] = [
         body: include_bytes!("../../web/i18n.js"),
     },
     Asset {
+        name: "dom.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../web/dom.js"),
+    },
+    Asset {
+        name: "draw.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../web/draw.js"),
+    },
+    Asset {
+        name: "display.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../web/display.js"),
+    },
+    Asset {
         name: "altcha.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../web/altcha.js"),
@@ -51,6 +75,11 @@ pub const ASSETS: [Asset; 6] = [
         name: "style.css",
         content_type: "text/css; charset=utf-8",
         body: include_bytes!("../../web/style.css"),
+    },
+    Asset {
+        name: "display.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../../web/display.css"),
     },
     Asset {
         name: "favicon.svg",
@@ -67,17 +96,22 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
 
 /// The paths of the page (for `protocol::Routes`: `HEAD`, and 405 with
 /// `Allow` for other methods).
-pub const PATHS: [&str; 3] = ["/", "/termine/{id}", "/web/{file}"];
+pub const PATHS: [&str; 4] = ["/", "/termine/{id}", "/display/{office}", "/web/{file}"];
 
 /// Registers the page's routes (plain actix routes, outside the spec).
 pub fn register(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(page))
         .route("/termine/{id}", web::get().to(page))
+        .route("/display/{office}", web::get().to(display))
         .route("/web/{file}", web::get().to(asset));
 }
 
 async fn page(req: HttpRequest) -> HttpResponse {
     serve(&req, &INDEX)
+}
+
+async fn display(req: HttpRequest) -> HttpResponse {
+    serve(&req, &DISPLAY)
 }
 
 async fn asset(req: HttpRequest, file: web::Path<String>) -> Result<HttpResponse, ApiError> {

@@ -75,7 +75,11 @@ fn every_asset_the_page_names_is_served_with_its_type() {
         ("api.js", "text/javascript; charset=utf-8"),
         ("i18n.js", "text/javascript; charset=utf-8"),
         ("altcha.js", "text/javascript; charset=utf-8"),
+        ("dom.js", "text/javascript; charset=utf-8"),
+        ("draw.js", "text/javascript; charset=utf-8"),
+        ("display.js", "text/javascript; charset=utf-8"),
         ("style.css", "text/css; charset=utf-8"),
+        ("display.css", "text/css; charset=utf-8"),
         ("favicon.svg", "image/svg+xml"),
     ];
     for (name, kind) in expected {
@@ -87,7 +91,14 @@ fn every_asset_the_page_names_is_served_with_its_type() {
     }
     // Every module the scripts import and every file the page links exists.
     let mut named = vec![];
-    for file in ["/", "/web/app.js", "/web/api.js"] {
+    for file in [
+        "/",
+        "/display/buergerbuero",
+        "/web/app.js",
+        "/web/api.js",
+        "/web/draw.js",
+        "/web/display.js",
+    ] {
         let text = app.get(file).text().unwrap();
         for piece in text.split(['"', '\'']) {
             if let Some(name) = piece.strip_prefix("/web/").or(piece.strip_prefix("./")) {
@@ -95,13 +106,47 @@ fn every_asset_the_page_names_is_served_with_its_type() {
             }
         }
     }
-    assert!(named.len() >= 5, "{named:?}");
+    assert!(named.len() >= 10, "{named:?}");
     for name in named {
         assert!(
             expected.iter().any(|(n, _)| *n == name),
             "{name} is named but not served"
         );
     }
+}
+
+#[test]
+fn r28_the_waiting_room_display_is_served_with_the_same_csp() {
+    let app = app();
+    let r = app.get("/display/buergerbuero");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(header(&r, "content-type"), "text/html; charset=utf-8");
+    assert_eq!(header(&r, "cache-control"), "no-cache");
+    assert_eq!(header(&r, "x-content-type-options"), "nosniff");
+    assert_eq!(
+        header(&r, "content-security-policy"),
+        api::routes::web::CONTENT_SECURITY_POLICY
+    );
+    let body = r.text().unwrap();
+    assert!(body.starts_with("<!doctype html>"));
+    assert!(body.contains(r#"<html lang="de">"#));
+    assert!(body.contains(r#"<script type="module" src="/web/display.js"></script>"#));
+    assert!(body.contains(r#"aria-live="polite""#));
+    assert!(!body.contains("<style") && !body.contains(" style=") && !body.contains("<script>"));
+    // Any office gets the page, which asks the API and says when there is
+    // none; only the one path segment is a display.
+    assert_eq!(app.get("/display/rathaus").status(), StatusCode::OK);
+    problem(
+        app.get("/display/buergerbuero/x"),
+        StatusCode::NOT_FOUND,
+        "no_route",
+    );
+    problem(app.get("/display/"), StatusCode::NOT_FOUND, "no_route");
+    problem(
+        app.get("/web/display.htm"),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
 }
 
 #[test]
@@ -155,7 +200,13 @@ fn r25_the_citizens_read_limit_does_not_count_the_page() {
         s.rate_limit_reads = RateLimit::parse("3/600").unwrap();
     });
     for _ in 0..10 {
-        for path in ["/", "/web/app.js", "/web/style.css", "/termine/x"] {
+        for path in [
+            "/",
+            "/web/app.js",
+            "/web/style.css",
+            "/termine/x",
+            "/display/buergerbuero",
+        ] {
             assert_eq!(app.get(path).status(), StatusCode::OK, "{path}");
         }
     }
@@ -173,7 +224,7 @@ fn r25_the_citizens_read_limit_does_not_count_the_page() {
 fn the_page_is_not_in_the_spec() {
     let spec = serde_json::to_value(api::openapi()).unwrap();
     let paths = spec["paths"].as_object().unwrap();
-    for path in ["/", "/termine/{id}", "/web/{file}"] {
+    for path in ["/", "/termine/{id}", "/display/{office}", "/web/{file}"] {
         assert!(!paths.contains_key(path), "{path} is in the spec");
     }
     assert!(paths.keys().all(|p| !p.starts_with("/web")));
