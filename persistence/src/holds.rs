@@ -4,10 +4,8 @@
 //! Expired rows are deleted lazily, by the next hold of the same office day
 //! or client.
 
-use crate::bookings::{
-    Accept, CreatedBooking, active_bookings, check_citizen, insert_accepted, rebook,
-};
-use crate::challenges::{self, SolvedChallenge};
+use crate::bookings::{Accept, CreatedBooking, admit, check_citizen, insert_accepted, rebook};
+use crate::challenges::SolvedChallenge;
 use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
 use crate::connection::DbConnection;
 use crate::idempotency::{self, Seen};
@@ -17,8 +15,7 @@ use crate::{Store, StoreError, locks};
 use diesel::prelude::*;
 use domain::{
     Accepted, Berlin, BookingError, BookingKind, BookingRequest, Channel, Citizen, HOLD_EXTENSIONS,
-    HoldError, Occupancy, OfficeId, Selection, ServiceId, check_new_hold, extend_hold, hold_expiry,
-    is_live, validate_booking,
+    HoldError, OfficeId, Selection, ServiceId, check_new_hold, extend_hold, hold_expiry, is_live,
 };
 use time::{Date, OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
@@ -240,20 +237,8 @@ impl Store {
                 .count()
                 .get_result(conn)?;
             check_new_hold(u32::try_from(live).unwrap_or(u32::MAX))?;
-            // R26: where the office asks for it, a solution, used once.
-            if office
-                .fair_use
-                .challenge
-                .requires(request.kind, Channel::Online)
-            {
-                let solved = request
-                    .challenge
-                    .as_ref()
-                    .ok_or(BookingError::ChallengeRequired)?;
-                challenges::consume(conn, solved, now)?;
-            }
-            let active = active_bookings(conn, office_id, (day, day), now, None)?;
-            let accepted = validate_booking(
+            let accepted = admit(
+                conn,
                 &office,
                 &BookingRequest {
                     selection: selection.clone(),
@@ -261,8 +246,8 @@ impl Store {
                     kind: request.kind,
                     channel: Channel::Online,
                 },
+                request.challenge.as_ref(),
                 now,
-                &Occupancy::from_bookings(&active),
             )?;
             let services: Vec<(&str, u32)> = selection
                 .services()

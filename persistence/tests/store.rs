@@ -21,6 +21,7 @@ on_both_backends!(
     r12_r16_day_tickets_count_per_day_return_on_cancel_and_reset_next_day,
     r17_token_code_and_cancel_rules,
     i1_regular_bookings_never_take_held_back_counters,
+    i1_every_appointment_overlapping_a_booking_counts,
     i3_a_failed_booking_leaves_nothing,
     i3_bookings_survive_reopening,
     i1_64_threads_race_for_one_slot,
@@ -274,6 +275,43 @@ fn i1_regular_bookings_never_take_held_back_counters(db: &TestDb) {
     }
     assert_eq!(
         rule(store.book(&regular(saturday), MONDAY_10)),
+        BookingError::SlotTaken
+    );
+}
+
+/// I1 with appointments of different lengths: a booking is checked against
+/// every appointment that overlaps it, also those that began before it,
+/// and against none that ends when it begins. Three of an hour from 08:30
+/// take the three regular counters until 09:30.
+fn i1_every_appointment_overlapping_a_booking_counts(db: &TestDb) {
+    let store = open(db);
+    let hour = |start| NewBooking {
+        services: services(&["personalausweis"; 3]),
+        ..regular(start)
+    };
+    for _ in 0..3 {
+        store
+            .book(&hour(datetime!(2026-12-01 08:30 +01:00)), MONDAY_10)
+            .unwrap();
+    }
+    // Begun 45 minutes before, still running: no counter at 09:15.
+    assert_eq!(
+        rule(store.book(&regular(datetime!(2026-12-01 09:15 +01:00)), MONDAY_10)),
+        BookingError::SlotTaken
+    );
+    // Reaching into them from before their end.
+    assert_eq!(
+        rule(store.book(&hour(datetime!(2026-12-01 09:00 +01:00)), MONDAY_10)),
+        BookingError::SlotTaken
+    );
+    // When they end, the counters are free again.
+    for _ in 0..3 {
+        store
+            .book(&regular(datetime!(2026-12-01 09:30 +01:00)), MONDAY_10)
+            .unwrap();
+    }
+    assert_eq!(
+        rule(store.book(&regular(datetime!(2026-12-01 09:35 +01:00)), MONDAY_10)),
         BookingError::SlotTaken
     );
 }

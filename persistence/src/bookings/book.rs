@@ -4,11 +4,11 @@
 //! and its confirmation (R23), audited.
 
 use super::{
-    Booking, BookingRow, BookingServiceRow, CreatedBooking, NewBooking, active_bookings,
-    booking_row, one,
+    Booking, BookingRow, BookingServiceRow, CreatedBooking, NewBooking, booking_row,
+    occupancy_around, one,
 };
 use crate::audit::{booking_audit, record};
-use crate::challenges;
+use crate::challenges::{self, SolvedChallenge};
 use crate::codec::{to_db, to_i32};
 use crate::connection::DbConnection;
 use crate::contacts;
@@ -24,6 +24,42 @@ use domain::{
 };
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
+
+/// What every new appointment passes under its day's lock, a booking and a
+/// hold alike: R26's proof of work where the office asks for one (used
+/// once), then every rule against the occupancy of its day (I1, I2).
+pub(crate) fn admit(
+    conn: &mut DbConnection,
+    office: &Office,
+    request: &BookingRequest,
+    challenge: Option<&SolvedChallenge>,
+    now: OffsetDateTime,
+) -> Result<Accepted, StoreError> {
+    if office
+        .fair_use
+        .challenge
+        .requires(request.kind, request.channel)
+    {
+        let solved = challenge.ok_or(BookingError::ChallengeRequired)?;
+        challenges::consume(conn, solved, now)?;
+    }
+    let day = Berlin::local(request.start).date();
+    let end = request.start + time::Duration::minutes(i64::from(request.selection.minutes()));
+    let active = occupancy_around(
+        conn,
+        office.id.as_str(),
+        day,
+        request.kind,
+        (request.start, end),
+        now,
+    )?;
+    Ok(validate_booking(
+        office,
+        request,
+        now,
+        &Occupancy::from_bookings(&active),
+    )?)
+}
 
 /// Inserts an accepted booking: its row (with its confirmation, R23), then
 /// its services in the order chosen (so it reads back as it was made, R4).
@@ -232,20 +268,8 @@ impl Store {
                 day,
                 now,
             )?;
-            // R26: where the office asks for it, a solution, used once.
-            if office
-                .fair_use
-                .challenge
-                .requires(request.kind, request.channel)
-            {
-                let solved = request
-                    .challenge
-                    .as_ref()
-                    .ok_or(BookingError::ChallengeRequired)?;
-                challenges::consume(conn, solved, now)?;
-            }
-            let active = active_bookings(conn, office_id, (day, day), now, None)?;
-            let accepted = validate_booking(
+            let accepted = admit(
+                conn,
                 &office,
                 &BookingRequest {
                     selection: selection.clone(),
@@ -253,8 +277,8 @@ impl Store {
                     kind: request.kind,
                     channel: request.channel,
                 },
+                request.challenge.as_ref(),
                 now,
-                &Occupancy::from_bookings(&active),
             )?;
             let booking = insert_accepted(
                 conn,

@@ -4,7 +4,7 @@
 
 mod book;
 
-pub(crate) use book::{Accept, check_citizen, insert_accepted, insert_services, rebook};
+pub(crate) use book::{Accept, admit, check_citizen, insert_accepted, insert_services, rebook};
 
 use crate::StoreError;
 use crate::challenges::SolvedChallenge;
@@ -274,8 +274,46 @@ pub(crate) fn active_bookings(
     if let Some(id) = except {
         query = query.filter(bookings::id.ne(id));
     }
-    let mut rows: Vec<(time::PrimitiveDateTime, i32, String)> = query.load(conn)?;
+    let mut rows: Vec<ActiveRow> = query.load(conn)?;
     rows.extend(live_holds(conn, office, (from, to), now)?);
+    to_active(rows)
+}
+
+/// What a new appointment of `kind` on `day`, from `start` to `end`, is
+/// checked against (I1, I2): the confirmed bookings that overlap it and the
+/// day's live holds. That is all a regular appointment's check looks at: at
+/// each moment of its own span, the appointments of its pool against the
+/// counters (`domain::Occupancy::peak`). A Tagesticket also counts every
+/// ticket of its day against the contingent (R15), so it reads the whole
+/// day. Reading the overlap only keeps a booking's cost from growing with
+/// the bookings already on its day (docs/PERFORMANCE.md).
+pub(crate) fn occupancy_around(
+    conn: &mut DbConnection,
+    office: &str,
+    day: Date,
+    kind: BookingKind,
+    (start, end): (OffsetDateTime, OffsetDateTime),
+    now: OffsetDateTime,
+) -> Result<Vec<ActiveBooking>, StoreError> {
+    if kind == BookingKind::DayTicket {
+        return active_bookings(conn, office, (day, day), now, None);
+    }
+    let mut rows: Vec<ActiveRow> = bookings::table
+        .filter(bookings::office_id.eq(office))
+        .filter(bookings::local_day.eq(day))
+        .filter(bookings::start_at.lt(to_db(end)))
+        .filter(bookings::end_at.gt(to_db(start)))
+        .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
+        .select((bookings::start_at, bookings::minutes, bookings::kind))
+        .load(conn)?;
+    rows.extend(live_holds(conn, office, (day, day), now)?);
+    to_active(rows)
+}
+
+/// An appointment as occupancy reads it: start, minutes, kind.
+type ActiveRow = (time::PrimitiveDateTime, i32, String);
+
+fn to_active(rows: Vec<ActiveRow>) -> Result<Vec<ActiveBooking>, StoreError> {
     rows.into_iter()
         .map(|(start, minutes, kind)| {
             Ok(ActiveBooking {
