@@ -74,6 +74,88 @@ fn lost(
     }
 }
 
+/// A step at the counter (R28) that one conditional update takes: from
+/// stage `from` (`None`: confirmed, not yet at the counter) to `to`.
+struct Step {
+    from: Option<BookingStatus>,
+    to: BookingStatus,
+    /// The answer when another clerk took a step first and the check of
+    /// the booking read again still passes.
+    raced: CounterError,
+    action: AuditAction,
+}
+
+const CHECK_IN: Step = Step {
+    from: None,
+    to: BookingStatus::CheckedIn,
+    raced: CounterError::AlreadyCheckedIn,
+    action: AuditAction::BookingCheckIn,
+};
+
+const SERVED: Step = Step {
+    from: Some(BookingStatus::Called),
+    to: BookingStatus::Served,
+    raced: CounterError::AlreadyServed,
+    action: AuditAction::BookingServed,
+};
+
+const NO_SHOW: Step = Step {
+    from: None,
+    to: BookingStatus::NoShow,
+    raced: CounterError::NoShow,
+    action: AuditAction::BookingNoShow,
+};
+
+/// Takes `step` for `current` if `check` allows it: the update is
+/// conditional on the stage it was read in, so of two clerks exactly one
+/// takes it; the other gets what the booking read again says. Stamped with
+/// when and by whom (check-in, or closing), audited.
+fn step(
+    conn: &mut DbConnection,
+    current: &Booking,
+    step: &Step,
+    check: impl Fn(&Booking) -> Result<(), CounterError>,
+    actor: &Username,
+    now: OffsetDateTime,
+) -> Result<Booking, StoreError> {
+    check(current)?;
+    let id = current.id.to_string();
+    let mut target = diesel::update(bookings::table)
+        .filter(bookings::id.eq(&id))
+        .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
+        .into_boxed();
+    target = match step.from {
+        None => target.filter(bookings::stage.is_null()),
+        Some(from) => target.filter(bookings::stage.eq(from.as_str())),
+    };
+    let (stage, at, by) = (
+        Some(step.to.as_str()),
+        Some(to_db(now)),
+        Some(actor.as_str()),
+    );
+    let updated = if step.to == BookingStatus::CheckedIn {
+        target
+            .set((
+                bookings::stage.eq(stage),
+                bookings::checked_in_at.eq(at),
+                bookings::checked_in_by.eq(by),
+            ))
+            .execute(conn)?
+    } else {
+        target
+            .set((
+                bookings::stage.eq(stage),
+                bookings::closed_at.eq(at),
+                bookings::closed_by.eq(by),
+            ))
+            .execute(conn)?
+    };
+    if updated == 0 {
+        return Err(lost(conn, &id, check, step.raced));
+    }
+    finish(conn, &id, actor, step.action, now)
+}
+
 impl Store {
     /// R28: checks the booking in (on its day; early arrivals welcome).
     /// Audited.
@@ -88,23 +170,7 @@ impl Store {
         self.write(|conn| {
             let current = scoped_booking(conn, &id, offices)?;
             let check = |b: &Booking| check_check_in(b.status, b.start, now);
-            check(&current)?;
-            let updated = diesel::update(
-                bookings::table
-                    .find(&id)
-                    .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
-                    .filter(bookings::stage.is_null()),
-            )
-            .set((
-                bookings::stage.eq(Some(BookingStatus::CheckedIn.as_str())),
-                bookings::checked_in_at.eq(Some(to_db(now))),
-                bookings::checked_in_by.eq(Some(actor.as_str())),
-            ))
-            .execute(conn)?;
-            if updated == 0 {
-                return Err(lost(conn, &id, check, CounterError::AlreadyCheckedIn));
-            }
-            finish(conn, &id, actor, AuditAction::BookingCheckIn, now)
+            step(conn, &current, &CHECK_IN, check, actor, now)
         })
     }
 
@@ -189,23 +255,7 @@ impl Store {
         self.write(|conn| {
             let current = scoped_booking(conn, &id, offices)?;
             let check = |b: &Booking| check_done(b.status);
-            check(&current)?;
-            let updated = diesel::update(
-                bookings::table
-                    .find(&id)
-                    .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
-                    .filter(bookings::stage.eq(BookingStatus::Called.as_str())),
-            )
-            .set((
-                bookings::stage.eq(Some(BookingStatus::Served.as_str())),
-                bookings::closed_at.eq(Some(to_db(now))),
-                bookings::closed_by.eq(Some(actor.as_str())),
-            ))
-            .execute(conn)?;
-            if updated == 0 {
-                return Err(lost(conn, &id, check, CounterError::AlreadyServed));
-            }
-            finish(conn, &id, actor, AuditAction::BookingServed, now)
+            step(conn, &current, &SERVED, check, actor, now)
         })
     }
 
@@ -224,23 +274,7 @@ impl Store {
             let office = self.cached_office(conn, current.office.as_str(), None)?;
             let grace = office.no_show_grace_minutes;
             let check = |b: &Booking| check_no_show(b.status, b.start, grace, now);
-            check(&current)?;
-            let updated = diesel::update(
-                bookings::table
-                    .find(&id)
-                    .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
-                    .filter(bookings::stage.is_null()),
-            )
-            .set((
-                bookings::stage.eq(Some(BookingStatus::NoShow.as_str())),
-                bookings::closed_at.eq(Some(to_db(now))),
-                bookings::closed_by.eq(Some(actor.as_str())),
-            ))
-            .execute(conn)?;
-            if updated == 0 {
-                return Err(lost(conn, &id, check, CounterError::NoShow));
-            }
-            finish(conn, &id, actor, AuditAction::BookingNoShow, now)
+            step(conn, &current, &NO_SHOW, check, actor, now)
         })
     }
 
