@@ -86,8 +86,9 @@ impl Display {
     /// must run on the server's runtime. Blocking store reads run off the
     /// async threads. A new screen first gets today's last few calls; a
     /// screen that reconnects with the number of the last call it showed
-    /// (`resume`, the SSE `Last-Event-ID`) gets every call of today after
-    /// it instead, so a dropped connection loses none.
+    /// (`resume`, the SSE `Last-Event-ID`) gets the calls of today after it
+    /// instead (the newest 100 at most, more than a screen shows), so a
+    /// dropped connection loses none it would show.
     pub async fn subscribe(
         self: &Arc<Self>,
         office: OfficeId,

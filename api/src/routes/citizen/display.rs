@@ -36,8 +36,8 @@ fn resume_from(req: &HttpRequest) -> Option<i64> {
 /// of today, then each new call as it is made, through any server process
 /// (the stream follows the database). Each event is `event: call` with
 /// `data: {code, counter, called_at}` and `id:` the call's number; a screen
-/// that reconnects with `Last-Event-ID` gets every call of today after that
-/// one first, instead of the last few. A comment line (`: heartbeat`) about
+/// that reconnects with `Last-Event-ID` gets the calls of today after that
+/// one first (the newest 100 at most), instead of the last few. A comment line (`: heartbeat`) about
 /// every 15 s keeps proxies from closing the connection.
 #[utoipa::path(
     tag = "offices",
