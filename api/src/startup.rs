@@ -275,6 +275,9 @@ impl Application {
             mail: Arc::clone(&mail),
             metrics: Metrics::new(),
             offers: Arc::default(),
+            lookups: Arc::default(),
+            stamps: Arc::default(),
+            exhausted: Arc::default(),
             display: Arc::new(crate::display::Display::new(
                 Arc::clone(&store),
                 clock.clone(),

@@ -30,6 +30,19 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Slot searches and Tagesticket statuses computed (issue #13).
     pub offers: Arc<crate::offer_cache::OfferCache>,
+    /// Identical offer lookups that arrive together, run together.
+    pub lookups: Arc<
+        crate::coalesce::Coalesce<
+            crate::offer_cache::OfferKey,
+            Result<crate::offer_cache::Answer, ApiError>,
+        >,
+    >,
+    /// R15: today's stamp per office, read once for the Tagesticket
+    /// attempts that arrive together, and the days known to be gone.
+    pub stamps: Arc<
+        crate::coalesce::Coalesce<(String, time::Date), Result<persistence::OfferStamp, ApiError>>,
+    >,
+    pub exhausted: Arc<crate::exhausted::ExhaustedDays>,
     /// R28: the pollers of the public displays.
     pub display: Arc<crate::display::Display>,
 }

@@ -10,6 +10,8 @@
 #   BASELINE_SECONDS=N each baseline's length (10); 0 skips them
 #   THINK_MS=N         mean pause between a client's steps (1000)
 #   PG=postgres://postgres@127.0.0.1:5432  (trust auth; a database is created and dropped)
+#   RELEASE_AFTER=N    rush: seconds of refreshing before the Tagestickets are
+#                      released (5); 0: released when the clients start
 #   PERF=1             record a perf profile of the first server during the scenario
 # Needs: curl, psql and pgbench (PostgreSQL's client tools); builds the release binaries.
 set -euo pipefail
@@ -19,6 +21,7 @@ case $SCENARIO in rush | morning | soak) ;; *) echo "unknown scenario $SCENARIO"
 if [ "$SCENARIO" = rush ]; then SERVERS=${SERVERS:-2}; else SERVERS=${SERVERS:-1}; fi
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
 BASELINE_SECONDS=${BASELINE_SECONDS:-10}
+RELEASE_AFTER=${RELEASE_AFTER:-5}
 TARGET=${CARGO_TARGET_DIR:-target}
 # Every client holds a connection: servers and clients need the descriptors.
 ulimit -n 65536 2> /dev/null || true
@@ -121,11 +124,44 @@ ARGS=("$SCENARIO" --api "$(IFS=,; echo "${APIS[*]}")" --database-url "$PG/$DB"
 [ -n "${USERS:-}" ] && ARGS+=(--users "$USERS")
 [ -n "${SECONDS_RUN:-}" ] && ARGS+=(--seconds "$SECONDS_RUN")
 [ -n "${THINK_MS:-}" ] && ARGS+=(--think-ms "$THINK_MS")
+# The rush's clients arrive over the seconds before the release (all in the
+# first second when it is released from the start).
+if [ "$SCENARIO" = rush ] && [ "$RELEASE_AFTER" -gt 2 ]; then ARGS+=(--hatch-seconds $((RELEASE_AFTER - 1))); fi
+# The rush: the clients come before the release and refresh the status
+# (not yet released, then 304s) until it flips, as citizens with the page
+# open at 06:59 do; then every one of them tries at once. The clock stands at
+# 07:00, so the release is held back to 07:01 and set to 07:00 by an admin
+# RELEASE_AFTER seconds after the first request (0: released from the start, so the
+# clients' first connections and the bookings come in the same second).
+if [ "$SCENARIO" = rush ] && [ "$RELEASE_AFTER" != 0 ]; then
+  POLICY=$(curl -sf "$API/api/v1/admin/offices/buergerbuero" -H "Authorization: Bearer $TOKEN" \
+    | sed -n 's/.*"day_ticket":\({[^}]*}\).*/\1/p')
+  release_at() {
+    curl -sf -o /dev/null -X PUT "$API/api/v1/admin/offices/buergerbuero/day-ticket" \
+      -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+      -d "$(echo "$POLICY" | sed "s/\"online_from\":\"[0-9:]*\"/\"online_from\":\"$1\"/")"
+  }
+  release_at 07:01
+  # The load tool creates the file with its first request.
+  ARGS+=(--started-file "$WORK/started")
+  (
+    while [ ! -e "$WORK/started" ]; do sleep 0.05; done
+    sleep "$RELEASE_AFTER" && release_at 07:00 && echo "== Tagestickets released ${RELEASE_AFTER} s after the first request"
+  ) &
+fi
 echo "== $SCENARIO on $SERVERS process(es), PostgreSQL database $DB"
 set +e
 "$TARGET/release/load" "${ARGS[@]}" "${EXTRA[@]}"
 STATUS=$?
 set -e
+
+# The servers' own view (their /metrics histograms): time from the request
+# to its answer inside the process, without connecting and client queueing.
+for api in "${APIS[@]}"; do
+  echo "== server-side latency at $api (cumulative count of answers within each bound)"
+  curl -sf "$api/metrics" | grep -E '^terminvergabe_http_request_duration_seconds_bucket.*(day-tickets|/api/v1/bookings")' \
+    | sed -E 's/terminvergabe_http_request_duration_seconds_bucket\{//; s/\} / /' | awk '{printf "   %s %s\n", $1, $2}' || true
+done
 
 if [ -n "${PERF_PID:-}" ]; then
   wait "$PERF_PID" 2>/dev/null || true

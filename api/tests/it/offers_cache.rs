@@ -15,6 +15,7 @@ use time::macros::datetime;
 on_both_backends!(
     TestApp::spawn;
     a_cached_slot_search_sees_every_change_of_occupancy_at_once,
+    r15_a_day_known_to_be_gone_is_bookable_again_the_moment_a_ticket_is_freed,
 );
 
 const PATH: &str =
@@ -105,4 +106,96 @@ fn a_cached_slot_search_sees_every_change_of_occupancy_at_once(app: &TestApp) {
         all[0],
         "booked full through the other process"
     );
+}
+
+/// Three attempts at a day whose Tagestickets are gone: the first is
+/// refused by the store, the others by the process that remembers it
+/// (`api::exhausted`).
+fn refused_three_times(app: &TestApp, start: OffsetDateTime) {
+    for _ in 0..3 {
+        problem(
+            app.book(&day_ticket(start)),
+            StatusCode::CONFLICT,
+            "day_tickets_exhausted",
+        );
+    }
+}
+
+/// R15, I2, I5: a process that knows a day's Tagestickets are gone forgets
+/// it the moment one is freed: a hold that expires (no write at all), a
+/// cancellation, a larger contingent. Fails if the known refusal outlives
+/// any of them.
+fn r15_a_day_known_to_be_gone_is_bookable_again_the_moment_a_ticket_is_freed(app: &TestApp) {
+    app.at(datetime!(2026-11-30 07:00 +01:00));
+    let first = datetime!(2026-11-30 08:30 +01:00);
+    let tickets: Vec<Value> = (0..11)
+        .map(|i| {
+            ok_json(
+                app.book(&day_ticket(first + time::Duration::minutes(5 * i))),
+                StatusCode::CREATED,
+            )
+        })
+        .collect();
+    // The twelfth is held (I5: a hold takes one of the contingent).
+    let hold = ok_json(
+        app.request(
+            reqwest::Method::POST,
+            "/api/v1/holds",
+            None,
+            Some(
+                &json!({"office": "buergerbuero", "services": ["ausweis-abholung"],
+                "start": "2026-11-30T09:30:00+01:00", "kind": "day_ticket"}),
+            ),
+        ),
+        StatusCode::CREATED,
+    );
+    refused_three_times(app, datetime!(2026-11-30 10:00 +01:00));
+    // The hold runs out: its ticket is free without any write.
+    let expires = OffsetDateTime::parse(
+        hold["expires_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    app.at(expires + time::Duration::seconds(1));
+    ok_json(
+        app.book(&day_ticket(datetime!(2026-11-30 10:00 +01:00))),
+        StatusCode::CREATED,
+    );
+    refused_three_times(app, datetime!(2026-11-30 10:05 +01:00));
+    // A cancellation frees one.
+    let path = format!("/api/v1/bookings/{}", tickets[0]["id"].as_str().unwrap());
+    let cancelled = app.delete_with_token(&path, tickets[0]["token"].as_str().unwrap());
+    assert_eq!(cancelled.status(), StatusCode::NO_CONTENT);
+    ok_json(
+        app.book(&day_ticket(datetime!(2026-11-30 10:05 +01:00))),
+        StatusCode::CREATED,
+    );
+    refused_three_times(app, datetime!(2026-11-30 10:10 +01:00));
+    // The admin raises the contingent to 13.
+    let admin = app.admin_token();
+    let office = ok_json(
+        app.request(
+            reqwest::Method::GET,
+            "/api/v1/admin/offices/buergerbuero",
+            Some(&admin),
+            None,
+        ),
+        StatusCode::OK,
+    );
+    let mut policy = office["day_ticket"].clone();
+    policy["per_day"] = json!(13);
+    ok_json(
+        app.request(
+            reqwest::Method::PUT,
+            "/api/v1/admin/offices/buergerbuero/day-ticket",
+            Some(&admin),
+            Some(&policy),
+        ),
+        StatusCode::OK,
+    );
+    ok_json(
+        app.book(&day_ticket(datetime!(2026-11-30 10:10 +01:00))),
+        StatusCode::CREATED,
+    );
+    refused_three_times(app, datetime!(2026-11-30 10:15 +01:00));
 }

@@ -32,11 +32,16 @@ struct Args {
     today: String,
     staff: (String, String),
     think_ms: u64,
+    /// Seconds over which the clients start (goose's hatch rate).
+    hatch_seconds: usize,
+    /// Created when the scenario's first request is sent.
+    started_file: Option<std::path::PathBuf>,
 }
 
 const USAGE: &str = "usage: load rush|morning|soak --api URL[,URL] --database-url URL \
 [--plain URL] [--sqlite-api URL] [--pids PID[,PID]] [--pgbench-tps N] [--users N] \
-[--seconds N] [--baseline-seconds N] [--today YYYY-MM-DD] [--staff USER:PASSWORD] [--think-ms N]";
+[--seconds N] [--baseline-seconds N] [--today YYYY-MM-DD] [--staff USER:PASSWORD] [--think-ms N] \
+[--hatch-seconds N] [--started-file PATH]";
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
@@ -55,6 +60,8 @@ fn parse_args() -> Result<Args, String> {
         today: "2026-11-30".into(),
         staff: ("bench".into(), "bench-password-1".into()),
         think_ms: 1000,
+        hatch_seconds: 1,
+        started_file: None,
     };
     while let Some(flag) = it.next() {
         let value = it.next().ok_or(format!("{flag} needs a value\n{USAGE}"))?;
@@ -81,6 +88,8 @@ fn parse_args() -> Result<Args, String> {
             "--baseline-seconds" => a.baseline_seconds = number(&value)?,
             "--today" => a.today = value,
             "--think-ms" => a.think_ms = number(&value)? as u64,
+            "--hatch-seconds" => a.hatch_seconds = number(&value)?.max(1),
+            "--started-file" => a.started_file = Some(value.into()),
             "--staff" => {
                 let (u, p) = value.split_once(':').ok_or("--staff USER:PASSWORD")?;
                 a.staff = (u.into(), p.into());
@@ -104,16 +113,19 @@ fn fortnight(today: &str) -> Result<Vec<String>, String> {
         .collect())
 }
 
-/// One goose run: `users` clients started within about a second, for
-/// `seconds`; what they saw, and the seconds from its first request to its
-/// last answer.
+/// One goose run: `users` clients started evenly over `hatch` seconds, then
+/// `seconds` of running; what they saw, and the seconds from its first
+/// request to its last answer.
 async fn attack(
     scenarios: Vec<Scenario>,
     host: &str,
-    users: usize,
+    (users, hatch): (usize, usize),
     seconds: usize,
+    started_file: Option<std::path::PathBuf>,
 ) -> Result<(Recorder, f64), GooseError> {
     record::take();
+    record::set_run_length(Duration::from_secs((hatch + seconds) as u64), started_file);
+    let hatch_rate = format!("{:.3}", users as f64 / hatch.max(1) as f64);
     let mut goose = GooseAttack::initialize_with_config(GooseConfiguration::default())?;
     for s in scenarios {
         goose = goose.register_scenario(s);
@@ -121,7 +133,7 @@ async fn attack(
     goose
         .set_default(GooseDefault::Host, host)?
         .set_default(GooseDefault::Users, users)?
-        .set_default(GooseDefault::HatchRate, users.to_string().as_str())?
+        .set_default(GooseDefault::HatchRate, hatch_rate.as_str())?
         .set_default(GooseDefault::RunTime, seconds)?
         // Our own figures are kept in `record`; goose's table would repeat them.
         .set_default(GooseDefault::NoPrintMetrics, true)?
@@ -179,6 +191,20 @@ fn print_statuses(title: &str, r: &Recorder, secs: f64) {
             }
         );
     }
+    let slow = r.slow_by_second();
+    if !slow.is_empty() {
+        let seconds: Vec<String> = slow
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| format!("{i}s: {n}"))
+            .collect();
+        println!(
+            "   requests slower than {} ms, by the second of the run they were sent in: {}",
+            record::SLOW_MICROS / 1000,
+            seconds.join(", ")
+        );
+    }
 }
 
 async fn run(a: Args) -> Result<bool, String> {
@@ -203,9 +229,15 @@ async fn run(a: Args) -> Result<bool, String> {
                 .set_wait_time(think_min, think_max)
                 .map_err(e)?
                 .register_transaction(transaction!(rush));
-            attack(vec![s], &host, a.users, a.seconds)
-                .await
-                .map_err(e)?
+            attack(
+                vec![s],
+                &host,
+                (a.users, a.hatch_seconds),
+                a.seconds,
+                a.started_file.clone(),
+            )
+            .await
+            .map_err(e)?
         }
         _ => {
             let citizens = scenario!("Citizen")
@@ -221,9 +253,15 @@ async fn run(a: Args) -> Result<bool, String> {
                 .map_err(e)?
                 .register_transaction(transaction!(staff_login).set_on_start())
                 .register_transaction(transaction!(staff_day_list));
-            attack(vec![citizens, staff], &host, a.users, a.seconds)
-                .await
-                .map_err(e)?
+            attack(
+                vec![citizens, staff],
+                &host,
+                (a.users, a.hatch_seconds),
+                a.seconds,
+                None,
+            )
+            .await
+            .map_err(e)?
         }
     };
     print_statuses(
@@ -276,7 +314,9 @@ async fn run(a: Args) -> Result<bool, String> {
         let bs = a.baseline_seconds;
         if let Some(plain_url) = &a.plain {
             let s = scenario!("Plain").register_transaction(transaction!(plain));
-            let (p, ps) = attack(vec![s], plain_url, 32, bs).await.map_err(e)?;
+            let (p, ps) = attack(vec![s], plain_url, (32, 1), bs, None)
+                .await
+                .map_err(e)?;
             print_statuses("baseline: plain actix-web JSON, 32 clients", &p, ps);
             let plain_rate = rate(&p, "plain json", ps);
             rows.push(Row::info("plain JSON requests/s", plain_rate));
@@ -289,8 +329,10 @@ async fn run(a: Args) -> Result<bool, String> {
                 let s = scenario!("Search").register_transaction(t);
                 // The searches go to the SQLite server (the issue's aim) when given.
                 let target_apis = vec![search_host.clone()];
-                let (r, rs) =
-                    with_apis(target_apis, &a, || attack(vec![s], &search_host, 32, bs)).await?;
+                let (r, rs) = with_apis(target_apis, &a, || {
+                    attack(vec![s], &search_host, (32, 1), bs, None)
+                })
+                .await?;
                 print_statuses(&format!("baseline: {name}, 32 clients"), &r, rs);
                 rows.push(Row::new(
                     &format!("{name} rate / plain JSON rate"),
@@ -302,7 +344,7 @@ async fn run(a: Args) -> Result<bool, String> {
         let s = scenario!("Booking")
             .register_transaction(transaction!(booking_start).set_on_start())
             .register_transaction(transaction!(booking));
-        let (b, bsecs) = attack(vec![s], &host, 32, bs).await.map_err(e)?;
+        let (b, bsecs) = attack(vec![s], &host, (32, 1), bs, None).await.map_err(e)?;
         print_statuses(
             "baseline: bookings over HTTP on PostgreSQL, 32 clients",
             &b,

@@ -6,7 +6,7 @@
 use parking_lot::Mutex;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Latencies (microseconds, request sent to body read) and statuses of one
 /// request name; `failed` counts requests without an answer (connection
@@ -65,7 +65,14 @@ pub struct Recorder {
     /// shutdown.
     pub first: Option<Instant>,
     pub last: Option<Instant>,
+    /// When the requests that took longer than [`SLOW_MICROS`] were sent:
+    /// where in the run the tail of the latency lies.
+    pub slow: Vec<Instant>,
 }
+
+/// The rush's p99 bound (250 ms): requests slower than it are kept by
+/// when they were sent.
+pub const SLOW_MICROS: u64 = 250_000;
 
 impl Recorder {
     /// Seconds from the first request to the last answer.
@@ -79,6 +86,34 @@ impl Recorder {
     fn note(&mut self, started: Instant) {
         self.first = Some(self.first.map_or(started, |f| f.min(started)));
         self.last = Some(Instant::now());
+    }
+
+    /// How many requests slower than [`SLOW_MICROS`] were sent in each
+    /// second of the run (index 0: the first second).
+    pub fn slow_by_second(&self) -> Vec<u64> {
+        let Some(first) = self.first else {
+            return Vec::new();
+        };
+        let mut by_second = Vec::new();
+        for t in &self.slow {
+            let i = t.saturating_duration_since(first).as_secs() as usize;
+            if by_second.len() <= i {
+                by_second.resize(i + 1, 0);
+            }
+            by_second[i] += 1;
+        }
+        by_second
+    }
+
+    fn keep(&mut self, name: &'static str, started: Instant) -> &mut Samples {
+        let micros = started.elapsed().as_micros() as u64;
+        self.note(started);
+        if micros > SLOW_MICROS {
+            self.slow.push(started);
+        }
+        let s = self.by_name.entry(name).or_default();
+        s.micros.push(micros);
+        s
     }
 
     /// All request names together.
@@ -97,22 +132,62 @@ impl Recorder {
 
 static RECORDER: LazyLock<Mutex<Recorder>> = LazyLock::new(Default::default);
 
+/// How long the current run lasts from its first request, when that was,
+/// and a file to create then (`--started-file`). Once its time is up,
+/// goose winds its clients down (thousands in the rush), and what they
+/// still send meanwhile waits for the load generator, not the server: it
+/// is not sent.
+#[derive(Default)]
+struct Run {
+    length: Option<Duration>,
+    started: Option<Instant>,
+    tell: Option<std::path::PathBuf>,
+}
+
+static RUN: Mutex<Run> = Mutex::new(Run {
+    length: None,
+    started: None,
+    tell: None,
+});
+
+/// The next run lasts `length` from its first request, which creates the
+/// file `tell` (for the harness's script, which releases the Tagestickets a
+/// few seconds into the rush).
+pub fn set_run_length(length: Duration, tell: Option<std::path::PathBuf>) {
+    *RUN.lock() = Run {
+        length: Some(length),
+        started: None,
+        tell,
+    };
+}
+
+/// Whether the run's time is up (no request is sent any more); the first
+/// call of a run starts its time.
+pub fn past_deadline() -> bool {
+    let mut run = RUN.lock();
+    let now = Instant::now();
+    let started = match run.started {
+        Some(t) => t,
+        None => {
+            run.started = Some(now);
+            if let Some(path) = run.tell.take()
+                && let Err(e) = std::fs::write(&path, b"started\n")
+            {
+                eprintln!("cannot write {}: {e}", path.display());
+            }
+            now
+        }
+    };
+    run.length.is_some_and(|length| now >= started + length)
+}
+
 pub fn answered(name: &'static str, started: Instant, status: u16) {
-    let micros = started.elapsed().as_micros() as u64;
     let mut r = RECORDER.lock();
-    r.note(started);
-    let s = r.by_name.entry(name).or_default();
-    s.micros.push(micros);
-    *s.statuses.entry(status).or_default() += 1;
+    *r.keep(name, started).statuses.entry(status).or_default() += 1;
 }
 
 pub fn failed(name: &'static str, started: Instant) {
-    let micros = started.elapsed().as_micros() as u64;
-    let mut r = RECORDER.lock();
-    r.note(started);
-    let s = r.by_name.entry(name).or_default();
-    s.micros.push(micros);
-    s.failed += 1;
+    RECORDER.lock().keep(name, started).failed += 1;
 }
 
 pub fn confirmed(id: String) {

@@ -109,6 +109,9 @@ async fn send(
     headers: &[(&'static str, &str)],
     body: Option<&Value>,
 ) -> Result<Option<Answer>, Box<TransactionError>> {
+    if record::past_deadline() {
+        return Ok(None);
+    }
     let mut builder = user.get_request_builder(&method, url)?;
     for (k, v) in headers {
         builder = builder.header(*k, *v);

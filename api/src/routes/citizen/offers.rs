@@ -9,10 +9,11 @@ use crate::offer_cache::{Answer, OfferKey};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use domain::Channel;
-use persistence::OfferStamp;
+use domain::OfficeId;
+use persistence::{OfferStamp, Store, StoreError};
 use serde::Deserialize;
 use std::sync::Arc;
-use time::Date;
+use time::{Date, OffsetDateTime};
 use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -87,22 +88,18 @@ pub async fn search_slots(
         to,
         minute: 0,
     };
-    let cache = Arc::clone(&state.offers);
-    let looked = state
-        .run(move |store, now| {
-            let key = OfferKey {
-                minute: OfferKey::minute_of(now),
-                ..key
-            };
-            let stamp = store.offer_stamp(&id, Some((from, to)), now)?;
-            if let Some(answer) = cache.get(&key, &stamp, now) {
-                return Ok(Looked::Hit(answer));
-            }
-            let offer = store.search_slots(&id, &services, from, to, now)?;
-            Ok(Looked::Miss(key, stamp, SlotsDto::from(offer)))
-        })
-        .await?;
-    answer(&req, &state, looked)
+    offer(
+        &req,
+        state,
+        id,
+        key,
+        Some((from, to)),
+        move |store, id, now| {
+            let offer = store.search_slots(id, &services, from, to, now)?;
+            Ok(SlotsDto::from(offer))
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -148,24 +145,55 @@ pub async fn day_tickets(
         to: None,
         minute: 0,
     };
-    let cache = Arc::clone(&state.offers);
-    let looked = state
-        .run(move |store, now| {
-            let key = OfferKey {
-                minute: OfferKey::minute_of(now),
-                ..key
-            };
-            let stamp = store.offer_stamp(&id, None, now)?;
-            if let Some(answer) = cache.get(&key, &stamp, now) {
-                return Ok(Looked::Hit(answer));
-            }
-            // R27: computing the status runs a due draw first; the key's
-            // minute changes at the release, so no hit hides it.
-            let offer = store.day_tickets(&id, &services, Channel::Online, now)?;
-            Ok(Looked::Miss(key, stamp, DayTicketsDto::from(offer)))
-        })
-        .await?;
-    answer(&req, &state, looked)
+    offer(&req, state, id, key, None, move |store, id, now| {
+        // R27: computing the status runs a due draw first; the key's
+        // minute changes at the release, so no hit hides it.
+        let offer = store.day_tickets(id, &services, Channel::Online, now)?;
+        Ok(DayTicketsDto::from(offer))
+    })
+    .await
+}
+
+/// The answer for `key` (an offer of office `id` over `range`, as
+/// [`Store::offer_stamp`] takes it): from the cache while the stamp says
+/// nothing changed, else computed by `compute` and kept. Requests for the
+/// same key that arrive together share one lookup started after they came
+/// (`crate::coalesce`), so a 07:00 burst reads the stamp twice, not a
+/// thousand times.
+async fn offer<T, F>(
+    req: &HttpRequest,
+    state: web::Data<AppState>,
+    id: OfficeId,
+    key: OfferKey,
+    range: Option<(Option<Date>, Option<Date>)>,
+    compute: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: serde::Serialize + Send + 'static,
+    F: Fn(&Store, &OfficeId, OffsetDateTime) -> Result<T, StoreError> + Clone + Send + 'static,
+{
+    let key = OfferKey {
+        minute: OfferKey::minute_of(state.clock.now()),
+        ..key
+    };
+    let lookup = {
+        let (state, key) = (state.clone(), key.clone());
+        move || {
+            look_up(
+                state.clone(),
+                id.clone(),
+                key.clone(),
+                range,
+                compute.clone(),
+            )
+        }
+    };
+    let answer = match state.lookups.run(key, lookup.clone()).await {
+        Some(answer) => answer?,
+        // The shared lookup was lost: this request looks up itself.
+        None => lookup().await?,
+    };
+    Ok(conditional(req, answer.body, answer.etag))
 }
 
 /// A cached answer, or one just computed (then kept).
@@ -174,21 +202,41 @@ enum Looked<T> {
     Miss(OfferKey, OfferStamp, T),
 }
 
-fn answer<T: serde::Serialize>(
-    req: &HttpRequest,
-    state: &AppState,
-    looked: Looked<T>,
-) -> Result<HttpResponse, ApiError> {
-    let answer = match looked {
-        Looked::Hit(answer) => answer,
+async fn look_up<T, F>(
+    state: web::Data<AppState>,
+    id: OfficeId,
+    key: OfferKey,
+    range: Option<(Option<Date>, Option<Date>)>,
+    compute: F,
+) -> Result<Answer, ApiError>
+where
+    T: serde::Serialize + Send + 'static,
+    F: Fn(&Store, &OfficeId, OffsetDateTime) -> Result<T, StoreError> + Send + 'static,
+{
+    let cache = Arc::clone(&state.offers);
+    let looked = state
+        .run(move |store, now| {
+            let key = OfferKey {
+                minute: OfferKey::minute_of(now),
+                ..key
+            };
+            let stamp = store.offer_stamp(&id, range, now)?;
+            if let Some(answer) = cache.get(&key, &stamp, now) {
+                return Ok(Looked::Hit(answer));
+            }
+            let dto = compute(store, &id, now)?;
+            Ok(Looked::Miss(key, stamp, dto))
+        })
+        .await?;
+    match looked {
+        Looked::Hit(answer) => Ok(answer),
         Looked::Miss(key, stamp, dto) => {
             let body = serde_json::to_vec(&dto).map_err(|e| ApiError::internal(&e))?;
             let answer = Answer::new(body);
             state.offers.put(key, stamp, answer.clone());
-            answer
+            Ok(answer)
         }
-    };
-    Ok(conditional(req, answer.body, answer.etag))
+    }
 }
 
 /// Today's Tagesticket situation of an office as `channel` sees it (R13:
