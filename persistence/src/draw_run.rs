@@ -99,7 +99,7 @@ pub(crate) fn draw(
                 let booking = insert_accepted(
                     conn,
                     &Accept {
-                        office: office_id,
+                        office: &office,
                         selection,
                         accepted: &accepted,
                         kind: BookingKind::DayTicket,

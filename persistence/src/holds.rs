@@ -396,7 +396,7 @@ impl Store {
             let booking = insert_accepted(
                 conn,
                 &Accept {
-                    office: &row.office_id,
+                    office: &office,
                     selection: &selection,
                     accepted: &accepted,
                     kind,

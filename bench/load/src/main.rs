@@ -103,11 +103,11 @@ fn parse_args() -> Result<Args, String> {
     Ok(a)
 }
 
-/// `today` and the 13 days after it.
-fn fortnight(today: &str) -> Result<Vec<String>, String> {
+/// `today` and the `n - 1` days after it.
+fn days_from(today: &str, n: i64) -> Result<Vec<String>, String> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let day = time::Date::parse(today, format).map_err(|e| format!("--today: {e}"))?;
-    Ok((0..14)
+    Ok((0..n)
         .filter_map(|i| day.checked_add(time::Duration::days(i)))
         .filter_map(|d| d.format(format).ok())
         .collect())
@@ -208,10 +208,12 @@ fn print_statuses(title: &str, r: &Recorder, secs: f64) {
 }
 
 async fn run(a: Args) -> Result<bool, String> {
-    let days = fortnight(&a.today)?;
+    let days = days_from(&a.today, 14)?;
+    let booking_to = days_from(&a.today, 57)?.pop().unwrap_or_default();
     scenarios::set_target(Target {
         apis: a.apis.clone(),
         days,
+        booking_to,
         staff_user: a.staff.0.clone(),
         staff_password: a.staff.1.clone(),
     });

@@ -5,13 +5,15 @@
 
 use super::{
     Booking, BookingRow, BookingServiceRow, CreatedBooking, NewBooking, booking_row,
-    occupancy_around, one,
+    occupancy_around, one, to_booking,
 };
 use crate::audit::{booking_audit, record};
 use crate::challenges::{self, SolvedChallenge};
+use crate::codec::corrupt;
 use crate::codec::{to_db, to_i32};
 use crate::connection::DbConnection;
 use crate::contacts;
+use crate::details::BookedService;
 use crate::idempotency::{self, Seen};
 use crate::schema::{booking_services, bookings};
 use crate::secret::{hash_token, new_code, new_token};
@@ -98,7 +100,8 @@ pub(crate) fn insert_services(
 
 /// The booking of a citizen that passed every rule, as inserted.
 pub(crate) struct Accept<'a> {
-    pub office: &'a str,
+    /// The office's configuration, read under the lock.
+    pub office: &'a Office,
     pub selection: &'a Selection,
     pub accepted: &'a Accepted,
     pub kind: BookingKind,
@@ -123,7 +126,7 @@ pub(crate) fn insert_accepted(
         id: Uuid::now_v7().to_string(),
         code: new_code().as_str().to_owned(),
         token_hash: hash_token(token),
-        office_id: a.office.to_owned(),
+        office_id: a.office.id.as_str().to_owned(),
         local_day: a.accepted.date,
         start_at: to_db(a.accepted.start),
         end_at: to_db(a.accepted.end),
@@ -155,8 +158,24 @@ pub(crate) fn insert_accepted(
     // R23, I6: its confirmation is part of the row, so in its transaction.
     let confirmation = outbox::booked(a.reminder, citizen, a.accepted.start, token, now);
     insert(conn, &row, &confirmation, a.selection)?;
-    // Read back with its services' texts (R21, R22), as every booking is.
-    let booking = one(conn, row)?;
+    // With its services as the office describes them (R21, R22): the
+    // configuration read under the lock, the same a read-back would join,
+    // without a round trip while the day is locked (issue #13).
+    let booked = a
+        .selection
+        .services()
+        .iter()
+        .map(|(id, minutes)| {
+            let service = a.office.service(id).cloned().ok_or_else(|| {
+                corrupt(format!("service `{id}` of a new booking is not configured"))
+            })?;
+            Ok(BookedService {
+                service,
+                minutes: *minutes,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let booking = to_booking(row, booked)?;
     if let Some(actor) = a.created_by {
         record(
             conn,
@@ -283,7 +302,7 @@ impl Store {
             let booking = insert_accepted(
                 conn,
                 &Accept {
-                    office: office_id,
+                    office: &office,
                     selection: &selection,
                     accepted: &accepted,
                     kind: request.kind,

@@ -12,7 +12,7 @@ use crate::codec::{corrupt, from_db, parse, to_db, to_u32};
 use crate::connection::DbConnection;
 use crate::details::{self, BookedService};
 use crate::holds::live_holds;
-use crate::schema::{booking_services, bookings};
+use crate::schema::{booking_services, bookings, holds};
 use diesel::prelude::*;
 use domain::{
     ActiveBooking, BookingCode, BookingKind, BookingStatus, Channel, Citizen, OfficeId, Postcode,
@@ -194,7 +194,10 @@ fn username(stored: Option<String>) -> Result<Option<Username>, StoreError> {
         .transpose()
 }
 
-fn to_booking(row: BookingRow, booked: Vec<BookedService>) -> Result<Booking, StoreError> {
+pub(crate) fn to_booking(
+    row: BookingRow,
+    booked: Vec<BookedService>,
+) -> Result<Booking, StoreError> {
     Ok(Booking {
         id: Uuid::parse_str(&row.id).map_err(corrupt)?,
         code: BookingCode::parse(&row.code).map_err(corrupt)?,
@@ -298,15 +301,26 @@ pub(crate) fn occupancy_around(
     if kind == BookingKind::DayTicket {
         return active_bookings(conn, office, (day, day), now, None);
     }
-    let mut rows: Vec<ActiveRow> = bookings::table
+    // One statement for both, as the day is locked meanwhile (issue #13);
+    // diesel's MultiConnection has no UNION, so each backend runs it.
+    let both = bookings::table
         .filter(bookings::office_id.eq(office))
         .filter(bookings::local_day.eq(day))
         .filter(bookings::start_at.lt(to_db(end)))
         .filter(bookings::end_at.gt(to_db(start)))
         .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
         .select((bookings::start_at, bookings::minutes, bookings::kind))
-        .load(conn)?;
-    rows.extend(live_holds(conn, office, (day, day), now)?);
+        .union_all(
+            holds::table
+                .filter(holds::office_id.eq(office))
+                .filter(holds::local_day.eq(day))
+                .filter(holds::expires_at.gt(to_db(now)))
+                .select((holds::start_at, holds::minutes, holds::kind)),
+        );
+    let rows: Vec<ActiveRow> = match conn {
+        DbConnection::Pg(pg) => both.load(pg)?,
+        DbConnection::Sqlite(lite) => both.load(lite)?,
+    };
     to_active(rows)
 }
 
