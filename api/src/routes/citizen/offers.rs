@@ -202,6 +202,8 @@ enum Looked<T> {
     Miss(OfferKey, OfferStamp, T),
 }
 
+/// One lookup of [`offer`], run for every request that shares it: the
+/// stamp, then the cached answer or `compute`'s, serialised and kept.
 async fn look_up<T, F>(
     state: web::Data<AppState>,
     id: OfficeId,
