@@ -31,9 +31,8 @@ impl ExhaustedDays {
     /// `now`, `stamp` being the day's stamp read for this request.
     pub fn gone(&self, office: &str, day: Date, stamp: &OfferStamp, now: OffsetDateTime) -> bool {
         let days = self.days.lock().unwrap_or_else(PoisonError::into_inner);
-        days.get(&(office.to_owned(), day)).is_some_and(|known| {
-            known.version == stamp.version && known.holds_until.is_none_or(|t| now < t)
-        })
+        days.get(&(office.to_owned(), day))
+            .is_some_and(|known| known.still_holds(stamp, now))
     }
 
     /// Keeps that the store refused `office`'s Tagestickets of `day` as

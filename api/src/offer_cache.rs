@@ -13,7 +13,7 @@
 
 use crate::etag::tag_of;
 use actix_web::web::Bytes;
-use persistence::{OfferStamp, OfferVersion};
+use persistence::OfferStamp;
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use time::{Date, OffsetDateTime};
@@ -59,8 +59,8 @@ impl Answer {
 
 #[derive(Debug)]
 struct Entry {
-    version: OfferVersion,
-    holds_until: Option<OffsetDateTime>,
+    /// Read before the answer was computed.
+    stamp: OfferStamp,
     answer: Answer,
 }
 
@@ -75,7 +75,9 @@ impl OfferCache {
     pub fn get(&self, key: &OfferKey, stamp: &OfferStamp, now: OffsetDateTime) -> Option<Answer> {
         let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         let entry = entries.get(key)?;
-        (entry.version == stamp.version && entry.holds_until.is_none_or(|t| now < t))
+        entry
+            .stamp
+            .still_holds(stamp, now)
             .then(|| entry.answer.clone())
     }
 
@@ -89,13 +91,6 @@ impl OfferCache {
                 entries.clear();
             }
         }
-        entries.insert(
-            key,
-            Entry {
-                version: stamp.version,
-                holds_until: stamp.holds_until,
-                answer,
-            },
-        );
+        entries.insert(key, Entry { stamp, answer });
     }
 }

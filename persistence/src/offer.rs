@@ -32,6 +32,16 @@ pub struct OfferStamp {
     pub holds_until: Option<OffsetDateTime>,
 }
 
+impl OfferStamp {
+    /// Whether what was judged at this stamp still holds at `now`, `current`
+    /// being the stamp read now: no committed change of the configuration or
+    /// the days since (versions only rise), and no hold has expired (which
+    /// frees capacity without a write, I5).
+    pub fn still_holds(&self, current: &OfferStamp, now: OffsetDateTime) -> bool {
+        self.version == current.version && self.holds_until.is_none_or(|t| now < t)
+    }
+}
+
 impl Store {
     /// The stamp of the days a slot search of `office` from `from` to `to`
     /// at `now` covers (as [`Store::search_slots`] chooses them), or of
