@@ -106,7 +106,6 @@ pub(crate) fn draw(
                         channel: Channel::Online,
                         citizen: &row.citizen()?,
                         created_by: None,
-                        reminder: office.reminder,
                     },
                     &token,
                     now,

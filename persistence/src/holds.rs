@@ -403,7 +403,6 @@ impl Store {
                     channel: Channel::Online,
                     citizen,
                     created_by: None,
-                    reminder: office.reminder,
                 },
                 booking_token,
                 now,

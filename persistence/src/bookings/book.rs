@@ -21,7 +21,7 @@ use crate::{Store, StoreError, locks, outbox};
 use diesel::prelude::*;
 use domain::{
     Accepted, AuditAction, Berlin, BookingError, BookingKind, BookingRequest, BookingStatus,
-    Channel, Citizen, Occupancy, Office, ReminderPolicy, Selection, Username, check_contact_limits,
+    Channel, Citizen, Occupancy, Office, Selection, Username, check_contact_limits,
     check_residence, contact_limit, email_key, validate_booking,
 };
 use time::{Date, OffsetDateTime};
@@ -108,8 +108,6 @@ pub(crate) struct Accept<'a> {
     pub channel: Channel,
     pub citizen: &'a Citizen,
     pub created_by: Option<&'a Username>,
-    /// The office's reminder setting, for the booking's messages (R23).
-    pub reminder: ReminderPolicy,
 }
 
 /// Inserts an accepted booking with the secret `token` (stored hashed) and
@@ -156,7 +154,7 @@ pub(crate) fn insert_accepted(
         erased_at: None,
     };
     // R23, I6: its confirmation is part of the row, so in its transaction.
-    let confirmation = outbox::booked(a.reminder, citizen, a.accepted.start, token, now);
+    let confirmation = outbox::booked(a.office.reminder, citizen, a.accepted.start, token, now);
     insert(conn, &row, &confirmation, a.selection)?;
     // With its services as the office describes them (R21, R22): the
     // configuration read under the lock, the same a read-back would join,
@@ -309,7 +307,6 @@ impl Store {
                     channel: request.channel,
                     citizen: &request.citizen,
                     created_by: request.created_by.as_ref(),
-                    reminder: office.reminder,
                 },
                 token,
                 now,
