@@ -158,24 +158,15 @@ fn obsolete_reminders(conn: &mut DbConnection, booking: &Booking) -> Result<(), 
 }
 
 /// R20, R23: a moved booking: its notice, carrying the reminder for the new
-/// time; the reminders of the old state are obsolete.
+/// time.
 pub(crate) fn moved(
     conn: &mut DbConnection,
     reminder: ReminderPolicy,
     booking: &Booking,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    if booking.citizen.email().is_none() {
-        return Ok(());
-    }
-    obsolete_reminders(conn, booking)?;
-    let id = booking.id.to_string();
     let remind_at = reminder_due(reminder, booking.start, now);
-    insert(
-        conn,
-        now_about(&id, booking, MessageKind::Moved, None, remind_at, now),
-        now,
-    )
+    notice(conn, booking, MessageKind::Moved, remind_at, now)
 }
 
 /// R18, R23: a cancelled booking (by its holder or by staff): its notice.
@@ -184,6 +175,19 @@ pub(crate) fn cancelled(
     booking: &Booking,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
+    notice(conn, booking, MessageKind::Cancelled, None, now)
+}
+
+/// The notice of a change of `booking` (to an address, if it has one): due
+/// now, with the reminder it carries; the reminders of the old state are
+/// obsolete.
+fn notice(
+    conn: &mut DbConnection,
+    booking: &Booking,
+    kind: MessageKind,
+    remind_at: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
     if booking.citizen.email().is_none() {
         return Ok(());
     }
@@ -191,7 +195,7 @@ pub(crate) fn cancelled(
     let id = booking.id.to_string();
     insert(
         conn,
-        now_about(&id, booking, MessageKind::Cancelled, None, None, now),
+        now_about(&id, booking, kind, None, remind_at, now),
         now,
     )
 }
