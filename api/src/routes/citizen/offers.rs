@@ -172,28 +172,34 @@ where
     T: serde::Serialize + Send + 'static,
     F: Fn(&Store, &OfficeId, OffsetDateTime) -> Result<T, StoreError> + Clone + Send + 'static,
 {
-    let key = OfferKey {
-        minute: OfferKey::minute_of(state.clock.now()),
-        ..key
+    let lookup = Lookup {
+        key: OfferKey {
+            minute: OfferKey::minute_of(state.clock.now()),
+            ..key
+        },
+        id,
+        range,
+        compute,
     };
-    let lookup = {
-        let (state, key) = (state.clone(), key.clone());
-        move || {
-            look_up(
-                state.clone(),
-                id.clone(),
-                key.clone(),
-                range,
-                compute.clone(),
-            )
-        }
+    let shared = {
+        let (state, lookup) = (state.clone(), lookup.clone());
+        move || lookup.clone().run(state.clone())
     };
-    let answer = match state.lookups.run(key, lookup.clone()).await {
+    let answer = match state.lookups.run(lookup.key.clone(), shared).await {
         Some(answer) => answer?,
         // The shared lookup was lost: this request looks up itself.
-        None => lookup().await?,
+        None => lookup.run(state).await?,
     };
     Ok(conditional(req, answer.body, answer.etag))
+}
+
+/// One lookup of [`offer`], run once for every request that shares it.
+#[derive(Clone)]
+struct Lookup<F> {
+    key: OfferKey,
+    id: OfficeId,
+    range: Option<(Option<Date>, Option<Date>)>,
+    compute: F,
 }
 
 /// A cached answer, or one just computed (then kept).
@@ -202,41 +208,42 @@ enum Looked<T> {
     Miss(OfferKey, OfferStamp, T),
 }
 
-/// One lookup of [`offer`], run for every request that shares it: the
-/// stamp, then the cached answer or `compute`'s, serialised and kept.
-async fn look_up<T, F>(
-    state: web::Data<AppState>,
-    id: OfficeId,
-    key: OfferKey,
-    range: Option<(Option<Date>, Option<Date>)>,
-    compute: F,
-) -> Result<Answer, ApiError>
-where
-    T: serde::Serialize + Send + 'static,
-    F: Fn(&Store, &OfficeId, OffsetDateTime) -> Result<T, StoreError> + Send + 'static,
-{
-    let cache = Arc::clone(&state.offers);
-    let looked = state
-        .run(move |store, now| {
-            let key = OfferKey {
-                minute: OfferKey::minute_of(now),
-                ..key
-            };
-            let stamp = store.offer_stamp(&id, range, now)?;
-            if let Some(answer) = cache.get(&key, &stamp, now) {
-                return Ok(Looked::Hit(answer));
+impl<F> Lookup<F> {
+    /// The stamp, then the cached answer or `compute`'s, serialised and kept.
+    async fn run<T>(self, state: web::Data<AppState>) -> Result<Answer, ApiError>
+    where
+        T: serde::Serialize + Send + 'static,
+        F: Fn(&Store, &OfficeId, OffsetDateTime) -> Result<T, StoreError> + Send + 'static,
+    {
+        let Self {
+            key,
+            id,
+            range,
+            compute,
+        } = self;
+        let cache = Arc::clone(&state.offers);
+        let looked = state
+            .run(move |store, now| {
+                let key = OfferKey {
+                    minute: OfferKey::minute_of(now),
+                    ..key
+                };
+                let stamp = store.offer_stamp(&id, range, now)?;
+                if let Some(answer) = cache.get(&key, &stamp, now) {
+                    return Ok(Looked::Hit(answer));
+                }
+                let dto = compute(store, &id, now)?;
+                Ok(Looked::Miss(key, stamp, dto))
+            })
+            .await?;
+        match looked {
+            Looked::Hit(answer) => Ok(answer),
+            Looked::Miss(key, stamp, dto) => {
+                let body = serde_json::to_vec(&dto).map_err(|e| ApiError::internal(&e))?;
+                let answer = Answer::new(body);
+                state.offers.put(key, stamp, answer.clone());
+                Ok(answer)
             }
-            let dto = compute(store, &id, now)?;
-            Ok(Looked::Miss(key, stamp, dto))
-        })
-        .await?;
-    match looked {
-        Looked::Hit(answer) => Ok(answer),
-        Looked::Miss(key, stamp, dto) => {
-            let body = serde_json::to_vec(&dto).map_err(|e| ApiError::internal(&e))?;
-            let answer = Answer::new(body);
-            state.offers.put(key, stamp, answer.clone());
-            Ok(answer)
         }
     }
 }
