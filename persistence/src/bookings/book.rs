@@ -249,11 +249,7 @@ impl Store {
     ) -> Result<CreatedBooking, StoreError> {
         let day = Berlin::local(request.start).date();
         let office_id = request.office.as_str();
-        // R15, I2: the 07:00 rush. Once the day's contingent is gone, the
-        // refusal needs no lock (a retry with a key may still be answered
-        // with its booking, so it takes the locked path).
-        if request.kind == BookingKind::DayTicket
-            && request.idempotency_key.is_none()
+        if request.refusable_as_gone_without_lock()
             && self.day_tickets_gone(&request.office, day, now)?
         {
             return Err(BookingError::DayTicketsExhausted.into());

@@ -38,6 +38,17 @@ pub struct NewBooking {
     pub idempotency_key: Option<String>,
 }
 
+impl NewBooking {
+    /// R15, I2, the 07:00 rush: whether this request may be refused as
+    /// "Tagestickets gone" from data read without the day's lock (in the
+    /// store, or from what a process remembers): a Tagesticket without an
+    /// `Idempotency-Key`. A retry with a key may be answered with the
+    /// booking it made, which only the locked path finds.
+    pub fn refusable_as_gone_without_lock(&self) -> bool {
+        self.kind == BookingKind::DayTicket && self.idempotency_key.is_none()
+    }
+}
+
 /// A stored booking; times in Europe/Berlin.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Booking {

@@ -7,8 +7,7 @@ use crate::state::AppState;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use domain::{
-    Berlin, BookingError, BookingKind, Channel, Citizen, OfficeId, Postcode, Username,
-    day_ticket_date,
+    Berlin, BookingError, Channel, Citizen, OfficeId, Postcode, Username, day_ticket_date,
 };
 use persistence::{CancelAuth, CreatedBooking, MoveAuth, MoveRequest, NewBooking, OfferStamp};
 use std::sync::Arc;
@@ -123,9 +122,9 @@ pub async fn create_booking(
     Ok(created(made))
 }
 
-/// R15, I2, issue #13: for an online Tagesticket of today without an
-/// `Idempotency-Key` (a retry may be answered with the booking it made),
-/// today's stamp of its office, read once for the attempts that arrive
+/// R15, I2, issue #13: for a request of today that may be refused without
+/// the lock (`NewBooking::refusable_as_gone_without_lock`), today's stamp of
+/// its office, read once for the attempts that arrive
 /// together; with it, a day the store has called exhausted is refused in
 /// this process (`crate::exhausted`). `None`: another request, or the stamp
 /// could not be read (then the store decides alone, as ever).
@@ -134,10 +133,7 @@ async fn rush_stamp(
     request: &NewBooking,
 ) -> Option<(Date, OfferStamp)> {
     let day = day_ticket_date(state.clock.now());
-    if request.kind != BookingKind::DayTicket
-        || request.idempotency_key.is_some()
-        || Berlin::local(request.start).date() != day
-    {
+    if !request.refusable_as_gone_without_lock() || Berlin::local(request.start).date() != day {
         return None;
     }
     let read = {
