@@ -153,13 +153,12 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=DESKTOP, locale="de-DE", accept_downloads=True)
+def _watched(context):
+    """A new page of `context` that collects script errors and CSP refusals
+    (`page.problems`; not the browser's note on each 4xx/5xx answer, which
+    the error tests provoke on purpose); after the test, there must be none."""
     page = context.new_page()
     problems: list[str] = []
-    # Script errors and CSP refusals; not the browser's note on each 4xx/5xx
-    # answer, which the error tests provoke on purpose.
     page.on(
         "console",
         lambda m: problems.append(m.text)
@@ -172,6 +171,13 @@ def page(browser):
     context.close()
     # No script error and no CSP report on any screen.
     assert problems == [], problems
+
+
+@pytest.fixture
+def page(browser):
+    yield from _watched(
+        browser.new_context(viewport=DESKTOP, locale="de-DE", accept_downloads=True)
+    )
 
 
 _axe = Axe()
@@ -220,19 +226,7 @@ def no_horizontal_scroll(page, name: str):
 def zoomed(browser):
     """A page as Chromium shows it at 200 % zoom of a 1280 x 800 window
     (ZOOM_200), with the same checks for script errors as `page`."""
-    context = browser.new_context(**ZOOM_200, locale="de-DE")
-    page = context.new_page()
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda m: problems.append(m.text)
-        if m.type == "error" and not m.text.startswith("Failed to load resource")
-        else None,
-    )
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    yield page
-    context.close()
-    assert problems == [], problems
+    yield from _watched(browser.new_context(**ZOOM_200, locale="de-DE"))
 
 
 def pytest_terminal_summary(terminalreporter):
