@@ -19,14 +19,14 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::watch;
 
-/// The reads of one key, kept while they run: the requests waiting for the
-/// read after the running one (`None` until such a request comes).
-struct Flights<V> {
-    next: Option<watch::Sender<Option<V>>>,
-}
+/// Where the requests waiting for the read after the running one get its
+/// result.
+type Next<V> = watch::Sender<Option<V>>;
 
 pub struct Coalesce<K, V> {
-    keys: Mutex<HashMap<K, Flights<V>>>,
+    /// The keys whose reads run, each with the requests waiting for the
+    /// next read (`None` until such a request comes).
+    keys: Mutex<HashMap<K, Option<Next<V>>>>,
 }
 
 impl<K, V> Default for Coalesce<K, V> {
@@ -42,7 +42,7 @@ where
     K: Eq + Hash + Clone + 'static,
     V: Clone + 'static,
 {
-    fn keys(&self) -> MutexGuard<'_, HashMap<K, Flights<V>>> {
+    fn keys(&self) -> MutexGuard<'_, HashMap<K, Option<Next<V>>>> {
         self.keys.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -60,16 +60,16 @@ where
             let mut keys = self.keys();
             match keys.get_mut(&key) {
                 // A read runs: wait for the next one, started once it ends.
-                Some(Flights { next: Some(next) }) => (next.subscribe(), false),
-                Some(flights) => {
+                Some(Some(next)) => (next.subscribe(), false),
+                Some(waiting) => {
                     let (tx, rx) = watch::channel(None);
-                    flights.next = Some(tx);
+                    *waiting = Some(tx);
                     (rx, false)
                 }
                 // Nothing runs: this request starts the reads of its key.
                 None => {
                     let (tx, rx) = watch::channel(None);
-                    keys.insert(key.clone(), Flights { next: Some(tx) });
+                    keys.insert(key.clone(), Some(tx));
                     (rx, true)
                 }
             }
@@ -86,7 +86,7 @@ where
                     // Take the waiting requests; none: the key is idle.
                     let next = {
                         let mut keys = guard.coalesce.keys();
-                        let next = keys.get_mut(guard.key).and_then(|f| f.next.take());
+                        let next = keys.get_mut(guard.key).and_then(Option::take);
                         if next.is_none() {
                             keys.remove(guard.key);
                         }
