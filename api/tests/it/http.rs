@@ -152,6 +152,16 @@ fn r4_r17_booking_keeps_services_code_and_token(app: &TestApp) {
         json!(["reisepass", "reisepass", "beglaubigung"])
     );
     assert_eq!(made["end"], "2026-12-01T09:20:00+01:00");
+    // As stored (one INSERT for all services): read back in the order chosen.
+    let stored = ok_json(
+        app.get_with_token(
+            &format!("/api/v1/bookings/{}", made["id"].as_str().unwrap()),
+            made["token"].as_str().unwrap(),
+        ),
+        StatusCode::OK,
+    );
+    assert_eq!(stored["services"], made["services"]);
+    assert_eq!(stored["end"], made["end"]);
     let code = made["code"].as_str().unwrap();
     assert!(
         code.len() >= 6 && !code.contains(['0', 'O', '1', 'I']),

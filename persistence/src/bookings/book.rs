@@ -77,24 +77,33 @@ fn insert(
     insert_services(conn, &row.id, &row.office_id, selection)
 }
 
-/// The services of booking `id` in the order chosen, with their minutes.
+/// The services of booking `id` in the order chosen, with their minutes:
+/// one statement for all of them, as the day is locked meanwhile (issue
+/// #13). diesel's MultiConnection has no multi-row INSERT, so each backend
+/// runs it.
 pub(crate) fn insert_services(
     conn: &mut DbConnection,
     id: &str,
     office: &str,
     selection: &Selection,
 ) -> Result<(), StoreError> {
-    for (position, (service, minutes)) in selection.services().iter().enumerate() {
-        diesel::insert_into(booking_services::table)
-            .values(BookingServiceRow {
-                booking_id: id.to_owned(),
-                position: to_i32(position),
-                office_id: office.to_owned(),
-                service_id: service.as_str().to_owned(),
-                minutes: to_i32(*minutes),
-            })
-            .execute(conn)?;
-    }
+    let rows: Vec<BookingServiceRow> = selection
+        .services()
+        .iter()
+        .enumerate()
+        .map(|(position, (service, minutes))| BookingServiceRow {
+            booking_id: id.to_owned(),
+            position: to_i32(position),
+            office_id: office.to_owned(),
+            service_id: service.as_str().to_owned(),
+            minutes: to_i32(*minutes),
+        })
+        .collect();
+    let insert = diesel::insert_into(booking_services::table).values(&rows);
+    match conn {
+        DbConnection::Pg(pg) => insert.execute(pg)?,
+        DbConnection::Sqlite(lite) => insert.execute(lite)?,
+    };
     Ok(())
 }
 
