@@ -90,24 +90,9 @@ if [ "$BASELINE_SECONDS" != 0 ]; then
   EXTRA+=(--plain http://127.0.0.1:18190 --sqlite-api http://127.0.0.1:18189)
   # Ceiling 2: PostgreSQL itself running a booking-shaped transaction (lock the
   # office day's row, two conditional updates, an insert), 32 clients.
-  psql -q "$PG/${DB}_pgbench" <<'SQL'
-CREATE TABLE days (id int PRIMARY KEY, version bigint NOT NULL, booked int NOT NULL);
-CREATE TABLE units (id int PRIMARY KEY, used int NOT NULL);
-CREATE TABLE bookings (id bigserial PRIMARY KEY, day_id int NOT NULL, at timestamptz NOT NULL, who text NOT NULL);
-INSERT INTO days SELECT g, 1, 0 FROM generate_series(1, 56) g;
-INSERT INTO units SELECT g, 0 FROM generate_series(1, 56) g;
-SQL
-  cat > "$WORK/book.sql" <<'SQL'
-\set day random(1, 56)
-BEGIN;
-SELECT version FROM days WHERE id = :day FOR UPDATE;
-UPDATE days SET version = version + 1, booked = booked + 1 WHERE id = :day AND booked < 1000000000;
-UPDATE units SET used = used + 1 WHERE id = :day AND used < 1000000000;
-INSERT INTO bookings (day_id, at, who) VALUES (:day, now(), 'pgbench');
-END;
-SQL
+  psql -q "$PG/${DB}_pgbench" -f bench/load/replay/shaped-schema.sql
   echo "== pgbench: booking-shaped transaction, 32 clients, ${BASELINE_SECONDS}s"
-  TPS=$(pgbench -n -c 32 -j 2 -T "$BASELINE_SECONDS" -f "$WORK/book.sql" "$PG/${DB}_pgbench" 2> /dev/null \
+  TPS=$(pgbench -n -c 32 -j 2 -T "$BASELINE_SECONDS" -f bench/load/replay/shaped.sql "$PG/${DB}_pgbench" 2> /dev/null \
     | tee "$WORK/pgbench.out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)
   grep -E "^(tps|latency average|number of failed)" "$WORK/pgbench.out" || true
   EXTRA+=(--pgbench-tps "$TPS")
