@@ -6,22 +6,18 @@
 
 import { api, ApiError, serverNow, releaseOnLeave } from "./api.js";
 import { solve } from "./altcha.js";
-import { TEXT, ERRORS } from "./i18n.js";
-import { h, initialLang } from "./dom.js";
+import { ERRORS } from "./i18n.js";
+import { h, initialLang, TZ, localeOf, text, clock } from "./dom.js";
 import { installDraw, stored as storedDrawRequest } from "./draw.js";
 
-const TZ = "Europe/Berlin";
 const main = document.getElementById("main");
 const live = document.getElementById("live");
 
 // ---------------------------------------------------------------- language
 
 let lang = initialLang();
-const t = (key, ...args) => {
-  const v = TEXT[lang][key];
-  return typeof v === "function" ? v(...args) : v;
-};
-const locale = () => (lang === "de" ? "de-DE" : "en-GB");
+const t = (key, ...args) => text(lang, key, ...args);
+const locale = () => localeOf(lang);
 
 // ---------------------------------------------------------------- DOM
 
@@ -40,7 +36,7 @@ function announce(text) {
 
 const fmt = (opts) => new Intl.DateTimeFormat(locale(), { timeZone: TZ, ...opts });
 const fmtDay = (iso) => fmt({ weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(new Date(iso));
-const fmtTime = (iso) => fmt({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(iso));
+const fmtTime = (iso) => clock(lang, iso);
 const fmtWhen = (iso) => (lang === "de" ? `${fmtDay(iso)}, ${fmtTime(iso)} Uhr` : `${fmtDay(iso)}, ${fmtTime(iso)}`);
 // The local date of an instant the API gave (its offset is Berlin's).
 const dayOf = (iso) => iso.slice(0, 10);

@@ -5,26 +5,14 @@
 // shows is what the stream sent. German by default, `?lang=en` for English.
 
 import { api } from "./api.js";
-import { TEXT } from "./i18n.js";
-import { h, initialLang } from "./dom.js";
+import { h, initialLang, text, clock } from "./dom.js";
 
-const TZ = "Europe/Berlin";
 // The newest call and this many before it.
 const EARLIER = 5;
 
 const lang = initialLang();
-const t = (key, ...args) => {
-  const v = TEXT[lang][key];
-  return typeof v === "function" ? v(...args) : v;
-};
-const fmtTime = (iso) =>
-  new Intl.DateTimeFormat(lang === "de" ? "de-DE" : "en-GB", {
-    timeZone: TZ,
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).format(new Date(iso));
-const at = (iso) => (lang === "de" ? `${fmtTime(iso)} Uhr` : fmtTime(iso));
+const t = (key, ...args) => text(lang, key, ...args);
+const at = (iso) => (lang === "de" ? `${clock(lang, iso)} Uhr` : clock(lang, iso));
 
 const main = document.getElementById("main");
 const live = document.getElementById("live");

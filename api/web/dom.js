@@ -1,7 +1,25 @@
 // What the booking page and the waiting-room display share: building DOM
-// nodes without innerHTML, and the language asked for.
+// nodes without innerHTML, the language asked for, its texts, and times of
+// day as Berlin's clock shows them.
 
-import { LANGS } from "./i18n.js";
+import { LANGS, TEXT } from "./i18n.js";
+
+// Every time the API gives is shown in the offices' zone.
+export const TZ = "Europe/Berlin";
+
+export const localeOf = (lang) => (lang === "de" ? "de-DE" : "en-GB");
+
+// The text `key` in `lang`; a text with a value is a function of it.
+export function text(lang, key, ...args) {
+  const v = TEXT[lang][key];
+  return typeof v === "function" ? v(...args) : v;
+}
+
+// "08:30": the time of day of an instant, in Berlin, 24-hour.
+export const clock = (lang, iso) =>
+  new Intl.DateTimeFormat(localeOf(lang), { timeZone: TZ, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(
+    new Date(iso),
+  );
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
