@@ -117,8 +117,15 @@ impl r2d2::ManageConnection for Manager {
             .map_err(diesel::ConnectionError::CouldntSetupConfiguration)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection given back by a panicking thread, or with a transaction
+    /// still open or broken, is closed (which rolls the transaction back)
+    /// rather than handed to the next caller: its next transaction would be
+    /// a savepoint inside the stale one, answered as done and never
+    /// committed (I3). As diesel's own r2d2 manager decides.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::connection::TransactionManager;
+        type Manager = <DbConnection as Connection>::TransactionManager;
+        std::thread::panicking() || Manager::is_broken_transaction_manager(conn)
     }
 }
 

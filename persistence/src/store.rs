@@ -92,6 +92,17 @@ impl Store {
             .map_err(|e| StoreError::Unavailable(e.to_string()))
     }
 
+    /// For tests of a panic inside a transaction (feature `test-support`):
+    /// takes the lock of `office`'s `day` (a write: the day's version
+    /// rises), then panics, as a bug in a transaction's code would.
+    #[cfg(feature = "test-support")]
+    pub fn panic_inside_a_write(&self, office: &OfficeId, day: Date) {
+        let _never: Result<(), StoreError> = self.write(|conn| {
+            crate::locks::lock_day(conn, office.as_str(), day)?;
+            panic!("a bug inside a transaction");
+        });
+    }
+
     fn migrations(&self) -> EmbeddedMigrations {
         match self.backend {
             Backend::Sqlite => SQLITE_MIGRATIONS,

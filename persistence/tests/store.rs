@@ -24,6 +24,7 @@ on_both_backends!(
     i1_every_appointment_overlapping_a_booking_counts,
     i3_a_failed_booking_leaves_nothing,
     i3_bookings_survive_reopening,
+    i3_after_a_panic_inside_a_transaction_the_next_booking_is_committed,
     i1_64_threads_race_for_one_slot,
     i2_200_threads_race_for_the_day_tickets,
     i4_two_independent_stores_on_one_database,
@@ -393,6 +394,26 @@ fn i3_bookings_survive_reopening(db: &TestDb) {
     };
     let store = open(db);
     assert_eq!(store.booking(made.booking.id).unwrap(), made.booking);
+}
+
+/// A panic inside a transaction (a bug) unwinds through the pool's
+/// connection guard. The connection must not go back into the pool with its
+/// transaction open: the next booking on it would run inside that
+/// transaction, be answered as booked and never be committed (I3).
+fn i3_after_a_panic_inside_a_transaction_the_next_booking_is_committed(db: &TestDb) {
+    // One connection, so the booking after the panic gets the same one if
+    // the pool keeps it.
+    let store = relaxed(Store::open_with_pool_size(db.url(), 1).unwrap());
+    let day = date!(2026 - 12 - 01);
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        store.panic_inside_a_write(&office(), day)
+    }));
+    assert!(panicked.is_err(), "the write was to panic");
+    let made = store.book(&regular(TUESDAY_0830), MONDAY_10).unwrap();
+    // Committed: another store on the database sees it.
+    let other = Store::open(db.url()).unwrap();
+    assert_eq!(other.booking(made.booking.id).unwrap(), made.booking);
+    assert_eq!(other.day_appointments(&office(), day).unwrap().len(), 1);
 }
 
 /// Starts `threads` threads at one barrier, each running `attempt(i)`.
