@@ -44,7 +44,14 @@ fn worker(jobs: Arc<Mutex<Receiver<Job>>>) {
             Err(poisoned) => poisoned.into_inner().recv(),
         };
         match job {
-            Ok(job) => job(),
+            // A job that panics (a bug) loses its answer, not the thread:
+            // otherwise each such panic would shrink the pool, and once all
+            // its threads were gone every login would be answered `busy`.
+            Ok(job) => {
+                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).is_err() {
+                    tracing::error!("a password check panicked; its thread goes on");
+                }
+            }
             // The pool was dropped: the thread ends.
             Err(_) => return,
         }
@@ -124,5 +131,14 @@ mod tests {
         release.send(()).unwrap();
         assert_eq!(first.await.unwrap(), Ok(Some(())));
         assert_eq!(pool.run(|| 2).await, Ok(2));
+    }
+
+    #[actix_web::test]
+    async fn a_check_that_panics_leaves_the_pool_its_thread() {
+        let pool = PasswordPool::new(1, Duration::from_millis(500));
+        let lost: Result<(), PoolBusy> = pool.run(|| panic!("a bug in a password check")).await;
+        assert_eq!(lost, Err(PoolBusy));
+        // The one thread still takes work.
+        assert_eq!(pool.run(|| 3).await, Ok(3));
     }
 }
