@@ -124,8 +124,8 @@ impl r2d2::ManageConnection for Manager {
     /// committed (I3). As diesel's own r2d2 manager decides.
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
         use diesel::connection::TransactionManager;
-        type Manager = <DbConnection as Connection>::TransactionManager;
-        std::thread::panicking() || Manager::is_broken_transaction_manager(conn)
+        type Transactions = <DbConnection as Connection>::TransactionManager;
+        std::thread::panicking() || Transactions::is_broken_transaction_manager(conn)
     }
 }
 
