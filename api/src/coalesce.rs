@@ -138,6 +138,7 @@ mod tests {
 
     /// A read that counts how often it ran and waits until released; it
     /// answers with its own number.
+    #[derive(Default)]
     struct Gate {
         runs: Cell<u32>,
         release: Notify,
@@ -167,10 +168,7 @@ mod tests {
     #[actix_web::test]
     async fn a_burst_of_identical_requests_costs_at_most_two_reads() {
         let c = Arc::new(Coalesce::<&str, u32>::default());
-        let gate = Rc::new(Gate {
-            runs: Cell::new(0),
-            release: Notify::new(),
-        });
+        let gate = Rc::new(Gate::default());
         // The first request starts read 1; 99 more arrive while it runs.
         let mut waiting = Vec::new();
         for _ in 0..100 {
@@ -205,10 +203,7 @@ mod tests {
     #[actix_web::test]
     async fn different_keys_do_not_wait_for_each_other() {
         let c = Arc::new(Coalesce::<&str, u32>::default());
-        let slow = Rc::new(Gate {
-            runs: Cell::new(0),
-            release: Notify::new(),
-        });
+        let slow = Rc::new(Gate::default());
         let (c1, read) = (Arc::clone(&c), counted(&slow));
         let _blocked = actix_web::rt::spawn(async move { c1.run("slots", read).await });
         settle().await;
@@ -220,10 +215,7 @@ mod tests {
     #[actix_web::test]
     async fn a_read_that_panics_leaves_its_waiters_to_read_themselves() {
         let c = Arc::new(Coalesce::<&str, u32>::default());
-        let gate = Rc::new(Gate {
-            runs: Cell::new(0),
-            release: Notify::new(),
-        });
+        let gate = Rc::new(Gate::default());
         let g = Rc::clone(&gate);
         let first = actix_web::rt::spawn({
             let c = Arc::clone(&c);
