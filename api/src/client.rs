@@ -4,6 +4,24 @@
 use actix_web::HttpRequest;
 use ipnet::IpNet;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether the warning of [`untrusted_forwarder`] was logged (once a process).
+static WARNED: AtomicBool = AtomicBool::new(false);
+
+/// Says once, in the log, that a peer not in `TERMIN_TRUSTED_PROXIES`
+/// sends `X-Forwarded-For` (issue #23): behind a proxy that is not listed,
+/// every citizen counts as the proxy's address and shares its limits.
+fn untrusted_forwarder(peer: IpAddr) {
+    if !WARNED.swap(true, Ordering::Relaxed) {
+        tracing::warn!(
+            %peer,
+            "a request came with X-Forwarded-For from a peer not in TERMIN_TRUSTED_PROXIES: \
+             the header is ignored and the peer counts as the client (R25); if this is your \
+             reverse proxy, list it there"
+        );
+    }
+}
 
 /// The reverse proxies whose `X-Forwarded-For` is believed
 /// (`TERMIN_TRUSTED_PROXIES`: addresses or CIDR networks, comma-separated).
@@ -70,10 +88,14 @@ impl TrustedProxies {
         let peer = req
             .peer_addr()
             .map_or(IpAddr::from([0, 0, 0, 0]), |a| a.ip());
-        let headers = req
+        let mut headers = req
             .headers()
             .get_all("x-forwarded-for")
-            .filter_map(|v| v.to_str().ok());
+            .filter_map(|v| v.to_str().ok())
+            .peekable();
+        if headers.peek().is_some() && !self.contains(peer.to_canonical()) {
+            untrusted_forwarder(peer);
+        }
         self.client_address(peer, headers)
     }
 }

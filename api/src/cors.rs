@@ -254,7 +254,14 @@ where
             && req
                 .headers()
                 .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-        let answer = if is_staff_path(req.path()) {
+        // By the route matched (percent-escapes decoded as the router
+        // decodes them), not the raw path; a path no route serves by its
+        // prefix.
+        let for_staff = match crate::protocol::matched(req.request()).area {
+            Some(area) => area.is_staff(),
+            None => is_staff_path(req.match_info().as_str()),
+        };
+        let answer = if for_staff {
             staff.call(req)
         } else {
             citizens.call(req)

@@ -12,6 +12,7 @@ use crate::dto::CallDto;
 use domain::OfficeId;
 use persistence::{Call, Store};
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use tokio::sync::{Notify, broadcast};
@@ -21,6 +22,14 @@ pub const RECENT_CALLS: u32 = 5;
 /// The most calls one poll reads (more than any office makes in a second).
 const BATCH: u32 = 100;
 
+/// Open streams one client address may hold (issue #23: 991 streams from
+/// 10 addresses used up the process's file descriptors). A waiting room has
+/// a few screens; 20 leaves room for a town hall behind one address.
+pub const STREAMS_PER_ADDRESS: u32 = 20;
+
+/// The default of `TERMIN_DISPLAY_STREAMS`: open streams in all.
+pub const DEFAULT_STREAMS: u32 = 1000;
+
 /// The pollers, one per office with at least one screen.
 pub struct Display {
     store: Arc<Store>,
@@ -29,6 +38,79 @@ pub struct Display {
     pub heartbeat: Duration,
     feeds: Mutex<HashMap<OfficeId, Weak<Feed>>>,
     wake: Arc<Notify>,
+    streams: Arc<Streams>,
+}
+
+/// The open streams, per client address (R25's address key) and in all.
+pub struct Streams {
+    per_address: u32,
+    total: u32,
+    open: Mutex<(u32, HashMap<IpAddr, u32>)>,
+}
+
+/// Why a stream is not opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamRefused {
+    /// This address holds [`STREAMS_PER_ADDRESS`] already (429).
+    Address,
+    /// The server holds all it may (503).
+    Server,
+}
+
+/// An open stream's place; given back when dropped (the stream ends or
+/// the screen goes away).
+pub struct StreamPermit {
+    streams: Arc<Streams>,
+    key: IpAddr,
+}
+
+impl Streams {
+    pub fn new(per_address: u32, total: u32) -> Self {
+        Self {
+            per_address,
+            total,
+            open: Mutex::new((0, HashMap::new())),
+        }
+    }
+
+    /// A place for a stream of `addr`, if the caps allow one.
+    pub fn admit(self: &Arc<Self>, addr: IpAddr) -> Result<StreamPermit, StreamRefused> {
+        let key = crate::limits::address_key(addr);
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let (total, per) = &mut *open;
+        let mine = per.get(&key).copied().unwrap_or(0);
+        if mine >= self.per_address {
+            return Err(StreamRefused::Address);
+        }
+        if *total >= self.total {
+            return Err(StreamRefused::Server);
+        }
+        *total += 1;
+        per.insert(key, mine + 1);
+        Ok(StreamPermit {
+            streams: Arc::clone(self),
+            key,
+        })
+    }
+
+    /// Streams open now.
+    pub fn open(&self) -> u32 {
+        self.open.lock().unwrap_or_else(|e| e.into_inner()).0
+    }
+}
+
+impl Drop for StreamPermit {
+    fn drop(&mut self) {
+        let mut open = self.streams.open.lock().unwrap_or_else(|e| e.into_inner());
+        let (total, per) = &mut *open;
+        *total = total.saturating_sub(1);
+        if let Some(n) = per.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                per.remove(&self.key);
+            }
+        }
+    }
 }
 
 /// The calls of one office, as its poller hands them out.
@@ -66,7 +148,12 @@ impl Subscription {
 }
 
 impl Display {
-    pub fn new(store: Arc<Store>, clock: Clock, poll: Duration, heartbeat: Duration) -> Self {
+    pub fn new(
+        store: Arc<Store>,
+        clock: Clock,
+        (poll, heartbeat): (Duration, Duration),
+        streams: u32,
+    ) -> Self {
         Self {
             store,
             clock,
@@ -74,7 +161,18 @@ impl Display {
             heartbeat,
             feeds: Mutex::new(HashMap::new()),
             wake: Arc::new(Notify::new()),
+            streams: Arc::new(Streams::new(STREAMS_PER_ADDRESS, streams)),
         }
+    }
+
+    /// A place for one more stream of `addr` (see [`Streams::admit`]).
+    pub fn admit(&self, addr: IpAddr) -> Result<StreamPermit, StreamRefused> {
+        self.streams.admit(addr)
+    }
+
+    /// Streams open now.
+    pub fn open_streams(&self) -> u32 {
+        self.streams.open()
     }
 
     /// Polls at once: this process has just made a call.
@@ -172,5 +270,35 @@ impl Display {
         if feeds.get(&office).is_some_and(|w| w.strong_count() == 0) {
             feeds.remove(&office);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn r28_streams_are_capped_per_address_and_in_all_and_given_back() {
+        let streams = Arc::new(Streams::new(2, 3));
+        let a = streams.admit(ip("203.0.113.7")).unwrap();
+        let _b = streams.admit(ip("203.0.113.7")).unwrap();
+        assert_eq!(
+            streams.admit(ip("203.0.113.7")).err(),
+            Some(StreamRefused::Address)
+        );
+        // One IPv6 subscriber is one address (its /64).
+        let _c = streams.admit(ip("2001:db8::1")).unwrap();
+        assert_eq!(
+            streams.admit(ip("2001:db8::2")).err(),
+            Some(StreamRefused::Server)
+        );
+        drop(a);
+        assert_eq!(streams.open(), 2);
+        assert!(streams.admit(ip("203.0.113.7")).is_ok());
     }
 }

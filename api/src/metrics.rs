@@ -69,9 +69,25 @@ pub struct Shared {
     pub pool: (u32, u32),
 }
 
+/// What a scrape reads from the database: messages by status, Tagestickets
+/// left per office.
+pub type DatabaseFigures = (Vec<(MessageStatus, u64)>, Vec<(String, u32)>);
+
+/// How long the database figures of a scrape are served again (real time).
+pub const DATABASE_FIGURES_FOR: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The registry and the metrics it holds.
 #[derive(Debug)]
 pub struct Metrics {
+    /// `TERMIN_METRICS_TOKEN`: when set, a scrape needs it as bearer token.
+    token: Option<String>,
+    /// The last scrape's database figures, when they were read and after
+    /// how many writes of this process.
+    pub database: tokio::sync::Mutex<Option<(std::time::Instant, u64, DatabaseFigures)>>,
+    /// How long the database figures are served again.
+    pub keep: std::time::Duration,
+    /// Requests answered that may change what the database figures say.
+    writes: std::sync::atomic::AtomicU64,
     registry: Registry,
     outbox: Family<StatusLabel, Gauge>,
     requests: Family<RequestLabels, Counter>,
@@ -94,6 +110,48 @@ fn latency_histogram() -> Histogram {
 }
 
 impl Metrics {
+    /// Metrics a scrape reads with `Authorization: Bearer token` when a
+    /// token is given, else open.
+    /// The database figures are served again for `keep` (real time).
+    pub fn with_token(token: Option<String>, keep: std::time::Duration) -> Self {
+        Self {
+            token,
+            keep,
+            ..Self::new()
+        }
+    }
+
+    /// Whether `req` may read the metrics: always without a token, else
+    /// with it as bearer token (compared as hashes, so the time taken says
+    /// nothing about the token).
+    pub fn authorize(&self, req: &actix_web::HttpRequest) -> Result<(), crate::error::ApiError> {
+        use crate::error::{ApiError, ErrorCode};
+        use sha2::{Digest, Sha256};
+        let Some(token) = &self.token else {
+            return Ok(());
+        };
+        let given = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| {
+                ApiError::unauthorized(ErrorCode::MissingToken, "the metrics need a bearer token")
+            })?;
+        if Sha256::digest(given.trim().as_bytes()) != Sha256::digest(token.as_bytes()) {
+            return Err(ApiError::unauthorized(
+                ErrorCode::InvalidToken,
+                "this is not the metrics token",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Writes this process has answered (see [`Metrics::database`]).
+    pub fn writes(&self) -> u64 {
+        self.writes.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     pub fn new() -> Self {
         let mut registry = Registry::with_prefix("terminvergabe");
         let outbox = Family::<StatusLabel, Gauge>::default();
@@ -141,6 +199,10 @@ impl Metrics {
             pool.clone(),
         );
         Self {
+            token: None,
+            database: tokio::sync::Mutex::new(None),
+            writes: std::sync::atomic::AtomicU64::new(0),
+            keep: DATABASE_FIGURES_FOR,
             registry,
             outbox,
             requests,
@@ -154,6 +216,10 @@ impl Metrics {
 
     /// One answered request (the access log calls this).
     pub fn request(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        if !["GET", "HEAD", "OPTIONS"].contains(&method) {
+            self.writes
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         self.requests
             .get_or_create(&RequestLabels {
                 method: method.to_owned(),

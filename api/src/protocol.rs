@@ -17,7 +17,81 @@ use actix_web::web;
 /// routes and the citizens' page, which are not in it.
 #[derive(Debug, Clone)]
 pub struct Routes {
-    routes: Vec<(ResourceDef, Vec<Method>)>,
+    routes: Vec<(ResourceDef, Area, Vec<Method>)>,
+}
+
+/// What a request is, by the route pattern it matches: never by the raw
+/// path, which the router decodes first (`/%61pi/v1/bookings` is routed as
+/// `/api/v1/bookings`, so it must be limited as one; issue #23).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// The citizens' API without a token; R25 limits it.
+    Citizens,
+    /// The public display stream of an office (R28): a citizens' read that
+    /// stays open, so it is also capped per address and in total.
+    Display,
+    /// Staff and admin paths: a staff token.
+    Staff,
+    /// The staff login: its own limit (R11).
+    Login,
+    /// Health, readiness, metrics.
+    Operations,
+    /// The booking page, the display page, Swagger UI and the spec.
+    Pages,
+}
+
+impl Area {
+    /// The area of a route pattern (as registered, e.g.
+    /// `/api/v1/bookings/{id}`).
+    pub fn of_pattern(pattern: &str) -> Self {
+        if pattern == "/api/v1/offices/{office}/display" {
+            Self::Display
+        } else if pattern.starts_with("/api/v1/auth/") {
+            Self::Login
+        } else if crate::routes::is_staff_path(pattern) {
+            Self::Staff
+        } else if crate::routes::is_citizen_path(pattern) {
+            Self::Citizens
+        } else if ["/healthz", "/readyz", "/metrics"].contains(&pattern) {
+            Self::Operations
+        } else {
+            Self::Pages
+        }
+    }
+
+    /// Whether R25's limits count a request of this area.
+    pub fn is_citizens(self) -> bool {
+        matches!(self, Self::Citizens | Self::Display)
+    }
+
+    /// Whether the staff's CORS policy (Authorization allowed) applies.
+    pub fn is_staff(self) -> bool {
+        matches!(self, Self::Staff | Self::Login)
+    }
+}
+
+/// The route a request matches: its area and the methods its path is
+/// served with; found once per request (see [`matched`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Matched {
+    /// `None`: no route has this path (a 404).
+    pub area: Option<Area>,
+    pub allowed: Vec<Method>,
+}
+
+/// The route `req` matches, as the router will see it: on the path the
+/// router matches (percent-escapes decoded as it decodes them), not on the
+/// raw path. Cached in the request's extensions.
+pub fn matched(req: &actix_web::HttpRequest) -> Matched {
+    if let Some(found) = req.extensions().get::<Matched>() {
+        return found.clone();
+    }
+    let found = req
+        .app_data::<web::Data<Routes>>()
+        .map(|r| r.matched(req.match_info().as_str()))
+        .unwrap_or_default();
+    req.extensions_mut().insert(found.clone());
+    found
 }
 
 /// Methods in the order the `Allow` header lists them.
@@ -53,28 +127,39 @@ impl Routes {
                             .collect()
                     })
                     .unwrap_or_default();
-                routes.push((ResourceDef::new(pattern.as_str()), methods));
+                let area = Area::of_pattern(pattern);
+                routes.push((ResourceDef::new(pattern.as_str()), area, methods));
             }
         }
         for pattern in DOC_ROUTES.into_iter().chain(crate::routes::web::PATHS) {
-            routes.push((ResourceDef::new(pattern), vec![Method::GET]));
+            let area = Area::of_pattern(pattern);
+            routes.push((ResourceDef::new(pattern), area, vec![Method::GET]));
         }
         Self { routes }
+    }
+
+    /// The route of `path` (a path as the router matches it): its area and
+    /// every method it is served with, `HEAD` wherever `GET` is.
+    pub fn matched(&self, path: &str) -> Matched {
+        let mut area = None;
+        let mut found: Vec<&Method> = Vec::new();
+        for (def, a, methods) in &self.routes {
+            if def.is_match(path) {
+                area.get_or_insert(*a);
+                found.extend(methods);
+            }
+        }
+        if found.contains(&&Method::GET) {
+            found.push(&Method::HEAD);
+        }
+        let allowed = ORDER.into_iter().filter(|m| found.contains(&m)).collect();
+        Matched { area, allowed }
     }
 
     /// Every method `path` is served with, `HEAD` wherever `GET` is; empty
     /// when no route has this path.
     pub fn allowed(&self, path: &str) -> Vec<Method> {
-        let mut found: Vec<&Method> = self
-            .routes
-            .iter()
-            .filter(|(def, _)| def.is_match(path))
-            .flat_map(|(_, methods)| methods)
-            .collect();
-        if found.contains(&&Method::GET) {
-            found.push(&Method::HEAD);
-        }
-        ORDER.into_iter().filter(|m| found.contains(&m)).collect()
+        self.matched(path).allowed
     }
 }
 
@@ -90,10 +175,7 @@ pub fn allow_header(methods: &[Method]) -> String {
 /// The default service: 405 with `Allow` when the path is served with other
 /// methods, else 404.
 pub async fn no_route(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
-    let allowed = req
-        .app_data::<web::Data<Routes>>()
-        .map(|r| r.allowed(req.path()))
-        .unwrap_or_default();
+    let allowed = matched(&req).allowed;
     if allowed.is_empty() {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -121,9 +203,7 @@ pub async fn head_as_get(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if req.method() == Method::HEAD {
-        let has_get = req
-            .app_data::<web::Data<Routes>>()
-            .is_some_and(|r| r.allowed(req.path()).contains(&Method::GET));
+        let has_get = matched(req.request()).allowed.contains(&Method::GET);
         if has_get {
             req.head_mut().method = Method::GET;
             req.extensions_mut().insert(HeadRequest);

@@ -50,6 +50,14 @@ pub struct Settings {
     pub display_poll: std::time::Duration,
     /// R28: the comment lines that keep a display's stream open.
     pub display_heartbeat: std::time::Duration,
+    /// R28: display streams open at once in all (`TERMIN_DISPLAY_STREAMS`);
+    /// each holds a file descriptor.
+    pub display_streams: u32,
+    /// `GET /metrics` needs `Authorization: Bearer` this when set
+    /// (`TERMIN_METRICS_TOKEN`); open otherwise.
+    pub metrics_token: Option<String>,
+    /// How long a scrape's database figures are served again (real time).
+    pub metrics_keep: std::time::Duration,
     /// R31: days after the appointment until its personal data are erased
     /// (`TERMIN_RETENTION_DAYS`, Kaarst 30).
     pub retention_days: u32,
@@ -143,6 +151,9 @@ impl Settings {
             mail_poll: std::time::Duration::from_secs(2),
             display_poll: std::time::Duration::from_secs(1),
             display_heartbeat: std::time::Duration::from_secs(15),
+            display_streams: crate::display::DEFAULT_STREAMS,
+            metrics_token: None,
+            metrics_keep: crate::metrics::DATABASE_FIGURES_FOR,
             retention_days: DEFAULT_RETENTION_DAYS,
             retention_poll: std::time::Duration::from_secs(15 * 60),
             cors_origins: CorsOrigins::default(),
@@ -217,6 +228,17 @@ impl Settings {
                     1_000,
                     10_000_000,
                 ))?;
+        }
+        if let Some(n) = non_empty("TERMIN_DISPLAY_STREAMS") {
+            settings.display_streams = n
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .ok_or(SettingsError::Range("TERMIN_DISPLAY_STREAMS", 1, 1_000_000))?;
+        }
+        if let Some(token) = non_empty("TERMIN_METRICS_TOKEN") {
+            settings.metrics_token = Some(token.trim().to_owned());
         }
         if let Some(p) = non_empty("TERMIN_TRUSTED_PROXIES") {
             settings.trusted_proxies = TrustedProxies::parse(&p)?;

@@ -144,7 +144,10 @@ async fn limit_citizens(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let traffic = CitizenLimits::traffic(req.method(), req.path());
+    // By the route the path matches as the router decodes it, never the raw
+    // path (issue #23: `/%61pi/v1/bookings` skipped every limit).
+    let area = protocol::matched(req.request()).area;
+    let traffic = CitizenLimits::traffic(req.method(), area);
     if let (Some(traffic), Some(state)) = (traffic, req.app_data::<web::Data<AppState>>()) {
         let addr = state.proxies.of(req.request());
         if let Err(wait) = state.limits.check(traffic, addr) {
@@ -154,6 +157,36 @@ async fn limit_citizens(
         }
     }
     next.call(req).await
+}
+
+/// What Swagger UI may load: its own files, its inline styles and data:
+/// images; never framed (issue #23: it lacked the page's policy).
+pub const SWAGGER_CSP: &str = "default-src 'none'; script-src 'self'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; \
+     connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// Every answer says `X-Content-Type-Options: nosniff` (a browser must not
+/// take API JSON for a script or page), and Swagger UI gets its CSP.
+async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let swagger = req.match_info().as_str().starts_with("/swagger-ui");
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    let headers = res.headers_mut();
+    if !headers.contains_key(header::X_CONTENT_TYPE_OPTIONS) {
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+    }
+    if swagger && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(SWAGGER_CSP),
+        );
+    }
+    Ok(res)
 }
 
 /// With a frozen clock (`TERMIN_NOW`) the `Date` header of the answers says
@@ -233,7 +266,8 @@ impl Application {
             None => {
                 tracing::warn!(
                     "TERMIN_JWT_SECRET is not set: staff tokens are signed with a random key \
-                     and become invalid when the server restarts"
+                     and become invalid when the server restarts; messages unsent at a \
+                     restart go out without their manage link"
                 );
                 use rand::Rng;
                 rand::rng().random::<[u8; 32]>().to_vec()
@@ -253,6 +287,7 @@ impl Application {
         }
         let challenges = Challenges::new(&secret, settings.challenge_maxnumber)
             .map_err(|e| StartError::Secret(e.to_string()))?;
+        let display_streams = streams_within_open_files(settings.display_streams);
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| StartError::Bind(settings.bind.clone(), e))?;
         let port = listener
@@ -273,7 +308,7 @@ impl Application {
                 &clock,
             ),
             mail: Arc::clone(&mail),
-            metrics: Metrics::new(),
+            metrics: Metrics::with_token(settings.metrics_token.clone(), settings.metrics_keep),
             offers: Arc::default(),
             lookups: Arc::default(),
             stamps: Arc::default(),
@@ -281,10 +316,16 @@ impl Application {
             display: Arc::new(crate::display::Display::new(
                 Arc::clone(&store),
                 clock.clone(),
-                settings.display_poll,
-                settings.display_heartbeat,
+                (settings.display_poll, settings.display_heartbeat),
+                display_streams,
             )),
         });
+        if settings.trusted_proxies == crate::client::TrustedProxies::default() {
+            tracing::info!(
+                "TERMIN_TRUSTED_PROXIES is empty: X-Forwarded-For is ignored and each peer is \
+                 one client (R25); behind a reverse proxy, list it there"
+            );
+        }
         let spec = openapi();
         let routes = web::Data::new(Routes::from_spec(&spec));
         let origins = settings.cors_origins.clone();
@@ -312,13 +353,14 @@ impl Application {
                 // answers preflights before they count or reach the routes, and
                 // marks every answer, 429 included; problem+json on every error
                 // answer; HEAD served as GET; compression; the frozen clock's
-                // `Date`; the access log.
+                // `Date`; nosniff and Swagger UI's CSP; the access log.
                 .wrap(middleware::from_fn(limit_citizens))
                 .wrap(BrowserOrigins::new(origins.clone()))
                 .wrap(middleware::from_fn(protocol::problem_bodies))
                 .wrap(middleware::from_fn(protocol::head_as_get))
                 .wrap(middleware::Compress::default())
                 .wrap(middleware::from_fn(frozen_date))
+                .wrap(middleware::from_fn(security_headers))
                 // Outermost: sees the method as sent (HEAD) and the final status.
                 .wrap(middleware::from_fn(logging::access_log))
         })
@@ -381,6 +423,31 @@ impl Application {
         retention.abort();
         result
     }
+}
+
+/// Raises the process's limit of open files to its hard limit (issue #23:
+/// display streams used up the default 1024 and the database could no
+/// longer be opened), and caps the display streams to what then fits,
+/// keeping room for connections, the database and the pool.
+fn streams_within_open_files(wanted: u32) -> u32 {
+    let limit = match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => limit,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot raise the limit of open files");
+            return wanted;
+        }
+    };
+    // Half for the streams, the rest for requests, the database and logs.
+    let fits = u32::try_from(limit / 2).unwrap_or(u32::MAX);
+    if wanted > fits {
+        tracing::warn!(
+            open_files = limit,
+            streams = fits,
+            "TERMIN_DISPLAY_STREAMS is more than the limit of open files allows; capped"
+        );
+        return fits.max(1);
+    }
+    wanted
 }
 
 /// R31: erases the personal data of bookings past the retention time, now

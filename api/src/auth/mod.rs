@@ -119,22 +119,27 @@ mod tests {
         let throttle = LoginThrottle::new(&clock);
         let here: std::net::IpAddr = "203.0.113.7".parse().unwrap();
         let there: std::net::IpAddr = "198.51.100.1".parse().unwrap();
+        let fail = |name: &str, addr| {
+            throttle.may_try(name, addr)?;
+            throttle.failed(name, addr);
+            Ok::<(), u64>(())
+        };
         for _ in 0..5 {
-            assert!(throttle.attempt("anna", there).is_ok());
+            assert!(fail("anna", there).is_ok());
         }
         assert_eq!(
-            throttle.attempt("Anna", there),
+            throttle.may_try("Anna", there),
             Err(12),
             "case does not dodge it"
         );
         // The owner, elsewhere, is not locked out by the stranger.
-        assert!(throttle.attempt("anna", here).is_ok());
-        // One address over many names: 30, then one every 2 s.
-        for i in 0..24 {
-            assert!(throttle.attempt(&format!("name{i}"), there).is_ok(), "{i}");
+        assert!(throttle.may_try("anna", here).is_ok());
+        // One address over many names: 30 failures, then one every 2 s.
+        for i in 0..25 {
+            assert!(fail(&format!("name{i}"), there).is_ok(), "{i}");
         }
-        assert_eq!(throttle.attempt("bert", there), Err(2));
+        assert_eq!(throttle.may_try("bert", there), Err(2));
         clock.set(NOW + Duration::seconds(12));
-        assert!(throttle.attempt("anna", there).is_ok());
+        assert!(throttle.may_try("anna", there).is_ok());
     }
 }

@@ -99,6 +99,14 @@ impl ApiError {
         }
     }
 
+    /// 503 with `Retry-After`: the server cannot take this now.
+    pub fn unavailable(code: ErrorCode, detail: impl Into<String>, retry_after: u32) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, code, detail)
+        }
+    }
+
     pub fn bad_request(code: ErrorCode, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, detail)
     }

@@ -21,6 +21,70 @@ on_both_backends!(
     r28_a_screen_that_reconnects_gets_every_call_it_missed,
 );
 
+on_both_backends!(
+    spawn_capped_streams;
+    r28_display_streams_are_capped_per_address_and_in_all,
+);
+
+/// Fast displays behind a trusted proxy (so each request names its client),
+/// with room for 25 streams.
+fn spawn_capped_streams(db: TestDb) -> TestApp {
+    TestApp::spawn_with(db, |s| {
+        fast_display(s);
+        s.trusted_proxies = api::client::TrustedProxies::parse("127.0.0.1").unwrap();
+        s.display_streams = 25;
+    })
+}
+
+/// The display stream as a client at `from` opens it.
+fn open_from(app: &TestApp, from: &str) -> reqwest::blocking::Response {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap()
+        .get(format!("{}/api/v1/offices/buergerbuero/display", app.base))
+        .header("X-Forwarded-For", from)
+        .send()
+        .unwrap()
+}
+
+/// Issue #23: 991 streams from 10 addresses used up the file descriptors.
+fn r28_display_streams_are_capped_per_address_and_in_all(app: &TestApp) {
+    let mut held: Vec<_> = (0..20)
+        .map(|_| {
+            let r = open_from(app, "203.0.113.7");
+            assert_eq!(r.status(), StatusCode::OK);
+            r
+        })
+        .collect();
+    let r = open_from(app, "203.0.113.7");
+    assert!(r.headers().contains_key("retry-after"));
+    problem(r, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    // One IPv6 subscriber is one address: its /64.
+    for i in 0..5 {
+        let r = open_from(app, &format!("2001:db8:1:2::{i}"));
+        assert_eq!(r.status(), StatusCode::OK);
+        held.push(r);
+    }
+    // 25 in all: the server is full, whoever asks.
+    let r = open_from(app, "198.51.100.1");
+    assert!(r.headers().contains_key("retry-after"));
+    problem(r, StatusCode::SERVICE_UNAVAILABLE, "busy");
+    // A screen that goes away gives its place back (the server notices at
+    // the next heartbeat, every 200 ms here).
+    drop(held.remove(0));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let r = open_from(app, "203.0.113.7");
+        if r.status() == StatusCode::OK {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the place was not given back");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(app.get("/healthz").status(), StatusCode::OK);
+}
+
 /// A server whose displays poll every 20 ms and beat every 200 ms.
 fn spawn_fast_display(db: TestDb) -> TestApp {
     TestApp::spawn_with(db, fast_display)

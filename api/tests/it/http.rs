@@ -16,6 +16,7 @@ use time::macros::datetime;
 
 on_both_backends!(
     TestApp::spawn;
+    api_json_is_nosniff_and_swagger_ui_has_a_csp,
     r1_r2_offices_and_their_services,
     r3_r9_earliest_for_two_services_then_book_fetch_cancel,
     r4_r17_booking_keeps_services_code_and_token,
@@ -882,4 +883,24 @@ fn errors_outside_the_handlers_are_problem_json_too(app: &TestApp) {
         "a".repeat(60_000)
     );
     problem(app.get(&long), StatusCode::BAD_REQUEST, "invalid_query");
+}
+
+/// Issue #23: API JSON lacked `nosniff`, Swagger UI the page's CSP.
+fn api_json_is_nosniff_and_swagger_ui_has_a_csp(app: &TestApp) {
+    for path in [
+        "/api/v1/offices",
+        "/api/v1/no-such-path",
+        "/healthz",
+        "/swagger-ui/",
+    ] {
+        let r = app.get(path);
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{path}");
+    }
+    for path in ["/swagger-ui/", "/swagger-ui/index.html", "/sw%61gger-ui/"] {
+        let r = app.get(path);
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let csp = r.headers()["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
+    }
 }

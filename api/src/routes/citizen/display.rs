@@ -1,8 +1,9 @@
 //! The waiting-room screen of an office (R28): the calls as Server-Sent
 //! Events, codes and counters only, never a name.
 
+use crate::display::{STREAMS_PER_ADDRESS, StreamRefused};
 use crate::dto::CallDto;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::OfficePath;
 use crate::protocol::HeadRequest;
 use crate::state::AppState;
@@ -13,6 +14,9 @@ use std::convert::Infallible;
 
 /// One SSE event of a call; its id is the call's number, which the browser
 /// sends back as `Last-Event-ID` when it reconnects.
+/// When a refused screen should try again (it reconnects by itself).
+const STREAM_RETRY_SECONDS: u32 = 30;
+
 fn event(seq: i64, call: &CallDto) -> Bytes {
     let data = serde_json::to_string(call).unwrap_or_default();
     Bytes::from(format!("id: {seq}\nevent: call\ndata: {data}\n\n"))
@@ -48,6 +52,8 @@ fn resume_from(req: &HttpRequest) -> Option<i64> {
     responses(
         (status = 200, description = "An endless stream of `event: call` with `data:` a call as JSON, and heartbeat comments", body = CallDto, content_type = "text/event-stream"),
         (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "This address has 20 streams open already, or too many reads (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The server holds all the streams it may (`busy`); see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/offices/{office}/display")]
@@ -64,6 +70,26 @@ pub async fn display(
             .insert_header((CACHE_CONTROL, "no-cache"))
             .finish());
     }
+    // Issue #23: each open stream holds a file descriptor; capped per
+    // address and in all before anything is held for it.
+    let permit = state
+        .display
+        .admit(state.proxies.of(&req))
+        .map_err(|refused| match refused {
+            StreamRefused::Address => ApiError::too_many(
+                ErrorCode::RateLimited,
+                format!(
+                    "this address has {STREAMS_PER_ADDRESS} display streams open already; \
+                     close one first"
+                ),
+                STREAM_RETRY_SECONDS,
+            ),
+            StreamRefused::Server => ApiError::unavailable(
+                ErrorCode::Busy,
+                "the server holds all the display streams it may; try again shortly",
+                STREAM_RETRY_SECONDS,
+            ),
+        })?;
     let subscription = state.display.subscribe(office, resume_from(&req)).await?;
     let period = state.display.heartbeat;
     let mut opening = String::from("retry: 3000\n\n");
@@ -72,10 +98,11 @@ pub async fn display(
     }
     let heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     let stream = futures_util::stream::unfold(
-        (subscription, Some(Bytes::from(opening)), heartbeat),
-        |(mut subscription, opening, mut heartbeat)| async move {
+        (subscription, Some(Bytes::from(opening)), heartbeat, permit),
+        |(mut subscription, opening, mut heartbeat, permit)| async move {
             if let Some(bytes) = opening {
-                return Some((Ok::<_, Infallible>(bytes), (subscription, None, heartbeat)));
+                let state = (subscription, None, heartbeat, permit);
+                return Some((Ok::<_, Infallible>(bytes), state));
             }
             let bytes = tokio::select! {
                 call = subscription.next() => {
@@ -84,7 +111,7 @@ pub async fn display(
                 }
                 _ = heartbeat.tick() => Bytes::from_static(b": heartbeat\n\n"),
             };
-            Some((Ok(bytes), (subscription, None, heartbeat)))
+            Some((Ok(bytes), (subscription, None, heartbeat, permit)))
         },
     );
     Ok(HttpResponse::Ok()

@@ -20,7 +20,7 @@ use std::net::IpAddr;
         (status = 200, description = "Logged in", body = TokenDto),
         (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong username or password, or a disabled account (`invalid_credentials`); which of them is not told", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts for this username (`too_many_attempts`); see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts from this address, or for this username from it (`too_many_attempts`); see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/auth/token")]
@@ -30,8 +30,16 @@ pub async fn login(
     body: JsonBody<LoginDto>,
 ) -> Result<web::Json<TokenDto>, ApiError> {
     let LoginDto { username, password } = body.into_inner();
-    throttle(&state, &username, state.proxies.of(&req))?;
-    let user = authenticate(&state, &username, password).await?;
+    let addr = state.proxies.of(&req);
+    throttle(&state, &username, addr)?;
+    let user = authenticate(&state, &username, password)
+        .await
+        .inspect_err(|e| {
+            // R11: failures count, successes do not (issue #23).
+            if e.code() == ErrorCode::InvalidCredentials {
+                state.throttle.failed(&username, addr);
+            }
+        })?;
     let access_token = state.tokens.issue(
         user.username.as_str(),
         user.role,
@@ -45,10 +53,10 @@ pub async fn login(
     }))
 }
 
-/// Refuses an address, or a username from an address, that has tried too
+/// Refuses an address, or a username from an address, that has failed too
 /// often (429 with `Retry-After`).
 fn throttle(state: &AppState, username: &str, addr: IpAddr) -> Result<(), ApiError> {
-    state.throttle.attempt(username, addr).map_err(|wait| {
+    state.throttle.may_try(username, addr).map_err(|wait| {
         tracing::warn!(user = %user_hash(username), "login throttled");
         let detail = format!("too many login attempts; try again in {wait} s");
         let seconds = u32::try_from(wait).unwrap_or(u32::MAX);

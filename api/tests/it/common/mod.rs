@@ -71,7 +71,7 @@ impl TestApp {
     }
 
     /// The Bürgerbüro without the fair-use rules of the shipped configuration.
-    fn relaxed(self) -> Self {
+    pub fn relaxed(self) -> Self {
         let relax = persistence::test_support::fixtures::without_fair_use();
         let office = persistence::test_support::fixtures::office_id("buergerbuero");
         let admin = domain::Username::parse(ADMIN.0).unwrap();
