@@ -246,10 +246,12 @@ impl Application {
         if let Some(secret) = &settings.jwt_secret {
             check_jwt_secret(secret)?;
         }
-        let store = Arc::new(Store::open_with_pool_size(
-            &settings.database_url,
-            settings.pool_size,
-        )?);
+        // R23: the tokens kept for unsent messages are sealed with a key
+        // derived from TERMIN_JWT_SECRET (random per start without one).
+        let store = Arc::new(
+            Store::open_with_pool_size(&settings.database_url, settings.pool_size)?
+                .with_message_key(settings.jwt_secret.as_deref().map(str::as_bytes)),
+        );
         let clock = settings.now.map_or(Clock::System, Clock::frozen);
         if let Some(at) = settings.now {
             tracing::warn!(%at, "the clock is frozen (TERMIN_NOW)");

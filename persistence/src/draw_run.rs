@@ -6,7 +6,6 @@ use crate::codec::{to_db, to_i32};
 use crate::connection::DbConnection;
 use crate::draws::{RequestRow, drawn};
 use crate::schema::{day_ticket_draws, day_ticket_requests};
-use crate::secret::new_token;
 use crate::{Store, StoreError, locks};
 use diesel::prelude::*;
 use domain::{
@@ -95,7 +94,7 @@ pub(crate) fn draw(
                     minutes: selection.minutes(),
                     pool: accepted.pool,
                 });
-                let token = new_token();
+                let token = store.new_token();
                 let booking = insert_accepted(
                     conn,
                     &Accept {
@@ -111,7 +110,11 @@ pub(crate) fn draw(
                     now,
                 )?;
                 winners += 1;
-                (RequestStatus::Won, Some((booking.id.to_string(), token)))
+                // Kept until the citizen fetches it, sealed as a message's
+                // token is (R23): the database alone does not give it away.
+                let id = booking.id.to_string();
+                let sealed = token.sealed_for(&id)?;
+                (RequestStatus::Won, Some((id, sealed)))
             }
             _ => (RequestStatus::Lost, None),
         };

@@ -262,7 +262,13 @@ impl Store {
                     .set(day_ticket_requests::booking_token.eq(None::<String>))
                     .execute(conn)?)
                 })?;
-                (cleared == 1).then_some(t)
+                // Sealed by the draw with the booking's id (R23); one
+                // sealed by another process's random key is lost.
+                let opened = row
+                    .booking_id
+                    .as_deref()
+                    .and_then(|booking| self.sealer.open(&t, booking));
+                (cleared == 1).then_some(opened).flatten()
             }
             None => None,
         };

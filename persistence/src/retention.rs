@@ -92,14 +92,19 @@ fn erase(conn: &mut DbConnection, ids: &[String], now: OffsetDateTime) -> Result
 impl Store {
     /// R31: erases the personal data of bookings whose appointment ended
     /// more than `retention_days` before `now`; returns how many (at most
-    /// a batch a run; the periodic task runs again).
+    /// a batch a run; the periodic task runs again). R23: drops the tokens
+    /// kept for messages of appointments that have begun.
     pub fn erase_expired(
         &self,
         retention_days: u32,
         now: OffsetDateTime,
     ) -> Result<usize, StoreError> {
         let cutoff = now - Duration::days(i64::from(retention_days));
+        // R23: confirmations still waiting on their booking rows go into
+        // the outbox first, so the tokens of those begun are dropped too.
+        self.settle()?;
         self.write(|conn| {
+            crate::outbox::drop_stale_secrets(conn, now)?;
             let ids: Vec<String> = bookings::table
                 .filter(bookings::erased_at.is_null())
                 .filter(bookings::end_at.lt(to_db(cutoff)))

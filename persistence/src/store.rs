@@ -4,6 +4,7 @@
 use crate::StoreError;
 use crate::connection::{Backend, DbConnection, Manager, Target};
 use crate::offices;
+use crate::secret::Sealer;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use domain::{Office, OfficeId};
 use std::collections::{HashMap, HashSet};
@@ -36,6 +37,8 @@ pub struct Store {
     /// Office days whose Tagesticket draw is known to be recorded (R27), so
     /// the Tagestickets after it do not ask the database again.
     drawn: Mutex<HashSet<(String, Date)>>,
+    /// Seals the tokens kept for messages not yet sent (R23).
+    pub(crate) sealer: Sealer,
 }
 
 impl std::fmt::Debug for Store {
@@ -68,12 +71,27 @@ impl Store {
             offices: Mutex::new(HashMap::new()),
             sqlite_writer: parking_lot::FairMutex::new(()),
             drawn: Mutex::new(HashSet::new()),
+            sealer: Sealer::random(),
         };
         store.migrate()?;
         let kaarst = domain::kaarst::offices()
             .map_err(|e| StoreError::Corrupt(format!("the shipped configuration: {e}")))?;
         store.seed(&kaarst)?;
         Ok(store)
+    }
+
+    /// R23: the tokens kept for messages not yet sent are sealed with a key
+    /// derived from `secret` (the server's `TERMIN_JWT_SECRET`), so every
+    /// process with the same secret opens them, also after a restart.
+    /// Without one (`None`) the key is random per store: the links of
+    /// messages not sent before the process ends are lost (they go out
+    /// without one).
+    #[must_use]
+    pub fn with_message_key(mut self, secret: Option<&[u8]>) -> Self {
+        if let Some(secret) = secret {
+            self.sealer = Sealer::derived(secret);
+        }
+        self
     }
 
     /// The pool's connections: open, and idle among them (for `/metrics`).

@@ -239,3 +239,18 @@ pub fn columns_containing(
     }
     Ok(found)
 }
+
+/// R23: how many tokens are kept for messages (read past the store's
+/// API): in outbox rows, and on the booking rows whose confirmation waits
+/// there to be moved into the outbox.
+pub fn message_secrets_kept(store: &crate::Store) -> Result<i64, crate::StoreError> {
+    use crate::DbConnection;
+    let sql = "SELECT (SELECT COUNT(*) FROM outbox WHERE secret IS NOT NULL) \
+               + (SELECT COUNT(*) FROM bookings WHERE confirmation_secret IS NOT NULL) AS n";
+    let mut conn = store.conn()?;
+    let count: Count = match &mut *conn {
+        DbConnection::Sqlite(lite) => diesel::sql_query(sql).get_result(lite)?,
+        DbConnection::Pg(pg) => diesel::sql_query(sql).get_result(pg)?,
+    };
+    Ok(count.n)
+}

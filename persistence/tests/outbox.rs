@@ -24,13 +24,24 @@ on_both_backends!(
     r23_the_token_is_kept_only_until_sent_and_a_retry_renews_it,
     r23_a_confirmation_not_yet_in_the_outbox_keeps_its_state_through_a_move,
     i6_reverting_the_migration_moves_waiting_confirmations_into_the_outbox,
+    r23_the_token_is_kept_sealed_and_dropped_once_of_no_use,
 );
 
 const TUESDAY_0830: OffsetDateTime = datetime!(2026-12-01 08:30 +01:00);
 const LEASE: Duration = Duration::minutes(5);
 
+/// The secret the tokens of unsent messages are sealed with (as the
+/// server's `TERMIN_JWT_SECRET`): stores with the same one share them.
+const SECRET: &[u8] = b"the secret of the stores in these tests";
+
+fn open_with_key(db: &TestDb) -> Store {
+    Store::open(db.url())
+        .unwrap()
+        .with_message_key(Some(SECRET))
+}
+
 fn open(db: &TestDb) -> Store {
-    let store = Store::open(db.url()).unwrap();
+    let store = open_with_key(db);
     let relax = persistence::test_support::fixtures::without_fair_use();
     store
         .update_office(
@@ -269,7 +280,7 @@ fn i6_a_refused_booking_queues_nothing(db: &TestDb) {
 
 fn i6_two_stores_claiming_at_once_never_share_a_message(db: &TestDb) {
     let first = Arc::new(open(db));
-    let second = Arc::new(Store::open(db.url()).unwrap());
+    let second = Arc::new(open_with_key(db));
     let mut start = TUESDAY_0830;
     let mut booked = 0;
     while booked < 30 {
@@ -524,7 +535,7 @@ fn i6_reverting_the_migration_moves_waiting_confirmations_into_the_outbox(db: &T
         .book(&request(TUESDAY_0830, citizen()), MONDAY_10)
         .unwrap();
     store.redo_migration("_confirmation_on_booking").unwrap();
-    let store = Store::open(db.url()).unwrap();
+    let store = open_with_key(db);
     let claimed = store.claim_messages(MONDAY_10, LEASE, 10).unwrap();
     assert_eq!(claimed.len(), 1);
     assert_eq!(claimed[0].message.kind, MessageKind::Confirmation);
@@ -542,4 +553,52 @@ fn i6_reverting_the_migration_moves_waiting_confirmations_into_the_outbox(db: &T
             .is_empty()
     );
     assert_eq!(secrets_kept(db), 0);
+}
+
+/// Issue #23: the token a confirmation keeps for its link is sealed with
+/// the stores' secret: the database holds it nowhere in plain text, a
+/// store with another secret cannot open it (and the message goes on
+/// without it), and it is dropped once of no use: the booking cancelled,
+/// or its appointment begun, sent or not.
+fn r23_the_token_is_kept_sealed_and_dropped_once_of_no_use(db: &TestDb) {
+    use persistence::test_support::{columns_containing, message_secrets_kept};
+    let store = open(db);
+    let made = store
+        .book(&request(TUESDAY_0830, citizen()), MONDAY_10)
+        .unwrap();
+    assert_eq!(message_secrets_kept(&store).unwrap(), 1);
+    assert!(columns_containing(&store, &made.token).unwrap().is_empty());
+    // Another secret (or a random key since a restart): no token, no error.
+    let stranger = Store::open(db.url())
+        .unwrap()
+        .with_message_key(Some(b"another secret"));
+    let claimed = stranger.claim_messages(MONDAY_10, LEASE, 10).unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].secret, None);
+    stranger
+        .mark_failed(claimed[0].message.id, &claimed[0].claim, "451", MONDAY_10)
+        .unwrap();
+    // The stores' own secret opens it.
+    let later = MONDAY_10 + Duration::minutes(1);
+    let claimed = store.claim_messages(later, LEASE, 10).unwrap();
+    assert_eq!(claimed[0].secret.as_deref(), Some(made.token.as_str()));
+    store
+        .mark_failed(claimed[0].message.id, &claimed[0].claim, "451", later)
+        .unwrap();
+    assert_eq!(message_secrets_kept(&store).unwrap(), 1);
+    // Cancelled before its confirmation went out: its token goes.
+    let other = store
+        .book(
+            &request(TUESDAY_0830 + Duration::minutes(15), citizen()),
+            later,
+        )
+        .unwrap();
+    assert_eq!(message_secrets_kept(&store).unwrap(), 2);
+    store
+        .cancel(other.booking.id, CancelAuth::Token(&other.token), later)
+        .unwrap();
+    assert_eq!(message_secrets_kept(&store).unwrap(), 1);
+    // The first appointment begins unsent: the retention run drops it.
+    store.erase_expired(30, TUESDAY_0830).unwrap();
+    assert_eq!(message_secrets_kept(&store).unwrap(), 0);
 }

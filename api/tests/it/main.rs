@@ -22,6 +22,7 @@ mod metrics;
 mod offers_cache;
 mod openapi;
 mod privacy;
+mod secrets;
 mod services;
 mod staff;
 mod staff_offices;

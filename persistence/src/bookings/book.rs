@@ -16,7 +16,7 @@ use crate::contacts;
 use crate::details::BookedService;
 use crate::idempotency::{self, Seen};
 use crate::schema::{booking_services, bookings};
-use crate::secret::{hash_token, new_code, new_token};
+use crate::secret::{NewToken, hash_token, new_code, new_token};
 use crate::{Store, StoreError, locks, outbox};
 use diesel::prelude::*;
 use domain::{
@@ -119,20 +119,25 @@ pub(crate) struct Accept<'a> {
     pub created_by: Option<&'a Username>,
 }
 
-/// Inserts an accepted booking with the secret `token` (stored hashed) and
-/// a new code; audits it when staff made it.
+/// Inserts an accepted booking with the secret `token` (stored hashed; for
+/// its confirmation, sealed) and a new code; audits it when staff made it.
 pub(crate) fn insert_accepted(
     conn: &mut DbConnection,
     a: &Accept<'_>,
-    token: &str,
+    token: &NewToken<'_>,
     now: OffsetDateTime,
 ) -> Result<Booking, StoreError> {
     let citizen = a.citizen;
     // UUIDv7: ordered by creation, the tie-breaker when created_at is equal.
+    let id = Uuid::now_v7().to_string();
+    let sealed = match citizen.email() {
+        Some(_) => Some(token.sealed_for(&id)?),
+        None => None,
+    };
     let row = BookingRow {
-        id: Uuid::now_v7().to_string(),
+        id,
         code: new_code().as_str().to_owned(),
-        token_hash: hash_token(token),
+        token_hash: hash_token(&token.plain),
         office_id: a.office.id.as_str().to_owned(),
         local_day: a.accepted.date,
         start_at: to_db(a.accepted.start),
@@ -163,7 +168,7 @@ pub(crate) fn insert_accepted(
         erased_at: None,
     };
     // R23, I6: its confirmation is part of the row, so in its transaction.
-    let confirmation = outbox::booked(a.office.reminder, citizen, a.accepted.start, token, now);
+    let confirmation = outbox::booked(a.office.reminder, a.accepted.start, sealed.as_deref(), now);
     insert(conn, &row, &confirmation, a.selection)?;
     // With its services as the office describes them (R21, R22): the
     // configuration read under the lock, the same a read-back would join,
@@ -215,19 +220,32 @@ pub(crate) fn check_citizen(
 }
 
 impl Store {
+    /// A new booking token, with this store's key for its confirmation.
+    pub(crate) fn new_token(&self) -> NewToken<'_> {
+        NewToken {
+            plain: new_token(),
+            sealer: &self.sealer,
+        }
+    }
+
     /// Runs `f` in a write transaction with a new secret token; a code
     /// collision (about one in 10^12) makes the insert fail on the unique
     /// index, and the whole transaction is then tried once more.
     pub(crate) fn write_booking(
         &self,
-        mut f: impl FnMut(&mut DbConnection, &str) -> Result<Booking, StoreError>,
+        mut f: impl FnMut(&mut DbConnection, &NewToken<'_>) -> Result<Booking, StoreError>,
     ) -> Result<CreatedBooking, StoreError> {
         let mut collisions = 0;
         loop {
-            let token = new_token();
+            let token = self.new_token();
             match self.write(|conn| f(conn, &token)) {
                 Err(e) if e.is_unique_violation() && collisions < 3 => collisions += 1,
-                Ok(booking) => return Ok(CreatedBooking { booking, token }),
+                Ok(booking) => {
+                    return Ok(CreatedBooking {
+                        booking,
+                        token: token.plain,
+                    });
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -328,11 +346,11 @@ impl Store {
 pub(crate) fn rebook(
     conn: &mut DbConnection,
     id: &str,
-    token: &str,
+    token: &NewToken<'_>,
     now: OffsetDateTime,
 ) -> Result<Booking, StoreError> {
     diesel::update(bookings::table.find(id))
-        .set(bookings::token_hash.eq(hash_token(token)))
+        .set(bookings::token_hash.eq(hash_token(&token.plain)))
         .execute(conn)?;
     let row = booking_row(conn, id)?;
     let booking = one(conn, row)?;

@@ -17,14 +17,15 @@ use crate::connection::DbConnection;
 use crate::schema::bookings;
 use crate::{Store, StoreError, locks};
 use diesel::prelude::*;
-use domain::{Citizen, MessageKind, ReminderPolicy, reminder_due};
+use domain::{MessageKind, ReminderPolicy, reminder_due};
 use time::OffsetDateTime;
 
 /// R23: the confirmation of a new booking with an e-mail address, with the
-/// token for the manage link (the only moment it is known); its reminder is
-/// queued when the confirmation is sent (`remind_at`). Inserted with the
-/// booking row (columns of it, none without an address): the booking's
-/// transaction writes no outbox row (see the module's documentation).
+/// token for the manage link (the only moment it is known), sealed
+/// (`secret::Sealer`); its reminder is queued when the confirmation is sent
+/// (`remind_at`). Inserted with the booking row (columns of it, none
+/// without an address): the booking's transaction writes no outbox row (see
+/// the module's documentation).
 #[derive(Insertable)]
 #[diesel(table_name = bookings)]
 pub(crate) struct PendingConfirmation {
@@ -33,24 +34,24 @@ pub(crate) struct PendingConfirmation {
     confirmation_remind_at: Option<time::PrimitiveDateTime>,
 }
 
-/// The confirmation a booking of `citizen` at `start`, made at `now` with
-/// `token`, waits with (R23).
+/// The confirmation a booking at `start`, made at `now`, waits with (R23):
+/// with `sealed`, its token sealed, if it has an e-mail address; none
+/// without.
 pub(crate) fn booked(
     reminder: ReminderPolicy,
-    citizen: &Citizen,
     start: OffsetDateTime,
-    token: &str,
+    sealed: Option<&str>,
     now: OffsetDateTime,
 ) -> PendingConfirmation {
-    if citizen.email().is_none() {
+    let Some(sealed) = sealed else {
         return PendingConfirmation {
             confirmation_secret: None,
             confirmation_due_at: None,
             confirmation_remind_at: None,
         };
-    }
+    };
     PendingConfirmation {
-        confirmation_secret: Some(token.to_owned()),
+        confirmation_secret: Some(sealed.to_owned()),
         confirmation_due_at: Some(to_db(now)),
         confirmation_remind_at: reminder_due(reminder, start, now).map(to_db),
     }

@@ -18,6 +18,7 @@ use crate::bookings::Booking;
 use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
 use crate::connection::DbConnection;
 use crate::schema::{bookings, outbox};
+use crate::secret::NewToken;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{MessageKind, MessageStatus, Office, ReminderPolicy, reminder_due};
@@ -86,7 +87,9 @@ pub struct ClaimedMessage {
     pub message: Message,
     /// Names this claim; marking the message needs it.
     pub claim: String,
-    /// The booking's token, for the manage link of a confirmation.
+    /// The booking's token, for the manage link of a confirmation; `None`
+    /// also where it was sealed with another key than this store's (a
+    /// random one of an earlier process): the link cannot be given then.
     pub secret: Option<String>,
     pub booking: Booking,
     pub office: Arc<Office>,
@@ -175,7 +178,36 @@ pub(crate) fn cancelled(
     booking: &Booking,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
+    // A confirmation not sent yet is replaced by the cancellation's
+    // notice: the token it kept for its link goes now.
+    diesel::update(
+        outbox::table
+            .filter(outbox::booking_id.eq(booking.id.to_string()))
+            .filter(outbox::status.eq(MessageStatus::Pending.as_str()))
+            .filter(outbox::secret.is_not_null()),
+    )
+    .set(outbox::secret.eq(None::<String>))
+    .execute(conn)?;
     notice(conn, booking, MessageKind::Cancelled, None, now)
+}
+
+/// R23: the tokens kept for messages whose appointment has begun by `now`
+/// (nothing but a cancellation is sent then, and that has no link) are
+/// dropped, sent or not.
+pub(crate) fn drop_stale_secrets(
+    conn: &mut DbConnection,
+    now: OffsetDateTime,
+) -> Result<usize, StoreError> {
+    let begun = bookings::table
+        .filter(bookings::start_at.le(to_db(now)))
+        .select(bookings::id);
+    Ok(diesel::update(
+        outbox::table
+            .filter(outbox::secret.is_not_null())
+            .filter(outbox::booking_id.eq_any(begun)),
+    )
+    .set(outbox::secret.eq(None::<String>))
+    .execute(conn)?)
 }
 
 /// The notice of a change of `booking` (to an address, if it has one): due
@@ -207,13 +239,15 @@ fn notice(
 pub(crate) fn token_renewed(
     conn: &mut DbConnection,
     booking: &Booking,
-    token: &str,
+    token: &NewToken<'_>,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
     if booking.citizen.email().is_none() {
         return Ok(());
     }
     let id = booking.id.to_string();
+    let sealed = token.sealed_for(&id)?;
+    let token = sealed.as_str();
     // Still waiting on the booking row: the new token goes there.
     let waiting = diesel::update(
         bookings::table

@@ -83,10 +83,23 @@ impl Store {
                     continue;
                 }
                 let office = self.cached_office(conn, booking.office.as_str(), None)?;
+                let secret = row.secret.as_deref().and_then(|sealed| {
+                    let opened = self.sealer.open(sealed, &row.booking_id);
+                    if opened.is_none() {
+                        tracing::warn!(
+                            message = %message.id,
+                            booking = %message.booking,
+                            "the token of this message was sealed with another key (a random \
+                             one before a restart, or another TERMIN_JWT_SECRET): it goes out \
+                             without its manage link"
+                        );
+                    }
+                    opened
+                });
                 claimed.push(ClaimedMessage {
                     message,
                     claim: claim.clone(),
-                    secret: row.secret,
+                    secret,
                     booking,
                     office,
                 });
