@@ -1,7 +1,10 @@
 //! `Idempotency-Key` for bookings, holds, hold confirmations and moves: a retry with the same key and the
 //! same request within [`KEY_LIFETIME`] gets the booking the first request
-//! made, never a second one. Kept in the database, in the booking's
-//! transaction, so it holds across processes.
+//! made, never a second one. A booking's or a hold's key is bound to the
+//! client address it came from (part of the request's fingerprint); a
+//! confirmation's and a move's to the hold's or the booking's token. Kept
+//! in the database, in the booking's transaction, so it holds across
+//! processes.
 
 use crate::codec::to_db;
 use crate::connection::DbConnection;
@@ -22,11 +25,13 @@ pub(crate) enum Seen {
     Made(String),
 }
 
-/// A fingerprint of everything a booking request asks for.
+/// A fingerprint of everything a booking request asks for, and of the
+/// client its key is bound to (issue #23: the same key and body from
+/// another client address is another request, 422 `idempotency_key_reused`).
 pub(crate) fn request_hash(r: &NewBooking) -> String {
     let services: Vec<&str> = r.services.iter().map(|s| s.as_str()).collect();
     let c = &r.citizen;
-    let fields = serde_json::json!([
+    let mut fields = serde_json::json!([
         r.office.as_str(),
         services,
         r.start.format(&Rfc3339).ok(),
@@ -38,6 +43,12 @@ pub(crate) fn request_hash(r: &NewBooking) -> String {
         c.postcode().map(|p| p.as_str()),
         r.created_by.as_ref().map(|u| u.as_str()),
     ]);
+    // Hashed, as a hold's client is; a key bound to no client has the
+    // fingerprint it had before keys were bound.
+    let client = r.idempotency_key.as_ref().and_then(|k| k.client.as_deref());
+    if let (Some(client), Some(list)) = (client, fields.as_array_mut()) {
+        list.push(serde_json::Value::from(crate::secret::hash_token(client)));
+    }
     hex::encode(Sha256::digest(fields.to_string().as_bytes()))
 }
 

@@ -42,7 +42,9 @@ mod store;
 pub mod test_support;
 
 pub use audit::AuditEntry;
-pub use bookings::{Booking, CancelAuth, CounterSteps, CreatedBooking, NewBooking, Step};
+pub use bookings::{
+    Booking, CancelAuth, CounterSteps, CreatedBooking, IdempotencyKey, NewBooking, Step,
+};
 pub use challenges::SolvedChallenge;
 pub use connection::{Backend, DbConnection, Target};
 pub use counter::{Call, Queue};

@@ -984,7 +984,7 @@ fn r11_changes_that_end_tokens_raise_the_generation(db: &TestDb) {
 
 fn with_key(b: NewBooking, key: &str) -> NewBooking {
     NewBooking {
-        idempotency_key: Some(key.to_owned()),
+        idempotency_key: Some(key.into()),
         ..b
     }
 }

@@ -1,6 +1,7 @@
-//! What a leaked database must not give away (issue #23): the booking
-//! tokens kept for unsent messages are sealed (R23). Over a real socket and
-//! SMTP, on both backends.
+//! What a leaked database or another client must not get (issue #23): the
+//! booking tokens kept for unsent messages are sealed (R23), and an
+//! `Idempotency-Key` answers only the client that sent it. Over a real
+//! socket (and SMTP), on both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
@@ -10,8 +11,10 @@ use common::*;
 use domain::{MessageKind, MessageStatus};
 use persistence::test_support::{TestDb, columns_containing, message_secrets_kept};
 use reqwest::StatusCode;
+use reqwest::blocking::Response;
+use serde_json::Value;
 use std::time::{Duration, Instant};
-use time::macros::datetime;
+use time::macros::{date, datetime};
 
 /// A server whose messages go to its own SMTP sink.
 struct Mailing {
@@ -35,6 +38,11 @@ on_both_backends!(
 on_both_backends!(
     TestApp::spawn;
     r23_a_token_sealed_with_another_key_goes_out_without_its_link,
+);
+
+on_both_backends!(
+    TestApp::spawn_behind_proxy;
+    r25_an_idempotency_key_answers_only_its_own_client_address,
 );
 
 const TUESDAY_0830: time::OffsetDateTime = datetime!(2026-12-01 08:30 +01:00);
@@ -121,4 +129,63 @@ fn r23_a_token_sealed_with_another_key_goes_out_without_its_link(app: &TestApp) 
     let path = format!("/api/v1/bookings/{id}");
     ok_json(restarted.get_with_token(&path, token), StatusCode::OK);
     ok_json(app.get_with_token(&path, token), StatusCode::OK);
+}
+
+/// A booking request from `client` (behind the trusted proxy) with `key`.
+fn book_from(app: &TestApp, client: &str, key: &str, body: &Value) -> Response {
+    app.client
+        .post(format!("{}/api/v1/bookings", app.base))
+        .header("X-Forwarded-For", client)
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .unwrap()
+}
+
+fn r25_an_idempotency_key_answers_only_its_own_client_address(app: &TestApp) {
+    let body = regular(TUESDAY_0830);
+    let key = "5b0e2c1a-retry";
+    let first = ok_json(
+        book_from(app, "203.0.113.7", key, &body),
+        StatusCode::CREATED,
+    );
+    let path = format!("/api/v1/bookings/{}", first["id"].as_str().unwrap());
+    let first_token = first["token"].as_str().unwrap();
+    // The same key and body from another address: not that booking, and
+    // its token keeps working.
+    let other = book_from(app, "198.51.100.9", key, &body);
+    let refused = problem(
+        other,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    );
+    assert!(
+        !refused.to_string().contains(first["id"].as_str().unwrap()),
+        "{refused}"
+    );
+    ok_json(app.get_with_token(&path, first_token), StatusCode::OK);
+    assert_eq!(app.bookings_on(date!(2026 - 12 - 01)), 1);
+    // Its own client retries: the booking, as ever.
+    let retry = ok_json(
+        book_from(app, "203.0.113.7", key, &body),
+        StatusCode::CREATED,
+    );
+    assert_eq!(retry["id"], first["id"]);
+    // IPv6: one client is one /64.
+    let later = regular(TUESDAY_0830 + time::Duration::minutes(15));
+    let v6 = ok_json(
+        book_from(app, "2001:db8:1:2::5", "v6-key", &later),
+        StatusCode::CREATED,
+    );
+    let same_64 = ok_json(
+        book_from(app, "2001:db8:1:2::99", "v6-key", &later),
+        StatusCode::CREATED,
+    );
+    assert_eq!(same_64["id"], v6["id"]);
+    problem(
+        book_from(app, "2001:db8:1:3::5", "v6-key", &later),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    );
+    assert_eq!(app.bookings_on(date!(2026 - 12 - 01)), 2);
 }

@@ -284,7 +284,7 @@ impl Store {
         self.write_booking(|conn, token| {
             // A retry of a request that was booked: that booking, with a
             // new token (the first answer, with the first token, was lost).
-            let key = request.idempotency_key.as_deref();
+            let key = request.idempotency_key.as_ref().map(|k| k.key.as_str());
             let hash = key.map(|_| idempotency::request_hash(request));
             if let (Some(key), Some(hash)) = (key, &hash) {
                 locks::lock_name(conn, "idempotency", key)?;

@@ -34,8 +34,49 @@ pub struct NewBooking {
     pub created_by: Option<Username>,
     /// A verified proof-of-work solution, where the office asks for one (R26).
     pub challenge: Option<SolvedChallenge>,
-    /// The client's `Idempotency-Key`: a retry gets the first booking.
-    pub idempotency_key: Option<String>,
+    /// The client's `Idempotency-Key`: a retry from the same client gets
+    /// the first booking.
+    pub idempotency_key: Option<IdempotencyKey>,
+}
+
+/// An `Idempotency-Key` as the client sent it, bound to the client that
+/// sent it (issue #23): the same key from another client is refused as
+/// used for another request, so it never answers with another client's
+/// booking or renews its token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    pub key: String,
+    /// The client's address as R25 counts it (an IPv4 address, an IPv6
+    /// /64), stored only in the request's fingerprint, hashed; `None`
+    /// binds to no client (tests and tools that call the store).
+    pub client: Option<String>,
+}
+
+impl IdempotencyKey {
+    /// `key` from `client`.
+    pub fn from_client(key: String, client: String) -> Self {
+        Self {
+            key,
+            client: Some(client),
+        }
+    }
+}
+
+/// A key bound to no client.
+impl From<&str> for IdempotencyKey {
+    fn from(key: &str) -> Self {
+        Self {
+            key: key.to_owned(),
+            client: None,
+        }
+    }
+}
+
+/// A key bound to no client.
+impl From<String> for IdempotencyKey {
+    fn from(key: String) -> Self {
+        Self { key, client: None }
+    }
 }
 
 impl NewBooking {

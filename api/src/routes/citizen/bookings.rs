@@ -2,7 +2,9 @@
 
 use crate::dto::{BookingDto, BookingRequestDto, CreatedBookingDto, MoveDto};
 use crate::error::{ApiError, BodyLimits, ErrorCode, Problem};
-use crate::extract::{Altcha, BookingPath, BookingToken, IdempotencyKey, JsonBody, service_ids};
+use crate::extract::{
+    Altcha, BookingPath, BookingToken, ClientKey, IdempotencyKey, JsonBody, service_ids,
+};
 use crate::state::AppState;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
@@ -79,7 +81,7 @@ pub(crate) fn created(made: CreatedBooking) -> HttpResponse {
     request_body = BookingRequestDto,
     params(
         ("X-Altcha" = Option<String>, Header, description = "A solved challenge of `GET /api/v1/challenge` (base64 of the solution's JSON), where the office asks for one (R26; Kaarst: with Tagestickets)"),
-        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same body within 24 h answers with the booking the first request made (with a new token, the first one stops working), never a second booking; with another body 422 `idempotency_key_reused`"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same body from the same client (address, IPv6 per /64) within 24 h answers with the booking the first request made (with a new token, the first one stops working), never a second booking; with another body, or from another client, 422 `idempotency_key_reused`"),
     ),
     responses(
         BodyLimits,
@@ -93,12 +95,15 @@ pub(crate) fn created(made: CreatedBooking) -> HttpResponse {
 pub async fn create_booking(
     state: web::Data<AppState>,
     altcha: Altcha,
+    ClientKey(client): ClientKey,
     IdempotencyKey(key): IdempotencyKey,
     body: JsonBody<BookingRequestDto>,
 ) -> Result<HttpResponse, ApiError> {
     let mut request = new_booking(body.into_inner(), Channel::Online, None)?;
     request.challenge = altcha.verify(&state)?;
-    request.idempotency_key = key;
+    // Bound to the client address (issue #23): from another, the same key
+    // is another request (422 `idempotency_key_reused`).
+    request.idempotency_key = key.map(|key| persistence::IdempotencyKey::from_client(key, client));
     let kind = request.kind;
     let office = request.office.clone();
     let rush = rush_stamp(&state, &request).await;
