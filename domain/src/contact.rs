@@ -30,10 +30,88 @@ pub fn phone_e164(raw: &str) -> Result<String, InvalidPhone> {
     Ok(number.format().mode(phonenumber::Mode::E164).to_string())
 }
 
-/// An e-mail address as compared for the limits: in lower case, and no
-/// further guessing (dots and plus signs stay).
+/// An e-mail address as compared for the limits: in lower case, with its
+/// local part written one way (below), and no further guessing (dots and
+/// plus signs stay).
+///
+/// RFC 5322 §3.4.1: a quoted local part and the same text unquoted are one
+/// mailbox, so `"erika.m"@example.org` (also `"erika\.m"@…` or the obsolete
+/// `"erika".m@…`) is keyed as `erika.m@example.org`. A local part that
+/// needs its quotes (a space, a second dot in a row, a leading or trailing
+/// dot, an `@`, …) stays quoted, its quoted pairs written out and only `"`
+/// and `\` escaped again: `"erika\ m"@…` and `"erika m"@…` are one key,
+/// and never the key of an unquoted address. (Which addresses are valid at
+/// all is R17's question, `Citizen::new`.)
 pub fn email_key(email: &str) -> String {
-    email.trim().to_lowercase()
+    let email = email.trim().to_lowercase();
+    let Some(at) = email.rfind('@') else {
+        return email;
+    };
+    let (local, domain) = email.split_at(at);
+    if !local.contains('"') {
+        return email;
+    }
+    match unquoted(local) {
+        Some(text) if is_dot_atom(&text) => format!("{text}{domain}"),
+        Some(text) => {
+            let escaped = text.replace('\\', "\\\\").replace('"', "\\\"");
+            format!("\"{escaped}\"{domain}")
+        }
+        // Not a local part of words and quoted strings: compared as written.
+        None => email,
+    }
+}
+
+/// The text a local part of dot-separated words, each an atom or a quoted
+/// string (RFC 5322 `local-part`, obsolete form included), stands for: the
+/// words' texts joined by dots, quoted pairs written out. `None` if it is
+/// not of that form.
+fn unquoted(local: &str) -> Option<String> {
+    let mut text = String::with_capacity(local.len());
+    let mut chars = local.chars();
+    // Whether the next character begins a word (the start, or after a dot).
+    let mut word_start = true;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if word_start => {
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => text.push(chars.next()?),
+                        other => text.push(other),
+                    }
+                }
+                // A quoted string ends its word: a dot (the next word
+                // begins) or the end follows.
+                match chars.next() {
+                    None => return Some(text),
+                    Some('.') => text.push('.'),
+                    Some(_) => return None,
+                }
+            }
+            '"' | '\\' => return None,
+            '.' => {
+                text.push('.');
+                word_start = true;
+            }
+            other => {
+                text.push(other);
+                word_start = false;
+            }
+        }
+    }
+    Some(text)
+}
+
+/// RFC 5322 `dot-atom-text` (RFC 6531: with any non-ASCII character as
+/// `atext`): atoms of `atext` joined by single dots.
+fn is_dot_atom(text: &str) -> bool {
+    let atext =
+        |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c) || !c.is_ascii();
+    !text.is_empty()
+        && text
+            .split('.')
+            .all(|atom| !atom.is_empty() && atom.chars().all(atext))
 }
 
 /// What a contact already holds online at the office (R24).
@@ -106,6 +184,62 @@ mod tests {
             email_key("erika+a@example.org"),
             email_key("erika@example.org")
         );
+    }
+
+    #[test]
+    fn r24_a_quoted_local_part_is_the_address_without_its_quotes() {
+        let plain = email_key("erika.m@example.org");
+        for written in [
+            "\"erika.m\"@example.org",
+            " \"Erika.M\"@Example.ORG ",
+            "\"erika\\.m\"@example.org",
+            "\"erika\".m@example.org",
+            "erika.\"m\"@example.org",
+        ] {
+            assert_eq!(email_key(written), plain, "{written}");
+        }
+        assert_eq!(
+            email_key("\"o'brien+termin\"@example.ie"),
+            "o'brien+termin@example.ie"
+        );
+        assert_eq!(email_key("\"jürgen\"@müller.de"), "jürgen@müller.de");
+    }
+
+    #[test]
+    fn r24_quotes_a_local_part_needs_stay_and_are_written_one_way() {
+        for (written, key) in [
+            ("\"erika m\"@example.org", "\"erika m\"@example.org"),
+            ("\"Erika\\ M\"@example.org", "\"erika m\"@example.org"),
+            ("\"erika..m\"@example.org", "\"erika..m\"@example.org"),
+            ("\".erika\"@example.org", "\".erika\"@example.org"),
+            ("\"erika.\"@example.org", "\"erika.\"@example.org"),
+            ("\"a@b\"@example.org", "\"a@b\"@example.org"),
+            ("\"\"@example.org", "\"\"@example.org"),
+            ("\"a\\\"b\"@example.org", "\"a\\\"b\"@example.org"),
+            ("\"a\\\\b\"@example.org", "\"a\\\\b\"@example.org"),
+        ] {
+            assert_eq!(email_key(written), key, "{written}");
+        }
+        assert_ne!(
+            email_key("\"erika m\"@example.org"),
+            email_key("erikam@example.org")
+        );
+    }
+
+    #[test]
+    fn r24_quoted_addresses_are_valid_as_rfc_5322_writes_them() {
+        // R17 accepts a quoted local part, also one that needs its quotes;
+        // R24 compares the accepted ones by their key.
+        for email in [
+            "\"erika.m\"@example.org",
+            "\"erika m\"@example.org",
+            "\"erika\\.m\"@example.org",
+        ] {
+            assert!(
+                crate::Citizen::new("Erika", Some(email), None).is_ok(),
+                "{email}"
+            );
+        }
     }
 
     #[test]

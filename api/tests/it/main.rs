@@ -5,6 +5,7 @@
 
 mod common;
 
+mod contacts;
 mod cors;
 mod counter;
 mod crash;
