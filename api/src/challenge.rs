@@ -2,8 +2,16 @@
 //! server picks a secret `number` up to `maxnumber` and publishes
 //! `challenge = hex(sha256(salt + number))` with an HMAC signature; the
 //! client finds `number` by trying, and sends back all of it. The salt
-//! carries the expiry (`?expires=UNIX`), so a challenge needs no storage
+//! carries the expiry (`?expires=UNIX&`), so a challenge needs no storage
 //! until it is used; used ones are remembered by the store (once only).
+//!
+//! Where the salt ends and the number begins must not be the client's to
+//! choose: with `salt + number` alone, the first digit of the number moved
+//! to the end of the salt hashes the same and makes `expires=1796…` an
+//! expiry centuries away. So, as ALTCHA's libraries do since their advisory
+//! of December 2025, the salt's parameters end with `&`, and beyond that the
+//! signature covers the salt as well as the challenge: only a salt exactly
+//! as issued verifies.
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -27,7 +35,7 @@ pub const DEFAULT_MAXNUMBER: u64 = 100_000;
     "algorithm": "SHA-256",
     "challenge": "4c7b7e0f…",
     "maxnumber": 100000,
-    "salt": "9f2c1a…?expires=1796281200",
+    "salt": "9f2c1a…?expires=1796281200&",
     "signature": "a1b2c3…"
 }))]
 pub struct ChallengeDto {
@@ -37,8 +45,9 @@ pub struct ChallengeDto {
     pub challenge: String,
     /// The number lies in `0..=maxnumber`.
     pub maxnumber: u64,
+    /// Random hex, then the expiry: `…?expires=UNIX&`, sent back as it is.
     pub salt: String,
-    /// The server's HMAC of `challenge`.
+    /// The server's HMAC of `challenge` and `salt`.
     pub signature: String,
 }
 
@@ -80,6 +89,35 @@ fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
+/// How many random bytes begin a salt (hex: twice as many characters).
+const SALT_BYTES: usize = 12;
+
+/// The expiry of a salt of the one form [`Challenges::issue`] writes,
+/// `HEX?expires=UNIX&` (24 lowercase hex digits, a decimal without a
+/// leading zero); `None` for anything else.
+fn expiry_of(salt: &str) -> Option<OffsetDateTime> {
+    let (random, params) = salt.split_once('?')?;
+    let digits = params.strip_prefix("expires=")?.strip_suffix('&')?;
+    let hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
+    if random.len() != 2 * SALT_BYTES
+        || !random.chars().all(hex)
+        || digits.is_empty()
+        || digits.starts_with('0')
+        || !digits.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    OffsetDateTime::from_unix_timestamp(digits.parse().ok()?).ok()
+}
+
+/// Whether `challenge` reads as a SHA-256 digest in lowercase hex.
+fn is_digest(challenge: &str) -> bool {
+    challenge.len() == 64
+        && challenge
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+}
+
 impl Challenges {
     /// The key is derived from `secret`, apart from its other uses.
     pub fn new(secret: &[u8], maxnumber: u64) -> Result<Self, hmac::digest::InvalidLength> {
@@ -97,13 +135,18 @@ impl Challenges {
         self.mac.clone()
     }
 
-    fn sign(&self, challenge: &str) -> String {
-        hex::encode(
-            self.mac()
-                .chain_update(challenge.as_bytes())
-                .finalize()
-                .into_bytes(),
-        )
+    /// The HMAC of the challenge and the salt it was made with. The
+    /// challenge has a fixed length (64 hex digits), so no other pair gives
+    /// the same input.
+    fn signed(&self, challenge: &str, salt: &str) -> HmacSha256 {
+        self.mac()
+            .chain_update(challenge.as_bytes())
+            .chain_update(b"\n")
+            .chain_update(salt.as_bytes())
+    }
+
+    fn sign(&self, challenge: &str, salt: &str) -> String {
+        hex::encode(self.signed(challenge, salt).finalize().into_bytes())
     }
 
     /// A new challenge, valid for [`LIFETIME`] from `now`.
@@ -111,14 +154,14 @@ impl Challenges {
         let mut rng = rand::rng();
         let expires = (now + LIFETIME).unix_timestamp();
         let salt = format!(
-            "{}?expires={expires}",
-            hex::encode(rng.random::<[u8; 12]>())
+            "{}?expires={expires}&",
+            hex::encode(rng.random::<[u8; SALT_BYTES]>())
         );
         let number = rng.random_range(0..=self.maxnumber);
         let challenge = sha256_hex(&format!("{salt}{number}"));
         ChallengeDto {
             algorithm: "SHA-256",
-            signature: self.sign(&challenge),
+            signature: self.sign(&challenge, &salt),
             challenge,
             maxnumber: self.maxnumber,
             salt,
@@ -126,28 +169,26 @@ impl Challenges {
     }
 
     /// R26: checks the `X-Altcha` header: a solution of a challenge this
-    /// server signed, not expired at `now`. Whether it was used before is
-    /// for the store to say, in the booking's transaction.
+    /// server signed, with its salt exactly as issued, not expired at
+    /// `now`. Whether it was used before is for the store to say, in the
+    /// booking's transaction.
     pub fn verify(&self, header: &str, now: OffsetDateTime) -> Result<Solved, ChallengeError> {
         let json = base64::engine::general_purpose::STANDARD
             .decode(header.trim())
             .map_err(|_| ChallengeError::Malformed)?;
         let p: Payload = serde_json::from_slice(&json).map_err(|_| ChallengeError::Malformed)?;
+        if p.algorithm != "SHA-256" || !is_digest(&p.challenge) {
+            return Err(ChallengeError::Wrong);
+        }
+        let expires = expiry_of(&p.salt).ok_or(ChallengeError::Wrong)?;
         let signed = self
-            .mac()
-            .chain_update(p.challenge.as_bytes())
+            .signed(&p.challenge, &p.salt)
             .verify_slice(&hex::decode(&p.signature).unwrap_or_default())
             .is_ok();
         let solved = sha256_hex(&format!("{}{}", p.salt, p.number)) == p.challenge;
-        if p.algorithm != "SHA-256" || !signed || !solved {
+        if !signed || !solved {
             return Err(ChallengeError::Wrong);
         }
-        let expires = p
-            .salt
-            .split_once("?expires=")
-            .and_then(|(_, e)| e.split('&').next()?.parse::<i64>().ok())
-            .and_then(|e| OffsetDateTime::from_unix_timestamp(e).ok())
-            .ok_or(ChallengeError::Wrong)?;
         if expires <= now {
             return Err(ChallengeError::Expired);
         }
@@ -192,6 +233,98 @@ mod tests {
             challenges.verify(&header, NOW + LIFETIME),
             Err(ChallengeError::Expired)
         );
+    }
+
+    /// The solution `header` with its JSON changed by `edit`, encoded again.
+    fn edited(header: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&b64.decode(header).unwrap()).unwrap();
+        edit(&mut v);
+        b64.encode(v.to_string())
+    }
+
+    /// A challenge whose number has two digits or more, the second not 0,
+    /// so its first can move to the salt and the rest still reads the same.
+    fn with_a_movable_digit(challenges: &Challenges) -> (ChallengeDto, String) {
+        loop {
+            let c = challenges.issue(NOW);
+            let header = solve(&c).unwrap();
+            let json = base64::engine::general_purpose::STANDARD
+                .decode(&header)
+                .unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+            let number = v["number"].as_u64().unwrap().to_string();
+            if number.len() > 1 && !number[1..].starts_with('0') {
+                return (c, header);
+            }
+        }
+    }
+
+    #[test]
+    fn r26_moving_a_digit_of_the_number_into_the_salt_is_refused() {
+        let challenges = Challenges::new(b"a secret of at least thirty-two bytes", 2_000).unwrap();
+        let (c, header) = with_a_movable_digit(&challenges);
+        // The probe's forgery: `sha256(salt + number)` and the signed
+        // challenge stay the same, the expiry gains a digit (year 2539).
+        let forged = edited(&header, |v| {
+            let number = v["number"].as_u64().unwrap().to_string();
+            v["salt"] = format!("{}{}", c.salt, &number[..1]).into();
+            v["number"] = number[1..].parse::<u64>().unwrap().into();
+        });
+        let late = NOW + LIFETIME + Duration::minutes(25);
+        assert_eq!(challenges.verify(&forged, late), Err(ChallengeError::Wrong));
+        assert_eq!(challenges.verify(&forged, NOW), Err(ChallengeError::Wrong));
+        assert_eq!(
+            challenges.verify(&header, late),
+            Err(ChallengeError::Expired)
+        );
+        assert!(challenges.verify(&header, NOW).is_ok());
+    }
+
+    #[test]
+    fn r26_a_salt_not_exactly_as_issued_is_refused() {
+        let challenges = Challenges::new(b"a secret of at least thirty-two bytes", 2_000).unwrap();
+        let c = challenges.issue(NOW);
+        assert!(c.salt.ends_with('&'), "{}", c.salt);
+        let header = solve(&c).unwrap();
+        let number = {
+            let json = base64::engine::general_purpose::STANDARD
+                .decode(&header)
+                .unwrap();
+            serde_json::from_slice::<serde_json::Value>(&json).unwrap()["number"]
+                .as_u64()
+                .unwrap()
+        };
+        let expires = (NOW + LIFETIME).unix_timestamp();
+        let random = c.salt.split_once('?').unwrap().0.to_owned();
+        // Whoever knows the number can hash any salt with it; the signature
+        // must then refuse every salt the server did not issue.
+        for salt in [
+            format!("{random}?expires={}&", expires + 3600),
+            format!("{random}?expires={expires}"),
+            format!("{random}?expires={expires}&expires={}&", expires + 3600),
+            format!("{random}?expires={}&", expires * 10 + 1),
+            format!("{random}?expires=0{expires}&"),
+            format!("{random}0?expires={expires}&"),
+            format!("{random}?expires={expires}&x=1&"),
+        ] {
+            let forged = edited(&header, |v| {
+                v["challenge"] = sha256_hex(&format!("{salt}{number}")).into();
+                v["salt"] = salt.clone().into();
+            });
+            assert_eq!(
+                challenges.verify(&forged, NOW),
+                Err(ChallengeError::Wrong),
+                "{salt}"
+            );
+        }
+        // A challenge signed as before (its challenge only) is refused too.
+        let old = edited(&header, |v| {
+            let mac = challenges.mac().chain_update(c.challenge.as_bytes());
+            v["signature"] = hex::encode(mac.finalize().into_bytes()).into();
+        });
+        assert_eq!(challenges.verify(&old, NOW), Err(ChallengeError::Wrong));
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! Proof-of-work solutions are used once (R26): remembered in the database
-//! until they expire, so the rule holds across processes.
+//! until they expire, so the rule holds across processes. A row goes with
+//! the next use after its expiry, or with the periodic retention run
+//! (`Store::erase_expired`), whichever comes first; the expiry is the one
+//! the API verified, at most its challenge lifetime after issue.
 
 use crate::StoreError;
 use crate::codec::to_db;
@@ -25,8 +28,7 @@ pub(crate) fn consume(
     solved: &SolvedChallenge,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    diesel::delete(used_challenges::table.filter(used_challenges::expires_at.le(to_db(now))))
-        .execute(conn)?;
+    purge_expired(conn, now)?;
     let used = used_challenges::table
         .find(&solved.challenge)
         .count()
@@ -42,4 +44,16 @@ pub(crate) fn consume(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Forgets the used solutions that have expired at `now`: they are refused
+/// as expired anyway. Returns how many.
+pub(crate) fn purge_expired(
+    conn: &mut DbConnection,
+    now: OffsetDateTime,
+) -> Result<usize, StoreError> {
+    Ok(
+        diesel::delete(used_challenges::table.filter(used_challenges::expires_at.le(to_db(now))))
+            .execute(conn)?,
+    )
 }

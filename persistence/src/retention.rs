@@ -129,6 +129,9 @@ impl Store {
             )
             .set(day_ticket_requests::booking_token.eq(None::<String>))
             .execute(conn)?;
+            // R26: used proof-of-work solutions past their expiry, also
+            // where no booking came to drop them.
+            crate::challenges::purge_expired(conn, now)?;
             Ok(ids.len())
         })
     }

@@ -24,6 +24,7 @@ on_both_backends!(
     r24_a_second_tagesticket_for_one_phone_written_differently_is_refused,
     r32_online_tagestickets_for_residents_and_the_status_says_so,
     r26_r32_a_tagesticket_hold_needs_the_challenge_and_its_confirmation_the_postcode,
+    r26_a_solution_whose_expiry_was_forged_by_moving_a_digit_into_the_salt_is_refused,
 );
 
 /// Monday 30 November 2026, 07:30: Tagestickets are released online.
@@ -43,6 +44,24 @@ fn solved(app: &TestApp) -> String {
         }
     };
     api::challenge::solve(&c).expect("solvable")
+}
+
+/// The `X-Altcha` header `solution` with the first digit of its number
+/// moved to the end of its salt: `sha256(salt + number)` stays the same, the
+/// expiry read from the salt gains a digit. `None` where the number has one
+/// digit or its second is 0 (the rest would not read back the same).
+fn digit_moved_into_the_salt(solution: &str) -> Option<String> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut v: Value = serde_json::from_slice(&b64.decode(solution).unwrap()).unwrap();
+    let number = v["number"].as_u64().unwrap().to_string();
+    let (first, rest) = number.split_at(1);
+    if rest.is_empty() || rest.starts_with('0') {
+        return None;
+    }
+    v["salt"] = format!("{}{first}", v["salt"].as_str().unwrap()).into();
+    v["number"] = rest.parse::<u64>().unwrap().into();
+    Some(b64.encode(v.to_string()))
 }
 
 /// A Tagesticket at 08:30 + `minute` for a citizen of its own (so the
@@ -94,6 +113,75 @@ fn r26_a_tagesticket_online_needs_a_solved_challenge_used_once(app: &TestApp) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "challenge_invalid",
     );
+}
+
+fn r26_a_solution_whose_expiry_was_forged_by_moving_a_digit_into_the_salt_is_refused(
+    app: &TestApp,
+) {
+    app.at(MONDAY_0730);
+    // One solution used at once, one kept (the probe's stockpile).
+    let used = solved(app);
+    ok_json(
+        book_with(app, &ticket(0, "41564"), Some(&used)),
+        StatusCode::CREATED,
+    );
+    let (kept, forged) = loop {
+        let kept = solved(app);
+        if let Some(forged) = digit_moved_into_the_salt(&kept) {
+            break (kept, forged);
+        }
+    };
+    // 25 minutes after the challenges' real expiry (07:35).
+    app.at(MONDAY_0730 + time::Duration::minutes(30));
+    problem(
+        book_with(app, &ticket(5, "41564"), Some(&forged)),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "challenge_invalid",
+    );
+    problem(
+        book_with(app, &ticket(5, "41564"), Some(&kept)),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "challenge_invalid",
+    );
+    assert_eq!(app.bookings_on(time::macros::date!(2026 - 11 - 30)), 1);
+    // Also a forged solution not yet expired is refused.
+    let fresh = loop {
+        if let Some(forged) = digit_moved_into_the_salt(&solved(app)) {
+            break forged;
+        }
+    };
+    problem(
+        book_with(app, &ticket(5, "41564"), Some(&fresh)),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "challenge_invalid",
+    );
+    // A used solution is remembered until it expires, not longer: the next
+    // use drops it, and so does the periodic run without any use.
+    let challenge_of = |solution: &str| -> String {
+        use base64::Engine;
+        let json = base64::engine::general_purpose::STANDARD
+            .decode(solution)
+            .unwrap();
+        let v: Value = serde_json::from_slice(&json).unwrap();
+        v["challenge"].as_str().unwrap().to_owned()
+    };
+    let stored = |solution: &str| {
+        !persistence::test_support::columns_containing(&app.store, &challenge_of(solution))
+            .unwrap()
+            .is_empty()
+    };
+    assert!(stored(&used));
+    let current = solved(app);
+    ok_json(
+        book_with(app, &ticket(10, "41564"), Some(&current)),
+        StatusCode::CREATED,
+    );
+    assert!(!stored(&used));
+    assert!(stored(&current));
+    let later = MONDAY_0730 + time::Duration::minutes(36);
+    app.at(later);
+    app.store.erase_expired(30, later).unwrap();
+    assert!(!stored(&current));
 }
 
 fn r26_staff_and_regular_bookings_need_no_challenge(app: &TestApp) {
