@@ -62,7 +62,8 @@ pub use fair::{
     ChallengePolicy, DayTicketRelease, FairUse, InvalidPostcode, Postcode, check_residence,
 };
 pub use hold::{
-    HOLD_EXTENSIONS, HoldError, LIVE_HOLDS_PER_CLIENT, check_new_hold, extend_hold, hold_expiry,
+    DAY_TICKET_HOLD_EXTENSIONS, HOLD_EXTENSIONS, HoldError, LIVE_DAY_TICKET_HOLDS_PER_CLIENT,
+    LIVE_HOLDS_PER_CLIENT, LiveHolds, check_new_hold, extend_hold, hold_expiry, hold_extensions,
     is_live,
 };
 pub use ids::{IdError, InvalidLeika, Leika, OfficeId, ServiceId};

@@ -14,8 +14,9 @@ use crate::secret::{hash_token, new_token, token_matches};
 use crate::{Store, StoreError, locks};
 use diesel::prelude::*;
 use domain::{
-    Accepted, Berlin, BookingError, BookingKind, BookingRequest, Channel, Citizen, HOLD_EXTENSIONS,
-    HoldError, OfficeId, Selection, ServiceId, check_new_hold, extend_hold, hold_expiry, is_live,
+    Accepted, Berlin, BookingError, BookingKind, BookingRequest, Channel, Citizen, HoldError,
+    LiveHolds, OfficeId, Selection, ServiceId, check_new_hold, extend_hold, hold_expiry,
+    hold_extensions, is_live,
 };
 use time::{Date, OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
@@ -85,6 +86,7 @@ impl HoldRow {
     }
 
     fn hold(&self) -> Result<Hold, StoreError> {
+        let kind: BookingKind = parse(&self.kind)?;
         Ok(Hold {
             id: Uuid::parse_str(&self.id).map_err(corrupt)?,
             office: OfficeId::parse(&self.office_id).map_err(corrupt)?,
@@ -96,9 +98,10 @@ impl HoldRow {
                 .collect(),
             start: from_db(self.start_at),
             end: from_db(self.end_at),
-            kind: parse(&self.kind)?,
+            kind,
             expires_at: from_db(self.expires_at),
-            extensions_left: to_u32(self.extensions_left, "holds.extensions_left")?,
+            extensions_left: to_u32(self.extensions_left, "holds.extensions_left")?
+                .min(hold_extensions(kind)),
         })
     }
 }
@@ -174,8 +177,12 @@ fn rehold(
 
 impl Store {
     /// Holds a slot for `request.client` (R19): checked exactly like an
-    /// online booking under the same day lock, with at most
-    /// [`domain::LIVE_HOLDS_PER_CLIENT`] live holds per client.
+    /// online booking under the same day lock (with the proof of work of
+    /// R26 where the office asks for one), with at most
+    /// [`domain::LIVE_HOLDS_PER_CLIENT`] live holds per client, of them
+    /// [`domain::LIVE_DAY_TICKET_HOLDS_PER_CLIENT`] of Tagestickets; both
+    /// counted under the client's lock, so requests at once from one client
+    /// cannot pass together.
     pub fn hold(&self, request: &NewHold, now: OffsetDateTime) -> Result<CreatedHold, StoreError> {
         match request.kind {
             // R27: where the office draws, today's draw comes first.
@@ -231,12 +238,18 @@ impl Store {
                     ),
             )
             .execute(conn)?;
-            let live: i64 = holds::table
+            let kinds: Vec<String> = holds::table
                 .filter(holds::client_key.eq(&client_key))
                 .filter(holds::expires_at.gt(to_db(now)))
-                .count()
-                .get_result(conn)?;
-            check_new_hold(u32::try_from(live).unwrap_or(u32::MAX))?;
+                .select(holds::kind)
+                .load(conn)?;
+            let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+            let day_ticket = BookingKind::DayTicket.as_str();
+            let live = LiveHolds {
+                all: count(kinds.len()),
+                day_tickets: count(kinds.iter().filter(|k| *k == day_ticket).count()),
+            };
+            check_new_hold(live, request.kind)?;
             let accepted = admit(
                 conn,
                 &office,
@@ -267,7 +280,7 @@ impl Store {
                 client_key: client_key.clone(),
                 created_at: to_db(now),
                 expires_at: to_db(hold_expiry(office.hold_minutes, now)),
-                extensions_left: to_i32(HOLD_EXTENSIONS),
+                extensions_left: to_i32(hold_extensions(request.kind)),
             };
             diesel::insert_into(holds::table)
                 .values(&row)
@@ -287,7 +300,7 @@ impl Store {
     }
 
     /// Extends a live hold by the office's hold time (R19), at most
-    /// [`HOLD_EXTENSIONS`] times.
+    /// [`hold_extensions`] times for its kind (a Tagesticket once).
     pub fn extend_hold(
         &self,
         id: Uuid,
@@ -300,9 +313,17 @@ impl Store {
             for _ in 0..3 {
                 let row = live_row(conn, id, token, now)?;
                 let office = self.cached_office(conn, &row.office_id, None)?;
-                let left = to_u32(row.extensions_left, "holds.extensions_left")?;
-                let expires_at =
-                    extend_hold(from_db(row.expires_at), left, office.hold_minutes, now)?;
+                let kind: BookingKind = parse(&row.kind)?;
+                // A row made before a lower limit for its kind keeps no more.
+                let left = to_u32(row.extensions_left, "holds.extensions_left")?
+                    .min(hold_extensions(kind));
+                let expires_at = extend_hold(
+                    from_db(row.expires_at),
+                    left,
+                    kind,
+                    office.hold_minutes,
+                    now,
+                )?;
                 let updated = diesel::update(
                     holds::table
                         .find(&row.id)
@@ -311,7 +332,7 @@ impl Store {
                 )
                 .set((
                     holds::expires_at.eq(to_db(expires_at)),
-                    holds::extensions_left.eq(row.extensions_left - 1),
+                    holds::extensions_left.eq(to_i32(left.saturating_sub(1))),
                 ))
                 .execute(conn)?;
                 if updated == 1 {

@@ -43,7 +43,7 @@ pub struct HoldDto {
     /// The slot is free again from this instant unless confirmed or extended.
     #[serde(with = "time::serde::rfc3339")]
     pub expires_at: OffsetDateTime,
-    /// How often `extend` still works (3 at first).
+    /// How often `extend` still works (3 at first; 1 for a Tagesticket).
     pub extensions_left: u32,
 }
 

@@ -29,7 +29,23 @@ on_both_backends!(
     r20_a_move_swaps_capacity_atomically_under_a_race,
     r20_a_day_ticket_moves_only_within_its_day_and_begun_or_cancelled_ones_not_at_all,
     r20_staff_move_a_booking_and_the_audit_log_says_from_where,
+    r19_a_second_live_day_ticket_hold_from_one_address_is_refused,
+    r19_day_ticket_holds_from_one_address_at_once_get_one,
+    r19_a_day_ticket_hold_is_extended_once_a_regular_one_three_times,
 );
+
+on_both_backends!(
+    kaarst_behind_proxy;
+    r19_a_day_ticket_hold_needs_the_proof_of_work_where_the_office_asks,
+);
+
+/// The shipped Kaarst configuration (R24, R26, R32 as shipped) behind a
+/// trusted proxy at 127.0.0.1, so each request names its client address.
+fn kaarst_behind_proxy(db: persistence::test_support::TestDb) -> TestApp {
+    TestApp::spawn_with(db, |s| {
+        s.trusted_proxies = api::client::TrustedProxies::parse("127.0.0.1").unwrap();
+    })
+}
 
 /// Tuesday 1 December 2026, 09:00: bookable from MONDAY_10 (lead 1 day);
 /// the Bürgerbüro has 3 counters for regular bookings.
@@ -774,4 +790,180 @@ fn r19_r20_a_retried_hold_or_move_with_its_idempotency_key_makes_nothing_twice(a
         StatusCode::OK,
     );
     assert_eq!(now["start"], rfc3339(to));
+}
+
+/// A Tagesticket hold of today (Monday) at 10:30 + `minute` for `client`.
+fn day_ticket_hold(app: &TestApp, client: &str, minute: i64) -> Response {
+    send(app, reqwest::Method::POST, "/api/v1/holds", client)
+        .json(&hold_body(
+            datetime!(2026-11-30 10:30 +01:00) + Duration::minutes(minute),
+            "day_ticket",
+        ))
+        .send()
+        .unwrap()
+}
+
+fn r19_a_second_live_day_ticket_hold_from_one_address_is_refused(app: &TestApp) {
+    let first = ok_json(day_ticket_hold(app, "10.0.0.1", 0), StatusCode::CREATED);
+    problem(
+        day_ticket_hold(app, "10.0.0.1", 5),
+        StatusCode::CONFLICT,
+        "day_ticket_hold_limit",
+    );
+    // A regular hold from the same address is still taken (2 holds in all) …
+    held(app, "10.0.0.1", TUESDAY_9);
+    // … and another address gets its Tagesticket hold.
+    ok_json(day_ticket_hold(app, "10.0.0.2", 5), StatusCode::CREATED);
+    // IPv6: one hold per /64, whichever address of it asks.
+    ok_json(
+        day_ticket_hold(app, "2001:db8:1:2::1", 10),
+        StatusCode::CREATED,
+    );
+    problem(
+        day_ticket_hold(app, "2001:db8:1:2:ffff::9", 15),
+        StatusCode::CONFLICT,
+        "day_ticket_hold_limit",
+    );
+    ok_json(
+        day_ticket_hold(app, "2001:db8:1:3::1", 15),
+        StatusCode::CREATED,
+    );
+    // Released, the address may hold a Tagesticket again; confirmed too.
+    let (id, token) = (
+        first["id"].as_str().unwrap(),
+        first["token"].as_str().unwrap(),
+    );
+    let r = on_hold(app, reqwest::Method::DELETE, id, "", token);
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let again = ok_json(day_ticket_hold(app, "10.0.0.1", 20), StatusCode::CREATED);
+    ok_json(
+        confirm(
+            app,
+            again["id"].as_str().unwrap(),
+            again["token"].as_str().unwrap(),
+        ),
+        StatusCode::CREATED,
+    );
+    ok_json(day_ticket_hold(app, "10.0.0.1", 25), StatusCode::CREATED);
+    // An expired one no longer counts.
+    problem(
+        day_ticket_hold(app, "10.0.0.2", 30),
+        StatusCode::CONFLICT,
+        "day_ticket_hold_limit",
+    );
+    app.at(MONDAY_10 + Duration::minutes(10));
+    ok_json(day_ticket_hold(app, "10.0.0.2", 30), StatusCode::CREATED);
+}
+
+fn r19_day_ticket_holds_from_one_address_at_once_get_one(app: &TestApp) {
+    let statuses = at_once(6, |i| {
+        day_ticket_hold(app, "2001:db8:7:7::1", 15 * i64::try_from(i).unwrap())
+    });
+    let won = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CONFLICT)
+        .count();
+    assert_eq!((won, refused), (1, 5), "{statuses:?}");
+    let v: Value = ok_json(
+        app.get("/api/v1/offices/buergerbuero/day-tickets"),
+        StatusCode::OK,
+    );
+    assert_eq!(v["remaining"], 11);
+}
+
+fn r19_a_day_ticket_hold_is_extended_once_a_regular_one_three_times(app: &TestApp) {
+    let h = ok_json(day_ticket_hold(app, "10.0.0.1", 0), StatusCode::CREATED);
+    assert_eq!(h["extensions_left"], 1);
+    let (id, token) = (h["id"].as_str().unwrap(), h["token"].as_str().unwrap());
+    let e = ok_json(
+        on_hold(app, reqwest::Method::POST, id, "/extend", token),
+        StatusCode::OK,
+    );
+    assert_eq!(e["expires_at"], rfc3339(MONDAY_10 + Duration::minutes(20)));
+    assert_eq!(e["extensions_left"], 0);
+    problem(
+        on_hold(app, reqwest::Method::POST, id, "/extend", token),
+        StatusCode::CONFLICT,
+        "hold_extensions_used",
+    );
+    let looked = ok_json(
+        on_hold(app, reqwest::Method::GET, id, "", token),
+        StatusCode::OK,
+    );
+    assert_eq!(
+        looked["expires_at"],
+        rfc3339(MONDAY_10 + Duration::minutes(20))
+    );
+    // Twenty minutes in all: then the Tagesticket is free again.
+    app.at(MONDAY_10 + Duration::minutes(20));
+    problem(
+        on_hold(app, reqwest::Method::GET, id, "", token),
+        StatusCode::CONFLICT,
+        "hold_expired",
+    );
+    // A regular hold as before: three extensions.
+    let r = ok_json(hold(app, "10.0.0.1", TUESDAY_9), StatusCode::CREATED);
+    assert_eq!(r["extensions_left"], 3);
+}
+
+fn r19_a_day_ticket_hold_needs_the_proof_of_work_where_the_office_asks(app: &TestApp) {
+    app.at(datetime!(2026-11-30 07:30 +01:00));
+    let altcha = || -> String {
+        let v: Value = ok_json(app.get("/api/v1/challenge"), StatusCode::OK);
+        let c = api::challenge::ChallengeDto {
+            algorithm: "SHA-256",
+            challenge: v["challenge"].as_str().unwrap().into(),
+            maxnumber: v["maxnumber"].as_u64().unwrap(),
+            salt: v["salt"].as_str().unwrap().into(),
+            signature: v["signature"].as_str().unwrap().into(),
+        };
+        api::challenge::solve(&c).unwrap()
+    };
+    let with = |client: &str, minute: i64, altcha: Option<&str>| {
+        let mut r = send(app, reqwest::Method::POST, "/api/v1/holds", client).json(&hold_body(
+            datetime!(2026-11-30 08:30 +01:00) + Duration::minutes(minute),
+            "day_ticket",
+        ));
+        if let Some(a) = altcha {
+            r = r.header("X-Altcha", a);
+        }
+        r.send().unwrap()
+    };
+    problem(
+        with("10.0.0.1", 0, None),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "challenge_required",
+    );
+    let h = ok_json(with("10.0.0.1", 0, Some(&altcha())), StatusCode::CREATED);
+    // With a solution of its own, the address still holds one Tagesticket.
+    problem(
+        with("10.0.0.1", 15, Some(&altcha())),
+        StatusCode::CONFLICT,
+        "day_ticket_hold_limit",
+    );
+    // A regular hold needs none (Kaarst asks only with Tagestickets).
+    let r = send(app, reqwest::Method::POST, "/api/v1/holds", "10.0.0.3")
+        .json(&hold_body(TUESDAY_9, "regular"))
+        .send()
+        .unwrap();
+    ok_json(r, StatusCode::CREATED);
+    // The confirmation needs no second solution: the hold has used one.
+    let b = ok_json(
+        send(
+            app,
+            reqwest::Method::POST,
+            &format!("/api/v1/holds/{}/booking", h["id"].as_str().unwrap()),
+            "10.0.0.1",
+        )
+        .header("X-Hold-Token", h["token"].as_str().unwrap())
+        .json(&json!({"citizen": {"name": "Max Mustermann", "email": "max@example.org", "postcode": "41564"}}))
+        .send()
+        .unwrap(),
+        StatusCode::CREATED,
+    );
+    assert_eq!(b["kind"], "day_ticket");
 }

@@ -14,6 +14,10 @@ use domain::{BookingError, Citizen, OfficeId, Postcode};
 use persistence::NewHold;
 
 /// Holds a slot for the office's hold time (Kaarst: 10 minutes).
+///
+/// A Tagesticket hold needs the proof of work where the office asks for it
+/// (its confirmation then needs none); one client address holds one
+/// Tagesticket at a time.
 #[utoipa::path(
     tag = "citizens",
     request_body = HoldRequestDto,
@@ -26,7 +30,7 @@ use persistence::NewHold;
         (status = 201, description = "Held; `token` is shown only here", body = CreatedHoldDto,
             headers(("Location" = String, description = "The hold: `/api/v1/holds/{id}`"))),
         (status = 400, description = "Malformed body (`invalid_body`) or Idempotency-Key (`invalid_idempotency_key`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Taken meanwhile (`slot_taken`, `day_tickets_exhausted`); a retried request whose hold has expired (`hold_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Taken meanwhile (`slot_taken`, `day_tickets_exhausted`); a retried request whose hold has expired (`hold_expired`); a Tagesticket while this address holds one already (`day_ticket_hold_limit`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Against a rule (`idempotency_key_reused`; `hold_limit`: this address holds 2 slots already; `unknown_office`, `unknown_service`, `off_grid`, `outside_opening_hours`, `holiday`, `closure_day`, `in_past`, `before_lead_time`, `beyond_horizon`, `day_ticket_not_released`, `day_ticket_not_today`, `not_a_day_ticket_day`, `challenge_required`, `challenge_invalid`, …)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -87,7 +91,7 @@ pub async fn get_hold(
     Ok(web::Json(hold.into()))
 }
 
-/// Extends a live hold by the office's hold time, up to 3 times.
+/// Extends a live hold by the office's hold time, up to 3 times (a Tagesticket hold once).
 #[utoipa::path(
     tag = "citizens",
     params(
@@ -97,7 +101,7 @@ pub async fn get_hold(
     responses(
         (status = 200, description = "Extended", body = HoldExtendedDto),
         HoldAccess,
-        (status = 409, description = "Expired or gone (`hold_expired`), or extended 3 times already (`hold_extensions_used`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Expired or gone (`hold_expired`), or extended 3 times already, a Tagesticket hold once (`hold_extensions_used`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/holds/{id}/extend")]
