@@ -7,7 +7,7 @@ use crate::ids::{IdError, InvalidLeika, Leika, OfficeId, ServiceId};
 use crate::message::{MAX_REMINDER_DAYS, ReminderPolicy};
 use crate::texts::TextError;
 use std::collections::BTreeMap;
-use time::{Date, Time, Weekday};
+use time::{Date, Duration, Time, Weekday};
 
 /// A service an office offers; `active == false` means retired: kept for the
 /// bookings that name it, no longer bookable.
@@ -328,6 +328,23 @@ impl Office {
             None => (self.counters, 0),
         }
     }
+}
+
+/// R27: requests are filed during this hour before the online release
+/// (Kaarst-style 06:00–07:00 with a 07:00 release).
+pub const REQUEST_PERIOD: Duration = Duration::hours(1);
+
+/// R27: from when until when requests for `date`'s draw are taken (local
+/// times); `None` on a day without Tagestickets.
+pub fn request_hours(office: &Office, date: Date) -> Option<(Time, Time)> {
+    let until = office.day_ticket_on(date)?.online_from;
+    // An online release before 01:00 leaves the hour from midnight.
+    let from = if until >= Time::MIDNIGHT + REQUEST_PERIOD {
+        until - REQUEST_PERIOD
+    } else {
+        Time::MIDNIGHT
+    };
+    Some((from, until))
 }
 
 #[cfg(test)]

@@ -16,12 +16,10 @@ use crate::fair::DayTicketRelease;
 use crate::occupancy::{ActiveBooking, Occupancy};
 use crate::rules::{BookingError, Selection};
 use crate::search::{Slot, day_ticket_offer};
+// R27: the hour of requests is the office's (config), so search needs no draw.
+pub use crate::config::{REQUEST_PERIOD, request_hours};
 use sha2::{Digest, Sha256};
-use time::{Date, Duration, OffsetDateTime, Time};
-
-/// R27: requests are filed during this hour before the online release
-/// (Kaarst-style 06:00–07:00 with a 07:00 release).
-pub const REQUEST_PERIOD: Duration = Duration::hours(1);
+use time::{Date, OffsetDateTime, Time};
 
 crate::text_enum! {
     /// What a request for the draw came to (R27).
@@ -100,19 +98,6 @@ pub fn check_request(office: &Office, now: OffsetDateTime) -> Result<Date, Booki
         return Err(BookingError::Draw(DrawError::Closed { from, until }));
     }
     Ok(date)
-}
-
-/// R27: from when until when requests for `date`'s draw are taken (local
-/// times); `None` on a day without Tagestickets.
-pub fn request_hours(office: &Office, date: Date) -> Option<(Time, Time)> {
-    let until = office.day_ticket_on(date)?.online_from;
-    // An online release before 01:00 leaves the hour from midnight.
-    let from = if until >= Time::MIDNIGHT + REQUEST_PERIOD {
-        until - REQUEST_PERIOD
-    } else {
-        Time::MIDNIGHT
-    };
-    Some((from, until))
 }
 
 /// R27: the day whose draw is due at `now` (the office draws, today has

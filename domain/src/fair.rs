@@ -94,26 +94,6 @@ impl Default for FairUse {
     }
 }
 
-/// R32: where the office keeps online Tagestickets for residents, the
-/// citizen declares one of its postcodes (the desk checks the identity
-/// document on arrival). Regular bookings, and staff, are not restricted.
-pub fn check_residence(
-    fair: &FairUse,
-    kind: BookingKind,
-    channel: Channel,
-    postcode: Option<&Postcode>,
-) -> Result<(), crate::rules::BookingError> {
-    let restricted = kind == BookingKind::DayTicket
-        && channel == Channel::Online
-        && !fair.day_ticket_postcodes.is_empty();
-    if restricted && !postcode.is_some_and(|p| fair.day_ticket_postcodes.contains(p)) {
-        return Err(crate::rules::BookingError::NotResident {
-            postcodes: fair.day_ticket_postcodes.clone(),
-        });
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,35 +110,6 @@ mod tests {
             !ChallengePolicy::All.requires(DayTicket, Desk),
             "staff book without"
         );
-    }
-
-    #[test]
-    fn r32_online_tagestickets_for_residents_only() {
-        let kaarst = Postcode::parse("41564").unwrap_or_else(|_| unreachable!());
-        let neuss = Postcode::parse("41460").unwrap_or_else(|_| unreachable!());
-        let fair = FairUse {
-            day_ticket_postcodes: vec![kaarst.clone()],
-            ..FairUse::default()
-        };
-        let check = |kind, channel, p| check_residence(&fair, kind, channel, p).is_ok();
-        assert!(check(
-            BookingKind::DayTicket,
-            Channel::Online,
-            Some(&kaarst)
-        ));
-        assert!(!check(
-            BookingKind::DayTicket,
-            Channel::Online,
-            Some(&neuss)
-        ));
-        assert!(!check(BookingKind::DayTicket, Channel::Online, None));
-        assert!(check(BookingKind::Regular, Channel::Online, None));
-        assert!(
-            check(BookingKind::DayTicket, Channel::Desk, Some(&neuss)),
-            "staff issue to anyone"
-        );
-        let anyone = FairUse::default();
-        assert!(check_residence(&anyone, BookingKind::DayTicket, Channel::Online, None).is_ok());
     }
 
     #[test]

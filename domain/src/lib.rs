@@ -58,9 +58,7 @@ pub use draw::{
     draw_due, draw_order, request_hours, run_draw,
 };
 pub use edit::{EditError, OfficeEdit, ServiceChange, SettingsChange};
-pub use fair::{
-    ChallengePolicy, DayTicketRelease, FairUse, InvalidPostcode, Postcode, check_residence,
-};
+pub use fair::{ChallengePolicy, DayTicketRelease, FairUse, InvalidPostcode, Postcode};
 pub use hold::{
     DAY_TICKET_HOLD_EXTENSIONS, HOLD_EXTENSIONS, HoldError, LIVE_DAY_TICKET_HOLDS_PER_CLIENT,
     LIVE_HOLDS_PER_CLIENT, LiveHolds, check_new_hold, extend_hold, hold_expiry, hold_extensions,
@@ -74,7 +72,8 @@ pub use message::{
 pub use moving::{MoveError, check_move};
 pub use occupancy::{ActiveBooking, DayLoad, Occupancy, Pool, UNIT_MINUTES};
 pub use rules::{
-    Accepted, BookingError, BookingRequest, Selection, release_time, validate_booking,
+    Accepted, BookingError, BookingRequest, Selection, check_residence, release_time,
+    validate_booking,
 };
 pub use search::{
     DayTicketOffer, Slot, SlotOffer, bookable_days, day_ticket_date, day_ticket_offer, search_days,

@@ -205,7 +205,7 @@ pub fn day_ticket_offer(
         postcodes: office.fair_use.day_ticket_postcodes.clone(),
         release: office.fair_use.day_ticket_release,
         requests_from: (office.fair_use.day_ticket_release == crate::fair::DayTicketRelease::Draw)
-            .then(|| crate::draw::request_hours(office, date))
+            .then(|| crate::config::request_hours(office, date))
             .flatten()
             .and_then(|(from, _)| at(from)),
     }

@@ -2,9 +2,11 @@
 //! a booking may be made. Slot search offers exactly what it accepts.
 
 mod error;
+mod residence;
 mod selection;
 
 pub use error::BookingError;
+pub use residence::check_residence;
 pub use selection::{Accepted, BookingRequest, Selection};
 
 use crate::booking::{BookingKind, Channel};
