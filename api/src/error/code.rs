@@ -80,7 +80,6 @@ domain::text_enum! {
         HoldTokenRequired = "hold_token_required",
         HoldExpired = "hold_expired",
         HoldLimit = "hold_limit",
-        DayTicketHoldLimit = "day_ticket_hold_limit",
         HoldExtensionsUsed = "hold_extensions_used",
         DayTicketOtherDay = "day_ticket_other_day",
         // National service keys (R22).
@@ -197,7 +196,6 @@ mod tests {
                 "hold_token_required",
                 "hold_expired",
                 "hold_limit",
-                "day_ticket_hold_limit",
                 "hold_extensions_used",
                 "day_ticket_other_day",
                 "invalid_leika",

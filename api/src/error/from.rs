@@ -94,12 +94,9 @@ impl From<HoldError> for ApiError {
             HoldError::Expired => {
                 ApiError::new(StatusCode::CONFLICT, ErrorCode::HoldExpired, e.to_string())
             }
-            HoldError::Limit { .. } => ApiError::unprocessable(ErrorCode::HoldLimit, e.to_string()),
-            HoldError::DayTicketLimit => ApiError::new(
-                StatusCode::CONFLICT,
-                ErrorCode::DayTicketHoldLimit,
-                e.to_string(),
-            ),
+            HoldError::Limit { .. } | HoldError::DayTicketLimit => {
+                ApiError::unprocessable(ErrorCode::HoldLimit, e.to_string())
+            }
             HoldError::NoExtensionsLeft { .. } => ApiError::new(
                 StatusCode::CONFLICT,
                 ErrorCode::HoldExtensionsUsed,

@@ -422,7 +422,7 @@ fn r26_r32_a_tagesticket_hold_needs_the_challenge_and_its_confirmation_the_postc
     assert_eq!(b["kind"], "day_ticket");
     assert_eq!(b["citizen"]["postcode"], "41564");
     // The solution held once (asked while the hold lived, the address's one
-    // Tagesticket hold answers first: `day_ticket_hold_limit`, R19).
+    // Tagesticket hold answers first: `hold_limit`, R19).
     problem(
         hold(Some(&solution)),
         StatusCode::UNPROCESSABLE_ENTITY,

@@ -807,8 +807,8 @@ fn r19_a_second_live_day_ticket_hold_from_one_address_is_refused(app: &TestApp) 
     let first = ok_json(day_ticket_hold(app, "10.0.0.1", 0), StatusCode::CREATED);
     problem(
         day_ticket_hold(app, "10.0.0.1", 5),
-        StatusCode::CONFLICT,
-        "day_ticket_hold_limit",
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "hold_limit",
     );
     // A regular hold from the same address is still taken (2 holds in all) …
     held(app, "10.0.0.1", TUESDAY_9);
@@ -821,8 +821,8 @@ fn r19_a_second_live_day_ticket_hold_from_one_address_is_refused(app: &TestApp) 
     );
     problem(
         day_ticket_hold(app, "2001:db8:1:2:ffff::9", 15),
-        StatusCode::CONFLICT,
-        "day_ticket_hold_limit",
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "hold_limit",
     );
     ok_json(
         day_ticket_hold(app, "2001:db8:1:3::1", 15),
@@ -848,8 +848,8 @@ fn r19_a_second_live_day_ticket_hold_from_one_address_is_refused(app: &TestApp) 
     // An expired one no longer counts.
     problem(
         day_ticket_hold(app, "10.0.0.2", 30),
-        StatusCode::CONFLICT,
-        "day_ticket_hold_limit",
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "hold_limit",
     );
     app.at(MONDAY_10 + Duration::minutes(10));
     ok_json(day_ticket_hold(app, "10.0.0.2", 30), StatusCode::CREATED);
@@ -865,7 +865,7 @@ fn r19_day_ticket_holds_from_one_address_at_once_get_one(app: &TestApp) {
         .count();
     let refused = statuses
         .iter()
-        .filter(|s| **s == StatusCode::CONFLICT)
+        .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
         .count();
     assert_eq!((won, refused), (1, 5), "{statuses:?}");
     let v: Value = ok_json(
@@ -942,8 +942,8 @@ fn r19_a_day_ticket_hold_needs_the_proof_of_work_where_the_office_asks(app: &Tes
     // With a solution of its own, the address still holds one Tagesticket.
     problem(
         with("10.0.0.1", 15, Some(&altcha())),
-        StatusCode::CONFLICT,
-        "day_ticket_hold_limit",
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "hold_limit",
     );
     // A regular hold needs none (Kaarst asks only with Tagestickets).
     let r = send(app, reqwest::Method::POST, "/api/v1/holds", "10.0.0.3")

@@ -30,8 +30,8 @@ use persistence::NewHold;
         (status = 201, description = "Held; `token` is shown only here", body = CreatedHoldDto,
             headers(("Location" = String, description = "The hold: `/api/v1/holds/{id}`"))),
         (status = 400, description = "Malformed body (`invalid_body`) or Idempotency-Key (`invalid_idempotency_key`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Taken meanwhile (`slot_taken`, `day_tickets_exhausted`); a retried request whose hold has expired (`hold_expired`); a Tagesticket while this address holds one already (`day_ticket_hold_limit`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Against a rule (`idempotency_key_reused`; `hold_limit`: this address holds 2 slots already; `unknown_office`, `unknown_service`, `off_grid`, `outside_opening_hours`, `holiday`, `closure_day`, `in_past`, `before_lead_time`, `beyond_horizon`, `day_ticket_not_released`, `day_ticket_not_today`, `not_a_day_ticket_day`, `challenge_required`, `challenge_invalid`, …)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Taken meanwhile (`slot_taken`, `day_tickets_exhausted`); a retried request whose hold has expired (`hold_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Against a rule (`idempotency_key_reused`; `hold_limit`: this address holds 2 slots already, or a Tagesticket and asks for another; `unknown_office`, `unknown_service`, `off_grid`, `outside_opening_hours`, `holiday`, `closure_day`, `in_past`, `before_lead_time`, `beyond_horizon`, `day_ticket_not_released`, `day_ticket_not_today`, `not_a_day_ticket_day`, `challenge_required`, `challenge_invalid`, …)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/holds")]
