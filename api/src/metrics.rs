@@ -79,8 +79,9 @@ pub const DATABASE_FIGURES_FOR: std::time::Duration = std::time::Duration::from_
 /// The registry and the metrics it holds.
 #[derive(Debug)]
 pub struct Metrics {
-    /// `TERMIN_METRICS_TOKEN`: when set, a scrape needs it as bearer token.
-    token: Option<String>,
+    /// `TERMIN_METRICS_TOKEN`: when set, a scrape needs it as bearer token
+    /// (never printed).
+    token: Option<secrecy::SecretString>,
     /// The last scrape's database figures, when they were read and after
     /// how many writes of this process.
     pub database: tokio::sync::Mutex<Option<(std::time::Instant, u64, DatabaseFigures)>>,
@@ -113,7 +114,7 @@ impl Metrics {
     /// Metrics a scrape reads with `Authorization: Bearer token` when a
     /// token is given, else open.
     /// The database figures are served again for `keep` (real time).
-    pub fn with_token(token: Option<String>, keep: std::time::Duration) -> Self {
+    pub fn with_token(token: Option<secrecy::SecretString>, keep: std::time::Duration) -> Self {
         Self {
             token,
             keep,
@@ -126,6 +127,7 @@ impl Metrics {
     /// nothing about the token).
     pub fn authorize(&self, req: &actix_web::HttpRequest) -> Result<(), crate::error::ApiError> {
         use crate::error::{ApiError, ErrorCode};
+        use secrecy::ExposeSecret;
         use sha2::{Digest, Sha256};
         let Some(token) = &self.token else {
             return Ok(());
@@ -138,7 +140,9 @@ impl Metrics {
             .ok_or_else(|| {
                 ApiError::unauthorized(ErrorCode::MissingToken, "the metrics need a bearer token")
             })?;
-        if Sha256::digest(given.trim().as_bytes()) != Sha256::digest(token.as_bytes()) {
+        if Sha256::digest(given.trim().as_bytes())
+            != Sha256::digest(token.expose_secret().as_bytes())
+        {
             return Err(ApiError::unauthorized(
                 ErrorCode::InvalidToken,
                 "this is not the metrics token",

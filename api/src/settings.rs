@@ -1,4 +1,8 @@
-//! Configuration from the environment, as docs/API.md fixes it.
+//! Configuration from the environment, as docs/API.md fixes it: each
+//! value parsed once, at start, into the type its users take (the SMTP
+//! transport, the sender's mailbox, the public URL, a checked signing
+//! secret); secrets are kept in [`SecretString`] or a type that does not
+//! print them, so `{settings:?}` shows none.
 
 use crate::client::{InvalidProxy, TrustedProxies};
 use crate::cors::{CorsOrigins, InvalidOrigin};
@@ -7,23 +11,25 @@ use crate::mail::smtp::{InvalidSmtpUrl, Smtp};
 use crate::mail::{InvalidPublicUrl, PublicUrl};
 use domain::Username;
 use lettre::message::Mailbox;
+use secrecy::{ExposeSecret, SecretString};
 use std::num::NonZeroU32;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// `sqlite://PATH` or `postgres://…`.
-    pub database_url: String,
+    /// `sqlite://PATH` or `postgres://…`; may hold a password, so kept
+    /// secret as a whole.
+    pub database_url: SecretString,
     /// Where to listen, `HOST:PORT`; port 0 picks a free one.
     pub bind: String,
     /// A frozen "now"; `None` uses the real clock.
     pub now: Option<OffsetDateTime>,
     /// Signs staff tokens (at least 32 bytes); `None` makes a random one per
     /// start.
-    pub jwt_secret: Option<String>,
+    pub jwt_secret: Option<JwtSecret>,
     /// `username:password` of an admin to create if no staff user exists.
-    pub bootstrap_admin: Option<(Username, String)>,
+    pub bootstrap_admin: Option<(Username, SecretString)>,
     /// HTTP worker threads; `None` = one per CPU.
     pub workers: Option<usize>,
     /// Database connections.
@@ -36,14 +42,15 @@ pub struct Settings {
     pub rate_limit_writes: Option<RateLimit>,
     /// The difficulty of the proof-of-work challenge (R26).
     pub challenge_maxnumber: u64,
-    /// R23: the mail server; `None` keeps messages in the outbox, logged as
-    /// not sent. Checked at start; may hold a password, so never logged.
-    pub smtp_url: Option<String>,
-    /// R23: the sender of messages ([`Settings::mailbox`]).
-    pub mail_from: String,
+    /// R23: the mail server (`TERMIN_SMTP_URL`); `None` keeps messages in
+    /// the outbox, logged as not sent. Its URL may hold a password: [`Smtp`]
+    /// never prints it.
+    pub smtp: Option<Smtp>,
+    /// R23: the sender of messages (`TERMIN_MAIL_FROM`).
+    pub mail_from: Mailbox,
     /// R23: the base of the manage link in messages, and the host of the
-    /// calendar entries' UIDs ([`Settings::public_url`]).
-    pub public_url: String,
+    /// calendar entries' UIDs (`TERMIN_PUBLIC_URL`).
+    pub public_url: PublicUrl,
     /// How often the sender looks at the outbox (real time).
     pub mail_poll: std::time::Duration,
     /// R28: how often a display's poller reads the calls (real time).
@@ -55,7 +62,7 @@ pub struct Settings {
     pub display_streams: u32,
     /// `GET /metrics` needs `Authorization: Bearer` this when set
     /// (`TERMIN_METRICS_TOKEN`); open otherwise.
-    pub metrics_token: Option<String>,
+    pub metrics_token: Option<SecretString>,
     /// How long a scrape's database figures are served again (real time).
     pub metrics_keep: std::time::Duration,
     /// R31: days after the appointment until its personal data are erased
@@ -122,19 +129,35 @@ pub enum SettingsError {
 /// RFC 7518 §3.2: an HS256 key must have at least 256 bits.
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
 
-/// Refuses a signing secret shorter than [`MIN_JWT_SECRET_BYTES`].
-pub fn check_jwt_secret(secret: &str) -> Result<(), SettingsError> {
-    if secret.len() < MIN_JWT_SECRET_BYTES {
-        return Err(SettingsError::JwtSecretTooShort(secret.len()));
+/// `TERMIN_JWT_SECRET`: signs staff tokens and proof-of-work challenges,
+/// and seals the tokens kept for unsent messages. Only made by
+/// [`JwtSecret::new`], so it has at least [`MIN_JWT_SECRET_BYTES`]; never
+/// printed.
+#[derive(Debug, Clone)]
+pub struct JwtSecret(SecretString);
+
+impl JwtSecret {
+    /// Refuses a signing secret shorter than [`MIN_JWT_SECRET_BYTES`].
+    pub fn new(secret: impl Into<String>) -> Result<Self, SettingsError> {
+        let secret = SecretString::from(secret.into());
+        let len = secret.expose_secret().len();
+        if len < MIN_JWT_SECRET_BYTES {
+            return Err(SettingsError::JwtSecretTooShort(len));
+        }
+        Ok(Self(secret))
     }
-    Ok(())
+
+    /// The key's bytes, for the signers and the sealer.
+    pub fn expose(&self) -> &[u8] {
+        self.0.expose_secret().as_bytes()
+    }
 }
 
 impl Settings {
     /// Defaults for a local start: `sqlite://termin.db` on 127.0.0.1:8080.
     pub fn new(database_url: impl Into<String>) -> Self {
         Self {
-            database_url: database_url.into(),
+            database_url: SecretString::from(database_url.into()),
             bind: "127.0.0.1:8080".into(),
             now: None,
             jwt_secret: None,
@@ -145,9 +168,9 @@ impl Settings {
             rate_limit_reads: Some(DEFAULT_READS),
             rate_limit_writes: Some(DEFAULT_WRITES),
             challenge_maxnumber: crate::challenge::DEFAULT_MAXNUMBER,
-            smtp_url: None,
-            mail_from: DEFAULT_MAIL_FROM.to_owned(),
-            public_url: DEFAULT_PUBLIC_URL.to_owned(),
+            smtp: None,
+            mail_from: default_mail_from(),
+            public_url: default_public_url(),
             mail_poll: std::time::Duration::from_secs(2),
             display_poll: std::time::Duration::from_secs(1),
             display_heartbeat: std::time::Duration::from_secs(15),
@@ -183,14 +206,13 @@ impl Settings {
             settings.now = Some(at);
         }
         if let Some(secret) = non_empty("TERMIN_JWT_SECRET") {
-            check_jwt_secret(&secret)?;
-            settings.jwt_secret = Some(secret);
+            settings.jwt_secret = Some(JwtSecret::new(secret)?);
         }
         if let Some(admin) = non_empty("TERMIN_BOOTSTRAP_ADMIN") {
             let (user, password) = admin
                 .split_once(':')
                 .filter(|(_, p)| !p.is_empty())
-                .and_then(|(u, p)| Some((Username::parse(u).ok()?, p.to_owned())))
+                .and_then(|(u, p)| Some((Username::parse(u).ok()?, SecretString::from(p))))
                 .ok_or(SettingsError::BootstrapAdmin)?;
             settings.bootstrap_admin = Some((user, password));
         }
@@ -238,7 +260,7 @@ impl Settings {
                 .ok_or(SettingsError::Range("TERMIN_DISPLAY_STREAMS", 1, 1_000_000))?;
         }
         if let Some(token) = non_empty("TERMIN_METRICS_TOKEN") {
-            settings.metrics_token = Some(token.trim().to_owned());
+            settings.metrics_token = Some(SecretString::from(token.trim()));
         }
         if let Some(p) = non_empty("TERMIN_TRUSTED_PROXIES") {
             settings.trusted_proxies = TrustedProxies::parse(&p)?;
@@ -255,29 +277,29 @@ impl Settings {
             }
         }
         if let Some(url) = non_empty("TERMIN_SMTP_URL") {
-            Smtp::new(url.trim())?;
-            settings.smtp_url = Some(url.trim().to_owned());
+            settings.smtp = Some(Smtp::new(url.trim())?);
         }
         if let Some(from) = non_empty("TERMIN_MAIL_FROM") {
-            settings.mail_from = from.trim().to_owned();
+            settings.mail_from = from.trim().parse().map_err(|_| SettingsError::MailFrom)?;
         }
         if let Some(url) = non_empty("TERMIN_PUBLIC_URL") {
-            settings.public_url = url.trim().to_owned();
+            settings.public_url = PublicUrl::parse(url.trim())?;
         }
-        settings.mailbox()?;
-        settings.public_url()?;
         Ok(settings)
     }
+}
 
-    /// The sender's address, parsed.
-    pub fn mailbox(&self) -> Result<Mailbox, SettingsError> {
-        self.mail_from.parse().map_err(|_| SettingsError::MailFrom)
-    }
+/// [`DEFAULT_MAIL_FROM`], parsed (the unit tests parse it).
+fn default_mail_from() -> Mailbox {
+    DEFAULT_MAIL_FROM
+        .parse()
+        .unwrap_or_else(|_| unreachable!("DEFAULT_MAIL_FROM is an address"))
+}
 
-    /// The public base URL, parsed.
-    pub fn public_url(&self) -> Result<PublicUrl, SettingsError> {
-        Ok(PublicUrl::parse(&self.public_url)?)
-    }
+/// [`DEFAULT_PUBLIC_URL`], parsed (the unit tests parse it).
+fn default_public_url() -> PublicUrl {
+    PublicUrl::parse(DEFAULT_PUBLIC_URL)
+        .unwrap_or_else(|_| unreachable!("DEFAULT_PUBLIC_URL is a public URL"))
 }
 
 #[cfg(test)]
@@ -297,7 +319,7 @@ mod tests {
     #[test]
     fn defaults_follow_api_md() {
         let s = from(&[]).unwrap();
-        assert_eq!(s.database_url, "sqlite://termin.db");
+        assert_eq!(s.database_url.expose_secret(), "sqlite://termin.db");
         assert_eq!(s.bind, "127.0.0.1:8080");
         assert!(s.now.is_none() && s.jwt_secret.is_none() && s.bootstrap_admin.is_none());
     }
@@ -312,19 +334,19 @@ mod tests {
             ("TERMIN_BOOTSTRAP_ADMIN", "admin:pass:with:colons"),
         ])
         .unwrap();
-        assert_eq!(s.database_url, "postgres://db/termin");
+        assert_eq!(s.database_url.expose_secret(), "postgres://db/termin");
         assert_eq!(s.bind, "0.0.0.0:9000");
         assert_eq!(
             s.now.unwrap(),
             time::macros::datetime!(2026-12-03 07:00 +01:00)
         );
         assert_eq!(
-            s.jwt_secret.as_deref(),
-            Some("0123456789abcdef0123456789abcdef")
+            s.jwt_secret.as_ref().map(JwtSecret::expose),
+            Some(&b"0123456789abcdef0123456789abcdef"[..])
         );
         let (user, password) = s.bootstrap_admin.unwrap();
         assert_eq!(
-            (user.as_str(), password.as_str()),
+            (user.as_str(), password.expose_secret()),
             ("admin", "pass:with:colons")
         );
     }
@@ -394,6 +416,11 @@ mod tests {
             let message = err.to_string();
             assert!(message.contains("RFC 7518") && message.contains("openssl rand -hex 32"));
         }
+        // Made in code, the same check.
+        assert!(matches!(
+            JwtSecret::new("a"),
+            Err(SettingsError::JwtSecretTooShort(1))
+        ));
         // 32 bytes, counted as bytes: 16 two-byte characters are enough.
         assert!(from(&[("TERMIN_JWT_SECRET", &"x".repeat(32))]).is_ok());
         assert!(from(&[("TERMIN_JWT_SECRET", &"ä".repeat(16))]).is_ok());
@@ -409,12 +436,11 @@ mod tests {
     #[test]
     fn r23_mail_settings_are_checked_at_start() {
         let s = from(&[]).unwrap();
-        assert_eq!(s.smtp_url, None);
-        assert_eq!(
-            s.mailbox().unwrap().email.to_string(),
-            "terminvergabe@localhost"
-        );
-        assert_eq!(s.public_url().unwrap().host(), "127.0.0.1");
+        assert!(s.smtp.is_none());
+        assert_eq!(s.mail_from.email.to_string(), "terminvergabe@localhost");
+        assert_eq!(s.mail_from.name.as_deref(), Some("Terminvergabe"));
+        assert_eq!(s.public_url.host(), "127.0.0.1");
+        assert_eq!(s.public_url.to_string(), DEFAULT_PUBLIC_URL);
         let s = from(&[
             ("TERMIN_SMTP_URL", "smtp://127.0.0.1:2525"),
             (
@@ -424,12 +450,10 @@ mod tests {
             ("TERMIN_PUBLIC_URL", "https://termine.kaarst.de/"),
         ])
         .unwrap();
-        assert_eq!(s.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
-        assert_eq!(
-            s.mailbox().unwrap().name.as_deref(),
-            Some("Bürgerbüro Kaarst")
-        );
-        let url = s.public_url().unwrap();
+        assert!(s.smtp.is_some());
+        assert_eq!(s.mail_from.name.as_deref(), Some("Bürgerbüro Kaarst"));
+        assert_eq!(s.mail_from.email.to_string(), "buergerbuero@kaarst.de");
+        let url = s.public_url;
         assert_eq!(url.host(), "termine.kaarst.de");
         let id = uuid::Uuid::nil();
         assert_eq!(
@@ -481,6 +505,52 @@ mod tests {
                 ),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn the_settings_print_no_secret() {
+        let s = from(&[
+            (
+                "DATABASE_URL",
+                "postgres://termin:db-geheim-7@db.internal:5432/termin",
+            ),
+            ("TERMIN_JWT_SECRET", "jwt-geheim-0123456789abcdef0123456789"),
+            ("TERMIN_BOOTSTRAP_ADMIN", "chefin:admin-geheim-7"),
+            (
+                "TERMIN_SMTP_URL",
+                "smtps://mailer:smtp-geheim-7@mail.kaarst.de:465",
+            ),
+            ("TERMIN_METRICS_TOKEN", "metrics-geheim-7"),
+            ("TERMIN_MAIL_FROM", "Bürgerbüro <buergerbuero@kaarst.de>"),
+            ("TERMIN_PUBLIC_URL", "https://termine.kaarst.de"),
+        ])
+        .unwrap();
+        // Each secret is there for its users …
+        assert!(s.database_url.expose_secret().contains("db-geheim-7"));
+        assert!(s.jwt_secret.is_some() && s.smtp.is_some());
+        assert!(
+            s.metrics_token
+                .as_ref()
+                .is_some_and(|t| t.expose_secret() == "metrics-geheim-7")
+        );
+        // … and printed by neither form of Debug, nor in part.
+        for printed in [format!("{s:?}"), format!("{s:#?}")] {
+            for secret in [
+                "db-geheim",
+                "jwt-geheim",
+                "admin-geheim",
+                "smtp-geheim",
+                "mailer",
+                "metrics-geheim",
+                "geheim",
+            ] {
+                assert!(!printed.contains(secret), "`{secret}` in {printed}");
+            }
+            // What is not secret still helps whoever reads it.
+            assert!(printed.contains("buergerbuero@kaarst.de"), "{printed}");
+            assert!(printed.contains("termine.kaarst.de"), "{printed}");
+            assert!(printed.contains("chefin"), "{printed}");
         }
     }
 }

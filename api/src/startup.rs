@@ -8,12 +8,11 @@ use crate::cors::BrowserOrigins;
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::limits::CitizenLimits;
 use crate::logging;
-use crate::mail::smtp::{InvalidSmtpUrl, Smtp};
 use crate::mail::{MailConfig, Sender};
 use crate::metrics::Metrics;
 use crate::protocol::{self, Routes};
 use crate::routes;
-use crate::settings::{Settings, SettingsError, check_jwt_secret};
+use crate::settings::Settings;
 use crate::state::AppState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
@@ -23,6 +22,7 @@ use actix_web::http::header::{self, HeaderValue, HttpDate};
 use actix_web::middleware::Next;
 use actix_web::{App, HttpServer, middleware, web};
 use persistence::Store;
+use secrecy::ExposeSecret;
 use std::net::TcpListener;
 use std::sync::Arc;
 use utoipa::OpenApi;
@@ -234,37 +234,31 @@ pub enum StartError {
     BootstrapAdmin(String),
     #[error("the signing secret cannot be used: {0}")]
     Secret(String),
-    #[error(transparent)]
-    Settings(#[from] SettingsError),
-    #[error(transparent)]
-    Smtp(#[from] InvalidSmtpUrl),
 }
 
 impl Application {
     /// Opens (and migrates, and on first start seeds) the database and binds.
     pub fn build(settings: &Settings) -> Result<Self, StartError> {
-        if let Some(secret) = &settings.jwt_secret {
-            check_jwt_secret(secret)?;
-        }
         // R23: the tokens kept for unsent messages are sealed with a key
         // derived from TERMIN_JWT_SECRET (random per start without one).
+        let database_url = settings.database_url.expose_secret();
         let store = Arc::new(
-            Store::open_with_pool_size(&settings.database_url, settings.pool_size)?
-                .with_message_key(settings.jwt_secret.as_deref().map(str::as_bytes)),
+            Store::open_with_pool_size(database_url, settings.pool_size)?
+                .with_message_key(settings.jwt_secret.as_ref().map(|s| s.expose())),
         );
         let clock = settings.now.map_or(Clock::System, Clock::frozen);
         if let Some(at) = settings.now {
             tracing::warn!(%at, "the clock is frozen (TERMIN_NOW)");
         }
         if let Some((username, password)) = &settings.bootstrap_admin {
-            let hash = auth::hash_password(password)
+            let hash = auth::hash_password(password.expose_secret())
                 .map_err(|e| StartError::BootstrapAdmin(e.to_string()))?;
             if store.bootstrap_admin(username, &hash, clock.now())? {
                 tracing::info!(%username, "created the first admin (TERMIN_BOOTSTRAP_ADMIN)");
             }
         }
         let secret = match &settings.jwt_secret {
-            Some(s) => s.as_bytes().to_vec(),
+            Some(s) => s.expose().to_vec(),
             None => {
                 tracing::warn!(
                     "TERMIN_JWT_SECRET is not set: staff tokens are signed with a random key \
@@ -276,9 +270,9 @@ impl Application {
             }
         };
         let mail = Arc::new(MailConfig {
-            smtp: settings.smtp_url.as_deref().map(Smtp::new).transpose()?,
-            from: settings.mailbox()?,
-            public_url: settings.public_url()?,
+            smtp: settings.smtp.clone(),
+            from: settings.mail_from.clone(),
+            public_url: settings.public_url.clone(),
             poll: settings.mail_poll,
         });
         if mail.smtp.is_none() {

@@ -287,11 +287,7 @@ fn r23_smtp_refusing_then_back_delivers_once_after_the_back_off(m: &Mailing) {
 
 fn i6_two_server_processes_send_each_message_once(m: &Mailing) {
     let url = m.sink.url();
-    let second = m.app.second(move |s| {
-        s.smtp_url = Some(url);
-        s.public_url = PUBLIC_URL.into();
-        s.mail_from = MAIL_FROM.into();
-    });
+    let second = m.app.second(|s| mail_via(s, &url));
     // 24 bookings over both servers while both senders run.
     let mut ids = std::collections::HashSet::new();
     for slot in 0..8 {
@@ -332,8 +328,9 @@ fn r23_a_closed_smtp_port_fails_after_the_last_attempt_visible_to_admins_and_met
     let port = closed.local_addr().unwrap().port();
     drop(closed);
     let app = db_app.second(move |s| {
-        s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
-        s.public_url = PUBLIC_URL.into();
+        let url = format!("smtp://127.0.0.1:{port}");
+        s.smtp = Some(api::mail::smtp::Smtp::new(&url).unwrap());
+        s.public_url = api::mail::PublicUrl::parse(PUBLIC_URL).unwrap();
     });
     // The first server keeps its messages (no SMTP URL); this one tries.
     book(&app, TUESDAY_0830);

@@ -110,11 +110,10 @@ fn r23_a_token_sealed_with_another_key_goes_out_without_its_link(app: &TestApp) 
     );
     let sink = SmtpSink::start();
     let url = sink.url();
-    let restarted = app.second(move |s| {
-        s.smtp_url = Some(url);
-        s.public_url = PUBLIC_URL.into();
-        s.mail_from = MAIL_FROM.into();
-        s.jwt_secret = Some("another secret, after the restart".into());
+    let restarted = app.second(|s| {
+        mail_via(s, &url);
+        s.jwt_secret =
+            Some(api::settings::JwtSecret::new("another secret, after the restart").unwrap());
     });
     let mail = sink.wait_for(1).remove(0);
     let text = mail.text();

@@ -6,7 +6,9 @@ pub mod smtp;
 
 use api::Application;
 use api::clock::Clock;
-use api::settings::Settings;
+use api::mail::PublicUrl;
+use api::mail::smtp::Smtp;
+use api::settings::{JwtSecret, Settings};
 use persistence::test_support::TestDb;
 use reqwest::StatusCode;
 use reqwest::blocking::{Client, RequestBuilder, Response};
@@ -97,13 +99,7 @@ impl TestApp {
     /// A server with an SMTP server for its messages (R23), whose manage
     /// links start with `https://termine.test`.
     pub fn spawn_with_smtp(db: TestDb, smtp_url: &str) -> Self {
-        let url = smtp_url.to_owned();
-        Self::spawn_with(db, move |s| {
-            s.smtp_url = Some(url);
-            s.public_url = PUBLIC_URL.into();
-            s.mail_from = MAIL_FROM.into();
-        })
-        .relaxed()
+        Self::spawn_with(db, |s| mail_via(s, smtp_url)).relaxed()
     }
 
     /// A second server process on this one's database, with the same
@@ -127,7 +123,7 @@ impl TestApp {
         settings.pool_size = 8;
         settings.bootstrap_admin =
             Some((domain::Username::parse(ADMIN.0).unwrap(), ADMIN.1.into()));
-        settings.jwt_secret = Some(JWT_SECRET.into());
+        settings.jwt_secret = Some(JwtSecret::new(JWT_SECRET).unwrap());
         tweak(&mut settings);
         let (tx, rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
@@ -240,6 +236,14 @@ impl TestApp {
         let office = persistence::test_support::fixtures::office_id("buergerbuero");
         self.store.day_appointments(&office, date).unwrap().len()
     }
+}
+
+/// Settings whose messages go to the SMTP server at `smtp_url`, from
+/// [`MAIL_FROM`], with manage links under [`PUBLIC_URL`] (R23).
+pub fn mail_via(s: &mut Settings, smtp_url: &str) {
+    s.smtp = Some(Smtp::new(smtp_url).unwrap());
+    s.public_url = PublicUrl::parse(PUBLIC_URL).unwrap();
+    s.mail_from = MAIL_FROM.parse().unwrap();
 }
 
 pub fn ok_json(r: Response, status: StatusCode) -> Value {
