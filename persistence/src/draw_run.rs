@@ -1,19 +1,56 @@
 //! R27: the draw of one office day, in the caller's transaction (see
 //! `draws` for the requests and when the draw runs).
 
-use crate::bookings::{Accept, active_bookings, insert_accepted};
+use crate::bookings::{Accept, insert_accepted};
 use crate::codec::{to_db, to_i32};
 use crate::connection::DbConnection;
 use crate::draws::{RequestRow, drawn};
+use crate::occupancy::active_bookings;
 use crate::schema::{day_ticket_draws, day_ticket_requests};
 use crate::{Store, StoreError, locks};
 use diesel::prelude::*;
 use domain::{
-    BookingKind, BookingRequest, Channel, DrawEntry, Occupancy, RequestStatus, SEED_BYTES,
-    Selection, run_draw, validate_booking,
+    BookingKind, BookingRequest, Channel, DrawEntry, Occupancy, OfficeId, RequestStatus,
+    SEED_BYTES, Selection, draw_due, run_draw, validate_booking,
 };
 use rand::Rng;
 use time::{Date, OffsetDateTime};
+
+impl Store {
+    /// R27: runs the draws due at `now` at every office (the server's sweep,
+    /// so a draw runs at the release even if no one asks).
+    pub fn run_due_draws(&self, now: OffsetDateTime) -> Result<u32, StoreError> {
+        let mut ran = 0;
+        for office in self.offices()? {
+            if self.draw_if_due(&office.id, now)? {
+                ran += 1;
+            }
+        }
+        Ok(ran)
+    }
+
+    /// R27: runs the draw of `office` if it is due at `now` and has not run;
+    /// `true` if this call ran it. An unknown office has none.
+    pub fn draw_if_due(&self, office: &OfficeId, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let config = match self.office(office) {
+            Ok(config) => config,
+            Err(StoreError::UnknownOffice) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        let Some(day) = draw_due(&config, now) else {
+            return Ok(false);
+        };
+        if self.known_drawn(office.as_str(), day) {
+            return Ok(false);
+        }
+        let ran = self.write(|conn| draw(self, conn, office.as_str(), day, now))?;
+        self.remember_drawn(office.as_str(), day);
+        if ran {
+            tracing::info!(office = %office, %day, "Tagesticket draw run");
+        }
+        Ok(ran)
+    }
+}
 
 /// The draw itself, in the caller's transaction: lock the day, stop if it
 /// was drawn, draw a seed, assign, book the winners, record.

@@ -320,41 +320,6 @@ impl Store {
         .transpose()
     }
 
-    /// R27: runs the draws due at `now` at every office (the server's sweep,
-    /// so a draw runs at the release even if no one asks).
-    pub fn run_due_draws(&self, now: OffsetDateTime) -> Result<u32, StoreError> {
-        let mut ran = 0;
-        for office in self.offices()? {
-            if self.draw_if_due(&office.id, now)? {
-                ran += 1;
-            }
-        }
-        Ok(ran)
-    }
-
-    /// R27: runs the draw of `office` if it is due at `now` and has not run;
-    /// `true` if this call ran it. An unknown office has none.
-    pub fn draw_if_due(&self, office: &OfficeId, now: OffsetDateTime) -> Result<bool, StoreError> {
-        let config = match self.office(office) {
-            Ok(config) => config,
-            Err(StoreError::UnknownOffice) => return Ok(false),
-            Err(e) => return Err(e),
-        };
-        let Some(day) = draw_due(&config, now) else {
-            return Ok(false);
-        };
-        if self.known_drawn(office.as_str(), day) {
-            return Ok(false);
-        }
-        let ran =
-            self.write(|conn| crate::draw_run::draw(self, conn, office.as_str(), day, now))?;
-        self.remember_drawn(office.as_str(), day);
-        if ran {
-            tracing::info!(office = %office, %day, "Tagesticket draw run");
-        }
-        Ok(ran)
-    }
-
     /// In a locked Tagesticket transaction: [`StoreError::DrawDue`] while
     /// the office draws and today's draw is due but not recorded.
     pub(crate) fn check_drawn(

@@ -8,9 +8,10 @@ use crate::bookings::{Accept, CreatedBooking, admit, check_citizen, insert_accep
 use crate::challenges::SolvedChallenge;
 use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
 use crate::connection::DbConnection;
-use crate::idempotency::{self, Seen};
+use crate::idempotency;
 use crate::schema::holds;
 use crate::secret::{hash_token, new_token, token_matches};
+use crate::unit;
 use crate::{Store, StoreError, locks};
 use diesel::prelude::*;
 use domain::{
@@ -106,22 +107,6 @@ impl HoldRow {
     }
 }
 
-/// The live holds of `office` from `from` to `to` (local days) at `now`,
-/// as occupancy reads bookings: start, minutes, kind (I5).
-pub(crate) fn live_holds(
-    conn: &mut DbConnection,
-    office: &str,
-    (from, to): (Date, Date),
-    now: OffsetDateTime,
-) -> Result<Vec<(PrimitiveDateTime, i32, String)>, StoreError> {
-    Ok(holds::table
-        .filter(holds::office_id.eq(office))
-        .filter(holds::local_day.between(from, to))
-        .filter(holds::expires_at.gt(to_db(now)))
-        .select((holds::start_at, holds::minutes, holds::kind))
-        .load(conn)?)
-}
-
 /// The hold `id` if `token` is its secret. Gone, or another token: the
 /// same answer, so a guess learns nothing about which holds exist.
 fn hold_row(conn: &mut DbConnection, id: Uuid, token: &str) -> Result<HoldRow, StoreError> {
@@ -211,21 +196,19 @@ impl Store {
         let hold = self.write(|conn| {
             // A retry of a request that held: that hold, with a new token
             // (the first answer, with the first token, was lost).
-            if let (Some(key), Some(hash)) = (key, &hash) {
-                locks::lock_name(conn, "idempotency", key)?;
-                if let Seen::Made(id) = idempotency::seen(conn, key, hash, now)? {
-                    return rehold(conn, &id, &token, now);
-                }
+            let keyed = key.zip(hash.as_deref());
+            if let Some(id) = unit::retried(conn, keyed, now)? {
+                return rehold(conn, &id, &token, now);
             }
             // The client first (its holds may be on other days), then the day.
             locks::lock_name(conn, "holds", &client_key)?;
-            let version = locks::lock_day(conn, office_id, day)?
-                .ok_or_else(|| BookingError::UnknownOffice(office_id.to_owned()))?;
-            let office = self.cached_office(conn, office_id, Some(version))?;
-            if request.kind == BookingKind::DayTicket {
-                self.check_drawn(conn, &office, now)?;
-            }
-            let selection = Selection::new(&office, &request.services)?;
+            let (office, selection) = self.open_appointment(
+                conn,
+                (office_id, day),
+                request.kind,
+                &request.services,
+                now,
+            )?;
             // Lazy cleaning, of rows both locks cover; correctness never
             // depends on it, since only live holds count.
             diesel::delete(
@@ -285,7 +268,7 @@ impl Store {
             diesel::insert_into(holds::table)
                 .values(&row)
                 .execute(conn)?;
-            if let (Some(key), Some(hash)) = (key, &hash) {
+            if let Some((key, hash)) = keyed {
                 idempotency::remember(conn, key, hash, &row.id, now)?;
             }
             row.hold()
@@ -378,17 +361,14 @@ impl Store {
     ) -> Result<CreatedBooking, StoreError> {
         let hash = idempotency_key.map(|_| idempotency::confirmation_hash(&id, token, citizen));
         self.write_booking(|conn, booking_token| {
-            if let (Some(key), Some(hash)) = (idempotency_key, &hash) {
-                locks::lock_name(conn, "idempotency", key)?;
-                if let Seen::Made(booking) = idempotency::seen(conn, key, hash, now)? {
-                    return rebook(conn, &booking, booking_token, now);
-                }
+            let keyed = idempotency_key.zip(hash.as_deref());
+            if let Some(booking) = unit::retried(conn, keyed, now)? {
+                return rebook(conn, &booking, booking_token, now);
             }
             let first = hold_row(conn, id, token)?;
-            let version = locks::lock_day(conn, &first.office_id, first.local_day)?
-                .ok_or_else(|| corrupt(format!("hold {id} of a missing office")))?;
+            let office = self.lock_office_days(conn, &first.office_id, &[first.local_day])?;
+            // Read again under the lock: a release or confirmation may have won it.
             let row = live_row(conn, id, token, now)?;
-            let office = self.cached_office(conn, &row.office_id, Some(version))?;
             let kind: BookingKind = parse(&row.kind)?;
             let start = from_db(row.start_at);
             if start < now {
@@ -428,7 +408,7 @@ impl Store {
                 booking_token,
                 now,
             )?;
-            if let (Some(key), Some(hash)) = (idempotency_key, &hash) {
+            if let Some((key, hash)) = keyed {
                 idempotency::remember(conn, key, hash, &booking.id.to_string(), now)?;
             }
             Ok(booking)

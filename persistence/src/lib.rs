@@ -28,6 +28,7 @@ mod idempotency;
 mod locks;
 mod lookups;
 mod moves;
+mod occupancy;
 mod offer;
 mod offices;
 mod outbox;
@@ -40,6 +41,7 @@ mod statistics;
 mod store;
 #[cfg(feature = "test-support")]
 pub mod test_support;
+mod unit;
 
 pub use audit::AuditEntry;
 pub use bookings::{

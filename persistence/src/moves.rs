@@ -2,18 +2,18 @@
 //! takes the new one; on any refusal nothing changes.
 
 use crate::audit::{booking_audit, record};
-use crate::bookings::{
-    Booking, BookingRow, CancelAuth, active_bookings, booking_row, insert_services, one,
-};
+use crate::bookings::{Booking, BookingRow, CancelAuth, booking_row, insert_services, one};
 use crate::cancels::acting;
 use crate::codec::{to_db, to_i32};
-use crate::idempotency::{self, Seen};
+use crate::idempotency;
+use crate::occupancy::active_bookings;
 use crate::schema::{booking_services, bookings};
-use crate::{Store, StoreError, locks, outbox};
+use crate::unit;
+use crate::{Store, StoreError, outbox};
 use diesel::prelude::*;
 use domain::{
-    AuditAction, Berlin, BookingError, BookingRequest, BookingStatus, MoveError, Occupancy,
-    Selection, ServiceId, check_move, validate_booking,
+    AuditAction, Berlin, BookingRequest, BookingStatus, MoveError, Occupancy, Selection, ServiceId,
+    check_move, validate_booking,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -54,22 +54,14 @@ impl Store {
             if let Some(key) = idempotency_key {
                 let who = actor.map_or("holder", |a| a.as_str());
                 let hash = idempotency::move_hash(&id, who, request);
-                locks::lock_name(conn, "idempotency", key)?;
-                match idempotency::seen(conn, key, &hash, now)? {
-                    Seen::Made(_) => {
-                        let row = booking_row(conn, &id)?;
-                        return one(conn, row);
-                    }
-                    Seen::New => idempotency::remember(conn, key, &hash, &id, now)?,
+                if unit::retried(conn, Some((key, &hash)), now)?.is_some() {
+                    let row = booking_row(conn, &id)?;
+                    return one(conn, row);
                 }
+                idempotency::remember(conn, key, &hash, &id, now)?;
             }
             let office_id = first.office_id.clone();
-            let (early, late) = (first.local_day.min(new_day), first.local_day.max(new_day));
-            let mut version = locks::lock_day(conn, &office_id, early)?;
-            if late != early {
-                version = locks::lock_day(conn, &office_id, late)?;
-            }
-            let version = version.ok_or_else(|| BookingError::UnknownOffice(office_id.clone()))?;
+            let office = self.lock_office_days(conn, &office_id, &[first.local_day, new_day])?;
             // Read again under the locks: a move may have won them.
             let row = booking_row(conn, &id)?;
             let current = one(conn, row)?;
@@ -85,7 +77,6 @@ impl Store {
             if current.start == request.start && *services == current.services {
                 return Ok(current);
             }
-            let office = self.cached_office(conn, &office_id, Some(version))?;
             let selection = Selection::new(&office, services)?;
             let active = active_bookings(conn, &office_id, (new_day, new_day), now, Some(&id))?;
             let accepted = validate_booking(

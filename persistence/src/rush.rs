@@ -6,7 +6,7 @@
 
 use crate::Store;
 use crate::StoreError;
-use crate::bookings::active_bookings;
+use crate::occupancy::active_bookings;
 use domain::{Occupancy, OfficeId};
 use time::{Date, OffsetDateTime};
 

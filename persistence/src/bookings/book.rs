@@ -4,8 +4,8 @@
 //! and its confirmation (R23), audited.
 
 use super::{
-    Booking, BookingRow, BookingServiceRow, CreatedBooking, NewBooking, booking_row,
-    occupancy_around, one, to_booking,
+    Booking, BookingRow, BookingServiceRow, CreatedBooking, NewBooking, booking_row, one,
+    to_booking,
 };
 use crate::audit::{booking_audit, record};
 use crate::challenges::{self, SolvedChallenge};
@@ -14,10 +14,12 @@ use crate::codec::{to_db, to_i32};
 use crate::connection::DbConnection;
 use crate::contacts;
 use crate::details::BookedService;
-use crate::idempotency::{self, Seen};
+use crate::idempotency;
+use crate::occupancy::occupancy_around;
 use crate::schema::{booking_services, bookings};
 use crate::secret::{NewToken, hash_token, new_code, new_token};
-use crate::{Store, StoreError, locks, outbox};
+use crate::unit;
+use crate::{Store, StoreError, outbox};
 use diesel::prelude::*;
 use domain::{
     Accepted, AuditAction, Berlin, BookingError, BookingKind, BookingRequest, BookingStatus,
@@ -286,19 +288,17 @@ impl Store {
             // new token (the first answer, with the first token, was lost).
             let key = request.idempotency_key.as_ref().map(|k| k.key.as_str());
             let hash = key.map(|_| idempotency::request_hash(request));
-            if let (Some(key), Some(hash)) = (key, &hash) {
-                locks::lock_name(conn, "idempotency", key)?;
-                if let Seen::Made(id) = idempotency::seen(conn, key, hash, now)? {
-                    return rebook(conn, &id, token, now);
-                }
+            let keyed = key.zip(hash.as_deref());
+            if let Some(id) = unit::retried(conn, keyed, now)? {
+                return rebook(conn, &id, token, now);
             }
-            let version = locks::lock_day(conn, office_id, day)?
-                .ok_or_else(|| BookingError::UnknownOffice(office_id.to_owned()))?;
-            let office = self.cached_office(conn, office_id, Some(version))?;
-            if request.kind == BookingKind::DayTicket {
-                self.check_drawn(conn, &office, now)?;
-            }
-            let selection = Selection::new(&office, &request.services)?;
+            let (office, selection) = self.open_appointment(
+                conn,
+                (office_id, day),
+                request.kind,
+                &request.services,
+                now,
+            )?;
             check_citizen(
                 conn,
                 &office,
@@ -334,7 +334,7 @@ impl Store {
                 token,
                 now,
             )?;
-            if let (Some(key), Some(hash)) = (key, &hash) {
+            if let Some((key, hash)) = keyed {
                 idempotency::remember(conn, key, hash, &booking.id.to_string(), now)?;
             }
             Ok(booking)
