@@ -56,8 +56,11 @@ pub fn orphaned_bookings<K: Clone>(
                     match booking.pool {
                         Pool::Regular if peak >= regular => Some(Orphaned::OverCapacity),
                         Pool::DayTicket => {
-                            let per_day = office.day_ticket_on(date).map_or(0, |p| p.per_day);
-                            if kept.tickets_issued(date) >= per_day {
+                            // No contingent that day: none fits.
+                            let gone = office
+                                .day_ticket_on(date)
+                                .is_none_or(|p| p.exhausted(&kept, date));
+                            if gone {
                                 Some(Orphaned::OverContingent)
                             } else if peak >= held_back {
                                 Some(Orphaned::OverCapacity)

@@ -5,6 +5,7 @@ use crate::fair::FairUse;
 use crate::grid::{UNIT_MINUTES, minute_of_day, on_unit};
 use crate::ids::{IdError, InvalidLeika, Leika, OfficeId, ServiceId};
 use crate::message::{MAX_REMINDER_DAYS, ReminderPolicy};
+use crate::occupancy::Occupancy;
 use crate::texts::TextError;
 use std::collections::BTreeMap;
 use time::{Date, Duration, Time, Weekday};
@@ -63,6 +64,20 @@ pub struct DayTicketPolicy {
     pub staff_from: Time,
     /// Weekdays with a contingent, Monday first.
     pub weekdays: [bool; 7],
+}
+
+impl DayTicketPolicy {
+    /// R15, I2: the Tagestickets of `date` not yet taken by a booking or a
+    /// live hold (I5). The one place that says the contingent is gone: the
+    /// booking rules, the offer, the rush pre-check all ask this.
+    pub fn tickets_left(&self, occupancy: &Occupancy, date: Date) -> u32 {
+        self.per_day.saturating_sub(occupancy.tickets_issued(date))
+    }
+
+    /// R15, I2: every Tagesticket of `date` is taken.
+    pub fn exhausted(&self, occupancy: &Occupancy, date: Date) -> bool {
+        self.tickets_left(occupancy, date) == 0
+    }
 }
 
 /// Why a day takes no appointments.

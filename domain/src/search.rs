@@ -179,9 +179,7 @@ pub fn day_ticket_offer(
         };
     };
     let at = |t: Time| Berlin::instant(date, t).ok();
-    let remaining = policy
-        .per_day
-        .saturating_sub(occupancy.tickets_issued(date));
+    let remaining = policy.tickets_left(occupancy, date);
     let released = Berlin::local(now).time() >= release_time(policy, channel);
     let mut slots = Vec::new();
     if let Some(selection) = selection {

@@ -31,7 +31,7 @@ impl Store {
             return Ok(false);
         };
         let active = active_bookings(&mut conn, office.as_str(), (day, day), now, None)?;
-        Ok(Occupancy::from_bookings(&active).tickets_issued(day) >= policy.per_day)
+        Ok(policy.exhausted(&Occupancy::from_bookings(&active), day))
     }
 }
 

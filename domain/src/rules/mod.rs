@@ -122,7 +122,7 @@ impl DayPlan {
                 if Berlin::local(now).time() < from {
                     return Err(BookingError::DayTicketNotYetReleased { from });
                 }
-                if occupancy.tickets_issued(date) >= policy.per_day {
+                if policy.exhausted(occupancy, date) {
                     return Err(BookingError::DayTicketsExhausted);
                 }
                 ticket_capacity
