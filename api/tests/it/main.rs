@@ -10,6 +10,7 @@ mod cors;
 mod counter;
 mod crash;
 mod display;
+mod docs;
 mod draw;
 mod etag;
 mod fairness;
