@@ -349,7 +349,8 @@ impl Application {
                 // answers preflights before they count or reach the routes, and
                 // marks every answer, 429 included; problem+json on every error
                 // answer; HEAD served as GET; compression; the frozen clock's
-                // `Date`; nosniff and Swagger UI's CSP; the access log.
+                // `Date`; nosniff and Swagger UI's CSP; the access log; the
+                // request's id and its span.
                 .wrap(middleware::from_fn(limit_citizens))
                 .wrap(BrowserOrigins::new(origins.clone()))
                 .wrap(middleware::from_fn(protocol::problem_bodies))
@@ -357,8 +358,11 @@ impl Application {
                 .wrap(middleware::Compress::default())
                 .wrap(middleware::from_fn(frozen_date))
                 .wrap(middleware::from_fn(security_headers))
-                // Outermost: sees the method as sent (HEAD) and the final status.
+                // Sees the method as sent (HEAD) and the final status.
                 .wrap(middleware::from_fn(logging::access_log))
+                // Outermost: every line logged for the request, the access
+                // log's included, carries its id.
+                .wrap(middleware::from_fn(logging::request_id))
         })
         .shutdown_timeout(20);
         if let Some(workers) = settings.workers {

@@ -22,6 +22,7 @@ use std::thread::JoinHandle;
 on_both_backends!(
     LoggedServer::spawn;
     nothing_secret_or_personal_reaches_the_log,
+    each_line_of_a_request_carries_its_id,
 );
 
 /// The server binary on a fresh database, its stdout and stderr captured.
@@ -117,6 +118,23 @@ impl LoggedServer {
     fn login(&self, username: &str, password: &str) -> reqwest::blocking::Response {
         let body = json!({"username": username, "password": password});
         self.send(Method::POST, "/api/v1/auth/token", None, Some(&body))
+    }
+
+    /// Waits (real time, bounded) until `n` lines of the log contain `text`.
+    fn wait_for_lines(&self, text: &str, n: usize) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let log = self.log.lock().unwrap();
+            if log.lines().filter(|l| l.contains(text)).count() >= n {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{n} lines with `{text}`:\n{log}"
+            );
+            drop(log);
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
     }
 
     /// Stops the server and returns everything it wrote.
@@ -337,4 +355,65 @@ fn nothing_secret_or_personal_reaches_the_log(server: &LoggedServer) {
             hits.join("\n")
         );
     }
+}
+
+/// The `X-Request-Id` of an answer.
+fn request_id(r: &reqwest::blocking::Response) -> String {
+    r.headers()["x-request-id"].to_str().unwrap().to_owned()
+}
+
+fn each_line_of_a_request_carries_its_id(server: &LoggedServer) {
+    // A refused login logs from its handler, after the password check on
+    // a thread of its own; then the access line.
+    let refused = server.login(ADMIN.0, "not the password");
+    let refused_id = request_id(&refused);
+    problem(refused, StatusCode::UNAUTHORIZED, "invalid_credentials");
+    // A booking: its handler calls the store on a blocking thread.
+    let body = regular(time::macros::datetime!(2026-12-01 08:30 +01:00));
+    let booked = server.send(Method::POST, "/api/v1/bookings", None, Some(&body));
+    let booked_id = request_id(&booked);
+    ok_json(booked, StatusCode::CREATED);
+    assert_ne!(refused_id, booked_id);
+    // The access lines were written before the answers; the sender's
+    // line about the confirmation is waited for.
+    server.sink.wait_for(1);
+    server.wait_for_lines("message sent", 1);
+    let log = server.stop();
+
+    let span = |id: &str| format!("request{{id={id}}}");
+    let lines_of = |id: &str| -> Vec<&str> { log.lines().filter(|l| l.contains(id)).collect() };
+    let refused_lines = lines_of(&refused_id);
+    assert!(
+        refused_lines
+            .iter()
+            .any(|l| l.contains("login refused") && l.contains(&span(&refused_id))),
+        "{log}"
+    );
+    assert!(
+        refused_lines
+            .iter()
+            .any(|l| l.contains("route=/api/v1/auth/token")
+                && l.contains("status=401")
+                && l.contains(&span(&refused_id))),
+        "{log}"
+    );
+    assert!(
+        lines_of(&booked_id)
+            .iter()
+            .any(|l| l.contains("route=/api/v1/bookings ")
+                && l.contains("status=201")
+                && l.contains(&span(&booked_id))),
+        "{log}"
+    );
+    // Each line with an id is in its request's span, and the two
+    // requests' lines are apart.
+    for l in refused_lines {
+        assert!(
+            l.contains(&span(&refused_id)) && !l.contains(&booked_id),
+            "{l}"
+        );
+    }
+    // The sender's lines belong to no request.
+    let sent = log.lines().find(|l| l.contains("message sent")).unwrap();
+    assert!(!sent.contains("request{"), "{sent}");
 }

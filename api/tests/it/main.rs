@@ -24,6 +24,7 @@ mod metrics;
 mod offers_cache;
 mod openapi;
 mod privacy;
+mod request_ids;
 mod secrets;
 mod services;
 mod staff;
