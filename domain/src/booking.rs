@@ -50,6 +50,42 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// Whether a booking holds its time (R18): the database's `status`
+    /// column. An active booking is stored as `confirmed`, whatever its
+    /// stage at the counter.
+    pub enum Standing {
+        Active = "confirmed",
+        Cancelled = "cancelled",
+    }
+}
+
+text_enum! {
+    /// Where an active booking stands at the counter (R28): the database's
+    /// `stage` column, none before the check-in.
+    pub enum Stage {
+        CheckedIn = "checked_in",
+        Called = "called",
+        Served = "served",
+        NoShow = "no_show",
+    }
+}
+
+impl BookingStatus {
+    /// The status a booking shows: `cancelled` whatever happened before,
+    /// else its stage at the counter, else `confirmed`.
+    pub fn of(standing: Standing, stage: Option<Stage>) -> Self {
+        match (standing, stage) {
+            (Standing::Cancelled, _) => Self::Cancelled,
+            (Standing::Active, None) => Self::Confirmed,
+            (Standing::Active, Some(Stage::CheckedIn)) => Self::CheckedIn,
+            (Standing::Active, Some(Stage::Called)) => Self::Called,
+            (Standing::Active, Some(Stage::Served)) => Self::Served,
+            (Standing::Active, Some(Stage::NoShow)) => Self::NoShow,
+        }
+    }
+}
+
 /// No 0/O, no 1/I: a code read over the phone cannot be misheard as another (R17).
 pub const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 /// 32^8 ≈ 1.1 · 10^12 codes; a collision is caught by the database's unique
@@ -146,6 +182,30 @@ pub fn check_cancel(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn r18_r28_status_is_cancelled_else_the_stage_else_confirmed() {
+        use Stage::*;
+        assert_eq!(
+            BookingStatus::of(Standing::Active, None),
+            BookingStatus::Confirmed
+        );
+        assert_eq!(
+            BookingStatus::of(Standing::Cancelled, Some(CheckedIn)),
+            BookingStatus::Cancelled
+        );
+        let stages = [CheckedIn, Called, Served, NoShow];
+        for stage in stages {
+            // The stage's text is the status's: the API shows it as stored.
+            let status = BookingStatus::of(Standing::Active, Some(stage));
+            assert_eq!(status.as_str(), stage.as_str());
+        }
+        assert_eq!(
+            Standing::Active.as_str(),
+            "confirmed",
+            "as stored since R18"
+        );
+    }
     use time::macros::datetime;
 
     #[test]

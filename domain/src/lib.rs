@@ -40,7 +40,9 @@ pub mod test_support;
 pub mod texts;
 
 pub use audit::AuditAction;
-pub use booking::{BookingCode, BookingKind, BookingStatus, CancelError, Channel, check_cancel};
+pub use booking::{
+    BookingCode, BookingKind, BookingStatus, CancelError, Channel, Stage, Standing, check_cancel,
+};
 pub use calendar::Berlin;
 pub use citizen::{Citizen, CitizenError};
 pub use config::{

@@ -10,7 +10,8 @@ use crate::secret::token_matches;
 use crate::{Store, StoreError, locks};
 use diesel::prelude::*;
 use domain::{
-    AuditAction, BookingStatus, CancelError, OfficeId, OfficeScope, Username, check_cancel,
+    AuditAction, BookingStatus, CancelError, OfficeId, OfficeScope, Standing, Username,
+    check_cancel,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -59,12 +60,12 @@ impl Store {
             let updated = diesel::update(
                 bookings::table
                     .find(&id)
-                    .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
+                    .filter(bookings::status.eq(Standing::Active.as_str()))
                     // R28: nor closed at the counter meanwhile.
                     .filter(bookings::closed_at.is_null()),
             )
             .set((
-                bookings::status.eq(BookingStatus::Cancelled.as_str()),
+                bookings::status.eq(Standing::Cancelled.as_str()),
                 bookings::cancelled_at.eq(Some(to_db(now))),
                 bookings::cancelled_by.eq(actor.map(Username::as_str)),
                 bookings::sequence.eq(bookings::sequence + 1),

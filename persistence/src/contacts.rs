@@ -5,7 +5,7 @@ use crate::connection::DbConnection;
 use crate::schema::bookings;
 use crate::{StoreError, locks};
 use diesel::prelude::*;
-use domain::{BookingKind, BookingStatus, Channel, Citizen, ContactHoldings, email_key};
+use domain::{BookingKind, Channel, Citizen, ContactHoldings, Standing, email_key};
 use time::{Date, OffsetDateTime};
 
 /// R24: what this citizen's contact (e-mail or phone) already holds online
@@ -28,7 +28,7 @@ pub(crate) fn holdings(
     }
     let mut query = bookings::table
         .filter(bookings::office_id.eq(office))
-        .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
+        .filter(bookings::status.eq(Standing::Active.as_str()))
         .filter(bookings::channel.eq(Channel::Online.as_str()))
         .filter(bookings::end_at.gt(to_db(now)))
         .select((bookings::kind, bookings::local_day, bookings::start_at))

@@ -12,7 +12,7 @@ use crate::schema::{bookings, counter_calls};
 use crate::{Store, StoreError, locks};
 use diesel::prelude::*;
 use domain::{
-    AuditAction, Berlin, BookingStatus, CounterError, OfficeId, OfficeScope, Username,
+    AuditAction, Berlin, CounterError, OfficeId, OfficeScope, Stage, Standing, Username,
     check_check_in, check_counter, check_done, check_no_show,
 };
 use time::OffsetDateTime;
@@ -77,8 +77,8 @@ fn lost(
 /// A step at the counter (R28) that one conditional update takes: from
 /// stage `from` (`None`: confirmed, not yet at the counter) to `to`.
 struct Step {
-    from: Option<BookingStatus>,
-    to: BookingStatus,
+    from: Option<Stage>,
+    to: Stage,
     /// The answer when another clerk took a step first and the check of
     /// the booking read again still passes.
     raced: CounterError,
@@ -87,21 +87,21 @@ struct Step {
 
 const CHECK_IN: Step = Step {
     from: None,
-    to: BookingStatus::CheckedIn,
+    to: Stage::CheckedIn,
     raced: CounterError::AlreadyCheckedIn,
     action: AuditAction::BookingCheckIn,
 };
 
 const SERVED: Step = Step {
-    from: Some(BookingStatus::Called),
-    to: BookingStatus::Served,
+    from: Some(Stage::Called),
+    to: Stage::Served,
     raced: CounterError::AlreadyServed,
     action: AuditAction::BookingServed,
 };
 
 const NO_SHOW: Step = Step {
     from: None,
-    to: BookingStatus::NoShow,
+    to: Stage::NoShow,
     raced: CounterError::NoShow,
     action: AuditAction::BookingNoShow,
 };
@@ -122,7 +122,7 @@ fn step(
     let id = current.id.to_string();
     let mut target = diesel::update(bookings::table)
         .filter(bookings::id.eq(&id))
-        .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
+        .filter(bookings::status.eq(Standing::Active.as_str()))
         .into_boxed();
     target = match step.from {
         None => target.filter(bookings::stage.is_null()),
@@ -133,7 +133,7 @@ fn step(
         Some(to_db(now)),
         Some(actor.as_str()),
     );
-    let updated = if step.to == BookingStatus::CheckedIn {
+    let updated = if step.to == Stage::CheckedIn {
         target
             .set((
                 bookings::stage.eq(stage),
@@ -202,8 +202,8 @@ impl Store {
                 let next: Option<BookingRow> = bookings::table
                     .filter(bookings::office_id.eq(office.as_str()))
                     .filter(bookings::local_day.eq(today))
-                    .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
-                    .filter(bookings::stage.eq(BookingStatus::CheckedIn.as_str()))
+                    .filter(bookings::status.eq(Standing::Active.as_str()))
+                    .filter(bookings::stage.eq(Stage::CheckedIn.as_str()))
                     .order((bookings::start_at, bookings::checked_in_at, bookings::id))
                     .select(BookingRow::as_select())
                     .first(conn)
@@ -216,11 +216,11 @@ impl Store {
                 let claimed = diesel::update(
                     bookings::table
                         .find(&id)
-                        .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
-                        .filter(bookings::stage.eq(BookingStatus::CheckedIn.as_str())),
+                        .filter(bookings::status.eq(Standing::Active.as_str()))
+                        .filter(bookings::stage.eq(Stage::CheckedIn.as_str())),
                 )
                 .set((
-                    bookings::stage.eq(Some(BookingStatus::Called.as_str())),
+                    bookings::stage.eq(Some(Stage::Called.as_str())),
                     bookings::called_at.eq(Some(to_db(now))),
                     bookings::called_by.eq(Some(actor.as_str())),
                     bookings::counter.eq(Some(to_i32(counter))),
@@ -290,19 +290,19 @@ impl Store {
         }
         let mut conn = self.conn()?;
         self.cached_office(&mut conn, office.as_str(), None)?;
-        let of_stage = |conn: &mut DbConnection, stage: BookingStatus| {
+        let of_stage = |conn: &mut DbConnection, stage: Stage| {
             let rows = bookings::table
                 .filter(bookings::office_id.eq(office.as_str()))
                 .filter(bookings::local_day.eq(Berlin::today(now)))
-                .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
+                .filter(bookings::status.eq(Standing::Active.as_str()))
                 .filter(bookings::stage.eq(stage.as_str()))
                 .order((bookings::start_at, bookings::checked_in_at, bookings::id))
                 .select(BookingRow::as_select())
                 .load(conn)?;
             with_services(conn, rows)
         };
-        let waiting = of_stage(&mut conn, BookingStatus::CheckedIn)?;
-        let mut serving = of_stage(&mut conn, BookingStatus::Called)?;
+        let waiting = of_stage(&mut conn, Stage::CheckedIn)?;
+        let mut serving = of_stage(&mut conn, Stage::Called)?;
         serving.sort_by_key(|b| b.counter.counter);
         Ok(Queue { waiting, serving })
     }

@@ -12,7 +12,7 @@ use crate::unit;
 use crate::{Store, StoreError, outbox};
 use diesel::prelude::*;
 use domain::{
-    AuditAction, Berlin, BookingRequest, BookingStatus, MoveError, Occupancy, Selection, ServiceId,
+    AuditAction, Berlin, BookingRequest, MoveError, Occupancy, Selection, ServiceId, Standing,
     check_move, validate_booking,
 };
 use time::OffsetDateTime;
@@ -94,7 +94,7 @@ impl Store {
             let updated = diesel::update(
                 bookings::table
                     .find(&id)
-                    .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
+                    .filter(bookings::status.eq(Standing::Active.as_str()))
                     // R28: nor closed at the counter meanwhile.
                     .filter(bookings::closed_at.is_null()),
             )

@@ -7,7 +7,7 @@ use crate::codec::{from_db, parse, to_db, to_u32};
 use crate::connection::DbConnection;
 use crate::schema::{bookings, holds};
 use diesel::prelude::*;
-use domain::{ActiveBooking, BookingKind, BookingStatus};
+use domain::{ActiveBooking, BookingKind, Standing};
 use time::{Date, OffsetDateTime, PrimitiveDateTime};
 
 /// What occupancy counts of `office` from `from` to `to` (local days) at
@@ -23,7 +23,7 @@ pub(crate) fn active_bookings(
     let mut query = bookings::table
         .filter(bookings::office_id.eq(office))
         .filter(bookings::local_day.between(from, to))
-        .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
+        .filter(bookings::status.eq(Standing::Active.as_str()))
         .select((bookings::start_at, bookings::minutes, bookings::kind))
         .into_boxed();
     if let Some(id) = except {
@@ -60,7 +60,7 @@ pub(crate) fn occupancy_around(
         .filter(bookings::local_day.eq(day))
         .filter(bookings::start_at.lt(to_db(end)))
         .filter(bookings::end_at.gt(to_db(start)))
-        .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
+        .filter(bookings::status.eq(Standing::Active.as_str()))
         .select((bookings::start_at, bookings::minutes, bookings::kind))
         .union_all(
             holds::table

@@ -22,9 +22,9 @@ use crate::unit;
 use crate::{Store, StoreError, outbox};
 use diesel::prelude::*;
 use domain::{
-    Accepted, AuditAction, Berlin, BookingError, BookingKind, BookingRequest, BookingStatus,
-    Channel, Citizen, Occupancy, Office, Selection, Username, check_contact_limits,
-    check_residence, contact_limit, email_key, validate_booking,
+    Accepted, AuditAction, Berlin, BookingError, BookingKind, BookingRequest, Channel, Citizen,
+    Occupancy, Office, Selection, Standing, Username, check_contact_limits, check_residence,
+    contact_limit, email_key, validate_booking,
 };
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -147,7 +147,7 @@ pub(crate) fn insert_accepted(
         minutes: to_i32(a.selection.minutes()),
         kind: a.kind.as_str().to_owned(),
         channel: a.channel.as_str().to_owned(),
-        status: BookingStatus::Confirmed.as_str().to_owned(),
+        status: Standing::Active.as_str().to_owned(),
         citizen_name: citizen.name().to_owned(),
         citizen_email: citizen.email().map(str::to_owned),
         citizen_phone: citizen.phone().map(str::to_owned),

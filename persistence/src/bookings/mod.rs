@@ -15,7 +15,7 @@ use crate::schema::{booking_services, bookings};
 use diesel::prelude::*;
 use domain::{
     ActiveBooking, BookingCode, BookingKind, BookingStatus, Channel, Citizen, OfficeId, Postcode,
-    ServiceId, Username,
+    ServiceId, Stage, Standing, Username,
 };
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -222,11 +222,9 @@ fn step(
 /// The status of a row: `cancelled` whatever happened before, otherwise
 /// the stage at the counter if it has one (R28).
 pub(crate) fn status_of(status: &str, stage: Option<&str>) -> Result<BookingStatus, StoreError> {
-    let stored: BookingStatus = parse(status)?;
-    match stage {
-        Some(stage) if stored == BookingStatus::Confirmed => parse(stage),
-        _ => Ok(stored),
-    }
+    let standing: Standing = parse(status)?;
+    let stage: Option<Stage> = stage.map(parse).transpose()?;
+    Ok(BookingStatus::of(standing, stage))
 }
 
 #[derive(Insertable)]
@@ -318,7 +316,7 @@ pub(crate) fn future_bookings(
 ) -> Result<Vec<Booking>, StoreError> {
     let rows = bookings::table
         .filter(bookings::office_id.eq(office))
-        .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
+        .filter(bookings::status.eq(Standing::Active.as_str()))
         .filter(bookings::end_at.gt(to_db(now)))
         .order((bookings::created_at, bookings::id))
         .select(BookingRow::as_select())
