@@ -26,6 +26,7 @@ pub mod logging;
 pub mod mail;
 pub mod metrics;
 pub mod offer_cache;
+pub mod passes;
 pub mod protocol;
 pub mod routes;
 pub mod settings;

@@ -10,6 +10,7 @@ use crate::limits::CitizenLimits;
 use crate::logging;
 use crate::mail::{MailConfig, Sender};
 use crate::metrics::Metrics;
+use crate::passes::Passes;
 use crate::protocol::{self, Routes};
 use crate::routes;
 use crate::settings::Settings;
@@ -222,6 +223,9 @@ pub struct Application {
     mail: Arc<MailConfig>,
     /// R31: the retention days and how often the erasure runs.
     retention: (u32, std::time::Duration),
+    /// The passes of the outbox's sender and of the retention run.
+    sender_passes: Arc<Passes>,
+    retention_passes: Arc<Passes>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -386,6 +390,8 @@ impl Application {
             store,
             mail,
             retention: (settings.retention_days, settings.retention_poll),
+            sender_passes: Arc::default(),
+            retention_passes: Arc::default(),
         })
     }
 
@@ -402,6 +408,17 @@ impl Application {
         Arc::clone(&self.store)
     }
 
+    /// The passes the outbox's sender has completed (R23), once running;
+    /// tests wait on them instead of sleeping.
+    pub fn sender_passes(&self) -> Arc<Passes> {
+        Arc::clone(&self.sender_passes)
+    }
+
+    /// The retention runs completed (R31), once running.
+    pub fn retention_passes(&self) -> Arc<Passes> {
+        Arc::clone(&self.retention_passes)
+    }
+
     /// A handle to stop the server gracefully.
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
@@ -414,9 +431,13 @@ impl Application {
     pub async fn run(self) -> std::io::Result<()> {
         let sweep =
             crate::draw_sweep::DrawSweep::spawn(Arc::clone(&self.store), self.clock.clone());
-        let retention =
-            spawn_retention(Arc::clone(&self.store), self.clock.clone(), self.retention);
-        let sender = Sender::spawn(self.store, self.clock, self.mail);
+        let retention = spawn_retention(
+            Arc::clone(&self.store),
+            self.clock.clone(),
+            self.retention,
+            self.retention_passes,
+        );
+        let sender = Sender::spawn(self.store, self.clock, self.mail, self.sender_passes);
         let result = self.server.await;
         sender.stop().await;
         sweep.stop().await;
@@ -452,11 +473,13 @@ fn streams_within_open_files(wanted: u32) -> u32 {
 
 /// R31: erases the personal data of bookings past the retention time, now
 /// and then every `poll`, on the injected clock; each run is one
-/// transaction, so several processes may run it side by side.
+/// transaction, so several processes may run it side by side. `passes`
+/// counts the runs that went through.
 fn spawn_retention(
     store: Arc<Store>,
     clock: Clock,
     (days, poll): (u32, std::time::Duration),
+    passes: Arc<Passes>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(poll);
@@ -465,8 +488,11 @@ fn spawn_retention(
             tick.tick().await;
             let (store, now) = (Arc::clone(&store), clock.now());
             match tokio::task::spawn_blocking(move || store.erase_expired(days, now)).await {
-                Ok(Ok(0)) => {}
-                Ok(Ok(n)) => tracing::info!(bookings = n, days, "personal data erased (R31)"),
+                Ok(Ok(0)) => passes.completed(),
+                Ok(Ok(n)) => {
+                    tracing::info!(bookings = n, days, "personal data erased (R31)");
+                    passes.completed();
+                }
                 Ok(Err(e)) => tracing::warn!(error = %e, "the retention run failed"),
                 Err(e) => tracing::warn!(error = %e, "the retention run failed"),
             }

@@ -11,6 +11,7 @@ pub mod render;
 pub mod smtp;
 
 use crate::clock::Clock;
+use crate::passes::Passes;
 use domain::{MessageKind, MessageStatus};
 use lettre::message::Mailbox;
 use persistence::{ClaimedMessage, Store, StoreError};
@@ -110,8 +111,14 @@ pub struct Sender {
 }
 
 impl Sender {
-    /// Starts the sender on the current runtime.
-    pub fn spawn(store: Arc<Store>, clock: Clock, config: Arc<MailConfig>) -> Self {
+    /// Starts the sender on the current runtime; `passes` counts the passes
+    /// over the outbox that read it through.
+    pub fn spawn(
+        store: Arc<Store>,
+        clock: Clock,
+        config: Arc<MailConfig>,
+        passes: Arc<Passes>,
+    ) -> Self {
         let (stop, mut stopped) = watch::channel(false);
         let task = tokio::spawn(async move {
             let mut announced = HashSet::new();
@@ -126,8 +133,9 @@ impl Sender {
                     Some(smtp) => send_due(&store, &clock, &config, smtp).await,
                     None => announce_unsent(&store, &clock, &mut announced).await,
                 };
-                if let Err(e) = result {
-                    tracing::warn!(error = %e, "the outbox could not be read");
+                match result {
+                    Ok(()) => passes.completed(),
+                    Err(e) => tracing::warn!(error = %e, "the outbox could not be read"),
                 }
             }
         });

@@ -70,12 +70,6 @@ fn wait_until(app: &TestApp, what: &str, done: impl Fn(&[persistence::Message]) 
     }
 }
 
-/// Gives the sender time for several rounds (it polls every 25 ms): what
-/// has not arrived by then is not on its way.
-fn settle() {
-    std::thread::sleep(Duration::from_millis(400));
-}
-
 fn uid(mail: &Received) -> (String, u32, String) {
     let calendar = mail.calendar();
     let method = calendar.property_value("METHOD").unwrap().to_owned();
@@ -129,7 +123,7 @@ fn r23_a_booking_sends_one_confirmation_with_code_link_and_calendar(m: &Mailing)
     let message_id = mail.header("Message-ID").unwrap();
     assert!(message_id.ends_with("@termine.test>"), "{message_id}");
     // Sent once, and marked so.
-    settle();
+    m.app.sender_settled();
     assert_eq!(m.sink.received().len(), 1);
     let sent: Vec<_> = messages(&m.app)
         .into_iter()
@@ -208,7 +202,7 @@ fn r23_move_updates_and_cancel_cancels_the_calendar_entry(m: &Mailing) {
         Some(EventStatus::Cancelled)
     );
     // Reminders for either time are obsolete; nothing else goes out.
-    settle();
+    m.app.sender_settled();
     assert_eq!(m.sink.received().len(), 3);
     // The calendar route serves the cancelled entry now.
     let served = m
@@ -226,7 +220,7 @@ fn r23_the_reminder_goes_out_when_the_clock_passes_its_time(m: &Mailing) {
     book(&m.app, TUESDAY_0830);
     m.sink.wait_for(1);
     m.app.at(datetime!(2026-11-30 15:59 +01:00));
-    settle();
+    m.app.sender_settled();
     assert_eq!(m.sink.received().len(), 1, "not before 16:00");
     m.app.at(datetime!(2026-11-30 16:00 +01:00));
     let mail = m.sink.wait_for(2).remove(1);
@@ -237,7 +231,7 @@ fn r23_the_reminder_goes_out_when_the_clock_passes_its_time(m: &Mailing) {
         mail.subject()
     );
     assert!(mail.text().contains("wir erinnern Sie an Ihren Termin"));
-    settle();
+    m.app.sender_settled();
     assert_eq!(m.sink.received().len(), 2, "once");
 }
 
@@ -248,7 +242,7 @@ fn i6_a_refused_booking_sends_nothing(m: &Mailing) {
     let refused = m.app.book(&regular(TUESDAY_0830));
     problem(refused, StatusCode::CONFLICT, "slot_taken");
     m.sink.wait_for(3);
-    settle();
+    m.app.sender_settled();
     assert_eq!(m.sink.received().len(), 3);
     assert_eq!(messages(&m.app).len(), 6, "3 confirmations, 3 reminders");
 }
@@ -272,11 +266,11 @@ fn r23_smtp_refusing_then_back_delivers_once_after_the_back_off(m: &Mailing) {
     assert_eq!(failed.due_at, MONDAY_10 + time::Duration::minutes(1));
     // The server is back; before the back-off nothing is tried.
     m.sink.set_mode(Mode::Accept);
-    settle();
+    m.app.sender_settled();
     assert!(m.sink.received().is_empty());
     m.app.at(MONDAY_10 + time::Duration::minutes(1));
     m.sink.wait_for(1);
-    settle();
+    m.app.sender_settled();
     assert_eq!(m.sink.received().len(), 1, "nothing doubled");
     let sent = messages(&m.app)
         .into_iter()
@@ -297,7 +291,9 @@ fn i6_two_server_processes_send_each_message_once(m: &Mailing) {
         }
     }
     m.sink.wait_for(24);
-    settle();
+    // Both senders have looked again since: no message is on its way twice.
+    m.app.sender_settled();
+    second.sender_settled();
     let received = m.sink.received();
     assert_eq!(received.len(), 24, "each once");
     let message_ids: std::collections::HashSet<String> = received
@@ -475,7 +471,7 @@ fn r23_the_office_sets_the_reminder_time_and_can_switch_it_off(m: &Mailing) {
     );
     book(&m.app, datetime!(2026-12-04 09:00 +01:00));
     m.sink.wait_for(2);
-    settle();
+    m.app.sender_settled();
     let reminders = messages(&m.app)
         .into_iter()
         .filter(|x| x.kind == MessageKind::Reminder)

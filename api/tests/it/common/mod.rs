@@ -8,6 +8,7 @@ use api::Application;
 use api::clock::Clock;
 use api::mail::PublicUrl;
 use api::mail::smtp::Smtp;
+use api::passes::Passes;
 use api::settings::{JwtSecret, Settings};
 use persistence::test_support::TestDb;
 use reqwest::StatusCode;
@@ -34,6 +35,9 @@ pub struct TestApp {
     pub clock: Clock,
     pub client: Client,
     pub store: Arc<persistence::Store>,
+    /// The passes of its outbox sender and of its retention run.
+    pub sender: Arc<Passes>,
+    pub retention: Arc<Passes>,
     store_url: String,
     server: Option<(
         actix_web::dev::ServerHandle,
@@ -129,12 +133,14 @@ impl TestApp {
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
                 let app = Application::build(&settings).expect("server starts");
-                tx.send((app.port(), app.clock(), app.store(), app.handle()))
+                let passes = (app.sender_passes(), app.retention_passes());
+                tx.send((app.port(), app.clock(), app.store(), app.handle(), passes))
                     .unwrap();
                 app.run().await
             })
         });
-        let (port, clock, store, handle) = rx.recv().expect("server reports its port");
+        let (port, clock, store, handle, (sender, retention)) =
+            rx.recv().expect("server reports its port");
         Self {
             base: format!("http://127.0.0.1:{port}"),
             clock,
@@ -143,6 +149,8 @@ impl TestApp {
             // server's headers as a client without Accept-Encoding gets them.
             client: Client::builder().no_gzip().build().expect("http client"),
             store,
+            sender,
+            retention,
             store_url: url.to_owned(),
             server: Some((handle, thread)),
             _db: None,
@@ -151,6 +159,19 @@ impl TestApp {
 
     pub fn at(&self, now: OffsetDateTime) {
         assert!(self.clock.set(now));
+    }
+
+    /// Returns once the outbox's sender has completed a whole pass begun
+    /// after this call: whatever was due by then (by the clock as it is
+    /// now) has been sent or tried, and what was not sent is not on its way.
+    pub fn sender_settled(&self) {
+        settled(&self.sender, "the outbox's sender");
+    }
+
+    /// Returns once a whole retention run (R31) begun after this call has
+    /// completed, with the clock as it is now.
+    pub fn retention_ran(&self) {
+        settled(&self.retention, "the retention run");
     }
 
     pub fn get(&self, path: &str) -> Response {
@@ -235,6 +256,20 @@ impl TestApp {
     pub fn bookings_on(&self, date: time::Date) -> usize {
         let office = persistence::test_support::fixtures::office_id("buergerbuero");
         self.store.day_appointments(&office, date).unwrap().len()
+    }
+}
+
+/// Waits (real time, bounded) until `passes` has counted two more: the pass
+/// under way now may have begun before, the one after it began after.
+fn settled(passes: &Passes, what: &str) {
+    let target = passes.count() + 2;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while passes.count() < target {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} completed no pass in 20 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
     }
 }
 
