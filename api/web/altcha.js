@@ -2,6 +2,8 @@
 // 0..=maxnumber with hex(sha256(salt + number)) == challenge, with the
 // browser's WebCrypto, and give back the `X-Altcha` header's value.
 
+import { api, ApiError } from "./api.js";
+
 const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
 
 export async function solve(challenge, onProgress = () => {}) {
@@ -31,4 +33,17 @@ export async function solve(challenge, onProgress = () => {}) {
     onProgress(end / challenge.maxnumber);
   }
   throw new Error("no solution found");
+}
+
+// A request that may need the proof: `send(altcha)` goes without one first;
+// where the server asks for it (challenge_required), `solving()` is told and
+// the request goes again with a solution.
+export async function withProof(send, solving) {
+  try {
+    return await send();
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === "challenge_required")) throw err;
+    solving();
+    return send(await solve(await api.challenge()));
+  }
 }

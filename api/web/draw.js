@@ -4,11 +4,15 @@
 // proof of work (R26)); at the release the server draws, and the request's
 // screen shows the result: pending, lost, or won with the booking. The
 // request's id and token stay in sessionStorage, so a reload finds it again.
-// app.js hands in what it shares (`ctx`): texts, the frame, the booking view.
 
 import { api, ApiError, serverNow } from "./api.js";
-import { solve } from "./altcha.js";
+import { withProof } from "./altcha.js";
 import { h } from "./dom.js";
+import { t, de, fmtTime } from "./lang.js";
+import * as page from "./page.js";
+import { chosen, chosenOffice, clearCounts, dayTickets, loadOffices, needServices, officeById, setOffice } from "./choice.js";
+import * as form from "./form.js";
+import { bookingView, manageSection, selectionSummary } from "./parts.js";
 
 const KEY = "drawRequest";
 // While a request is pending, its result is looked up this often (ms).
@@ -30,245 +34,221 @@ function keep(request) {
   }
 }
 
-export function installDraw(ctx) {
-  const { t, state } = ctx;
-  let poll = null;
-  // A result just looked up, for the screen that shows it.
-  let fresh = null;
+let poll = null;
+// A result just looked up, for the screen that shows it.
+let fresh = null;
 
-  const stopPolling = () => {
-    clearTimeout(poll);
-    poll = null;
+const stopPolling = () => {
+  clearTimeout(poll);
+  poll = null;
+};
+
+// The start screen's word on the draw, or null where the office releases
+// first come (or the release has passed: what is left is first come).
+export function startStatus(s) {
+  const request = stored();
+  const mine = request && request.office === chosenOffice() && request.date === s.date;
+  const result = mine
+    ? h("button", { type: "button", id: "draw-result", onclick: () => page.show("drawResult") }, t("drawShowResult"))
+    : null;
+  if (s.release !== "draw" || !s.online_from || !s.requests_from || s.available || s.remaining === 0) {
+    return result ? { text: null, action: result } : null;
+  }
+  const now = serverNow();
+  if (now < Date.parse(s.requests_from)) {
+    return { text: t("drawBefore", fmtTime(s.requests_from), fmtTime(s.online_from)), action: result };
+  }
+  if (now >= Date.parse(s.online_from)) return result ? { text: null, action: result } : null;
+  return {
+    text: t("drawOpen", fmtTime(s.online_from)),
+    action:
+      result ||
+      h("button", { type: "button", id: "draw-enter", onclick: () => needServices() && page.show("drawRequest") }, t("drawEnter")),
   };
+}
 
-  // The start screen's word on the draw, or null where the office releases
-  // first come (or the release has passed: what is left is first come).
-  function startStatus(s) {
-    const request = stored();
-    const mine = request && request.office === state.office && request.date === s.date;
-    const result = mine
-      ? h("button", { type: "button", id: "draw-result", onclick: () => ctx.show("drawResult") }, t("drawShowResult"))
-      : null;
-    if (s.release !== "draw" || !s.online_from || !s.requests_from || s.available || s.remaining === 0) {
-      return result ? { text: null, action: result } : null;
-    }
-    const now = serverNow();
-    if (now < Date.parse(s.requests_from)) {
-      return { text: t("drawBefore", ctx.fmtTime(s.requests_from), ctx.fmtTime(s.online_from)), action: result };
-    }
-    if (now >= Date.parse(s.online_from)) return result ? { text: null, action: result } : null;
-    return {
-      text: t("drawOpen", ctx.fmtTime(s.online_from)),
-      action:
-        result ||
-        h("button", { type: "button", id: "draw-enter", onclick: () => ctx.needServices() && ctx.show("drawRequest") }, t("drawEnter")),
-    };
-  }
-
-  async function request() {
-    const s = state.dayStatus;
-    const needPostcode = s?.postcodes?.length;
-    frame(t("drawRequestTitle"), [
-      h("p", {}, t("drawRequestIntro", ctx.fmtTime(s.online_from))),
-      ctx.selectionSummary(ctx.chosen()),
+async function request() {
+  const s = dayTickets();
+  const needPostcode = s?.postcodes?.length;
+  frame(t("drawRequestTitle"), [
+    h("p", {}, t("drawRequestIntro", fmtTime(s.online_from))),
+    selectionSummary(chosenOffice(), chosen()),
+    h(
+      "form",
+      { id: "draw-form", novalidate: true, onsubmit: (e) => (e.preventDefault(), submit()) },
+      form.field("name", t("name"), { autocomplete: "name", required: true, "aria-required": "true" }),
       h(
-        "form",
-        { id: "draw-form", novalidate: true, onsubmit: (e) => (e.preventDefault(), submit()) },
-        ctx.field("name", t("name"), { autocomplete: "name", required: true, "aria-required": "true" }),
-        h(
-          "fieldset",
-          { "aria-describedby": "contact-hint" },
-          h("legend", {}, t("contactLegend")),
-          h("p", { class: "hint", id: "contact-hint" }, t("drawContactHint")),
-          ctx.field("email", t("email"), { type: "email", autocomplete: "email", spellcheck: "false" }),
-          ctx.field("phone", t("phone"), { type: "tel", autocomplete: "tel" }),
-        ),
-        needPostcode
-          ? ctx.field(
-              "postcode",
-              t("postcode"),
-              { inputmode: "numeric", autocomplete: "postal-code", maxlength: "5", required: true, "aria-required": "true" },
-              t("postcodeHint", s.postcodes.join(", ")),
-            )
-          : null,
-        h(
-          "fieldset",
-          { "aria-describedby": "window-hint" },
-          h("legend", {}, t("drawWindowLegend")),
-          h("p", { class: "hint", id: "window-hint" }, t("drawWindowHint")),
-          h(
-            "div",
-            { class: "window" },
-            timeField("window-from", t("drawFrom")),
-            timeField("window-to", t("drawTo")),
-          ),
-        ),
-        h("button", { type: "submit", class: "primary", id: "draw-submit" }, t("drawSubmit")),
+        "fieldset",
+        { "aria-describedby": "contact-hint" },
+        h("legend", {}, t("contactLegend")),
+        h("p", { class: "hint", id: "contact-hint" }, t("drawContactHint")),
+        form.field("email", t("email"), { type: "email", autocomplete: "email", spellcheck: "false" }),
+        form.field("phone", t("phone"), { type: "tel", autocomplete: "tel" }),
       ),
-      h("p", {}, h("button", { type: "button", class: "secondary", id: "back", onclick: () => ctx.show("start") }, t("back"))),
-    ]);
-  }
+      needPostcode
+        ? form.field(
+            "postcode",
+            t("postcode"),
+            { inputmode: "numeric", autocomplete: "postal-code", maxlength: "5", required: true, "aria-required": "true" },
+            t("postcodeHint", s.postcodes.join(", ")),
+          )
+        : null,
+      h(
+        "fieldset",
+        { "aria-describedby": "window-hint" },
+        h("legend", {}, t("drawWindowLegend")),
+        h("p", { class: "hint", id: "window-hint" }, t("drawWindowHint")),
+        h(
+          "div",
+          { class: "window" },
+          timeField("window-from", t("drawFrom")),
+          timeField("window-to", t("drawTo")),
+        ),
+      ),
+      h("button", { type: "submit", class: "primary", id: "draw-submit" }, t("drawSubmit")),
+    ),
+    h("p", {}, h("button", { type: "button", class: "secondary", id: "back", onclick: () => page.show("start") }, t("back"))),
+  ]);
+}
 
-  function frame(title, children) {
-    stopPolling();
-    ctx.frame({ title, children });
-  }
+function frame(title, children) {
+  stopPolling();
+  page.frame({ title, children });
+}
 
-  function timeField(id, label) {
-    return h(
-      "div",
-      { class: "field" },
-      h("label", { for: id }, label),
-      h("input", {
-        type: "time",
-        id,
-        name: id,
-        step: "300",
-        value: state.form[id] || "",
-        oninput: (e) => (state.form[id] = e.target.value),
-      }),
+function timeField(id, label) {
+  return h(
+    "div",
+    { class: "field" },
+    h("label", { for: id }, label),
+    h("input", {
+      type: "time",
+      id,
+      name: id,
+      step: "300",
+      value: form.value(id) || "",
+      oninput: (e) => form.setValue(id, e.target.value),
+    }),
+  );
+}
+
+async function submit() {
+  const s = dayTickets();
+  const { f, errors, citizen } = form.citizen(s?.postcodes?.length);
+  const from = f["window-from"];
+  const to = f["window-to"];
+  if (Boolean(from) !== Boolean(to)) errors.push({ text: t("drawErrWindowBoth"), field: from ? "window-to" : "window-from" });
+  else if (from && to < from) errors.push({ text: t("drawErrWindowOrder"), field: "window-to" });
+  if (errors.length) return page.showErrors(errors);
+  const body = { services: chosen(), citizen };
+  if (from) body.window = { from, to };
+  const button = document.getElementById("draw-submit");
+  button.disabled = true;
+  page.announce(t("drawSending"));
+  try {
+    const created = await withProof(
+      (altcha) => api.drawRequest(chosenOffice(), body, altcha),
+      () => page.announce(t("solving")),
     );
+    keep({ id: created.id, token: created.token, office: chosenOffice(), date: s.date, online_from: s.online_from });
+    form.clear();
+    await page.show("drawResult");
+  } catch (err) {
+    button.disabled = false;
+    page.fail(err, err instanceof ApiError && err.code === "invalid_window" ? "window-from" : undefined);
   }
+}
 
-  async function submit() {
-    const s = state.dayStatus;
-    const f = Object.fromEntries(Object.entries(state.form).map(([k, v]) => [k, (v || "").trim()]));
-    const needPostcode = s?.postcodes?.length;
-    const errors = [];
-    if (!f.name) errors.push({ text: t("errName"), field: "name" });
-    if (!f.email && !f.phone) errors.push({ text: t("errContact"), field: "email" });
-    if (needPostcode && !/^[0-9]{5}$/.test(f.postcode)) errors.push({ text: t("errPostcode"), field: "postcode" });
-    const from = f["window-from"];
-    const to = f["window-to"];
-    if (Boolean(from) !== Boolean(to)) errors.push({ text: t("drawErrWindowBoth"), field: from ? "window-to" : "window-from" });
-    else if (from && to < from) errors.push({ text: t("drawErrWindowOrder"), field: "window-to" });
-    if (errors.length) return ctx.showErrors(errors);
-    const citizen = { name: f.name };
-    if (f.email) citizen.email = f.email;
-    if (f.phone) citizen.phone = f.phone;
-    if (needPostcode) citizen.postcode = f.postcode;
-    const body = { services: ctx.chosen(), citizen };
-    if (from) body.window = { from, to };
-    const button = document.getElementById("draw-submit");
-    button.disabled = true;
-    ctx.announce(t("drawSending"));
-    try {
-      let created;
-      try {
-        created = await api.drawRequest(state.office, body);
-      } catch (err) {
-        if (!(err instanceof ApiError && err.code === "challenge_required")) throw err;
-        ctx.announce(t("solving"));
-        created = await api.drawRequest(state.office, body, await solve(await api.challenge()));
-      }
-      keep({ id: created.id, token: created.token, office: state.office, date: s.date, online_from: s.online_from });
-      state.form = { name: "", email: "", phone: "", postcode: "" };
-      await ctx.show("drawResult");
-    } catch (err) {
-      button.disabled = false;
-      ctx.fail(err, err instanceof ApiError && err.code === "invalid_window" ? "window-from" : undefined);
-    }
+// The request's result; the booking's key comes with the first answer
+// after the draw only, so every look keeps it.
+async function load(request) {
+  const r = await api.drawResult(request.id, request.token);
+  if (r.booking_token) keep({ ...request, booking_token: r.booking_token });
+  return r;
+}
+
+async function result() {
+  const request = stored();
+  if (!request) return page.show("start");
+  await loadOffices();
+  if (!chosenOffice()) setOffice(request.office);
+  let r = fresh;
+  fresh = null;
+  try {
+    r ??= await load(request);
+  } catch (err) {
+    // A request the server does not know (another database, a spoilt
+    // key) would hold the tab on this error: it is dropped.
+    if (!(err instanceof ApiError && err.status === 404)) throw err;
+    return startOver();
   }
-
-  // The request's result; the booking's key comes with the first answer
-  // after the draw only, so every look keeps it.
-  async function load(request) {
-    const r = await api.drawResult(request.id, request.token);
-    if (r.booking_token) keep({ ...request, booking_token: r.booking_token });
-    return r;
-  }
-
-  async function result() {
-    const request = stored();
-    if (!request) return ctx.show("start");
-    if (!state.offices.length) state.offices = await api.offices();
-    if (!state.office) state.office = request.office;
-    let r = fresh;
-    fresh = null;
-    try {
-      r ??= await load(request);
-    } catch (err) {
-      // A request the server does not know (another database, a spoilt
-      // key) would hold the tab on this error: it is dropped.
-      if (!(err instanceof ApiError && err.status === 404)) throw err;
-      return startOver();
-    }
-    const token = r.booking_token || request.booking_token;
-    const o = state.offices.find((x) => x.id === request.office);
-    const where = o ? ctx.de(o.name) : request.office;
-    if (r.status === "won") {
-      frame(t("drawWonTitle"), [
-        h("p", { class: "notice success", id: "draw-status" }, t("drawWon")),
-        ctx.bookingView(r.booking, token),
-        token
-          ? h(
-              "section",
-              { "aria-labelledby": "manage-title" },
-              h("h2", { id: "manage-title" }, t("manageTitle")),
-              h("p", {}, t("manageHint")),
-              h("p", {}, h("a", { href: ctx.manageUrl(r.booking.id, token), id: "manage-link" }, t("manageLink"))),
-            )
-          : h("p", {}, t("drawManageByMail")),
-        h("p", {}, h("button", { type: "button", class: "secondary", id: "new-booking", onclick: startOver }, t("newBooking"))),
-      ]);
-      // The calendar download needs the booking's key.
-      if (!token) document.getElementById("calendar")?.parentElement.remove();
-      return;
-    }
-    if (r.status === "lost") {
-      frame(t("drawLostTitle"), [
-        h("p", { class: "notice warn", id: "draw-status" }, t("drawLost")),
-        h("p", {}, h("button", { type: "button", class: "primary", id: "new-booking", onclick: startOver }, t("drawBookRegular"))),
-      ]);
-      return;
-    }
-    frame(t("drawPendingTitle"), [
-      h("p", { class: "notice", id: "draw-status" }, t("drawPending", where, ctx.fmtTime(request.online_from))),
-      h("p", {}, t("drawPendingHint")),
-      h("p", {}, h("button", { type: "button", class: "primary", id: "draw-check", onclick: () => check() }, t("drawCheck"))),
-      h("p", {}, h("button", { type: "button", class: "secondary", id: "back", onclick: () => ctx.show("start") }, t("drawToStart"))),
+  const token = r.booking_token || request.booking_token;
+  const o = officeById(request.office);
+  const where = o ? de(o.name) : request.office;
+  if (r.status === "won") {
+    frame(t("drawWonTitle"), [
+      h("p", { class: "notice success", id: "draw-status" }, t("drawWon")),
+      bookingView(r.booking, token),
+      token ? manageSection(r.booking.id, token) : h("p", {}, t("drawManageByMail")),
+      h("p", {}, h("button", { type: "button", class: "secondary", id: "new-booking", onclick: startOver }, t("newBooking"))),
     ]);
-    poll = setTimeout(() => check(true), POLL);
+    // The calendar download needs the booking's key.
+    if (!token) document.getElementById("calendar")?.parentElement.remove();
+    return;
   }
+  if (r.status === "lost") {
+    frame(t("drawLostTitle"), [
+      h("p", { class: "notice warn", id: "draw-status" }, t("drawLost")),
+      h("p", {}, h("button", { type: "button", class: "primary", id: "new-booking", onclick: startOver }, t("drawBookRegular"))),
+    ]);
+    return;
+  }
+  frame(t("drawPendingTitle"), [
+    h("p", { class: "notice", id: "draw-status" }, t("drawPending", where, fmtTime(request.online_from))),
+    h("p", {}, t("drawPendingHint")),
+    h("p", {}, h("button", { type: "button", class: "primary", id: "draw-check", onclick: () => check() }, t("drawCheck"))),
+    h("p", {}, h("button", { type: "button", class: "secondary", id: "back", onclick: () => page.show("start") }, t("drawToStart"))),
+  ]);
+  poll = setTimeout(() => check(true), POLL);
+}
 
-  // Looks again. A result takes the screen; "still pending" is said when
-  // asked for, and a look of its own (the polling) leaves the screen and
-  // the focus alone until the result is there.
-  async function check(quiet = false) {
-    if (ctx.screen() !== "drawResult") return;
-    const request = stored();
-    let r;
-    try {
-      r = await load(request);
-    } catch (err) {
-      if (quiet) {
-        poll = setTimeout(() => check(true), POLL);
-        return;
-      }
-      return ctx.fail(err);
-    }
-    if (ctx.screen() !== "drawResult") return;
-    if (r.status === "pending") {
-      if (!quiet) ctx.announce(t("drawStillPending"));
-      clearTimeout(poll);
+// Looks again. A result takes the screen; "still pending" is said when
+// asked for, and a look of its own (the polling) leaves the screen and
+// the focus alone until the result is there.
+async function check(quiet = false) {
+  if (page.screen() !== "drawResult") return;
+  const request = stored();
+  let r;
+  try {
+    r = await load(request);
+  } catch (err) {
+    if (quiet) {
       poll = setTimeout(() => check(true), POLL);
       return;
     }
-    fresh = r;
-    await ctx.show("drawResult");
-    ctx.announce(document.getElementById("draw-status")?.textContent || "");
+    return page.fail(err);
   }
-
-  // Done with the request: the page starts afresh, in the same language.
-  function startOver() {
-    try {
-      sessionStorage.removeItem(KEY);
-    } catch {
-      /* nothing kept */
-    }
-    state.counts = {};
-    return ctx.show("start");
+  if (page.screen() !== "drawResult") return;
+  if (r.status === "pending") {
+    if (!quiet) page.announce(t("drawStillPending"));
+    clearTimeout(poll);
+    poll = setTimeout(() => check(true), POLL);
+    return;
   }
-
-  return { startStatus, views: { drawRequest: request, drawResult: result } };
+  fresh = r;
+  await page.show("drawResult");
+  page.announce(document.getElementById("draw-status")?.textContent || "");
 }
+
+// Done with the request: the page starts afresh, in the same language.
+function startOver() {
+  try {
+    sessionStorage.removeItem(KEY);
+  } catch {
+    /* nothing kept */
+  }
+  clearCounts();
+  return page.show("start");
+}
+
+export const views = { drawRequest: request, drawResult: result };

@@ -35,7 +35,7 @@ const DISPLAY: Asset = Asset {
 };
 
 /// The files under `/web/`.
-pub const ASSETS: [Asset; 10] = [
+pub const ASSETS: [Asset; 19] = [
     Asset {
         name: "app.js",
         content_type: "text/javascript; charset=utf-8",
@@ -55,6 +55,51 @@ pub const ASSETS: [Asset; 10] = [
         name: "dom.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../web/dom.js"),
+    },
+    Asset {
+        name: "lang.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../web/lang.js"),
+    },
+    Asset {
+        name: "page.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../web/page.js"),
+    },
+    Asset {
+        name: "choice.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../web/choice.js"),
+    },
+    Asset {
+        name: "form.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../web/form.js"),
+    },
+    Asset {
+        name: "parts.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../web/parts.js"),
+    },
+    Asset {
+        name: "offer.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../web/offer.js"),
+    },
+    Asset {
+        name: "search.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../web/search.js"),
+    },
+    Asset {
+        name: "hold.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../web/hold.js"),
+    },
+    Asset {
+        name: "manage.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../web/manage.js"),
     },
     Asset {
         name: "draw.js",
