@@ -21,7 +21,8 @@ const PER_ADDRESS: RateLimit = RateLimit {
 /// so a stranger hammering someone's name from elsewhere cannot lock its
 /// owner out; each address also has a limit over all usernames, so guessing
 /// many names from one place is slow too. Kept in memory per process, on the
-/// injected clock (see the README for why not in the database).
+/// injected clock (docs/OPERATIONS.md, "Logins under attack", says why not in
+/// the database).
 pub struct LoginThrottle {
     per_username: KeyedLimiter<(String, IpAddr)>,
     per_address: AddressLimiter,

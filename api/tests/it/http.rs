@@ -850,7 +850,7 @@ fn errors_outside_the_handlers_are_problem_json_too(app: &TestApp) {
     assert!(text.contains(r#""code":"invalid_body""#), "{text}");
 
     // What actix-http answers itself, before any of the application runs
-    // (README, "Errors"): status only, no body. Pinned here so that a
+    // (docs/API.md, "Errors"): status only, no body. Pinned here so that a
     // change of actix shows.
     let before_app = |request: &[u8], status: &str| {
         let answer = raw_http(app, request);
