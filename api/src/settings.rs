@@ -174,7 +174,7 @@ impl Settings {
             mail_poll: std::time::Duration::from_secs(2),
             display_poll: std::time::Duration::from_secs(1),
             display_heartbeat: std::time::Duration::from_secs(15),
-            display_streams: crate::display::DEFAULT_STREAMS,
+            display_streams: crate::usecases::display::DEFAULT_STREAMS,
             metrics_token: None,
             metrics_keep: crate::metrics::DATABASE_FIGURES_FOR,
             retention_days: DEFAULT_RETENTION_DAYS,

@@ -313,7 +313,7 @@ impl Application {
             lookups: Arc::default(),
             stamps: Arc::default(),
             exhausted: Arc::default(),
-            display: Arc::new(crate::display::Display::new(
+            display: Arc::new(crate::usecases::display::Display::new(
                 Arc::clone(&store),
                 clock.clone(),
                 (settings.display_poll, settings.display_heartbeat),
@@ -429,8 +429,10 @@ impl Application {
     /// Tagesticket draws (R27); the sender stops with the server, after the
     /// message in hand.
     pub async fn run(self) -> std::io::Result<()> {
-        let sweep =
-            crate::draw_sweep::DrawSweep::spawn(Arc::clone(&self.store), self.clock.clone());
+        let sweep = crate::usecases::draw_sweep::DrawSweep::spawn(
+            Arc::clone(&self.store),
+            self.clock.clone(),
+        );
         let retention = spawn_retention(
             Arc::clone(&self.store),
             self.clock.clone(),

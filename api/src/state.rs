@@ -29,22 +29,22 @@ pub struct AppState {
     /// `GET /metrics`.
     pub metrics: Metrics,
     /// Slot searches and Tagesticket statuses computed (issue #13).
-    pub offers: Arc<crate::offer_cache::OfferCache>,
+    pub offers: Arc<crate::usecases::offer_cache::OfferCache>,
     /// Identical offer lookups that arrive together, run together.
     pub lookups: Arc<
-        crate::coalesce::Coalesce<
-            crate::offer_cache::OfferKey,
-            Result<crate::offer_cache::Answer, ApiError>,
+        crate::usecases::coalesce::Coalesce<
+            crate::usecases::offer_cache::OfferKey,
+            Result<crate::usecases::offer_cache::Answer, ApiError>,
         >,
     >,
     /// R15: today's stamp per office, read once for the Tagesticket
     /// attempts that arrive together, and the days known to be gone.
     pub stamps: Arc<
-        crate::coalesce::Coalesce<(String, time::Date), Result<persistence::OfferStamp, ApiError>>,
+        crate::usecases::coalesce::Coalesce<(String, time::Date), Option<persistence::OfferStamp>>,
     >,
-    pub exhausted: Arc<crate::exhausted::ExhaustedDays>,
+    pub exhausted: Arc<crate::usecases::exhausted::ExhaustedDays>,
     /// R28: the pollers of the public displays.
-    pub display: Arc<crate::display::Display>,
+    pub display: Arc<crate::usecases::display::Display>,
 }
 
 impl AppState {
@@ -58,6 +58,19 @@ impl AppState {
         let store = Arc::clone(&self.store);
         let now = self.clock.now();
         Ok(block_in_span(move || f(&store, now)).await??)
+    }
+
+    /// [`AppState::run`] for the use cases: the store's own error, not yet
+    /// an HTTP answer (a lost blocking thread is the store unavailable).
+    pub async fn call<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store, OffsetDateTime) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let store = Arc::clone(&self.store);
+        let now = self.clock.now();
+        block_in_span(move || f(&store, now))
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?
     }
 }
 

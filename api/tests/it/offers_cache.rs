@@ -110,7 +110,7 @@ fn a_cached_slot_search_sees_every_change_of_occupancy_at_once(app: &TestApp) {
 
 /// Three attempts at a day whose Tagestickets are gone: the first is
 /// refused by the store, the others by the process that remembers it
-/// (`api::exhausted`).
+/// (`api::usecases::exhausted`).
 fn refused_three_times(app: &TestApp, start: OffsetDateTime) {
     for _ in 0..3 {
         problem(

@@ -1,19 +1,16 @@
 //! Booking online, and the citizen's own booking by its secret (R17, R18).
 
 use crate::dto::{BookingDto, BookingRequestDto, CreatedBookingDto, MoveDto};
-use crate::error::{ApiError, BodyLimits, ErrorCode, Problem};
+use crate::error::{ApiError, BodyLimits, Problem};
 use crate::extract::{
     Altcha, BookingPath, BookingToken, ClientKey, IdempotencyKey, JsonBody, service_ids,
 };
 use crate::state::AppState;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use domain::{
-    Berlin, BookingError, Channel, Citizen, OfficeId, Postcode, Username, day_ticket_date,
-};
-use persistence::{CancelAuth, CreatedBooking, MoveAuth, MoveRequest, NewBooking, OfferStamp};
+use domain::{BookingError, Channel, Citizen, OfficeId, Postcode, Username};
+use persistence::{CancelAuth, CreatedBooking, MoveAuth, MoveRequest, NewBooking};
 use std::sync::Arc;
-use time::Date;
 
 /// Turns a request body into the store's request, for any channel. An
 /// office in the body that does not exist is a rule error (422), not a
@@ -105,56 +102,12 @@ pub async fn create_booking(
     // is another request (422 `idempotency_key_reused`).
     request.idempotency_key = key.map(|key| persistence::IdempotencyKey::from_client(key, client));
     let kind = request.kind;
-    let office = request.office.clone();
-    let rush = rush_stamp(&state, &request).await;
-    let outcome = match &rush {
-        Some((day, stamp))
-            if state
-                .exhausted
-                .gone(office.as_str(), *day, stamp, state.clock.now()) =>
-        {
-            Err(BookingError::DayTicketsExhausted.into())
-        }
-        _ => state.run(move |store, now| store.book(&request, now)).await,
-    };
-    if let (Err(e), Some((day, stamp))) = (&outcome, rush)
-        && e.code() == ErrorCode::DayTicketsExhausted
-    {
-        state.exhausted.remember(office.as_str(), day, stamp);
-    }
+    let outcome = crate::usecases::booking::book_online(&state, request)
+        .await
+        .map_err(ApiError::from);
     let made = counted(&state, Channel::Online, Some(kind), outcome)?;
     tracing::info!(booking = %made.booking.id, office = %made.booking.office, kind = %made.booking.kind, "booked online");
     Ok(created(made))
-}
-
-/// R15, I2, issue #13: for a request of today that may be refused without
-/// the lock (`NewBooking::refusable_as_gone_without_lock`), today's stamp of
-/// its office, read once for the attempts that arrive
-/// together; with it, a day the store has called exhausted is refused in
-/// this process (`crate::exhausted`). `None`: another request, or the stamp
-/// could not be read (then the store decides alone, as ever).
-async fn rush_stamp(
-    state: &web::Data<AppState>,
-    request: &NewBooking,
-) -> Option<(Date, OfferStamp)> {
-    let day = day_ticket_date(state.clock.now());
-    if !request.refusable_as_gone_without_lock() || Berlin::local(request.start).date() != day {
-        return None;
-    }
-    let read = {
-        let (state, office) = (state.clone(), request.office.clone());
-        move || {
-            let (state, office) = (state.clone(), office.clone());
-            async move {
-                state
-                    .run(move |store, now| store.offer_stamp(&office, None, now))
-                    .await
-            }
-        }
-    };
-    let key = (request.office.as_str().to_owned(), day);
-    let stamp = state.stamps.run(key, read).await?.ok()?;
-    Some((day, stamp))
 }
 
 /// A booking, for the holder of its token.

@@ -1,12 +1,12 @@
 //! The waiting-room screen of an office (R28): the calls as Server-Sent
 //! Events, codes and counters only, never a name.
 
-use crate::display::{STREAMS_PER_ADDRESS, StreamRefused};
 use crate::dto::CallDto;
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::OfficePath;
 use crate::protocol::HeadRequest;
 use crate::state::AppState;
+use crate::usecases::display::{STREAMS_PER_ADDRESS, StreamRefused};
 use actix_web::http::header::CACHE_CONTROL;
 use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web};

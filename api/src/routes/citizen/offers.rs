@@ -5,8 +5,8 @@ use crate::dto::{DayTicketsDto, SlotsDto};
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::etag::conditional;
 use crate::extract::{MultiQuery, OfficePath, parse_date, service_ids};
-use crate::offer_cache::{Answer, OfferKey};
 use crate::state::AppState;
+use crate::usecases::offer_cache::{Answer, OfferKey};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use domain::Channel;
 use domain::OfficeId;
@@ -158,7 +158,7 @@ pub async fn day_tickets(
 /// [`Store::offer_stamp`] takes it): from the cache while the stamp says
 /// nothing changed, else computed by `compute` and kept. Requests for the
 /// same key that arrive together share one lookup started after they came
-/// (`crate::coalesce`), so a 07:00 burst reads the stamp twice, not a
+/// (`crate::usecases::coalesce`), so a 07:00 burst reads the stamp twice, not a
 /// thousand times.
 async fn offer<T, F>(
     req: &HttpRequest,

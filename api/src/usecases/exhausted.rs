@@ -3,7 +3,7 @@
 //! answer is kept with the stamp of the day read *before* it was asked
 //! (`persistence::OfferStamp`: the configuration's version, the day's
 //! version, the first expiry of a live hold). A later attempt reads the
-//! stamp (shared with the attempts that arrive with it, `crate::coalesce`)
+//! stamp (shared with the attempts that arrive with it, `crate::usecases::coalesce`)
 //! and, while it is unchanged, is refused without asking the store again:
 //! no connection held for the refusal, no read of the day's bookings.
 //!

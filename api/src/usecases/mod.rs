@@ -1,0 +1,20 @@
+//! The use cases: what a citizen or staff operation does between HTTP (the
+//! routes: extract, call, map the answer) and the store (SQL, locks, rows),
+//! with what lives beside them in this process: the caches of answers and
+//! of the 07:00 rush, and the background tasks.
+//!
+//! - [`booking`]: booking online, with the rush refused in this process;
+//! - [`offer_cache`], [`coalesce`], [`exhausted`]: the caches it and the
+//!   offers use;
+//! - [`display`]: the waiting-room displays' feeds (R28);
+//! - [`draw_sweep`]: the Tagesticket draws at the release (R27).
+//!
+//! Issue #24 moves the rest here step by step; the other handlers still
+//! call the store themselves.
+
+pub mod booking;
+pub mod coalesce;
+pub mod display;
+pub mod draw_sweep;
+pub mod exhausted;
+pub mod offer_cache;
