@@ -36,8 +36,8 @@ fn main() {
     let mut settings = Settings::new(db.url());
     settings.bind = "127.0.0.1:0".into();
     settings.now = Some(MONDAY_10);
-    settings.smtp = Some(api::mail::smtp::Smtp::new(&sink.url()).unwrap());
-    settings.public_url = api::mail::PublicUrl::parse("https://termine.test").unwrap();
+    settings.smtp = Some(api::usecases::mail::smtp::Smtp::new(&sink.url()).unwrap());
+    settings.public_url = api::usecases::mail::PublicUrl::parse("https://termine.test").unwrap();
     settings.mail_poll = Duration::from_millis(10);
     settings.rate_limit_reads = None;
     settings.rate_limit_writes = None;

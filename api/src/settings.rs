@@ -7,8 +7,8 @@
 use crate::client::{InvalidProxy, TrustedProxies};
 use crate::cors::{CorsOrigins, InvalidOrigin};
 use crate::limits::{InvalidRateLimit, RateLimit};
-use crate::mail::smtp::{InvalidSmtpUrl, Smtp};
-use crate::mail::{InvalidPublicUrl, PublicUrl};
+use crate::usecases::mail::smtp::{InvalidSmtpUrl, Smtp};
+use crate::usecases::mail::{InvalidPublicUrl, PublicUrl};
 use domain::Username;
 use lettre::message::Mailbox;
 use secrecy::{ExposeSecret, SecretString};

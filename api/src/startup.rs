@@ -8,13 +8,13 @@ use crate::cors::BrowserOrigins;
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::limits::CitizenLimits;
 use crate::logging;
-use crate::mail::{MailConfig, Sender};
 use crate::metrics::Metrics;
-use crate::passes::Passes;
 use crate::protocol::{self, Routes};
 use crate::routes;
 use crate::settings::Settings;
 use crate::state::AppState;
+use crate::usecases::mail::{MailConfig, Sender};
+use crate::usecases::passes::Passes;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError};
@@ -433,7 +433,7 @@ impl Application {
             Arc::clone(&self.store),
             self.clock.clone(),
         );
-        let retention = spawn_retention(
+        let retention = crate::usecases::retention::spawn(
             Arc::clone(&self.store),
             self.clock.clone(),
             self.retention,
@@ -471,33 +471,4 @@ fn streams_within_open_files(wanted: u32) -> u32 {
         return fits.max(1);
     }
     wanted
-}
-
-/// R31: erases the personal data of bookings past the retention time, now
-/// and then every `poll`, on the injected clock; each run is one
-/// transaction, so several processes may run it side by side. `passes`
-/// counts the runs that went through.
-fn spawn_retention(
-    store: Arc<Store>,
-    clock: Clock,
-    (days, poll): (u32, std::time::Duration),
-    passes: Arc<Passes>,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(poll);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let (store, now) = (Arc::clone(&store), clock.now());
-            match tokio::task::spawn_blocking(move || store.erase_expired(days, now)).await {
-                Ok(Ok(0)) => passes.completed(),
-                Ok(Ok(n)) => {
-                    tracing::info!(bookings = n, days, "personal data erased (R31)");
-                    passes.completed();
-                }
-                Ok(Err(e)) => tracing::warn!(error = %e, "the retention run failed"),
-                Err(e) => tracing::warn!(error = %e, "the retention run failed"),
-            }
-        }
-    })
 }

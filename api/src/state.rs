@@ -6,7 +6,7 @@ use crate::client::TrustedProxies;
 use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::limits::CitizenLimits;
-use crate::mail::MailConfig;
+use crate::usecases::mail::MailConfig;
 use crate::metrics::Metrics;
 use actix_web::web;
 use persistence::{Store, StoreError};

@@ -7,7 +7,10 @@
 //! - [`offer_cache`], [`coalesce`], [`exhausted`]: the caches it and the
 //!   offers use;
 //! - [`display`]: the waiting-room displays' feeds (R28);
-//! - [`draw_sweep`]: the Tagesticket draws at the release (R27).
+//! - [`draw_sweep`]: the Tagesticket draws at the release (R27);
+//! - [`mail`]: the messages to citizens and their sender (R23);
+//! - [`retention`]: the erasure of personal data past the retention time (R31);
+//! - [`passes`]: the background tasks' completed passes, which tests wait on.
 //!
 //! Issue #24 moves the rest here step by step; the other handlers still
 //! call the store themselves.
@@ -17,4 +20,7 @@ pub mod coalesce;
 pub mod display;
 pub mod draw_sweep;
 pub mod exhausted;
+pub mod mail;
 pub mod offer_cache;
+pub mod passes;
+pub mod retention;

@@ -325,8 +325,8 @@ fn r23_a_closed_smtp_port_fails_after_the_last_attempt_visible_to_admins_and_met
     drop(closed);
     let app = db_app.second(move |s| {
         let url = format!("smtp://127.0.0.1:{port}");
-        s.smtp = Some(api::mail::smtp::Smtp::new(&url).unwrap());
-        s.public_url = api::mail::PublicUrl::parse(PUBLIC_URL).unwrap();
+        s.smtp = Some(api::usecases::mail::smtp::Smtp::new(&url).unwrap());
+        s.public_url = api::usecases::mail::PublicUrl::parse(PUBLIC_URL).unwrap();
     });
     // The first server keeps its messages (no SMTP URL); this one tries.
     book(&app, TUESDAY_0830);

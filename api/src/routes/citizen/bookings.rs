@@ -232,7 +232,8 @@ pub async fn booking_calendar(
         .await?;
     let mail = Arc::clone(&state.mail);
     let from = mail.from.email.to_string();
-    let body = crate::mail::ics::calendar(&booking, &office, mail.public_url.host(), &from, now);
+    let body =
+        crate::usecases::mail::ics::calendar(&booking, &office, mail.public_url.host(), &from, now);
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
         .body(body))

@@ -6,9 +6,9 @@ pub mod smtp;
 
 use api::Application;
 use api::clock::Clock;
-use api::mail::PublicUrl;
-use api::mail::smtp::Smtp;
-use api::passes::Passes;
+use api::usecases::mail::PublicUrl;
+use api::usecases::mail::smtp::Smtp;
+use api::usecases::passes::Passes;
 use api::settings::{JwtSecret, Settings};
 use persistence::test_support::TestDb;
 use reqwest::StatusCode;

@@ -11,20 +11,23 @@ use time::OffsetDateTime;
 const TEMPLATES: [(&str, &str); 5] = [
     (
         "details.txt",
-        include_str!("../../templates/mail/details.txt"),
+        include_str!("../../../templates/mail/details.txt"),
     ),
     (
         "confirmation.txt",
-        include_str!("../../templates/mail/confirmation.txt"),
+        include_str!("../../../templates/mail/confirmation.txt"),
     ),
-    ("moved.txt", include_str!("../../templates/mail/moved.txt")),
+    (
+        "moved.txt",
+        include_str!("../../../templates/mail/moved.txt"),
+    ),
     (
         "cancelled.txt",
-        include_str!("../../templates/mail/cancelled.txt"),
+        include_str!("../../../templates/mail/cancelled.txt"),
     ),
     (
         "reminder.txt",
-        include_str!("../../templates/mail/reminder.txt"),
+        include_str!("../../../templates/mail/reminder.txt"),
     ),
 ];
 

@@ -11,7 +11,7 @@ pub mod render;
 pub mod smtp;
 
 use crate::clock::Clock;
-use crate::passes::Passes;
+use crate::usecases::passes::Passes;
 use domain::{MessageKind, MessageStatus};
 use lettre::message::Mailbox;
 use persistence::{ClaimedMessage, Store, StoreError};

@@ -2,7 +2,7 @@
 //! Times are written in UTC (`…Z`): the crate writes no VTIMEZONE, and UTC
 //! needs none, so every calendar shows the right local time.
 
-use crate::mail::render::{german_date, german_time};
+use crate::usecases::mail::render::{german_date, german_time};
 use domain::BookingStatus;
 use icalendar::{Alarm, Calendar, Component, EventLike, EventStatus};
 use persistence::Booking;
@@ -100,7 +100,7 @@ pub fn method(booking: &Booking) -> &'static str {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::mail::render::tests::booking;
+    use crate::usecases::mail::render::tests::booking;
     use domain::BookingKind;
     use time::macros::datetime;
 
