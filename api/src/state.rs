@@ -6,8 +6,8 @@ use crate::client::TrustedProxies;
 use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::limits::CitizenLimits;
-use crate::usecases::mail::MailConfig;
 use crate::metrics::Metrics;
+use crate::usecases::mail::MailConfig;
 use actix_web::web;
 use persistence::{Store, StoreError};
 use std::sync::Arc;
@@ -34,7 +34,7 @@ pub struct AppState {
     pub lookups: Arc<
         crate::usecases::coalesce::Coalesce<
             crate::usecases::offer_cache::OfferKey,
-            Result<crate::usecases::offer_cache::Answer, ApiError>,
+            Result<crate::usecases::offer_cache::Answer, crate::usecases::errors::OfferError>,
         >,
     >,
     /// R15: today's stamp per office, read once for the Tagesticket

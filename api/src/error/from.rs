@@ -264,6 +264,13 @@ impl From<TokenError> for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
+        ApiError::from(&e)
+    }
+}
+
+/// A store error several requests share (one lookup answered them all).
+impl From<&StoreError> for ApiError {
+    fn from(e: &StoreError) -> Self {
         match e {
             StoreError::UnknownOffice => ApiError::new(
                 StatusCode::NOT_FOUND,
@@ -274,13 +281,13 @@ impl From<StoreError> for ApiError {
             StoreError::UnknownMessage => ApiError::not_found("there is no such message"),
             StoreError::UnknownRequest => ApiError::not_found("there is no such request"),
             StoreError::UnknownUser => ApiError::not_found("there is no such staff user"),
-            StoreError::Rule(rule) => rule.into(),
-            StoreError::Cancel(cancel) => cancel.into(),
-            StoreError::Hold(hold) => hold.into(),
-            StoreError::Move(refused) => refused.into(),
-            StoreError::Counter(refused) => refused.into(),
-            StoreError::QueueEmpty => conflict(ErrorCode::QueueEmpty, &e),
-            StoreError::Edit(edit) => edit.into(),
+            StoreError::Rule(rule) => rule.clone().into(),
+            StoreError::Cancel(cancel) => (*cancel).into(),
+            StoreError::Hold(hold) => (*hold).into(),
+            StoreError::Move(refused) => (*refused).into(),
+            StoreError::Counter(refused) => (*refused).into(),
+            StoreError::QueueEmpty => conflict(ErrorCode::QueueEmpty, e),
+            StoreError::Edit(edit) => edit.clone().into(),
             StoreError::IdempotencyKeyReused => ApiError::unprocessable(
                 ErrorCode::IdempotencyKeyReused,
                 "this Idempotency-Key was sent with another request; use a new key for a new request",
@@ -297,7 +304,7 @@ impl From<StoreError> for ApiError {
                     list.len()
                 );
                 ApiError {
-                    affected_bookings: Some(list.into_iter().map(Into::into).collect()),
+                    affected_bookings: Some(list.iter().cloned().map(Into::into).collect()),
                     ..ApiError::new(StatusCode::CONFLICT, ErrorCode::WouldOrphanBookings, detail)
                 }
             }
@@ -324,7 +331,48 @@ impl From<StoreError> for ApiError {
             | StoreError::DrawDue
             | StoreError::Migration(_)
             | StoreError::Corrupt(_)
-            | StoreError::Database(_)) => ApiError::internal(&other),
+            | StoreError::Database(_)) => ApiError::internal(other),
+        }
+    }
+}
+
+/// The online offers' lookup (shared by the requests that came together).
+impl From<crate::usecases::errors::OfferError> for ApiError {
+    fn from(e: crate::usecases::errors::OfferError) -> Self {
+        use crate::usecases::errors::OfferError;
+        match e {
+            OfferError::Store(e) => match std::sync::Arc::try_unwrap(e) {
+                Ok(e) => e.into(),
+                Err(shared) => ApiError::from(&*shared),
+            },
+            OfferError::Publish(e) => ApiError::internal(&e),
+        }
+    }
+}
+
+/// When a refused display screen should try again (it reconnects by
+/// itself).
+const STREAM_RETRY_SECONDS: u32 = 30;
+
+/// A waiting-room screen refused its stream (R28, issue #23).
+impl From<crate::usecases::errors::ScreenError> for ApiError {
+    fn from(e: crate::usecases::errors::ScreenError) -> Self {
+        use crate::usecases::errors::ScreenError;
+        match e {
+            ScreenError::Store(e) => e.into(),
+            ScreenError::AddressFull { per_address } => ApiError::too_many(
+                ErrorCode::RateLimited,
+                format!(
+                    "this address has {per_address} display streams open already; \
+                     close one first"
+                ),
+                STREAM_RETRY_SECONDS,
+            ),
+            ScreenError::ServerFull => ApiError::unavailable(
+                ErrorCode::Busy,
+                "the server holds all the display streams it may; try again shortly",
+                STREAM_RETRY_SECONDS,
+            ),
         }
     }
 }

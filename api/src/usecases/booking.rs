@@ -3,12 +3,18 @@
 //! Tagestickets of today are gone, later attempts whose day stamp is
 //! unchanged are refused without asking it again (see [`super::exhausted`]).
 //! The store's locked transaction stays the only authority for a yes.
+//!
+//! And the booking by its secret (R17, R18, R20): look, cancel, move, and
+//! its calendar entry (R23).
 
 use crate::state::AppState;
 use domain::{Berlin, BookingError, day_ticket_date};
-use persistence::{CreatedBooking, NewBooking, OfferStamp, StoreError};
+use persistence::{
+    Booking, CancelAuth, CreatedBooking, MoveAuth, MoveRequest, NewBooking, OfferStamp, StoreError,
+};
 use std::sync::Arc;
 use time::Date;
+use uuid::Uuid;
 
 /// Books `request` online: refused at once while today's Tagestickets are
 /// known to be gone, else by the store, whose "gone" is remembered with the
@@ -61,4 +67,65 @@ async fn rush_stamp(state: &Arc<AppState>, request: &NewBooking) -> Option<(Date
     let key = (request.office.as_str().to_owned(), day);
     let stamp = state.stamps.run(key, read).await??;
     Some((day, stamp))
+}
+
+/// The booking `id`, for the holder of its `token`.
+pub async fn booking(
+    state: &Arc<AppState>,
+    id: Uuid,
+    token: String,
+) -> Result<Booking, StoreError> {
+    state
+        .call(move |store, _| store.booking_with_token(id, &token))
+        .await
+}
+
+/// Cancels the booking `id` for the holder of its `token` (R18); its time
+/// is free at once.
+pub async fn cancel(state: &Arc<AppState>, id: Uuid, token: String) -> Result<Booking, StoreError> {
+    state
+        .call(move |store, now| store.cancel(id, CancelAuth::Token(&token), now))
+        .await
+}
+
+/// Moves the booking `id` for the holder of its `token` (R20), in one
+/// step; `key` the request's `Idempotency-Key`.
+pub async fn move_booking(
+    state: &Arc<AppState>,
+    id: Uuid,
+    token: String,
+    request: MoveRequest,
+    key: Option<String>,
+) -> Result<Booking, StoreError> {
+    state
+        .call(move |store, now| {
+            store.move_booking(id, &request, MoveAuth::Token(&token), key.as_deref(), now)
+        })
+        .await
+}
+
+/// The calendar entry (RFC 5545) of the booking `id` as it is now, for the
+/// holder of its `token`: the same entry the messages carry (R23), so it
+/// is written by the messages' own `ics::calendar`.
+pub async fn calendar(
+    state: &Arc<AppState>,
+    id: Uuid,
+    token: String,
+) -> Result<String, StoreError> {
+    let (booking, office, now) = state
+        .call(move |store, now| {
+            let booking = store.booking_with_token(id, &token)?;
+            let office = store.office(&booking.office)?;
+            Ok((booking, office, now))
+        })
+        .await?;
+    let mail = &state.mail;
+    let from = mail.from.email.to_string();
+    Ok(crate::usecases::mail::ics::calendar(
+        &booking,
+        &office,
+        mail.public_url.host(),
+        &from,
+        now,
+    ))
 }

@@ -3,7 +3,12 @@
 //! with what lives beside them in this process: the caches of answers and
 //! of the 07:00 rush, and the background tasks.
 //!
-//! - [`booking`]: booking online, with the rush refused in this process;
+//! - [`booking`]: booking online, with the rush refused in this process,
+//!   and the booking by its secret (look, cancel, move, calendar entry);
+//! - [`holds`], [`offers`], [`offices`], [`draws`], [`privacy`],
+//!   [`challenge`], [`screens`]: the rest of the citizens' operations, one
+//!   function each (the errors that say more than the store's in
+//!   [`errors`]);
 //! - [`offer_cache`], [`coalesce`], [`exhausted`]: the caches it and the
 //!   offers use;
 //! - [`display`]: the waiting-room displays' feeds (R28);
@@ -16,11 +21,19 @@
 //! call the store themselves.
 
 pub mod booking;
+pub mod challenge;
 pub mod coalesce;
 pub mod display;
 pub mod draw_sweep;
+pub mod draws;
+pub mod errors;
 pub mod exhausted;
+pub mod holds;
 pub mod mail;
 pub mod offer_cache;
+pub mod offers;
+pub mod offices;
 pub mod passes;
+pub mod privacy;
 pub mod retention;
+pub mod screens;

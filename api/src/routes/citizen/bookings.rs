@@ -6,11 +6,11 @@ use crate::extract::{
     Altcha, BookingPath, BookingToken, ClientKey, IdempotencyKey, JsonBody, service_ids,
 };
 use crate::state::AppState;
+use crate::usecases::booking;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use domain::{BookingError, Channel, Citizen, OfficeId, Postcode, Username};
-use persistence::{CancelAuth, CreatedBooking, MoveAuth, MoveRequest, NewBooking};
-use std::sync::Arc;
+use persistence::{CreatedBooking, MoveRequest, NewBooking};
 
 /// Turns a request body into the store's request, for any channel. An
 /// office in the body that does not exist is a rule error (422), not a
@@ -102,7 +102,7 @@ pub async fn create_booking(
     // is another request (422 `idempotency_key_reused`).
     request.idempotency_key = key.map(|key| persistence::IdempotencyKey::from_client(key, client));
     let kind = request.kind;
-    let outcome = crate::usecases::booking::book_online(&state, request)
+    let outcome = booking::book_online(&state, request)
         .await
         .map_err(ApiError::from);
     let made = counted(&state, Channel::Online, Some(kind), outcome)?;
@@ -129,9 +129,7 @@ pub async fn get_booking(
     BookingPath(id): BookingPath,
     BookingToken(token): BookingToken,
 ) -> Result<web::Json<BookingDto>, ApiError> {
-    let booking = state
-        .run(move |store, _| store.booking_with_token(id, &token))
-        .await?;
+    let booking = booking::booking(&state, id, token).await?;
     Ok(web::Json(booking.into()))
 }
 
@@ -156,9 +154,7 @@ pub async fn cancel_booking(
     BookingPath(id): BookingPath,
     BookingToken(token): BookingToken,
 ) -> Result<HttpResponse, ApiError> {
-    state
-        .run(move |store, now| store.cancel(id, CancelAuth::Token(&token), now))
-        .await?;
+    booking::cancel(&state, id, token).await?;
     tracing::info!(booking = %id, "cancelled by its holder");
     Ok(HttpResponse::NoContent().finish())
 }
@@ -193,11 +189,7 @@ pub async fn move_booking(
     body: JsonBody<MoveDto>,
 ) -> Result<web::Json<BookingDto>, ApiError> {
     let request = move_request(body.into_inner())?;
-    let moved = state
-        .run(move |store, now| {
-            store.move_booking(id, &request, MoveAuth::Token(&token), key.as_deref(), now)
-        })
-        .await?;
+    let moved = booking::move_booking(&state, id, token, request, key).await?;
     tracing::info!(booking = %id, "moved by its holder");
     Ok(web::Json(moved.into()))
 }
@@ -223,17 +215,7 @@ pub async fn booking_calendar(
     BookingPath(id): BookingPath,
     BookingToken(token): BookingToken,
 ) -> Result<HttpResponse, ApiError> {
-    let (booking, office, now) = state
-        .run(move |store, now| {
-            let booking = store.booking_with_token(id, &token)?;
-            let office = store.office(&booking.office)?;
-            Ok((booking, office, now))
-        })
-        .await?;
-    let mail = Arc::clone(&state.mail);
-    let from = mail.from.email.to_string();
-    let body =
-        crate::usecases::mail::ics::calendar(&booking, &office, mail.public_url.host(), &from, now);
+    let body = booking::calendar(&state, id, token).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
         .body(body))

@@ -19,7 +19,7 @@ use actix_web::{HttpResponse, get, web};
 )]
 #[get("/api/v1/challenge")]
 pub async fn challenge(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let challenge = state.challenges.issue(state.clock.now());
+    let challenge = crate::usecases::challenge::issue(&state).await;
     Ok(HttpResponse::Ok()
         .insert_header(CacheControl(vec![CacheDirective::NoStore]))
         .json(challenge))

@@ -2,11 +2,11 @@
 //! Events, codes and counters only, never a name.
 
 use crate::dto::CallDto;
-use crate::error::{ApiError, ErrorCode, Problem};
+use crate::error::{ApiError, Problem};
 use crate::extract::OfficePath;
 use crate::protocol::HeadRequest;
 use crate::state::AppState;
-use crate::usecases::display::{STREAMS_PER_ADDRESS, StreamRefused};
+use crate::usecases::screens::{self, Screen, Watch};
 use actix_web::http::header::CACHE_CONTROL;
 use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web};
@@ -14,9 +14,6 @@ use std::convert::Infallible;
 
 /// One SSE event of a call; its id is the call's number, which the browser
 /// sends back as `Last-Event-ID` when it reconnects.
-/// When a refused screen should try again (it reconnects by itself).
-const STREAM_RETRY_SECONDS: u32 = 30;
-
 fn event(seq: i64, call: &CallDto) -> Bytes {
     let data = serde_json::to_string(call).unwrap_or_default();
     Bytes::from(format!("id: {seq}\nevent: call\ndata: {data}\n\n"))
@@ -62,36 +59,25 @@ pub async fn display(
     state: web::Data<AppState>,
     OfficePath(office): OfficePath,
 ) -> Result<HttpResponse, ApiError> {
-    let id = office.clone();
-    state.run(move |store, _| store.office(&id)).await?;
-    if req.extensions().contains::<HeadRequest>() {
+    let watch = if req.extensions().contains::<HeadRequest>() {
+        Watch::Look
+    } else {
+        Watch::Stream {
+            address: state.proxies.of(&req),
+            resume: resume_from(&req),
+        }
+    };
+    let Some(Screen {
+        subscription,
+        permit,
+        heartbeat: period,
+    }) = screens::watch(&state, office, watch).await?
+    else {
         return Ok(HttpResponse::Ok()
             .content_type("text/event-stream")
             .insert_header((CACHE_CONTROL, "no-cache"))
             .finish());
-    }
-    // Issue #23: each open stream holds a file descriptor; capped per
-    // address and in all before anything is held for it.
-    let permit = state
-        .display
-        .admit(state.proxies.of(&req))
-        .map_err(|refused| match refused {
-            StreamRefused::Address => ApiError::too_many(
-                ErrorCode::RateLimited,
-                format!(
-                    "this address has {STREAMS_PER_ADDRESS} display streams open already; \
-                     close one first"
-                ),
-                STREAM_RETRY_SECONDS,
-            ),
-            StreamRefused::Server => ApiError::unavailable(
-                ErrorCode::Busy,
-                "the server holds all the display streams it may; try again shortly",
-                STREAM_RETRY_SECONDS,
-            ),
-        })?;
-    let subscription = state.display.subscribe(office, resume_from(&req)).await?;
-    let period = state.display.heartbeat;
+    };
     let mut opening = String::from("retry: 3000\n\n");
     for (seq, call) in &subscription.recent {
         opening.push_str(&String::from_utf8_lossy(&event(*seq, call)));

@@ -6,6 +6,7 @@ use crate::dto::{CreatedRequestDto, DrawRequestDto, DrawRequestStatusDto, Reques
 use crate::error::{ApiError, BodyLimits, Problem};
 use crate::extract::{Altcha, JsonBody, OfficePath, RequestPath, RequestToken, service_ids};
 use crate::state::AppState;
+use crate::usecases::draws;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use domain::{Citizen, Postcode, RequestStatus};
@@ -54,9 +55,7 @@ pub async fn request_day_ticket(
         window: body.window.as_ref().map(|w| w.parse()).transpose()?,
         challenge: altcha.verify(&state)?,
     };
-    let made = state
-        .run(move |store, now| store.request_day_ticket(&request, now))
-        .await?;
+    let made = draws::request(&state, request).await?;
     tracing::info!(request = %made.id, "Tagesticket draw request filed");
     Ok(HttpResponse::Accepted()
         .insert_header((
@@ -93,8 +92,6 @@ pub async fn day_ticket_request(
     RequestPath(id): RequestPath,
     RequestToken(token): RequestToken,
 ) -> Result<web::Json<DrawRequestStatusDto>, ApiError> {
-    let request = state
-        .run(move |store, now| store.day_ticket_request(id, &token, now))
-        .await?;
+    let request = draws::status(&state, id, token).await?;
     Ok(web::Json(request.into()))
 }

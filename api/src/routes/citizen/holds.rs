@@ -8,6 +8,7 @@ use crate::extract::{
     Altcha, ClientKey, HoldPath, HoldToken, IdempotencyKey, JsonBody, service_ids,
 };
 use crate::state::AppState;
+use crate::usecases::holds;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, delete, get, post, web};
 use domain::{BookingError, Citizen, OfficeId, Postcode};
@@ -54,9 +55,7 @@ pub async fn create_hold(
         challenge: altcha.verify(&state)?,
         idempotency_key: key,
     };
-    let made = state
-        .run(move |store, now| store.hold(&request, now))
-        .await?;
+    let made = holds::hold(&state, request).await?;
     tracing::info!(hold = %made.hold.id, office = %made.hold.office, kind = %made.hold.kind, "held");
     Ok(HttpResponse::Created()
         .insert_header((LOCATION, format!("/api/v1/holds/{}", made.hold.id)))
@@ -85,9 +84,7 @@ pub async fn get_hold(
     HoldPath(id): HoldPath,
     HoldToken(token): HoldToken,
 ) -> Result<web::Json<HoldDto>, ApiError> {
-    let hold = state
-        .run(move |store, now| store.held(id, &token, now))
-        .await?;
+    let hold = holds::held(&state, id, token).await?;
     Ok(web::Json(hold.into()))
 }
 
@@ -110,9 +107,7 @@ pub async fn extend_hold(
     HoldPath(id): HoldPath,
     HoldToken(token): HoldToken,
 ) -> Result<web::Json<HoldExtendedDto>, ApiError> {
-    let hold = state
-        .run(move |store, now| store.extend_hold(id, &token, now))
-        .await?;
+    let hold = holds::extend(&state, id, token).await?;
     Ok(web::Json(HoldExtendedDto {
         expires_at: hold.expires_at,
         extensions_left: hold.extensions_left,
@@ -138,9 +133,7 @@ pub async fn release_hold(
     HoldPath(id): HoldPath,
     HoldToken(token): HoldToken,
 ) -> Result<HttpResponse, ApiError> {
-    state
-        .run(move |store, now| store.release_hold(id, &token, now))
-        .await?;
+    holds::release(&state, id, token).await?;
     tracing::info!(hold = %id, "released");
     Ok(HttpResponse::NoContent().finish())
 }
@@ -181,9 +174,9 @@ pub async fn confirm_hold(
         &state,
         domain::Channel::Online,
         None,
-        state
-            .run(move |store, now| store.confirm_hold(id, &token, &citizen, key.as_deref(), now))
-            .await,
+        holds::confirm(&state, id, token, citizen, key)
+            .await
+            .map_err(ApiError::from),
     )?;
     tracing::info!(booking = %made.booking.id, hold = %id, "hold confirmed");
     Ok(created(made))

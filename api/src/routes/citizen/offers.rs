@@ -6,14 +6,12 @@ use crate::error::{ApiError, ErrorCode, Problem};
 use crate::etag::conditional;
 use crate::extract::{MultiQuery, OfficePath, parse_date, service_ids};
 use crate::state::AppState;
-use crate::usecases::offer_cache::{Answer, OfferKey};
+use crate::usecases::offers;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use domain::Channel;
-use domain::OfficeId;
-use persistence::{OfferStamp, Store, StoreError};
 use serde::Deserialize;
 use std::sync::Arc;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -80,26 +78,9 @@ pub async fn search_slots(
 ) -> Result<HttpResponse, ApiError> {
     let services = service_ids(&q.service)?;
     let (from, to) = q.range()?;
-    let key = OfferKey {
-        what: "slots",
-        office: id.as_str().to_owned(),
-        services: services.iter().map(|s| s.as_str().to_owned()).collect(),
-        from,
-        to,
-        minute: 0,
-    };
-    offer(
-        &req,
-        state,
-        id,
-        key,
-        Some((from, to)),
-        move |store, id, now| {
-            let offer = store.search_slots(id, &services, from, to, now)?;
-            Ok(SlotsDto::from(offer))
-        },
-    )
-    .await
+    let publish = |offer| serde_json::to_vec(&SlotsDto::from(offer));
+    let answer = offers::slots(&state, id, services, (from, to), publish).await?;
+    Ok(conditional(&req, answer.body, answer.etag))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -137,128 +118,20 @@ pub async fn day_tickets(
 ) -> Result<HttpResponse, ApiError> {
     let OfficePath(id) = office;
     let services = service_ids(&query.0.service)?;
-    let key = OfferKey {
-        what: "day_tickets",
-        office: id.as_str().to_owned(),
-        services: services.iter().map(|s| s.as_str().to_owned()).collect(),
-        from: None,
-        to: None,
-        minute: 0,
-    };
-    offer(&req, state, id, key, None, move |store, id, now| {
-        // R27: computing the status runs a due draw first; the key's
-        // minute changes at the release, so no hit hides it.
-        let offer = store.day_tickets(id, &services, Channel::Online, now)?;
-        Ok(DayTicketsDto::from(offer))
-    })
-    .await
-}
-
-/// The answer for `key` (an offer of office `id` over `range`, as
-/// [`Store::offer_stamp`] takes it): from the cache while the stamp says
-/// nothing changed, else computed by `compute` and kept. Requests for the
-/// same key that arrive together share one lookup started after they came
-/// (`crate::usecases::coalesce`), so a 07:00 burst reads the stamp twice, not a
-/// thousand times.
-async fn offer<T, F>(
-    req: &HttpRequest,
-    state: web::Data<AppState>,
-    id: OfficeId,
-    key: OfferKey,
-    range: Option<(Option<Date>, Option<Date>)>,
-    compute: F,
-) -> Result<HttpResponse, ApiError>
-where
-    T: serde::Serialize + Send + 'static,
-    F: Fn(&Store, &OfficeId, OffsetDateTime) -> Result<T, StoreError> + Clone + Send + 'static,
-{
-    let lookup = Lookup {
-        key: OfferKey {
-            minute: OfferKey::minute_of(state.clock.now()),
-            ..key
-        },
-        id,
-        range,
-        compute,
-    };
-    let shared = {
-        let (state, lookup) = (state.clone(), lookup.clone());
-        move || lookup.clone().run(state.clone())
-    };
-    let answer = match state.lookups.run(lookup.key.clone(), shared).await {
-        Some(answer) => answer?,
-        // The shared lookup was lost: this request looks up itself.
-        None => lookup.run(state).await?,
-    };
-    Ok(conditional(req, answer.body, answer.etag))
-}
-
-/// One lookup of [`offer`], run once for every request that shares it.
-#[derive(Clone)]
-struct Lookup<F> {
-    key: OfferKey,
-    id: OfficeId,
-    range: Option<(Option<Date>, Option<Date>)>,
-    compute: F,
-}
-
-/// A cached answer, or one just computed (then kept).
-enum Looked<T> {
-    Hit(Answer),
-    Miss(OfferKey, OfferStamp, T),
-}
-
-impl<F> Lookup<F> {
-    /// The stamp, then the cached answer or `compute`'s, serialised and kept.
-    async fn run<T>(self, state: web::Data<AppState>) -> Result<Answer, ApiError>
-    where
-        T: serde::Serialize + Send + 'static,
-        F: Fn(&Store, &OfficeId, OffsetDateTime) -> Result<T, StoreError> + Send + 'static,
-    {
-        let Self {
-            key,
-            id,
-            range,
-            compute,
-        } = self;
-        let cache = Arc::clone(&state.offers);
-        let looked = state
-            .run(move |store, now| {
-                let key = OfferKey {
-                    minute: OfferKey::minute_of(now),
-                    ..key
-                };
-                let stamp = store.offer_stamp(&id, range, now)?;
-                if let Some(answer) = cache.get(&key, &stamp, now) {
-                    return Ok(Looked::Hit(answer));
-                }
-                let dto = compute(store, &id, now)?;
-                Ok(Looked::Miss(key, stamp, dto))
-            })
-            .await?;
-        match looked {
-            Looked::Hit(answer) => Ok(answer),
-            Looked::Miss(key, stamp, dto) => {
-                let body = serde_json::to_vec(&dto).map_err(|e| ApiError::internal(&e))?;
-                let answer = Answer::new(body);
-                state.offers.put(key, stamp, answer.clone());
-                Ok(answer)
-            }
-        }
-    }
+    let publish = |offer| serde_json::to_vec(&DayTicketsDto::from(offer));
+    let answer = offers::day_tickets(&state, id, services, publish).await?;
+    Ok(conditional(&req, answer.body, answer.etag))
 }
 
 /// Today's Tagesticket situation of an office as `channel` sees it (R13:
 /// online from 07:00, the desk and the telephone from 08:00).
 pub(crate) async fn day_ticket_status(
-    state: &AppState,
+    state: &Arc<AppState>,
     OfficePath(id): OfficePath,
     MultiQuery(q): MultiQuery<DayTicketQuery>,
     channel: Channel,
 ) -> Result<web::Json<DayTicketsDto>, ApiError> {
     let services = service_ids(&q.service)?;
-    let offer = state
-        .run(move |store, now| store.day_tickets(&id, &services, channel, now))
-        .await?;
+    let offer = offers::day_ticket_status(state, id, services, channel).await?;
     Ok(web::Json(offer.into()))
 }

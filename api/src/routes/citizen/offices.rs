@@ -4,6 +4,7 @@ use crate::dto::{OfficeDto, ServiceDto};
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::OfficePath;
 use crate::state::AppState;
+use crate::usecases::offices;
 use actix_web::{get, web};
 use domain::Leika;
 use serde::Deserialize;
@@ -18,7 +19,7 @@ use utoipa::IntoParams;
 pub async fn list_offices(
     state: web::Data<AppState>,
 ) -> Result<web::Json<Vec<OfficeDto>>, ApiError> {
-    let offices = state.run(|store, _| store.offices()).await?;
+    let offices = offices::offices(&state).await?;
     Ok(web::Json(
         offices.iter().map(|o| OfficeDto::from(&**o)).collect(),
     ))
@@ -57,7 +58,6 @@ pub async fn list_services(
         .map(Leika::parse)
         .transpose()
         .map_err(|e| ApiError::bad_request(ErrorCode::InvalidLeika, e.to_string()))?;
-    let office = state.run(move |store, _| store.office(&id)).await?;
-    let services = office.bookable_services(leika.as_ref());
-    Ok(web::Json(services.map(ServiceDto::from).collect()))
+    let services = offices::services(&state, id, leika).await?;
+    Ok(web::Json(services.iter().map(ServiceDto::from).collect()))
 }

@@ -5,6 +5,7 @@ use crate::dto::{BookingDto, HeldDataDto};
 use crate::error::{ApiError, Problem};
 use crate::extract::{BookingPath, BookingToken};
 use crate::state::AppState;
+use crate::usecases::privacy;
 use actix_web::{delete, get, web};
 
 /// Everything held on the booking (Art. 15): the booking with the citizen's
@@ -27,9 +28,7 @@ pub async fn held_data(
     BookingPath(id): BookingPath,
     BookingToken(token): BookingToken,
 ) -> Result<web::Json<HeldDataDto>, ApiError> {
-    let held = state
-        .run(move |store, _| store.held_data(id, &token))
-        .await?;
+    let held = privacy::held_data(&state, id, token).await?;
     Ok(web::Json(held.into()))
 }
 
@@ -55,9 +54,7 @@ pub async fn erase_data(
     BookingPath(id): BookingPath,
     BookingToken(token): BookingToken,
 ) -> Result<web::Json<BookingDto>, ApiError> {
-    let erased = state
-        .run(move |store, now| store.erase_booking(id, &token, now))
-        .await?;
+    let erased = privacy::erase(&state, id, token).await?;
     tracing::info!(booking = %id, "personal data erased at the citizen's request");
     Ok(web::Json(erased.into()))
 }
