@@ -3,6 +3,7 @@
 
 use super::{ApiError, ErrorCode};
 use crate::auth::{PasswordError, PoolBusy, TokenError};
+use crate::usecases::staff::error::LoginError;
 use actix_web::http::StatusCode;
 use domain::{
     AccountError, BookingError, CancelError, CitizenError, CounterError, DrawError, EditError,
@@ -332,6 +333,25 @@ impl From<&StoreError> for ApiError {
             | StoreError::Migration(_)
             | StoreError::Corrupt(_)
             | StoreError::Database(_)) => ApiError::internal(other),
+        }
+    }
+}
+
+/// R11: a login refused while throttled (429 with `Retry-After`), with
+/// wrong credentials (401), or with the password pool busy (503).
+impl From<LoginError> for ApiError {
+    fn from(e: LoginError) -> Self {
+        match e {
+            LoginError::Throttled(wait) => {
+                let seconds = u32::try_from(wait).unwrap_or(u32::MAX);
+                ApiError::too_many(ErrorCode::TooManyAttempts, e.to_string(), seconds)
+            }
+            LoginError::InvalidCredentials => {
+                ApiError::unauthorized(ErrorCode::InvalidCredentials, e.to_string())
+            }
+            LoginError::Busy(busy) => busy.into(),
+            LoginError::Token(token) => token.into(),
+            LoginError::Store(store) => store.into(),
         }
     }
 }

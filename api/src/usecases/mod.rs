@@ -37,3 +37,4 @@ pub mod passes;
 pub mod privacy;
 pub mod retention;
 pub mod screens;
+pub mod staff;

@@ -7,8 +7,8 @@ use crate::error::{ApiError, BodyLimits, Problem, StaffAuth};
 use crate::extract::{Authorized, BookingPath, CodePath, IdempotencyKey, JsonBody};
 use crate::routes::citizen::bookings::{created, move_request, new_booking};
 use crate::state::AppState;
+use crate::usecases::staff::{Actor, bookings};
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use persistence::{CancelAuth, MoveAuth};
 
 /// Books for a citizen from the same pool as online (R10). The channel is
 /// the caller's: `phone` for the telephone service, `desk` for the Infotheke
@@ -45,7 +45,9 @@ pub async fn staff_book(
         &state,
         channel,
         Some(kind),
-        state.run(move |store, now| store.book(&request, now)).await,
+        bookings::book(&state, request)
+            .await
+            .map_err(ApiError::from),
     )?;
     tracing::info!(booking = %made.booking.id, by = %staff.username, %channel, "booked by staff");
     Ok(created(made))
@@ -68,9 +70,7 @@ pub async fn staff_get_booking(
     state: web::Data<AppState>,
     BookingPath(id): BookingPath,
 ) -> Result<web::Json<BookingDto>, ApiError> {
-    let booking = state
-        .run(move |store, _| store.staff_booking(id, &staff.offices))
-        .await?;
+    let booking = bookings::booking(&state, Actor::from(&staff), id).await?;
     Ok(web::Json(booking.into()))
 }
 
@@ -91,9 +91,7 @@ pub async fn booking_by_code(
     state: web::Data<AppState>,
     CodePath(code): CodePath,
 ) -> Result<web::Json<BookingDto>, ApiError> {
-    let booking = state
-        .run(move |store, _| store.staff_booking_by_code(&code, &staff.offices))
-        .await?;
+    let booking = bookings::booking_by_code(&state, Actor::from(&staff), code).await?;
     Ok(web::Json(booking.into()))
 }
 
@@ -117,16 +115,7 @@ pub async fn staff_cancel(
     state: web::Data<AppState>,
     BookingPath(id): BookingPath,
 ) -> Result<HttpResponse, ApiError> {
-    let (actor, offices) = (staff.username.clone(), staff.offices.clone());
-    state
-        .run(move |store, now| {
-            let auth = CancelAuth::Staff {
-                actor: &actor,
-                offices: &offices,
-            };
-            store.cancel(id, auth, now)
-        })
-        .await?;
+    bookings::cancel(&state, Actor::from(&staff), id).await?;
     tracing::info!(booking = %id, by = %staff.username, "cancelled by staff");
     Ok(HttpResponse::NoContent().finish())
 }
@@ -161,21 +150,7 @@ pub async fn staff_move(
     body: JsonBody<MoveDto>,
 ) -> Result<web::Json<BookingDto>, ApiError> {
     let request = move_request(body.into_inner())?;
-    let (actor, offices) = (staff.username.clone(), staff.offices.clone());
-    let moved = state
-        .run(move |store, now| {
-            store.move_booking(
-                id,
-                &request,
-                MoveAuth::Staff {
-                    actor: &actor,
-                    offices: &offices,
-                },
-                key.as_deref(),
-                now,
-            )
-        })
-        .await?;
+    let moved = bookings::move_booking(&state, Actor::from(&staff), id, request, key).await?;
     tracing::info!(booking = %id, by = %staff.username, "moved by staff");
     Ok(web::Json(moved.into()))
 }

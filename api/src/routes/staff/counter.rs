@@ -7,6 +7,7 @@ use crate::dto::{BookingDto, NextDto, QueueDto};
 use crate::error::{ApiError, BodyLimits, Problem, StaffAuth};
 use crate::extract::{Authorized, BookingPath, JsonBody, OfficePath};
 use crate::state::AppState;
+use crate::usecases::staff::{Actor, counter};
 use actix_web::{get, post, web};
 
 /// Checks a booking in on arrival: on its appointment's day, early arrivals
@@ -29,9 +30,7 @@ pub async fn check_in(
     state: web::Data<AppState>,
     BookingPath(id): BookingPath,
 ) -> Result<web::Json<BookingDto>, ApiError> {
-    let booking = state
-        .run(move |store, now| store.check_in(id, &staff.username, &staff.offices, now))
-        .await?;
+    let booking = counter::check_in(&state, Actor::from(&staff), id).await?;
     Ok(web::Json(booking.into()))
 }
 
@@ -62,12 +61,7 @@ pub async fn call_next(
     body: JsonBody<NextDto>,
 ) -> Result<web::Json<BookingDto>, ApiError> {
     let counter = body.into_inner().counter;
-    let booking = state
-        .run(move |store, now| {
-            store.call_next(&office, counter, &staff.username, &staff.offices, now)
-        })
-        .await?;
-    state.display.wake();
+    let booking = counter::call_next(&state, Actor::from(&staff), office, counter).await?;
     Ok(web::Json(booking.into()))
 }
 
@@ -89,9 +83,7 @@ pub async fn done(
     state: web::Data<AppState>,
     BookingPath(id): BookingPath,
 ) -> Result<web::Json<BookingDto>, ApiError> {
-    let booking = state
-        .run(move |store, now| store.serve(id, &staff.username, &staff.offices, now))
-        .await?;
+    let booking = counter::serve(&state, Actor::from(&staff), id).await?;
     Ok(web::Json(booking.into()))
 }
 
@@ -116,9 +108,7 @@ pub async fn no_show(
     state: web::Data<AppState>,
     BookingPath(id): BookingPath,
 ) -> Result<web::Json<BookingDto>, ApiError> {
-    let booking = state
-        .run(move |store, now| store.no_show(id, &staff.username, &staff.offices, now))
-        .await?;
+    let booking = counter::no_show(&state, Actor::from(&staff), id).await?;
     Ok(web::Json(booking.into()))
 }
 
@@ -140,8 +130,6 @@ pub async fn queue(
     state: web::Data<AppState>,
     OfficePath(office): OfficePath,
 ) -> Result<web::Json<QueueDto>, ApiError> {
-    let queue = state
-        .run(move |store, now| store.queue(&office, &staff.offices, now))
-        .await?;
+    let queue = counter::queue(&state, Actor::from(&staff), office).await?;
     Ok(web::Json(queue.into()))
 }

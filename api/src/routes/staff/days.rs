@@ -7,6 +7,7 @@ use crate::error::{ApiError, Problem, StaffAuth};
 use crate::extract::{Authorized, MultiQuery, OfficePath, parse_date};
 use crate::routes::citizen::offers::{DayTicketQuery, day_ticket_status};
 use crate::state::AppState;
+use crate::usecases::staff::days;
 use actix_web::{get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -46,11 +47,7 @@ pub async fn appointments(
         .as_deref()
         .map(|d| parse_date("date", d))
         .transpose()?;
-    let list = state
-        .run(move |store, now| {
-            store.day_appointments(&id, date.unwrap_or_else(|| domain::Berlin::today(now)))
-        })
-        .await?;
+    let list = days::appointments(&state, id, date).await?;
     Ok(web::Json(list.into_iter().map(Into::into).collect()))
 }
 

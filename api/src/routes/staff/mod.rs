@@ -4,3 +4,16 @@ pub mod bookings;
 pub mod counter;
 pub mod days;
 pub mod login;
+
+use crate::extract::Authorized;
+use crate::usecases::staff::Actor;
+
+/// The user a bearer token proved, as the use cases act for it.
+impl<P> From<&Authorized<P>> for Actor {
+    fn from(staff: &Authorized<P>) -> Self {
+        Actor {
+            username: staff.username.clone(),
+            offices: staff.offices.clone(),
+        }
+    }
+}

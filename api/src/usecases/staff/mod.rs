@@ -1,0 +1,25 @@
+//! Staff work (R10, R11, R13, R15, R18, R20, R28, R29): what the routes
+//! under `/api/v1/staff` and the login do between HTTP and the store.
+//!
+//! - [`login`]: the throttle, the password check and the token (R11);
+//! - [`bookings`]: booking for a citizen, lookup, moving, cancelling;
+//! - [`days`]: a day's appointments (the Tagestickets as the desk sees
+//!   them are the offers' use case for the desk's channel);
+//! - [`counter`]: check-in, the call, served, no-show and the queue (R28);
+//! - [`error`]: what a use case here answers besides the store's errors.
+
+pub mod bookings;
+pub mod counter;
+pub mod days;
+pub mod error;
+pub mod login;
+
+use domain::{OfficeScope, Username};
+
+/// The staff user a use case acts for: who is audited, and the offices the
+/// user acts on (R29; the role taken into account).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub username: Username,
+    pub offices: OfficeScope,
+}
