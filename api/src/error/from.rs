@@ -3,6 +3,7 @@
 
 use super::{ApiError, ErrorCode};
 use crate::auth::{PasswordError, PoolBusy, TokenError};
+use crate::usecases::admin::error::{StatisticsError, UserError};
 use crate::usecases::staff::error::LoginError;
 use actix_web::http::StatusCode;
 use domain::{
@@ -352,6 +353,27 @@ impl From<LoginError> for ApiError {
             LoginError::Busy(busy) => busy.into(),
             LoginError::Token(token) => token.into(),
             LoginError::Store(store) => store.into(),
+        }
+    }
+}
+
+impl From<UserError> for ApiError {
+    fn from(e: UserError) -> Self {
+        match e {
+            UserError::Password(password) => password.into(),
+            UserError::Busy(busy) => busy.into(),
+            UserError::Store(store) => store.into(),
+        }
+    }
+}
+
+impl From<StatisticsError> for ApiError {
+    fn from(e: StatisticsError) -> Self {
+        match e {
+            StatisticsError::InvalidRange => {
+                ApiError::unprocessable(ErrorCode::InvalidRange, e.to_string())
+            }
+            StatisticsError::Store(store) => store.into(),
         }
     }
 }

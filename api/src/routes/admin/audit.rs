@@ -5,6 +5,7 @@ use crate::dto::AuditEntryDto;
 use crate::error::{AdminAuth, ApiError, ErrorCode, Problem};
 use crate::extract::Authorized;
 use crate::state::AppState;
+use crate::usecases::admin::records;
 use actix_web::{get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -40,6 +41,6 @@ pub async fn audit_log(
         let detail = "`limit` must lie between 1 and 1000";
         return Err(ApiError::bad_request(ErrorCode::InvalidQuery, detail));
     }
-    let entries = state.run(move |store, _| store.audit_log(limit)).await?;
+    let entries = records::audit_log(&state, limit).await?;
     Ok(web::Json(entries.into_iter().map(Into::into).collect()))
 }

@@ -5,6 +5,7 @@ use crate::dto::{MessageDto, MessageStatusDto};
 use crate::error::{AdminAuth, ApiError, ErrorCode, Problem};
 use crate::extract::Authorized;
 use crate::state::AppState;
+use crate::usecases::admin::records;
 use actix_web::{get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -47,8 +48,6 @@ pub async fn list_messages(
         return Err(ApiError::bad_request(ErrorCode::InvalidQuery, detail));
     }
     let status = query.status.map(|s| s.0);
-    let list = state
-        .run(move |store, _| store.messages(status, limit))
-        .await?;
+    let list = records::messages(&state, status, limit).await?;
     Ok(web::Json(list.into_iter().map(Into::into).collect()))
 }

@@ -11,6 +11,7 @@ use crate::dto::{
 use crate::error::{AdminAuth, ApiError, BodyLimits, ErrorCode, OfficeChangeErrors, Problem};
 use crate::extract::{Authorized, JsonBody, OfficePath};
 use crate::state::AppState;
+use crate::usecases::admin::offices;
 use actix_web::{delete, get, patch, put, web};
 use domain::{OfficeEdit, OfficeId};
 use serde::Deserialize;
@@ -25,8 +26,8 @@ pub struct ForceQuery {
     pub(crate) force: bool,
 }
 
-/// Applies `edit` to `office` in the store, audited as `admin`, and answers
-/// with the configuration now and the bookings it stranded.
+/// Applies `edit` to `office`, audited as `admin`, and answers with the
+/// configuration now and the bookings it stranded.
 pub(crate) async fn apply(
     admin: Authorized<Admins>,
     state: &AppState,
@@ -34,9 +35,7 @@ pub(crate) async fn apply(
     edit: OfficeEdit,
     force: bool,
 ) -> Result<web::Json<OfficeChangeDto>, ApiError> {
-    let change = state
-        .run(move |store, now| store.update_office(&office, &edit, force, &admin.username, now))
-        .await?;
+    let change = offices::edit_office(state, admin.username, office, edit, force).await?;
     tracing::info!(office = %change.office.id, orphaned = change.orphaned.len(), "office changed");
     Ok(web::Json(OfficeChangeDto {
         office: OfficeConfigDto::from(&*change.office),
@@ -61,7 +60,7 @@ pub async fn office_config(
     state: web::Data<AppState>,
     OfficePath(id): OfficePath,
 ) -> Result<web::Json<OfficeConfigDto>, ApiError> {
-    let office = state.run(move |store, _| store.office(&id)).await?;
+    let office = offices::office(&state, id).await?;
     Ok(web::Json(OfficeConfigDto::from(&*office)))
 }
 

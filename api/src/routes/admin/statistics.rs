@@ -3,12 +3,12 @@
 
 use crate::auth::Admins;
 use crate::dto::{CSV_HEADER, DayStatisticsDto};
-use crate::error::{AdminAuth, ApiError, ErrorCode, Problem};
+use crate::error::{AdminAuth, ApiError, Problem};
 use crate::extract::{Authorized, OfficePath, parse_date};
 use crate::state::AppState;
+use crate::usecases::admin::records;
 use actix_web::http::header::ACCEPT;
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use domain::MAX_STATISTICS_DAYS;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -72,16 +72,7 @@ pub async fn statistics(
 ) -> Result<HttpResponse, ApiError> {
     let from = parse_date("from", &query.from)?;
     let to = parse_date("to", &query.to)?;
-    let days = (to - from).whole_days();
-    if !(0..MAX_STATISTICS_DAYS).contains(&days) {
-        let detail = format!(
-            "`from` must not be after `to`, and the range at most {MAX_STATISTICS_DAYS} days"
-        );
-        return Err(ApiError::unprocessable(ErrorCode::InvalidRange, detail));
-    }
-    let stats = state
-        .run(move |store, now| store.statistics(&office, from, to, now))
-        .await?;
+    let stats = records::statistics(&state, office, from, to).await?;
     let days: Vec<DayStatisticsDto> = stats.into_iter().map(Into::into).collect();
     if !wants_csv(&req) {
         return Ok(HttpResponse::Ok().json(days));

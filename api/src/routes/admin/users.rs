@@ -1,22 +1,15 @@
 //! Staff accounts (admin only, R11).
 
-use crate::auth::{Admins, hash_password};
+use crate::auth::Admins;
 use crate::dto::{NewUserDto, PasswordDto, UserChangeDto, UserDto};
 use crate::error::ErrorCode;
 use crate::error::{AdminAuth, ApiError, BodyLimits, Problem};
 use crate::extract::{Authorized, JsonBody, UsernamePath};
 use crate::state::AppState;
+use crate::usecases::admin::users::{self, NewAccount};
 use actix_web::{HttpResponse, get, patch, post, put, web};
 use domain::{AccountChange, OfficeId, OfficeScope, Username, check_account_change};
 use persistence::UserChange;
-
-/// Argon2 is slow by design: hashed on the bounded pool.
-async fn hash(state: &AppState, password: String) -> Result<String, ApiError> {
-    Ok(state
-        .passwords
-        .run(move || hash_password(&password))
-        .await??)
-}
 
 /// R29: the offices of a body; none named is every office.
 fn office_scope(offices: Option<Vec<String>>) -> Result<OfficeScope, ApiError> {
@@ -64,21 +57,13 @@ pub async fn create_user(
         role,
         offices,
     } = body.into_inner();
-    let username = Username::parse(&username)?;
-    let offices = office_scope(offices)?;
-    let password_hash = hash(&state, password).await?;
-    let user = state
-        .run(move |store, now| {
-            store.create_user(
-                &username,
-                &password_hash,
-                role.0,
-                &offices,
-                &admin.username,
-                now,
-            )
-        })
-        .await?;
+    let account = NewAccount {
+        username: Username::parse(&username)?,
+        offices: office_scope(offices)?,
+        password,
+        role: role.0,
+    };
+    let user = users::create_user(&state, admin.username, account).await?;
     Ok(HttpResponse::Created().json(UserDto::from(user)))
 }
 
@@ -96,8 +81,8 @@ pub async fn list_users(
     _admin: Authorized<Admins>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<Vec<UserDto>>, ApiError> {
-    let users = state.run(|store, _| store.users()).await?;
-    Ok(web::Json(users.into_iter().map(UserDto::from).collect()))
+    let list = users::users(&state).await?;
+    Ok(web::Json(list.into_iter().map(UserDto::from).collect()))
 }
 
 /// Changes a staff account's role or offices (R29) or disables / enables
@@ -135,9 +120,7 @@ pub async fn change_user(
         password_hash: None,
         offices,
     };
-    let user = state
-        .run(move |store, now| store.change_user(&username, &change, &admin.username, now))
-        .await?;
+    let user = users::change_user(&state, admin.username, username, change).await?;
     Ok(web::Json(user.into()))
 }
 
@@ -162,12 +145,7 @@ pub async fn reset_password(
     UsernamePath(username): UsernamePath,
     body: JsonBody<PasswordDto>,
 ) -> Result<HttpResponse, ApiError> {
-    let change = UserChange {
-        password_hash: Some(hash(&state, body.into_inner().password).await?),
-        ..UserChange::default()
-    };
-    state
-        .run(move |store, now| store.change_user(&username, &change, &admin.username, now))
-        .await?;
+    let password = body.into_inner().password;
+    users::reset_password(&state, admin.username, username, password).await?;
     Ok(HttpResponse::NoContent().finish())
 }
