@@ -1,8 +1,8 @@
 //! Health, readiness and metrics for the orchestrator.
 
 use crate::error::{ApiError, Problem};
-use crate::metrics::Shared;
 use crate::state::AppState;
+use crate::usecases::ops;
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -30,7 +30,7 @@ pub async fn healthz() -> web::Json<Health> {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiError> {
-    state.run(|store, _| store.ping()).await?;
+    ops::ready(&state).await?;
     Ok(web::Json(Health { status: "ready" }))
 }
 
@@ -57,42 +57,7 @@ pub async fn metrics(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     state.metrics.authorize(&req)?;
-    let cache = &state.metrics.database;
-    // Issue #23: one scrape's database figures serve every scrape of the
-    // next few seconds, so a flood of scrapes does not reach the database;
-    // a write this process answered since reads them again.
-    let mut cached = cache.lock().await;
-    let writes = state.metrics.writes();
-    let figures = match &*cached {
-        Some((at, seen, figures)) if at.elapsed() < state.metrics.keep && *seen == writes => {
-            figures.clone()
-        }
-        _ => {
-            let figures = state
-                .run(|store, now| {
-                    let mut day_tickets_left = Vec::new();
-                    let today = domain::day_ticket_date(now);
-                    for office in store.offices()? {
-                        if office.day_ticket_on(today).is_some() {
-                            let offer =
-                                store.day_tickets(&office.id, &[], domain::Channel::Online, now)?;
-                            day_tickets_left.push((office.id.as_str().to_owned(), offer.remaining));
-                        }
-                    }
-                    Ok((store.message_counts()?, day_tickets_left))
-                })
-                .await?;
-            *cached = Some((std::time::Instant::now(), writes, figures.clone()));
-            figures
-        }
-    };
-    drop(cached);
-    let (outbox, day_tickets_left) = figures;
-    let shared = Shared {
-        outbox,
-        day_tickets_left,
-        pool: state.store.pool_state(),
-    };
+    let shared = ops::scrape(&state).await?;
     let text = state
         .metrics
         .render(&shared)

@@ -34,6 +34,7 @@ pub mod mail;
 pub mod offer_cache;
 pub mod offers;
 pub mod offices;
+pub mod ops;
 pub mod passes;
 pub mod privacy;
 pub mod retention;
