@@ -5,6 +5,7 @@
 
 mod common;
 
+mod architecture;
 mod contacts;
 mod cors;
 mod counter;
