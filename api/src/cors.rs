@@ -14,7 +14,7 @@
 //! staff tokens travel in `Authorization`, booking tokens in their header.
 
 use crate::error::{ApiError, ErrorCode};
-use crate::routes::is_staff_path;
+use crate::protocol::is_staff_path;
 use actix_cors::{Cors, CorsMiddleware};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};

@@ -20,6 +20,18 @@ pub struct Routes {
     routes: Vec<(ResourceDef, Area, Vec<Method>)>,
 }
 
+/// The paths that take a staff token: staff, admin, the login.
+pub fn is_staff_path(path: &str) -> bool {
+    ["/api/v1/staff/", "/api/v1/admin/", "/api/v1/auth/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+}
+
+/// The citizens' paths: the API without a staff token (R25 limits them).
+pub fn is_citizen_path(path: &str) -> bool {
+    path.starts_with("/api/v1/") && !is_staff_path(path)
+}
+
 /// What a request is, by the route pattern it matches: never by the raw
 /// path, which the router decodes first (`/%61pi/v1/bookings` is routed as
 /// `/api/v1/bookings`, so it must be limited as one; issue #23).
@@ -48,9 +60,9 @@ impl Area {
             Self::Display
         } else if pattern.starts_with("/api/v1/auth/") {
             Self::Login
-        } else if crate::routes::is_staff_path(pattern) {
+        } else if is_staff_path(pattern) {
             Self::Staff
-        } else if crate::routes::is_citizen_path(pattern) {
+        } else if is_citizen_path(pattern) {
             Self::Citizens
         } else if ["/healthz", "/readyz", "/metrics"].contains(&pattern) {
             Self::Operations
@@ -112,8 +124,9 @@ const DOC_ROUTES: [&str; 3] = [
 ];
 
 impl Routes {
-    /// The routes of `spec`'s paths, plus the documentation routes.
-    pub fn from_spec(spec: &utoipa::openapi::OpenApi) -> Self {
+    /// The routes of `spec`'s paths, plus the documentation routes and the
+    /// `pages` outside the spec (the booking page's, served with `GET`).
+    pub fn from_spec(spec: &utoipa::openapi::OpenApi, pages: &[&'static str]) -> Self {
         let mut routes = Vec::new();
         let value = serde_json::to_value(spec).unwrap_or_default();
         if let Some(paths) = value.get("paths").and_then(|p| p.as_object()) {
@@ -131,7 +144,7 @@ impl Routes {
                 routes.push((ResourceDef::new(pattern.as_str()), area, methods));
             }
         }
-        for pattern in DOC_ROUTES.into_iter().chain(crate::routes::web::PATHS) {
+        for pattern in DOC_ROUTES.into_iter().chain(pages.iter().copied()) {
             let area = Area::of_pattern(pattern);
             routes.push((ResourceDef::new(pattern), area, vec![Method::GET]));
         }
@@ -267,7 +280,7 @@ mod tests {
 
     #[test]
     fn allowed_methods_come_from_the_spec_and_head_follows_get() {
-        let routes = Routes::from_spec(&crate::openapi());
+        let routes = Routes::from_spec(&crate::openapi(), &[]);
         let names = |path: &str| allow_header(&routes.allowed(path));
         assert_eq!(names("/api/v1/bookings"), "POST");
         assert_eq!(

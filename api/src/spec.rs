@@ -52,7 +52,7 @@ fn complete_operation(path: &str, write: bool, op: &mut Operation) {
             "No, bad or expired token (`missing_token`, `invalid_token`, `token_expired`)",
         );
     }
-    if crate::routes::is_citizen_path(path) {
+    if crate::protocol::is_citizen_path(path) {
         add(
             "429",
             "Too many requests from this address (`rate_limited`); see Retry-After",

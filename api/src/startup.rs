@@ -327,7 +327,7 @@ impl Application {
             );
         }
         let spec = openapi();
-        let routes = web::Data::new(Routes::from_spec(&spec));
+        let routes = web::Data::new(Routes::from_spec(&spec, &routes::web::PATHS));
         let origins = settings.cors_origins.clone();
         if !origins.is_empty() {
             tracing::info!(origins = ?origins.as_slice(), "browser frontends may call from these origins (CORS)");

@@ -1,7 +1,7 @@
 //! Staff authentication (R11): which roles a route admits, JWTs, argon2
 //! password hashes on a bounded pool, and the login throttle. It knows
 //! nothing of the server's state or routes; the extractor that uses it is in
-//! `crate::extract`.
+//! the `extract` module.
 
 mod password;
 mod pool;

@@ -10,18 +10,6 @@ pub mod web;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-/// The paths that take a staff token: staff, admin, the login.
-pub fn is_staff_path(path: &str) -> bool {
-    ["/api/v1/staff/", "/api/v1/admin/", "/api/v1/auth/"]
-        .iter()
-        .any(|p| path.starts_with(p))
-}
-
-/// The citizens' paths: the API without a staff token (R25 limits them).
-pub fn is_citizen_path(path: &str) -> bool {
-    path.starts_with("/api/v1/") && !is_staff_path(path)
-}
-
 /// Registers every documented route.
 pub fn register(cfg: &mut ServiceConfig) {
     use self::admin::{audit, closures, messages, offices, services, statistics, users};

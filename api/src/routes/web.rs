@@ -5,7 +5,7 @@
 //! screen of an office (R28) at `/display/{office}`. The pages call only
 //! the public API of the same origin. These routes are not API and are not in
 //! the OpenAPI spec; the citizens' rate limits (R25) do not count them
-//! (`routes::is_citizen_path` names `/api/v1/` only).
+//! (`protocol::is_citizen_path` names `/api/v1/` only).
 
 use crate::error::ApiError;
 use actix_web::http::header::{self, HeaderValue};

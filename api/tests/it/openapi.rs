@@ -132,7 +132,7 @@ fn every_operation_lists_the_answers_of_its_kind_with_their_headers() {
                     "{method} {path}: 401"
                 );
             }
-            if api::routes::is_citizen_path(path) {
+            if api::protocol::is_citizen_path(path) {
                 assert!(has_header("429", "Retry-After"), "{method} {path}: 429");
             }
         }
