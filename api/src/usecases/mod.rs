@@ -17,8 +17,11 @@
 //! - [`retention`]: the erasure of personal data past the retention time (R31);
 //! - [`passes`]: the background tasks' completed passes, which tests wait on.
 //!
-//! Issue #24 moves the rest here step by step; the other handlers still
-//! call the store themselves.
+//! - [`staff`], [`admin`], [`ops`]: the staff's, the admins' and the
+//!   operations' operations, one function each.
+//!
+//! Every handler calls one use case (issue #24); a use case takes typed
+//! input and answers the store's error or one of its own, never HTTP.
 
 pub mod admin;
 pub mod booking;
