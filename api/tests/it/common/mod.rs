@@ -6,10 +6,10 @@ pub mod smtp;
 
 use api::Application;
 use api::clock::Clock;
+use api::settings::{JwtSecret, Settings};
 use api::usecases::mail::PublicUrl;
 use api::usecases::mail::smtp::Smtp;
 use api::usecases::passes::Passes;
-use api::settings::{JwtSecret, Settings};
 use persistence::test_support::TestDb;
 use reqwest::StatusCode;
 use reqwest::blocking::{Client, RequestBuilder, Response};
