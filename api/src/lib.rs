@@ -2,28 +2,17 @@
 //! OpenAPI spec generated from them (utoipa), and the server's assembly.
 //!
 //! Modules, from the leaves up: `clock`, `settings`, `auth` (tokens,
-//! passwords, throttle), `dto` (JSON shapes), `error` (problem+json and
-//! every code), `state`, `extract` (what handlers take from a request),
-//! `protocol` (405 with `Allow`, `HEAD`, problem+json on every error),
-//! `logging` (the access log; what is never logged),
-//! `routes` (the handlers, by resource), `startup`.
+//! passwords, throttle), `challenge` (the proof of work), `metrics`,
+//! `state`; `usecases` (one function per operation, the caches, the
+//! background tasks); `http` (everything HTTP: the routes, DTOs, errors,
+//! extractors and middleware); `startup` (the assembly).
 
 pub mod auth;
 pub mod challenge;
-pub mod client;
 pub mod clock;
-pub mod cors;
-pub mod dto;
-pub mod error;
-pub mod etag;
-pub mod extract;
-pub mod limits;
-pub mod logging;
+pub mod http;
 pub mod metrics;
-pub mod protocol;
-pub mod routes;
 pub mod settings;
-mod spec;
 pub mod startup;
 pub mod state;
 pub mod usecases;

@@ -125,8 +125,11 @@ impl Metrics {
     /// Whether `req` may read the metrics: always without a token, else
     /// with it as bearer token (compared as hashes, so the time taken says
     /// nothing about the token).
-    pub fn authorize(&self, req: &actix_web::HttpRequest) -> Result<(), crate::error::ApiError> {
-        use crate::error::{ApiError, ErrorCode};
+    pub fn authorize(
+        &self,
+        req: &actix_web::HttpRequest,
+    ) -> Result<(), crate::http::error::ApiError> {
+        use crate::http::error::{ApiError, ErrorCode};
         use secrecy::ExposeSecret;
         use sha2::{Digest, Sha256};
         let Some(token) = &self.token else {

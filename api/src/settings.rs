@@ -4,9 +4,9 @@
 //! secret); secrets are kept in [`SecretString`] or a type that does not
 //! print them, so `{settings:?}` shows none.
 
-use crate::client::{InvalidProxy, TrustedProxies};
-use crate::cors::{CorsOrigins, InvalidOrigin};
-use crate::limits::{InvalidRateLimit, RateLimit};
+use crate::http::client::{InvalidProxy, TrustedProxies};
+use crate::http::cors::{CorsOrigins, InvalidOrigin};
+use crate::http::limits::{InvalidRateLimit, RateLimit};
 use crate::usecases::mail::smtp::{InvalidSmtpUrl, Smtp};
 use crate::usecases::mail::{InvalidPublicUrl, PublicUrl};
 use domain::Username;

@@ -4,13 +4,13 @@
 use crate::auth;
 use crate::challenge::Challenges;
 use crate::clock::Clock;
-use crate::cors::BrowserOrigins;
-use crate::error::{ApiError, ErrorCode, Problem};
-use crate::limits::CitizenLimits;
-use crate::logging;
+use crate::http::cors::BrowserOrigins;
+use crate::http::error::{ApiError, ErrorCode, Problem};
+use crate::http::limits::CitizenLimits;
+use crate::http::logging;
+use crate::http::protocol::{self, Routes};
+use crate::http::routes;
 use crate::metrics::Metrics;
-use crate::protocol::{self, Routes};
-use crate::routes;
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::usecases::mail::{MailConfig, Sender};
@@ -82,7 +82,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(routes::register)
         .split_for_parts();
-    crate::spec::complete(&mut api);
+    crate::http::spec::complete(&mut api);
     api
 }
 
@@ -320,7 +320,7 @@ impl Application {
                 display_streams,
             )),
         });
-        if settings.trusted_proxies == crate::client::TrustedProxies::default() {
+        if settings.trusted_proxies == crate::http::client::TrustedProxies::default() {
             tracing::info!(
                 "TERMIN_TRUSTED_PROXIES is empty: X-Forwarded-For is ignored and each peer is \
                  one client (R25); behind a reverse proxy, list it there"

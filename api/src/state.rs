@@ -2,10 +2,10 @@
 
 use crate::auth::{LoginThrottle, PasswordPool, Tokens};
 use crate::challenge::Challenges;
-use crate::client::TrustedProxies;
 use crate::clock::Clock;
-use crate::error::ApiError;
-use crate::limits::CitizenLimits;
+use crate::http::client::TrustedProxies;
+use crate::http::error::ApiError;
+use crate::http::limits::CitizenLimits;
 use crate::metrics::Metrics;
 use crate::usecases::mail::MailConfig;
 use actix_web::web;

@@ -1,7 +1,7 @@
 //! Limits on logins: per client address, and per username at an address.
 
 use crate::clock::Clock;
-use crate::limits::{AddressLimiter, KeyedLimiter, RateLimit, address_key};
+use crate::http::limits::{AddressLimiter, KeyedLimiter, RateLimit, address_key};
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 

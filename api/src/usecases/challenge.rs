@@ -1,6 +1,6 @@
 //! The proof-of-work challenge (R26): issued here with the state's clock.
 //!
-//! A solution is checked where it arrives (`crate::extract::Altcha`, with
+//! A solution is checked where it arrives (`crate::http::extract::Altcha`, with
 //! the same key and clock) and reaches the booking use cases as a typed
 //! `SolvedChallenge`, like the rest of the request's input; that it is used
 //! once is decided in the store's transaction.

@@ -8,7 +8,7 @@
 //! subscriber has gone.
 
 use crate::clock::Clock;
-use crate::dto::CallDto;
+use crate::http::dto::CallDto;
 use domain::OfficeId;
 use persistence::{Call, Store};
 use std::collections::HashMap;
@@ -75,7 +75,7 @@ impl Streams {
 
     /// A place for a stream of `addr`, if the caps allow one.
     pub fn admit(self: &Arc<Self>, addr: IpAddr) -> Result<StreamPermit, StreamRefused> {
-        let key = crate::limits::address_key(addr);
+        let key = crate::http::limits::address_key(addr);
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         let (total, per) = &mut *open;
         let mine = per.get(&key).copied().unwrap_or(0);

@@ -1,7 +1,7 @@
 //! The errors of the citizens' use cases that say more than the store's
 //! `StoreError`. They stand apart from the use cases, which take the state,
 //! so that the state (which keeps the offers' shared lookups) and the
-//! mapping to HTTP answers (`crate::error`) need not import those.
+//! mapping to HTTP answers (`crate::http::error`) need not import those.
 
 use persistence::StoreError;
 use std::sync::Arc;

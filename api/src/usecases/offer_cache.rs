@@ -11,7 +11,7 @@
 //! minute may be offered until its end (booking it is then refused as
 //! past, `in_past`), and release times (whole minutes) are met exactly.
 
-use crate::etag::tag_of;
+use crate::http::etag::tag_of;
 use actix_web::web::Bytes;
 use persistence::OfferStamp;
 use std::collections::HashMap;

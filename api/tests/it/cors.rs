@@ -6,8 +6,8 @@
 
 use crate::common;
 
-use api::cors::CorsOrigins;
-use api::limits::RateLimit;
+use api::http::cors::CorsOrigins;
+use api::http::limits::RateLimit;
 use common::*;
 use persistence::test_support::TestDb;
 use reqwest::blocking::Response;

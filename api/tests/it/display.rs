@@ -31,7 +31,7 @@ on_both_backends!(
 fn spawn_capped_streams(db: TestDb) -> TestApp {
     TestApp::spawn_with(db, |s| {
         fast_display(s);
-        s.trusted_proxies = api::client::TrustedProxies::parse("127.0.0.1").unwrap();
+        s.trusted_proxies = api::http::client::TrustedProxies::parse("127.0.0.1").unwrap();
         s.display_streams = 25;
     })
 }

@@ -43,7 +43,7 @@ on_both_backends!(
 /// trusted proxy at 127.0.0.1, so each request names its client address.
 fn kaarst_behind_proxy(db: persistence::test_support::TestDb) -> TestApp {
     TestApp::spawn_with(db, |s| {
-        s.trusted_proxies = api::client::TrustedProxies::parse("127.0.0.1").unwrap();
+        s.trusted_proxies = api::http::client::TrustedProxies::parse("127.0.0.1").unwrap();
     })
 }
 

@@ -3,8 +3,8 @@
 
 use crate::common;
 
-use api::client::TrustedProxies;
-use api::limits::RateLimit;
+use api::http::client::TrustedProxies;
+use api::http::limits::RateLimit;
 use common::*;
 use reqwest::StatusCode;
 use reqwest::blocking::Response;

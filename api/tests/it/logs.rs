@@ -312,7 +312,7 @@ fn nothing_secret_or_personal_reaches_the_log(server: &LoggedServer) {
         "{log}"
     );
     assert!(log.contains("route=/api/v1/bookings/{id}"), "{log}");
-    let hashed = api::logging::user_hash(&password_as_username);
+    let hashed = api::http::logging::user_hash(&password_as_username);
     assert!(
         log.lines()
             .any(|l| l.contains("login refused") && l.contains(&hashed)),

@@ -79,7 +79,7 @@ fn every_operation_answers_problem_json_and_the_codes_are_an_enum() {
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    let all: Vec<&str> = api::error::ErrorCode::ALL
+    let all: Vec<&str> = api::http::error::ErrorCode::ALL
         .iter()
         .map(|c| c.as_str())
         .collect();
@@ -132,7 +132,7 @@ fn every_operation_lists_the_answers_of_its_kind_with_their_headers() {
                     "{method} {path}: 401"
                 );
             }
-            if api::protocol::is_citizen_path(path) {
+            if api::http::protocol::is_citizen_path(path) {
                 assert!(has_header("429", "Retry-After"), "{method} {path}: 429");
             }
         }

@@ -59,7 +59,11 @@ fn every_answer_names_a_request_id_of_its_own(app: &TestApp) {
     ];
     // An answer an inner middleware gives as an error (R25's 429).
     let limited = app.second(|s| {
-        s.rate_limit_reads = Some(api::limits::RateLimit::parse("1/600").unwrap().unwrap());
+        s.rate_limit_reads = Some(
+            api::http::limits::RateLimit::parse("1/600")
+                .unwrap()
+                .unwrap(),
+        );
     });
     answers.push(limited.get("/api/v1/offices"));
     let refused = limited.get("/api/v1/offices");

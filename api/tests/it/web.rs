@@ -7,7 +7,7 @@
 #[allow(unused_imports)]
 use crate::common;
 
-use api::limits::RateLimit;
+use api::http::limits::RateLimit;
 use common::*;
 use reqwest::StatusCode;
 use reqwest::blocking::Response;
@@ -134,7 +134,7 @@ fn r28_the_waiting_room_display_is_served_with_the_same_csp() {
     assert_eq!(header(&r, "x-content-type-options"), "nosniff");
     assert_eq!(
         header(&r, "content-security-policy"),
-        api::routes::web::CONTENT_SECURITY_POLICY
+        api::http::routes::web::CONTENT_SECURITY_POLICY
     );
     let body = r.text().unwrap();
     assert!(body.starts_with("<!doctype html>"));

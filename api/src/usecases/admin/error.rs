@@ -1,6 +1,6 @@
 //! What an admin use case answers besides the store's errors. It knows
 //! nothing of the state, so the one place that turns errors into answers
-//! (`crate::error`) may name it without a cycle.
+//! (`crate::http::error`) may name it without a cycle.
 
 use crate::auth::{PasswordError, PoolBusy};
 use domain::MAX_STATISTICS_DAYS;

@@ -1,6 +1,6 @@
 //! What a staff use case answers besides the store's errors. It knows
 //! nothing of the state, so the one place that turns errors into answers
-//! (`crate::error`) may name it without a cycle.
+//! (`crate::http::error`) may name it without a cycle.
 
 use crate::auth::{PoolBusy, TokenError};
 use persistence::StoreError;

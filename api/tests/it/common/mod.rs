@@ -71,7 +71,7 @@ impl TestApp {
     /// name its client address in `X-Forwarded-For` (R25).
     pub fn spawn_behind_proxy(db: TestDb) -> Self {
         Self::spawn_with(db, |s| {
-            s.trusted_proxies = api::client::TrustedProxies::parse("127.0.0.1").unwrap();
+            s.trusted_proxies = api::http::client::TrustedProxies::parse("127.0.0.1").unwrap();
         })
         .relaxed()
     }
