@@ -1,9 +1,9 @@
 //! The audit log: who changed what, written in the transaction of the change.
 
 use crate::Booking;
-use crate::codec::{corrupt, from_db, parse, to_db};
-use crate::connection::DbConnection;
-use crate::schema::audit_log;
+use crate::infra::codec::{corrupt, from_db, parse, to_db};
+use crate::infra::connection::DbConnection;
+use crate::infra::schema::audit_log;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{AuditAction, ServiceId, Username};

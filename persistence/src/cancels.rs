@@ -3,11 +3,12 @@
 
 use crate::audit::{booking_audit, record};
 use crate::bookings::{Booking, BookingRow, CancelAuth, booking_row, one};
-use crate::codec::to_db;
+use crate::infra::codec::to_db;
+use crate::infra::locks;
+use crate::infra::schema::bookings;
+use crate::infra::secret::token_matches;
 use crate::outbox;
-use crate::schema::bookings;
-use crate::secret::token_matches;
-use crate::{Store, StoreError, locks};
+use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{
     AuditAction, BookingStatus, CancelError, OfficeId, OfficeScope, Standing, Username,

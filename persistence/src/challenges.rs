@@ -5,9 +5,9 @@
 //! the API verified, at most its challenge lifetime after issue.
 
 use crate::StoreError;
-use crate::codec::to_db;
-use crate::connection::DbConnection;
-use crate::schema::used_challenges;
+use crate::infra::codec::to_db;
+use crate::infra::connection::DbConnection;
+use crate::infra::schema::used_challenges;
 use diesel::prelude::*;
 use domain::BookingError;
 use time::OffsetDateTime;

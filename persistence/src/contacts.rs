@@ -1,9 +1,10 @@
 //! What one contact holds online at an office (R24).
 
-use crate::codec::{from_db, parse, to_db};
-use crate::connection::DbConnection;
-use crate::schema::bookings;
-use crate::{StoreError, locks};
+use crate::StoreError;
+use crate::infra::codec::{from_db, parse, to_db};
+use crate::infra::connection::DbConnection;
+use crate::infra::locks;
+use crate::infra::schema::bookings;
 use diesel::prelude::*;
 use domain::{BookingKind, Channel, Citizen, ContactHoldings, Standing, email_key};
 use time::{Date, OffsetDateTime};

@@ -6,10 +6,11 @@
 use crate::audit::{booking_audit, record};
 use crate::bookings::{Booking, BookingRow, booking_row, one, with_services};
 use crate::cancels::covers;
-use crate::codec::{from_db, to_db, to_i32, to_u32};
-use crate::connection::DbConnection;
-use crate::schema::{bookings, counter_calls};
-use crate::{Store, StoreError, locks};
+use crate::infra::codec::{from_db, to_db, to_i32, to_u32};
+use crate::infra::connection::DbConnection;
+use crate::infra::locks;
+use crate::infra::schema::{bookings, counter_calls};
+use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{
     AuditAction, Berlin, CounterError, OfficeId, OfficeScope, Stage, Standing, Username,

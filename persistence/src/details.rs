@@ -5,10 +5,10 @@
 //! alter.
 
 use crate::StoreError;
-use crate::codec::{corrupt, to_u32};
-use crate::connection::DbConnection;
+use crate::infra::codec::{corrupt, to_u32};
+use crate::infra::connection::DbConnection;
+use crate::infra::schema::{booking_services, services};
 use crate::offices::ServiceRow;
-use crate::schema::{booking_services, services};
 use diesel::prelude::*;
 use domain::Service;
 use std::collections::HashMap;

@@ -2,12 +2,13 @@
 //! `draws` for the requests and when the draw runs).
 
 use crate::bookings::{Accept, insert_accepted};
-use crate::codec::{to_db, to_i32};
-use crate::connection::DbConnection;
 use crate::draws::{RequestRow, drawn};
+use crate::infra::codec::{to_db, to_i32};
+use crate::infra::connection::DbConnection;
+use crate::infra::locks;
+use crate::infra::schema::{day_ticket_draws, day_ticket_requests};
 use crate::occupancy::active_bookings;
-use crate::schema::{day_ticket_draws, day_ticket_requests};
-use crate::{Store, StoreError, locks};
+use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{
     BookingKind, BookingRequest, Channel, DrawEntry, Occupancy, OfficeId, RequestStatus,

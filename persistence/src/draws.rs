@@ -8,11 +8,12 @@
 
 use crate::bookings::{Booking, booking_row, one};
 use crate::challenges::{self, SolvedChallenge};
-use crate::codec::{corrupt, from_db, parse, to_db, to_u32};
-use crate::connection::DbConnection;
-use crate::schema::{day_ticket_draws, day_ticket_requests};
-use crate::secret::{hash_token, new_token, token_matches};
-use crate::{Store, StoreError, locks};
+use crate::infra::codec::{corrupt, from_db, parse, to_db, to_u32};
+use crate::infra::connection::DbConnection;
+use crate::infra::locks;
+use crate::infra::schema::{day_ticket_draws, day_ticket_requests};
+use crate::infra::secret::{hash_token, new_token, token_matches};
+use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{
     BookingError, BookingKind, Channel, Citizen, DrawError, Office, OfficeId, Postcode,

@@ -2,7 +2,8 @@
 
 use crate::audit::{Audit, record};
 use crate::bookings::future_bookings;
-use crate::{Booking, Store, StoreError, locks, offices, statistics};
+use crate::infra::locks;
+use crate::{Booking, Store, StoreError, offices, statistics};
 use domain::admin::{Orphaned, orphaned_bookings};
 use domain::{DayTicketPolicy, Leika, OfficeEdit, OfficeId, Username, WeeklyHours};
 use serde_json::{Value, json};

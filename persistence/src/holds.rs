@@ -6,13 +6,14 @@
 
 use crate::bookings::{Accept, CreatedBooking, admit, check_citizen, insert_accepted, rebook};
 use crate::challenges::SolvedChallenge;
-use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
-use crate::connection::DbConnection;
-use crate::idempotency;
-use crate::schema::holds;
-use crate::secret::{hash_token, new_token, token_matches};
-use crate::unit;
-use crate::{Store, StoreError, locks};
+use crate::infra::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
+use crate::infra::connection::DbConnection;
+use crate::infra::idempotency;
+use crate::infra::locks;
+use crate::infra::schema::holds;
+use crate::infra::secret::{hash_token, new_token, token_matches};
+use crate::infra::unit;
+use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{
     Accepted, Berlin, BookingError, BookingKind, BookingRequest, Channel, Citizen, HoldError,

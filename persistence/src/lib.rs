@@ -15,8 +15,6 @@ mod audit;
 mod bookings;
 mod cancels;
 mod challenges;
-mod codec;
-mod connection;
 mod contacts;
 mod counter;
 mod details;
@@ -24,8 +22,7 @@ mod draw_run;
 mod draws;
 mod edits;
 mod holds;
-mod idempotency;
-mod locks;
+mod infra;
 mod lookups;
 mod moves;
 mod occupancy;
@@ -34,33 +31,29 @@ mod offices;
 mod outbox;
 mod retention;
 mod rush;
-mod schema;
-mod secret;
 mod staff;
 mod statistics;
-mod store;
 #[cfg(feature = "test-support")]
 pub mod test_support;
-mod unit;
 
 pub use audit::AuditEntry;
 pub use bookings::{
     Booking, CancelAuth, CounterSteps, CreatedBooking, IdempotencyKey, NewBooking, Step,
 };
 pub use challenges::SolvedChallenge;
-pub use connection::{Backend, DbConnection, Target};
 pub use counter::{Call, Queue};
 pub use details::BookedService;
 pub use draws::{CreatedRequest, DayTicketRequest, DrawRecord, NewDayTicketRequest};
 pub use edits::{OfficeChange, OrphanedBooking};
 pub use holds::{CreatedHold, Hold, NewHold};
-pub use idempotency::KEY_LIFETIME as IDEMPOTENCY_KEY_LIFETIME;
+pub use infra::connection::{Backend, DbConnection, Target};
+pub use infra::idempotency::KEY_LIFETIME as IDEMPOTENCY_KEY_LIFETIME;
+pub use infra::store::Store;
 pub use moves::{MoveAuth, MoveRequest};
 pub use offer::{OfferStamp, OfferVersion};
 pub use outbox::{ClaimedMessage, Message};
 pub use retention::HeldData;
 pub use staff::{StaffUser, UserChange};
-pub use store::Store;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use domain::{BookingError, CancelError, EditError, HoldError, MoveError};

@@ -2,8 +2,8 @@
 //! (the desk), and an office's day.
 
 use crate::bookings::{Booking, BookingRow, booking_row, one, with_services};
-use crate::schema::bookings;
-use crate::secret::token_matches;
+use crate::infra::schema::bookings;
+use crate::infra::secret::token_matches;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{BookingCode, OfficeId, OfficeScope};

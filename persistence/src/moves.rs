@@ -4,11 +4,11 @@
 use crate::audit::{booking_audit, record};
 use crate::bookings::{Booking, BookingRow, CancelAuth, booking_row, insert_services, one};
 use crate::cancels::acting;
-use crate::codec::{to_db, to_i32};
-use crate::idempotency;
+use crate::infra::codec::{to_db, to_i32};
+use crate::infra::idempotency;
+use crate::infra::schema::{booking_services, bookings};
+use crate::infra::unit;
 use crate::occupancy::active_bookings;
-use crate::schema::{booking_services, bookings};
-use crate::unit;
 use crate::{Store, StoreError, outbox};
 use diesel::prelude::*;
 use domain::{

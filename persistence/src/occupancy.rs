@@ -3,9 +3,9 @@
 //! holds, moves, the draw, the offers and the rush pre-checks alike.
 
 use crate::StoreError;
-use crate::codec::{from_db, parse, to_db, to_u32};
-use crate::connection::DbConnection;
-use crate::schema::{bookings, holds};
+use crate::infra::codec::{from_db, parse, to_db, to_u32};
+use crate::infra::connection::DbConnection;
+use crate::infra::schema::{bookings, holds};
 use diesel::prelude::*;
 use domain::{ActiveBooking, BookingKind, Standing};
 use time::{Date, OffsetDateTime, PrimitiveDateTime};

@@ -2,9 +2,9 @@
 //! (R12–R15), read without locks. A start offered here may be gone by the
 //! time it is booked; [`Store::book`] then says so.
 
-use crate::codec::{from_db, to_db};
+use crate::infra::codec::{from_db, to_db};
+use crate::infra::schema::{holds, office_days};
 use crate::occupancy::active_bookings;
-use crate::schema::{holds, office_days};
 use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{

@@ -2,11 +2,11 @@
 //! and `closures`, turned into [`domain::Office`] and back.
 
 use crate::StoreError;
-use crate::codec::{
+use crate::infra::codec::{
     corrupt, leika_from_db, parse, requirements_from_db, requirements_to_db, to_i32, to_u32,
 };
-use crate::connection::DbConnection;
-use crate::schema::{closures, offices, opening_windows, services};
+use crate::infra::connection::DbConnection;
+use crate::infra::schema::{closures, offices, opening_windows, services};
 use diesel::prelude::*;
 use domain::{
     DayTicketPolicy, FairUse, Office, OfficeId, Postcode, ReminderPolicy, Service, ServiceId,

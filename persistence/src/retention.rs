@@ -7,10 +7,10 @@
 
 use crate::audit::entries_of;
 use crate::bookings::{Booking, CancelAuth, booking_row, one};
-use crate::codec::to_db;
-use crate::connection::DbConnection;
-use crate::schema::{bookings, day_ticket_requests, outbox};
-use crate::secret::token_matches;
+use crate::infra::codec::to_db;
+use crate::infra::connection::DbConnection;
+use crate::infra::schema::{bookings, day_ticket_requests, outbox};
+use crate::infra::secret::token_matches;
 use crate::{AuditEntry, Message, Store, StoreError};
 use diesel::prelude::*;
 use domain::{Berlin, BookingStatus, CancelError, MessageStatus};

@@ -38,7 +38,7 @@ impl Store {
 #[cfg(all(test, feature = "test-support"))]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
-    use crate::locks;
+    use crate::infra::locks;
     use crate::test_support::fixtures::*;
     use crate::test_support::{TestDb, postgres, sqlite};
     use crate::{NewBooking, Store, StoreError};

@@ -1,9 +1,9 @@
 //! Staff accounts: argon2id hashes (made by the API), roles, the active flag.
 
 use crate::audit::{Audit, SYSTEM, record};
-use crate::codec::{corrupt, from_db, parse, to_db};
-use crate::connection::DbConnection;
-use crate::schema::staff_users;
+use crate::infra::codec::{corrupt, from_db, parse, to_db};
+use crate::infra::connection::DbConnection;
+use crate::infra::schema::staff_users;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{AccountChange, AuditAction, OfficeId, OfficeScope, Role, Username};
@@ -65,7 +65,7 @@ fn read_offices(stored: Option<&str>) -> Result<OfficeScope, StoreError> {
 
 /// Refuses a scope naming an office that does not exist.
 fn check_offices(conn: &mut DbConnection, scope: &OfficeScope) -> Result<(), StoreError> {
-    use crate::schema::offices;
+    use crate::infra::schema::offices;
     if let Some(set) = scope.offices() {
         let ids: Vec<&str> = set.iter().map(OfficeId::as_str).collect();
         let known: i64 = offices::table

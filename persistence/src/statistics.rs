@@ -10,10 +10,11 @@
 //! change and a first look cannot both freeze a day.
 
 use crate::bookings::status_of;
-use crate::codec::{from_db, parse, to_i32, to_u32};
-use crate::connection::DbConnection;
-use crate::schema::{bookings, day_capacities};
-use crate::{Store, StoreError, locks};
+use crate::infra::codec::{from_db, parse, to_i32, to_u32};
+use crate::infra::connection::DbConnection;
+use crate::infra::locks;
+use crate::infra::schema::{bookings, day_capacities};
+use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{
     Berlin, BookingFact, DayCapacity, DayStatistics, Office, OfficeId, day_capacity, day_statistics,

@@ -9,16 +9,16 @@ use super::{
 };
 use crate::audit::{booking_audit, record};
 use crate::challenges::{self, SolvedChallenge};
-use crate::codec::corrupt;
-use crate::codec::{to_db, to_i32};
-use crate::connection::DbConnection;
 use crate::contacts;
 use crate::details::BookedService;
-use crate::idempotency;
+use crate::infra::codec::corrupt;
+use crate::infra::codec::{to_db, to_i32};
+use crate::infra::connection::DbConnection;
+use crate::infra::idempotency;
+use crate::infra::schema::{booking_services, bookings};
+use crate::infra::secret::{NewToken, hash_token, new_code, new_token};
+use crate::infra::unit;
 use crate::occupancy::occupancy_around;
-use crate::schema::{booking_services, bookings};
-use crate::secret::{NewToken, hash_token, new_code, new_token};
-use crate::unit;
 use crate::{Store, StoreError, outbox};
 use diesel::prelude::*;
 use domain::{

@@ -8,10 +8,10 @@ pub(crate) use book::{Accept, admit, check_citizen, insert_accepted, insert_serv
 
 use crate::StoreError;
 use crate::challenges::SolvedChallenge;
-use crate::codec::{corrupt, from_db, parse, to_db, to_u32};
-use crate::connection::DbConnection;
 use crate::details::{self, BookedService};
-use crate::schema::{booking_services, bookings};
+use crate::infra::codec::{corrupt, from_db, parse, to_db, to_u32};
+use crate::infra::connection::DbConnection;
+use crate::infra::schema::{booking_services, bookings};
 use diesel::prelude::*;
 use domain::{
     ActiveBooking, BookingCode, BookingKind, BookingStatus, Channel, Citizen, OfficeId, Postcode,

@@ -12,10 +12,11 @@
 
 use super::{New, insert};
 use crate::bookings::Booking;
-use crate::codec::{corrupt, from_db, to_db};
-use crate::connection::DbConnection;
-use crate::schema::bookings;
-use crate::{Store, StoreError, locks};
+use crate::infra::codec::{corrupt, from_db, to_db};
+use crate::infra::connection::DbConnection;
+use crate::infra::locks;
+use crate::infra::schema::bookings;
+use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{MessageKind, ReminderPolicy, reminder_due};
 use time::OffsetDateTime;

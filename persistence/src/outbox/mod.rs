@@ -15,10 +15,10 @@ mod sending;
 pub(crate) use confirmation::{PendingConfirmation, before_change, booked};
 
 use crate::bookings::Booking;
-use crate::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
-use crate::connection::DbConnection;
-use crate::schema::{bookings, outbox};
-use crate::secret::NewToken;
+use crate::infra::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
+use crate::infra::connection::DbConnection;
+use crate::infra::schema::{bookings, outbox};
+use crate::infra::secret::NewToken;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{MessageKind, MessageStatus, Office, ReminderPolicy, reminder_due};

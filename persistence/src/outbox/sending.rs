@@ -10,10 +10,11 @@
 use super::confirmation::{Waiting, promote};
 use super::{ClaimedMessage, New, OutboxRow, insert};
 use crate::bookings::{booking_row, one};
-use crate::codec::{from_db, to_db, to_u32};
-use crate::connection::DbConnection;
-use crate::schema::outbox;
-use crate::{Store, StoreError, locks};
+use crate::infra::codec::{from_db, to_db, to_u32};
+use crate::infra::connection::DbConnection;
+use crate::infra::locks;
+use crate::infra::schema::outbox;
+use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{MessageKind, MessageStatus, Retry, retry_after, still_worth_sending};
 use time::{Duration, OffsetDateTime};

@@ -6,9 +6,9 @@
 //! in the database, in the booking's transaction, so it holds across
 //! processes.
 
-use crate::codec::to_db;
-use crate::connection::DbConnection;
-use crate::schema::idempotency_keys;
+use crate::infra::codec::to_db;
+use crate::infra::connection::DbConnection;
+use crate::infra::schema::idempotency_keys;
 use crate::{NewBooking, StoreError};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
@@ -47,7 +47,9 @@ pub(crate) fn request_hash(r: &NewBooking) -> String {
     // fingerprint it had before keys were bound.
     let client = r.idempotency_key.as_ref().and_then(|k| k.client.as_deref());
     if let (Some(client), Some(list)) = (client, fields.as_array_mut()) {
-        list.push(serde_json::Value::from(crate::secret::hash_token(client)));
+        list.push(serde_json::Value::from(crate::infra::secret::hash_token(
+            client,
+        )));
     }
     hex::encode(Sha256::digest(fields.to_string().as_bytes()))
 }
@@ -61,7 +63,7 @@ pub(crate) fn hold_hash(r: &crate::NewHold) -> String {
         services,
         r.start.format(&Rfc3339).ok(),
         r.kind.as_str(),
-        crate::secret::hash_token(&r.client),
+        crate::infra::secret::hash_token(&r.client),
     ]);
     hex::encode(Sha256::digest(fields.to_string().as_bytes()))
 }
@@ -86,7 +88,7 @@ pub(crate) fn confirmation_hash(
     let fields = serde_json::json!([
         "confirm",
         hold.to_string(),
-        crate::secret::hash_token(hold_token),
+        crate::infra::secret::hash_token(hold_token),
         c.name(),
         c.email(),
         c.phone(),

@@ -4,9 +4,10 @@
 //! at the version the lock saw; for a new appointment the draw check of a
 //! Tagesticket (R27) and the selection of services.
 
-use crate::connection::DbConnection;
-use crate::idempotency::{self, Seen};
-use crate::{Store, StoreError, locks};
+use crate::infra::connection::DbConnection;
+use crate::infra::idempotency::{self, Seen};
+use crate::infra::locks;
+use crate::{Store, StoreError};
 use domain::{BookingError, BookingKind, Office, Selection, ServiceId};
 use std::sync::Arc;
 use time::{Date, OffsetDateTime};

@@ -3,7 +3,7 @@
 //! booking shares that lock and locks its office day.
 
 use crate::StoreError;
-use crate::connection::DbConnection;
+use crate::infra::connection::DbConnection;
 use diesel::prelude::*;
 use time::Date;
 
@@ -115,7 +115,7 @@ pub(crate) fn touch_day(
     office: &str,
     day: Date,
 ) -> Result<(), StoreError> {
-    use crate::schema::office_days;
+    use crate::infra::schema::office_days;
     diesel::update(office_days::table.find((office, day)))
         .set(office_days::version.eq(office_days::version + 1))
         .execute(conn)?;

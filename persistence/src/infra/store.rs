@@ -2,9 +2,9 @@
 //! the cache of office configurations.
 
 use crate::StoreError;
-use crate::connection::{Backend, DbConnection, Manager, Target};
+use crate::infra::connection::{Backend, DbConnection, Manager, Target};
+use crate::infra::secret::Sealer;
 use crate::offices;
-use crate::secret::Sealer;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use domain::{Office, OfficeId};
 use std::collections::{HashMap, HashSet};
@@ -116,7 +116,7 @@ impl Store {
     #[cfg(feature = "test-support")]
     pub fn panic_inside_a_write(&self, office: &OfficeId, day: Date) {
         let _never: Result<(), StoreError> = self.write(|conn| {
-            crate::locks::lock_day(conn, office.as_str(), day)?;
+            crate::infra::locks::lock_day(conn, office.as_str(), day)?;
             panic!("a bug inside a transaction");
         });
     }
