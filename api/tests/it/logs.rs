@@ -23,6 +23,7 @@ on_both_backends!(
     LoggedServer::spawn;
     nothing_secret_or_personal_reaches_the_log,
     each_line_of_a_request_carries_its_id,
+    r25_a_forwarded_for_from_an_untrusted_peer_is_named_once,
 );
 
 /// The server binary on a fresh database, its stdout and stderr captured.
@@ -418,4 +419,31 @@ fn each_line_of_a_request_carries_its_id(server: &LoggedServer) {
     // The sender's lines belong to no request.
     let sent = log.lines().find(|l| l.contains("message sent")).unwrap();
     assert!(!sent.contains("request{"), "{sent}");
+}
+
+/// Issue #23: behind a proxy that is not listed in TERMIN_TRUSTED_PROXIES,
+/// every citizen counts as the proxy and shares its limits; the start-up
+/// log says that no proxy is trusted, and the first request that forwards
+/// an address from an untrusted peer is named once.
+fn r25_a_forwarded_for_from_an_untrusted_peer_is_named_once(server: &LoggedServer) {
+    let warning = "X-Forwarded-For from a peer not in TERMIN_TRUSTED_PROXIES";
+    for i in 0..3 {
+        let r = server
+            .client
+            .get(format!("{}/api/v1/offices", server.base))
+            .header("X-Forwarded-For", format!("198.51.100.{i}"))
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    // The warning is written before the first answer; the access lines of
+    // all three tell that the log has caught up.
+    server.wait_for_lines("route=/api/v1/offices", 3);
+    let log = server.stop();
+    assert!(
+        log.contains("TERMIN_TRUSTED_PROXIES is empty"),
+        "the start says no proxy is trusted:\n{log}"
+    );
+    let named = log.lines().filter(|l| l.contains(warning)).count();
+    assert_eq!(named, 1, "once, not per request:\n{log}");
 }
