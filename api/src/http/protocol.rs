@@ -17,7 +17,11 @@ use actix_web::web;
 /// routes and the citizens' page, which are not in it.
 #[derive(Debug, Clone)]
 pub struct Routes {
-    routes: Vec<(ResourceDef, Area, Vec<Method>)>,
+    /// Each pattern with its literal start (up to the first `{`), which a
+    /// path must begin with before the pattern is tried: most patterns are
+    /// passed over by a string comparison, not a match (every request is
+    /// classified, so this is on the hot path).
+    routes: Vec<(String, ResourceDef, Area, Vec<Method>)>,
 }
 
 /// The paths that take a staff token: staff, admin, the login.
@@ -141,12 +145,22 @@ impl Routes {
                     })
                     .unwrap_or_default();
                 let area = Area::of_pattern(pattern);
-                routes.push((ResourceDef::new(pattern.as_str()), area, methods));
+                routes.push((
+                    literal_start(pattern),
+                    ResourceDef::new(pattern.as_str()),
+                    area,
+                    methods,
+                ));
             }
         }
         for pattern in DOC_ROUTES.into_iter().chain(pages.iter().copied()) {
             let area = Area::of_pattern(pattern);
-            routes.push((ResourceDef::new(pattern), area, vec![Method::GET]));
+            routes.push((
+                literal_start(pattern),
+                ResourceDef::new(pattern),
+                area,
+                vec![Method::GET],
+            ));
         }
         Self { routes }
     }
@@ -156,8 +170,8 @@ impl Routes {
     pub fn matched(&self, path: &str) -> Matched {
         let mut area = None;
         let mut found: Vec<&Method> = Vec::new();
-        for (def, a, methods) in &self.routes {
-            if def.is_match(path) {
+        for (start, def, a, methods) in &self.routes {
+            if path.starts_with(start.as_str()) && def.is_match(path) {
                 area.get_or_insert(*a);
                 found.extend(methods);
             }
@@ -174,6 +188,12 @@ impl Routes {
     pub fn allowed(&self, path: &str) -> Vec<Method> {
         self.matched(path).allowed
     }
+}
+
+/// What every path of `pattern` begins with: the pattern up to its first
+/// dynamic segment.
+fn literal_start(pattern: &str) -> String {
+    pattern.split('{').next().unwrap_or_default().to_owned()
 }
 
 /// The `Allow` header's value for `methods`.
