@@ -5,7 +5,6 @@ use crate::bookings::{Accept, insert_accepted};
 use crate::draws::{RequestRow, drawn};
 use crate::infra::codec::{to_db, to_i32};
 use crate::infra::connection::DbConnection;
-use crate::infra::locks;
 use crate::infra::schema::{day_ticket_draws, day_ticket_requests};
 use crate::occupancy::active_bookings;
 use crate::{Store, StoreError};
@@ -62,11 +61,12 @@ pub(crate) fn draw(
     day: Date,
     now: OffsetDateTime,
 ) -> Result<bool, StoreError> {
-    let version = locks::lock_day(conn, office_id, day)?.ok_or(StoreError::UnknownOffice)?;
+    // The opening of every locked write (`unit`): the day locked, the
+    // office at the version the lock saw.
+    let office = store.lock_office_days(conn, office_id, &[day])?;
     if drawn(conn, office_id, day)? {
         return Ok(false);
     }
-    let office = store.cached_office(conn, office_id, Some(version))?;
     let seed: [u8; SEED_BYTES] = rand::rng().random();
     let rows: Vec<RequestRow> = day_ticket_requests::table
         .filter(day_ticket_requests::office_id.eq(office_id))
