@@ -229,22 +229,30 @@ impl<K: Hash + Eq + Clone + Widen> KeyedLimiter<K> {
     /// Counts a request of `key`; `Err(seconds to wait)` when `key` has
     /// used its limit.
     pub fn check(&self, key: K) -> Result<(), u64> {
-        let answer = match self.slot(key) {
-            Ok(key) => self.keys.check_key(&key),
-            Err(slot) => self.wide.check_key(&slot),
-        };
-        answer.map_err(|not_until| self.wait(&not_until))
+        self.decide(key, false)
     }
 
     /// Whether a request of `key` would pass now, without counting it.
     pub fn peek(&self, key: K) -> Result<(), u64> {
+        self.decide(key, true)
+    }
+
+    /// governor's decision for `key` in its slot; with `dry_run` the table
+    /// answers without storing it.
+    fn decide(&self, key: K, dry_run: bool) -> Result<(), u64> {
+        /// Puts the flag back however the call ends (a panic included).
+        struct Restore(bool);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                DRY_RUN.with(|d| d.set(self.0));
+            }
+        }
         let slot = self.slot(key);
-        DRY_RUN.with(|d| d.set(true));
+        let _restore = Restore(DRY_RUN.with(|d| d.replace(dry_run)));
         let answer = match &slot {
             Ok(key) => self.keys.check_key(key),
             Err(slot) => self.wide.check_key(slot),
         };
-        DRY_RUN.with(|d| d.set(false));
         answer.map_err(|not_until| self.wait(&not_until))
     }
 

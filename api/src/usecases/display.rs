@@ -170,11 +170,6 @@ impl Display {
         self.streams.admit(addr)
     }
 
-    /// Streams open now.
-    pub fn open_streams(&self) -> u32 {
-        self.streams.open()
-    }
-
     /// Polls at once: this process has just made a call.
     pub fn wake(&self) {
         self.wake.notify_waiters();
