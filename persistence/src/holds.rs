@@ -12,7 +12,6 @@ use crate::infra::idempotency;
 use crate::infra::locks;
 use crate::infra::schema::holds;
 use crate::infra::secret::{hash_token, new_token, token_matches};
-use crate::infra::unit;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{
@@ -198,7 +197,7 @@ impl Store {
             // A retry of a request that held: that hold, with a new token
             // (the first answer, with the first token, was lost).
             let keyed = key.zip(hash.as_deref());
-            if let Some(id) = unit::retried(conn, keyed, now)? {
+            if let Some(id) = idempotency::retried(conn, keyed, now)? {
                 return rehold(conn, &id, &token, now);
             }
             // The client first (its holds may be on other days), then the day.
@@ -363,7 +362,7 @@ impl Store {
         let hash = idempotency_key.map(|_| idempotency::confirmation_hash(&id, token, citizen));
         self.write_booking(|conn, booking_token| {
             let keyed = idempotency_key.zip(hash.as_deref());
-            if let Some(booking) = unit::retried(conn, keyed, now)? {
+            if let Some(booking) = idempotency::retried(conn, keyed, now)? {
                 return rebook(conn, &booking, booking_token, now);
             }
             let first = hold_row(conn, id, token)?;

@@ -7,7 +7,6 @@ use crate::cancels::acting;
 use crate::infra::codec::{to_db, to_i32};
 use crate::infra::idempotency;
 use crate::infra::schema::{booking_services, bookings};
-use crate::infra::unit;
 use crate::occupancy::active_bookings;
 use crate::{Store, StoreError, outbox};
 use diesel::prelude::*;
@@ -54,7 +53,7 @@ impl Store {
             if let Some(key) = idempotency_key {
                 let who = actor.map_or("holder", |a| a.as_str());
                 let hash = idempotency::move_hash(&id, who, request);
-                if unit::retried(conn, Some((key, &hash)), now)?.is_some() {
+                if idempotency::retried(conn, Some((key, &hash)), now)?.is_some() {
                     let row = booking_row(conn, &id)?;
                     return one(conn, row);
                 }

@@ -17,7 +17,6 @@ use crate::infra::connection::DbConnection;
 use crate::infra::idempotency;
 use crate::infra::schema::{booking_services, bookings};
 use crate::infra::secret::{NewToken, hash_token, new_code, new_token};
-use crate::infra::unit;
 use crate::occupancy::occupancy_around;
 use crate::{Store, StoreError, outbox};
 use diesel::prelude::*;
@@ -289,7 +288,7 @@ impl Store {
             let key = request.idempotency_key.as_ref().map(|k| k.key.as_str());
             let hash = key.map(|_| idempotency::request_hash(request));
             let keyed = key.zip(hash.as_deref());
-            if let Some(id) = unit::retried(conn, keyed, now)? {
+            if let Some(id) = idempotency::retried(conn, keyed, now)? {
                 return rebook(conn, &id, token, now);
             }
             let (office, selection) = self.open_appointment(

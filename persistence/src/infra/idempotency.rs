@@ -8,10 +8,11 @@
 
 use crate::infra::codec::to_db;
 use crate::infra::connection::DbConnection;
+use crate::infra::locks;
 use crate::infra::schema::idempotency_keys;
+use crate::infra::secret::hash_token;
 use crate::{NewBooking, StoreError};
 use diesel::prelude::*;
-use sha2::{Digest, Sha256};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
@@ -23,6 +24,28 @@ pub const KEY_LIFETIME: Duration = Duration::hours(24);
 pub(crate) enum Seen {
     New,
     Made(String),
+}
+
+/// The fingerprint of a request's fields: their JSON, hashed as tokens are.
+fn fingerprint(fields: &serde_json::Value) -> String {
+    hash_token(&fields.to_string())
+}
+
+/// With a key: takes its lock, and answers the id of what a request with
+/// this key and fingerprint made before (a retry), if one did.
+pub(crate) fn retried(
+    conn: &mut DbConnection,
+    key: Option<(&str, &str)>,
+    now: OffsetDateTime,
+) -> Result<Option<String>, StoreError> {
+    let Some((key, hash)) = key else {
+        return Ok(None);
+    };
+    locks::lock_name(conn, "idempotency", key)?;
+    Ok(match seen(conn, key, hash, now)? {
+        Seen::Made(id) => Some(id),
+        Seen::New => None,
+    })
 }
 
 /// A fingerprint of everything a booking request asks for, and of the
@@ -51,7 +74,7 @@ pub(crate) fn request_hash(r: &NewBooking) -> String {
             client,
         )));
     }
-    hex::encode(Sha256::digest(fields.to_string().as_bytes()))
+    fingerprint(&fields)
 }
 
 /// A fingerprint of a hold request (R19), the client included.
@@ -65,7 +88,7 @@ pub(crate) fn hold_hash(r: &crate::NewHold) -> String {
         r.kind.as_str(),
         crate::infra::secret::hash_token(&r.client),
     ]);
-    hex::encode(Sha256::digest(fields.to_string().as_bytes()))
+    fingerprint(&fields)
 }
 
 /// A fingerprint of a move (R20): the booking, who moves it, where to.
@@ -75,7 +98,7 @@ pub(crate) fn move_hash(id: &str, who: &str, r: &crate::MoveRequest) -> String {
         .as_ref()
         .map(|list| list.iter().map(|s| s.as_str()).collect());
     let fields = serde_json::json!(["move", id, who, r.start.format(&Rfc3339).ok(), services]);
-    hex::encode(Sha256::digest(fields.to_string().as_bytes()))
+    fingerprint(&fields)
 }
 
 /// A fingerprint of a hold's confirmation: the hold, its secret (so a key
@@ -94,7 +117,7 @@ pub(crate) fn confirmation_hash(
         c.phone(),
         c.postcode().map(|p| p.as_str()),
     ]);
-    hex::encode(Sha256::digest(fields.to_string().as_bytes()))
+    fingerprint(&fields)
 }
 
 /// The booking `key` made within its lifetime, if any; 422

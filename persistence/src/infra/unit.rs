@@ -1,33 +1,15 @@
 //! The opening of every locked write on an office's days (book, hold,
-//! confirm a hold, move), written once: a retry's first answer under its
-//! `Idempotency-Key`'s lock; the days locked in date order; the office read
+//! confirm a hold, move), written once (a retry's first answer is found
+//! before, by `idempotency::retried`): the days locked in date order; the office read
 //! at the version the lock saw; for a new appointment the draw check of a
 //! Tagesticket (R27) and the selection of services.
 
 use crate::infra::connection::DbConnection;
-use crate::infra::idempotency::{self, Seen};
 use crate::infra::locks;
 use crate::{Store, StoreError};
 use domain::{BookingError, BookingKind, Office, Selection, ServiceId};
 use std::sync::Arc;
 use time::{Date, OffsetDateTime};
-
-/// With a key: takes its lock, and answers the id of what a request with
-/// this key and fingerprint made before (a retry), if one did.
-pub(crate) fn retried(
-    conn: &mut DbConnection,
-    key: Option<(&str, &str)>,
-    now: OffsetDateTime,
-) -> Result<Option<String>, StoreError> {
-    let Some((key, hash)) = key else {
-        return Ok(None);
-    };
-    locks::lock_name(conn, "idempotency", key)?;
-    Ok(match idempotency::seen(conn, key, hash, now)? {
-        Seen::Made(id) => Some(id),
-        Seen::New => None,
-    })
-}
 
 impl Store {
     /// Locks `days` of `office_id` in date order (so two writes never wait
