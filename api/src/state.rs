@@ -4,7 +4,6 @@ use crate::auth::{LoginThrottle, PasswordPool, Tokens};
 use crate::challenge::Challenges;
 use crate::clock::Clock;
 use crate::http::client::TrustedProxies;
-use crate::http::error::ApiError;
 use crate::http::limits::CitizenLimits;
 use crate::metrics::Metrics;
 use crate::usecases::mail::MailConfig;
@@ -48,20 +47,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Runs one store operation off the async threads (diesel blocks), with
-    /// "now" read once from the injected clock; its error becomes the
-    /// problem+json answer.
-    pub async fn run<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Store, OffsetDateTime) -> Result<T, StoreError> + Send + 'static,
-    ) -> Result<T, ApiError> {
-        let store = Arc::clone(&self.store);
-        let now = self.clock.now();
-        Ok(block_in_span(move || f(&store, now)).await??)
-    }
-
-    /// [`AppState::run`] for the use cases: the store's own error, not yet
-    /// an HTTP answer (a lost blocking thread is the store unavailable).
+    /// Runs one store operation off the async threads (diesel blocks), in
+    /// the request's span, with "now" read once from the injected clock; the
+    /// store's own error, not yet an HTTP answer (a lost blocking thread is
+    /// the store unavailable).
     pub async fn call<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Store, OffsetDateTime) -> Result<T, StoreError> + Send + 'static,

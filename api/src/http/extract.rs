@@ -361,7 +361,7 @@ impl<P: Policy + 'static> FromRequest for Authorized<P> {
             };
             let username = Username::parse(&claims.sub).map_err(|_| stale())?;
             let name = username.clone();
-            let user = state.run(move |store, _| store.user(&name)).await?;
+            let user = state.call(move |store, _| store.user(&name)).await?;
             let (role, offices) = user
                 .filter(|u| {
                     u.active && u.role == claims.role && u.token_generation == claims.generation

@@ -198,7 +198,8 @@ impl Display {
         } else {
             RECENT_CALLS
         };
-        let (recent, last) = actix_web::web::block(move || {
+        // In the request's span, as every store call of a request.
+        let (recent, last) = crate::state::block_in_span(move || {
             let recent = store.calls(&id, resume, limit, now)?;
             let last = match (recent.last(), resume) {
                 (Some(call), _) => call.seq,

@@ -419,12 +419,6 @@ impl From<crate::usecases::errors::ScreenError> for ApiError {
     }
 }
 
-impl From<actix_web::error::BlockingError> for ApiError {
-    fn from(e: actix_web::error::BlockingError) -> Self {
-        ApiError::internal(&e)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
