@@ -298,17 +298,6 @@ pub struct Authorized<P> {
     policy: PhantomData<P>,
 }
 
-impl<P> Authorized<P> {
-    /// R29: an office the user does not act on answers as an unknown one.
-    pub fn acts_on(&self, office: &OfficeId) -> Result<(), ApiError> {
-        if self.offices.covers(office) {
-            Ok(())
-        } else {
-            Err(persistence::StoreError::UnknownOffice.into())
-        }
-    }
-}
-
 fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     let invalid = || {
         ApiError::unauthorized(

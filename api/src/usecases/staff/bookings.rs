@@ -12,8 +12,13 @@ use uuid::Uuid;
 
 /// Books for a citizen by phone or at the Infotheke (R10): the request's
 /// channel and `created_by` are the user's; Tagestickets from the staff
-/// release (R13).
-pub async fn book(state: &AppState, request: NewBooking) -> Result<CreatedBooking, StoreError> {
+/// release (R13); on an office the user acts on (R29).
+pub async fn book(
+    state: &AppState,
+    actor: Actor,
+    request: NewBooking,
+) -> Result<CreatedBooking, StoreError> {
+    actor.acts_on(&request.office)?;
     state
         .call(move |store, now| store.book(&request, now))
         .await

@@ -14,7 +14,8 @@ pub mod days;
 pub mod error;
 pub mod login;
 
-use domain::{OfficeScope, Username};
+use domain::{OfficeId, OfficeScope, Username};
+use persistence::StoreError;
 
 /// The staff user a use case acts for: who is audited, and the offices the
 /// user acts on (R29; the role taken into account).
@@ -22,4 +23,16 @@ use domain::{OfficeScope, Username};
 pub struct Actor {
     pub username: Username,
     pub offices: OfficeScope,
+}
+
+impl Actor {
+    /// R29: the user acts on `office`; else the office is unknown to them
+    /// (404, as one that does not exist: nothing to probe).
+    pub fn acts_on(&self, office: &OfficeId) -> Result<(), StoreError> {
+        if self.offices.covers(office) {
+            Ok(())
+        } else {
+            Err(StoreError::UnknownOffice)
+        }
+    }
 }

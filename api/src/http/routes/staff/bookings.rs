@@ -39,13 +39,12 @@ pub async fn staff_book(
         .booking_channel()
         .ok_or_else(|| ApiError::internal(&"a booking role without a channel"))?;
     let request = new_booking(body.into_inner(), channel, Some(staff.username.clone()))?;
-    staff.acts_on(&request.office)?;
     let kind = request.kind;
     let made = crate::http::routes::citizen::bookings::counted(
         &state,
         channel,
         Some(kind),
-        bookings::book(&state, request)
+        bookings::book(&state, Actor::from(&staff), request)
             .await
             .map_err(ApiError::from),
     )?;

@@ -7,7 +7,7 @@ use crate::http::error::{ApiError, Problem, StaffAuth};
 use crate::http::extract::{Authorized, MultiQuery, OfficePath, parse_date};
 use crate::http::routes::citizen::offers::{DayTicketQuery, day_ticket_status};
 use crate::state::AppState;
-use crate::usecases::staff::days;
+use crate::usecases::staff::{Actor, days};
 use actix_web::{get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -41,13 +41,12 @@ pub async fn appointments(
     OfficePath(id): OfficePath,
     query: web::Query<DayQuery>,
 ) -> Result<web::Json<Vec<BookingDto>>, ApiError> {
-    staff.acts_on(&id)?;
     let date = query
         .date
         .as_deref()
         .map(|d| parse_date("date", d))
         .transpose()?;
-    let list = days::appointments(&state, id, date).await?;
+    let list = days::appointments(&state, Actor::from(&staff), id, date).await?;
     Ok(web::Json(list.into_iter().map(Into::into).collect()))
 }
 
@@ -71,6 +70,6 @@ pub async fn staff_day_tickets(
     office: OfficePath,
     query: MultiQuery<DayTicketQuery>,
 ) -> Result<web::Json<DayTicketsDto>, ApiError> {
-    staff.acts_on(&office.0)?;
+    Actor::from(&staff).acts_on(&office.0)?;
     day_ticket_status(&state, office, query, domain::Channel::Desk).await
 }
