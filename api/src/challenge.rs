@@ -98,9 +98,8 @@ const SALT_BYTES: usize = 12;
 fn expiry_of(salt: &str) -> Option<OffsetDateTime> {
     let (random, params) = salt.split_once('?')?;
     let digits = params.strip_prefix("expires=")?.strip_suffix('&')?;
-    let hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
     if random.len() != 2 * SALT_BYTES
-        || !random.chars().all(hex)
+        || !random.chars().all(is_lower_hex)
         || digits.is_empty()
         || digits.starts_with('0')
         || !digits.chars().all(|c| c.is_ascii_digit())
@@ -112,10 +111,11 @@ fn expiry_of(salt: &str) -> Option<OffsetDateTime> {
 
 /// Whether `challenge` reads as a SHA-256 digest in lowercase hex.
 fn is_digest(challenge: &str) -> bool {
-    challenge.len() == 64
-        && challenge
-            .chars()
-            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+    challenge.len() == 64 && challenge.chars().all(is_lower_hex)
+}
+
+fn is_lower_hex(c: char) -> bool {
+    c.is_ascii_digit() || ('a'..='f').contains(&c)
 }
 
 impl Challenges {

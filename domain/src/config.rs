@@ -69,7 +69,9 @@ pub struct DayTicketPolicy {
 impl DayTicketPolicy {
     /// R15, I2: the Tagestickets of `date` not yet taken by a booking or a
     /// live hold (I5). The one place that says the contingent is gone: the
-    /// booking rules, the offer, the rush pre-check all ask this.
+    /// booking rules, the offer, the rush pre-check all ask this. (R30's
+    /// statistics find the moment it ran out from the day's timeline of
+    /// bookings and cancellations, which an occupancy does not keep.)
     pub fn tickets_left(&self, occupancy: &Occupancy, date: Date) -> u32 {
         self.per_day.saturating_sub(occupancy.tickets_issued(date))
     }

@@ -17,7 +17,7 @@ use crate::occupancy::{ActiveBooking, Occupancy};
 use crate::rules::{BookingError, Selection};
 use crate::search::{Slot, day_ticket_offer};
 // R27: the hour of requests is the office's (config), so search needs no draw.
-pub use crate::config::{REQUEST_PERIOD, request_hours};
+use crate::config::request_hours;
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime, Time};
 

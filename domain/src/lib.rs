@@ -47,6 +47,7 @@ pub use calendar::Berlin;
 pub use citizen::{Citizen, CitizenError};
 pub use config::{
     ConfigError, DayTicketPolicy, MAX_REQUIREMENTS, Office, Service, WeeklyHours, Window,
+    request_hours,
 };
 pub use contact::{
     ContactHoldings, InvalidPhone, check_contact_limits, contact_limit, email_key, phone_e164,
@@ -57,7 +58,7 @@ pub use counter::{
 };
 pub use draw::{
     DrawError, Entry as DrawEntry, RequestStatus, RequestWindow, SEED_BYTES, check_request,
-    draw_due, draw_order, request_hours, run_draw,
+    draw_due, draw_order, run_draw,
 };
 pub use edit::{EditError, OfficeEdit, ServiceChange, SettingsChange};
 pub use fair::{ChallengePolicy, DayTicketRelease, FairUse, InvalidPostcode, Postcode};
