@@ -86,8 +86,16 @@ pub fn check_new_hold(live: LiveHolds, kind: BookingKind) -> Result<(), HoldErro
     Ok(())
 }
 
-/// R19: extending a live hold of `kind` adds the office's hold time to its
-/// expiry, up to [`hold_extensions`] times; returns the new expiry.
+/// R19: the extensions a hold of `kind` has left when `stored` are
+/// recorded: never more than its kind allows now (a hold made before a
+/// lower limit for its kind keeps no more).
+pub fn extensions_left(stored: u32, kind: BookingKind) -> u32 {
+    stored.min(hold_extensions(kind))
+}
+
+/// R19: extending a live hold of `kind` with `extensions_left` (see
+/// [`extensions_left`]) adds the office's hold time to its expiry; returns
+/// the new expiry.
 pub fn extend_hold(
     expires_at: OffsetDateTime,
     extensions_left: u32,
@@ -98,7 +106,7 @@ pub fn extend_hold(
     if !is_live(expires_at, now) {
         return Err(HoldError::Expired);
     }
-    if extensions_left.min(hold_extensions(kind)) == 0 {
+    if extensions_left == 0 {
         return Err(HoldError::NoExtensionsLeft {
             max: hold_extensions(kind),
         });
@@ -188,5 +196,14 @@ mod tests {
             extend_hold(expires, 0, ticket, 10, NOW),
             Err(HoldError::NoExtensionsLeft { max: 1 })
         );
+    }
+
+    #[test]
+    fn r19_a_day_ticket_hold_stored_with_3_extensions_has_1() {
+        let ticket = BookingKind::DayTicket;
+        assert_eq!(extensions_left(3, ticket), 1, "a row from before the limit");
+        assert_eq!(extensions_left(0, ticket), 0);
+        assert_eq!(extensions_left(3, BookingKind::Regular), 3);
+        assert_eq!(extensions_left(2, BookingKind::Regular), 2);
     }
 }

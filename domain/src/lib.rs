@@ -64,8 +64,8 @@ pub use edit::{EditError, OfficeEdit, ServiceChange, SettingsChange};
 pub use fair::{ChallengePolicy, DayTicketRelease, FairUse, InvalidPostcode, Postcode};
 pub use hold::{
     DAY_TICKET_HOLD_EXTENSIONS, HOLD_EXTENSIONS, HoldError, LIVE_DAY_TICKET_HOLDS_PER_CLIENT,
-    LIVE_HOLDS_PER_CLIENT, LiveHolds, check_new_hold, extend_hold, hold_expiry, hold_extensions,
-    is_live,
+    LIVE_HOLDS_PER_CLIENT, LiveHolds, check_new_hold, extend_hold, extensions_left, hold_expiry,
+    hold_extensions, is_live,
 };
 pub use ids::{IdError, InvalidLeika, Leika, OfficeId, ServiceId};
 pub use message::{

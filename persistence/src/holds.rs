@@ -16,8 +16,8 @@ use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{
     Accepted, Berlin, BookingError, BookingKind, BookingRequest, Channel, Citizen, HoldError,
-    LiveHolds, OfficeId, Selection, ServiceId, check_new_hold, extend_hold, hold_expiry,
-    hold_extensions, is_live,
+    LiveHolds, OfficeId, Selection, ServiceId, check_new_hold, extend_hold, extensions_left,
+    hold_expiry, hold_extensions, is_live,
 };
 use time::{Date, OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
@@ -101,8 +101,10 @@ impl HoldRow {
             end: from_db(self.end_at),
             kind,
             expires_at: from_db(self.expires_at),
-            extensions_left: to_u32(self.extensions_left, "holds.extensions_left")?
-                .min(hold_extensions(kind)),
+            extensions_left: extensions_left(
+                to_u32(self.extensions_left, "holds.extensions_left")?,
+                kind,
+            ),
         })
     }
 }
@@ -297,9 +299,8 @@ impl Store {
                 let row = live_row(conn, id, token, now)?;
                 let office = self.cached_office(conn, &row.office_id, None)?;
                 let kind: BookingKind = parse(&row.kind)?;
-                // A row made before a lower limit for its kind keeps no more.
-                let left = to_u32(row.extensions_left, "holds.extensions_left")?
-                    .min(hold_extensions(kind));
+                let stored = to_u32(row.extensions_left, "holds.extensions_left")?;
+                let left = extensions_left(stored, kind);
                 let expires_at = extend_hold(
                     from_db(row.expires_at),
                     left,
