@@ -16,10 +16,9 @@
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use rand::Rng;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
-use utoipa::ToSchema;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -29,16 +28,10 @@ pub const LIFETIME: Duration = Duration::minutes(5);
 /// The default difficulty: about 50,000 hashes on average.
 pub const DEFAULT_MAXNUMBER: u64 = 100_000;
 
-/// A challenge to solve (ALTCHA v1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-#[schema(as = AltchaChallenge, example = json!({
-    "algorithm": "SHA-256",
-    "challenge": "4c7b7e0f…",
-    "maxnumber": 100000,
-    "salt": "9f2c1a…?expires=1796281200&",
-    "signature": "a1b2c3…"
-}))]
-pub struct ChallengeDto {
+/// A challenge to solve (ALTCHA v1), as issued; the client gets it as
+/// `http::dto::AltchaChallengeDto`, field for field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Challenge {
     /// Always `SHA-256`.
     pub algorithm: &'static str,
     /// `hex(sha256(salt + number))` for the number to find.
@@ -150,7 +143,7 @@ impl Challenges {
     }
 
     /// A new challenge, valid for [`LIFETIME`] from `now`.
-    pub fn issue(&self, now: OffsetDateTime) -> ChallengeDto {
+    pub fn issue(&self, now: OffsetDateTime) -> Challenge {
         let mut rng = rand::rng();
         let expires = (now + LIFETIME).unix_timestamp();
         let salt = format!(
@@ -159,7 +152,7 @@ impl Challenges {
         );
         let number = rng.random_range(0..=self.maxnumber);
         let challenge = sha256_hex(&format!("{salt}{number}"));
-        ChallengeDto {
+        Challenge {
             algorithm: "SHA-256",
             signature: self.sign(&challenge, &salt),
             challenge,
@@ -201,7 +194,7 @@ impl Challenges {
 
 /// What a client does: tries every number up to `maxnumber` (for tests and
 /// the benchmark; the reference page solves in the browser).
-pub fn solve(c: &ChallengeDto) -> Option<String> {
+pub fn solve(c: &Challenge) -> Option<String> {
     let number =
         (0..=c.maxnumber).find(|n| sha256_hex(&format!("{}{n}", c.salt)) == c.challenge)?;
     let json = serde_json::json!({
@@ -246,7 +239,7 @@ mod tests {
 
     /// A challenge whose number has two digits or more, the second not 0,
     /// so its first can move to the salt and the rest still reads the same.
-    fn with_a_movable_digit(challenges: &Challenges) -> (ChallengeDto, String) {
+    fn with_a_movable_digit(challenges: &Challenges) -> (Challenge, String) {
         loop {
             let c = challenges.issue(NOW);
             let header = solve(&c).unwrap();

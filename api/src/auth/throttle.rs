@@ -1,7 +1,8 @@
 //! Limits on logins: per client address, and per username at an address.
 
+use crate::address::address_key;
 use crate::clock::Clock;
-use crate::http::limits::{AddressLimiter, KeyedLimiter, RateLimit, address_key};
+use crate::http::limits::{AddressLimiter, KeyedLimiter, RateLimit};
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 

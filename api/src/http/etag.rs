@@ -3,17 +3,11 @@
 //! SHA-256, `304 Not Modified` when `If-None-Match` names it, and
 //! `Cache-Control: no-cache` (a cache may keep the answer but must ask
 //! again each time). It saves the transfer and the client's work; the
-//! server's is saved by the offers cache (`offer_cache`), which keeps each
-//! answer with its tag.
+//! server's is saved by the offers cache (`usecases::offer_cache`), which
+//! computes each answer's tag once and keeps the answer with it.
 
 use actix_web::http::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
 use actix_web::{HttpRequest, HttpResponse};
-use sha2::{Digest, Sha256};
-
-/// The strong ETag of `body`: 128 bits of its SHA-256.
-pub fn tag_of(body: &[u8]) -> String {
-    format!("\"{}\"", hex::encode(&Sha256::digest(body)[..16]))
-}
 
 /// JSON `body` with its ETag `tag`, or 304 if the client has it already.
 pub fn conditional(

@@ -194,7 +194,7 @@ impl FromRequest for ClientKey {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let key = req
             .app_data::<web::Data<AppState>>()
-            .map(|state| crate::http::limits::address_key(state.proxies.of(req)).to_string())
+            .map(|state| crate::address::address_key(state.proxies.of(req)).to_string())
             .ok_or_else(|| ApiError::internal(&"the application state is missing"));
         ready(key.map(ClientKey))
     }

@@ -2,6 +2,7 @@
 //! COUNT requests, then one more each SECONDS/COUNT. The limiter reads the
 //! injected clock, so tests move time instead of sleeping.
 
+use crate::address::address_key;
 use crate::clock::Clock;
 use crate::http::protocol::Area;
 use governor::clock::Clock as GovernorClock;
@@ -71,19 +72,6 @@ impl GovernorClock for LimiterClock {
 enum Slot<K> {
     Key(K),
     Overflow,
-}
-
-/// What a limit per address counts per: an IPv4 address, or the /64
-/// network of an IPv6 address (what one subscriber usually gets).
-pub fn address_key(addr: IpAddr) -> IpAddr {
-    match addr.to_canonical() {
-        IpAddr::V6(v6) => {
-            let mut octets = v6.octets();
-            octets[8..].fill(0);
-            IpAddr::from(octets)
-        }
-        v4 => v4,
-    }
 }
 
 /// A key as counted while the table is full: its wider network.

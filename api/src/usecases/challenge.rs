@@ -5,12 +5,12 @@
 //! `SolvedChallenge`, like the rest of the request's input; that it is used
 //! once is decided in the store's transaction.
 
-use crate::challenge::ChallengeDto;
+use crate::challenge::Challenge;
 use crate::state::AppState;
 use std::sync::Arc;
 
-/// A new challenge (ALTCHA v1), valid for [`crate::challenge::LIFETIME`].
-/// Its type is the ALTCHA format itself, as `crate::challenge` writes it.
-pub async fn issue(state: &Arc<AppState>) -> ChallengeDto {
+/// A new challenge (ALTCHA v1), valid for [`crate::challenge::LIFETIME`];
+/// the route hands it out in the ALTCHA format.
+pub async fn issue(state: &Arc<AppState>) -> Challenge {
     state.challenges.issue(state.clock.now())
 }

@@ -7,8 +7,9 @@
 //! them to every subscriber of that office; it stops when the last
 //! subscriber has gone.
 
+use crate::address::address_key;
+use crate::blocking::block_in_span;
 use crate::clock::Clock;
-use crate::http::dto::CallDto;
 use domain::OfficeId;
 use persistence::{Call, Store};
 use std::collections::HashMap;
@@ -75,7 +76,7 @@ impl Streams {
 
     /// A place for a stream of `addr`, if the caps allow one.
     pub fn admit(self: &Arc<Self>, addr: IpAddr) -> Result<StreamPermit, StreamRefused> {
-        let key = crate::http::limits::address_key(addr);
+        let key = address_key(addr);
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         let (total, per) = &mut *open;
         let mine = per.get(&key).copied().unwrap_or(0);
@@ -119,24 +120,23 @@ pub struct Feed {
 }
 
 /// A screen's subscription: the calls it shows first, then the new ones,
-/// each with its number (the event id a screen resumes from). Holding it
-/// keeps the office's poller alive.
+/// each with its number `seq` (the event id a screen resumes from). Holding
+/// it keeps the office's poller alive.
 pub struct Subscription {
-    pub recent: Vec<(i64, CallDto)>,
+    pub recent: Vec<Call>,
     last: i64,
     rx: broadcast::Receiver<Call>,
     _feed: Arc<Feed>,
 }
 
 impl Subscription {
-    /// The next call not shown yet, with its number; `None` when the poller
-    /// has stopped.
-    pub async fn next(&mut self) -> Option<(i64, CallDto)> {
+    /// The next call not shown yet; `None` when the poller has stopped.
+    pub async fn next(&mut self) -> Option<Call> {
         loop {
             match self.rx.recv().await {
                 Ok(call) if call.seq > self.last => {
                     self.last = call.seq;
-                    return Some((call.seq, CallDto::from(&call)));
+                    return Some(call);
                 }
                 Ok(_) => {}
                 // A screen too slow for a burst skips to the newest calls.
@@ -199,7 +199,7 @@ impl Display {
             RECENT_CALLS
         };
         // In the request's span, as every store call of a request.
-        let (recent, last) = crate::state::block_in_span(move || {
+        let (recent, last) = block_in_span(move || {
             let recent = store.calls(&id, resume, limit, now)?;
             let last = match (recent.last(), resume) {
                 (Some(call), _) => call.seq,
@@ -215,7 +215,7 @@ impl Display {
         .map_err(|e| persistence::StoreError::Unavailable(e.to_string()))??;
         Ok(Subscription {
             last,
-            recent: recent.iter().map(|c| (c.seq, CallDto::from(c))).collect(),
+            recent,
             rx,
             _feed: feed,
         })

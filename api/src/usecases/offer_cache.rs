@@ -11,9 +11,9 @@
 //! minute may be offered until its end (booking it is then refused as
 //! past, `in_past`), and release times (whole minutes) are met exactly.
 
-use crate::http::etag::tag_of;
 use actix_web::web::Bytes;
 use persistence::OfferStamp;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use time::{Date, OffsetDateTime};
@@ -40,7 +40,8 @@ impl OfferKey {
     }
 }
 
-/// An answer: the JSON and its ETag.
+/// An answer: the JSON and its ETag, computed once with the answer and
+/// kept with it (the routes answer `304` by it, `http::etag`).
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub body: Bytes,
@@ -55,6 +56,11 @@ impl Answer {
             etag,
         }
     }
+}
+
+/// The strong ETag of `body`: 128 bits of its SHA-256.
+fn tag_of(body: &[u8]) -> String {
+    format!("\"{}\"", hex::encode(&Sha256::digest(body)[..16]))
 }
 
 #[derive(Debug)]

@@ -31,11 +31,11 @@ on_both_backends!(
 const MONDAY_0730: time::OffsetDateTime = datetime!(2026-11-30 07:30 +01:00);
 
 fn solved(app: &TestApp) -> String {
-    let c: api::challenge::ChallengeDto = {
+    let c: api::challenge::Challenge = {
         let v: Value = ok_json(app.get("/api/v1/challenge"), StatusCode::OK);
         assert_eq!(v["algorithm"], "SHA-256");
         assert!(v["salt"].as_str().unwrap().contains("?expires="));
-        api::challenge::ChallengeDto {
+        api::challenge::Challenge {
             algorithm: "SHA-256",
             challenge: v["challenge"].as_str().unwrap().into(),
             maxnumber: v["maxnumber"].as_u64().unwrap(),

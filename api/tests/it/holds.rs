@@ -914,7 +914,7 @@ fn r19_a_day_ticket_hold_needs_the_proof_of_work_where_the_office_asks(app: &Tes
     app.at(datetime!(2026-11-30 07:30 +01:00));
     let altcha = || -> String {
         let v: Value = ok_json(app.get("/api/v1/challenge"), StatusCode::OK);
-        let c = api::challenge::ChallengeDto {
+        let c = api::challenge::Challenge {
             algorithm: "SHA-256",
             challenge: v["challenge"].as_str().unwrap().into(),
             maxnumber: v["maxnumber"].as_u64().unwrap(),

@@ -4,6 +4,7 @@
 
 mod audit;
 mod booking;
+mod challenge;
 mod config;
 mod counter;
 mod draw;
@@ -18,6 +19,7 @@ pub use audit::AuditEntryDto;
 pub use booking::{
     BookingDto, BookingRequestDto, CitizenDto, CreatedBookingDto, HeldDataDto, OrphanedBookingDto,
 };
+pub use challenge::AltchaChallengeDto;
 pub use config::{
     AdminServiceDto, ClosureDto, ClosureReasonDto, DayTicketPolicyDto, HoursDto, InvalidSettings,
     InvalidTime, NewServiceDto, OfficeChangeDto, OfficeConfigDto, OfficeSettingsDto,

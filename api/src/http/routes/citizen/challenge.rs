@@ -1,6 +1,6 @@
 //! The proof-of-work challenge (R26).
 
-use crate::challenge::ChallengeDto;
+use crate::http::dto::AltchaChallengeDto;
 use crate::http::error::ApiError;
 use crate::state::AppState;
 use actix_web::http::header::{CacheControl, CacheDirective};
@@ -14,7 +14,7 @@ use actix_web::{HttpResponse, get, web};
 #[utoipa::path(
     tag = "citizens",
     responses(
-        (status = 200, description = "A challenge to solve", body = ChallengeDto),
+        (status = 200, description = "A challenge to solve", body = AltchaChallengeDto),
     )
 )]
 #[get("/api/v1/challenge")]
@@ -22,5 +22,5 @@ pub async fn challenge(state: web::Data<AppState>) -> Result<HttpResponse, ApiEr
     let challenge = crate::usecases::challenge::issue(&state).await;
     Ok(HttpResponse::Ok()
         .insert_header(CacheControl(vec![CacheDirective::NoStore]))
-        .json(challenge))
+        .json(AltchaChallengeDto::from(challenge)))
 }

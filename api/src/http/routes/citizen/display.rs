@@ -10,12 +10,15 @@ use crate::usecases::screens::{self, Screen, Watch};
 use actix_web::http::header::CACHE_CONTROL;
 use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web};
+use persistence::Call;
 use std::convert::Infallible;
 
-/// One SSE event of a call; its id is the call's number, which the browser
-/// sends back as `Last-Event-ID` when it reconnects.
-fn event(seq: i64, call: &CallDto) -> Bytes {
-    let data = serde_json::to_string(call).unwrap_or_default();
+/// One SSE event of a call, its `data` the call as the display shows it
+/// (`CallDto`); its id is the call's number, which the browser sends back as
+/// `Last-Event-ID` when it reconnects.
+fn event(call: &Call) -> Bytes {
+    let data = serde_json::to_string(&CallDto::from(call)).unwrap_or_default();
+    let seq = call.seq;
     Bytes::from(format!("id: {seq}\nevent: call\ndata: {data}\n\n"))
 }
 
@@ -79,8 +82,8 @@ pub async fn display(
             .finish());
     };
     let mut opening = String::from("retry: 3000\n\n");
-    for (seq, call) in &subscription.recent {
-        opening.push_str(&String::from_utf8_lossy(&event(*seq, call)));
+    for call in &subscription.recent {
+        opening.push_str(&String::from_utf8_lossy(&event(call)));
     }
     let heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     let stream = futures_util::stream::unfold(
@@ -91,10 +94,7 @@ pub async fn display(
                 return Some((Ok::<_, Infallible>(bytes), state));
             }
             let bytes = tokio::select! {
-                call = subscription.next() => {
-                    let (seq, call) = call?;
-                    event(seq, &call)
-                }
+                call = subscription.next() => event(&call?),
                 _ = heartbeat.tick() => Bytes::from_static(b": heartbeat\n\n"),
             };
             Some((Ok(bytes), (subscription, None, heartbeat, permit)))
