@@ -4,13 +4,15 @@
 //! unchanged are refused without asking it again (see [`super::exhausted`]).
 //! The store's locked transaction stays the only authority for a yes.
 //!
-//! And the booking by its secret (R17, R18, R20): look, cancel, move, and
-//! its calendar entry (R23).
+//! And the booking by its secret (R17, R18, R20): look and the calendar
+//! entry (R23); cancel and move, once for whoever may change a booking
+//! ([`ChangeAuth`]: the holder of its token, or a staff user, R29).
 
 use crate::state::AppState;
+use crate::usecases::staff::Actor;
 use domain::{Berlin, BookingError, day_ticket_date};
 use persistence::{
-    Booking, CancelAuth, CreatedBooking, MoveAuth, MoveRequest, NewBooking, OfferStamp, StoreError,
+    Booking, CancelAuth, CreatedBooking, MoveRequest, NewBooking, OfferStamp, StoreError,
 };
 use std::sync::Arc;
 use time::Date;
@@ -80,26 +82,47 @@ pub async fn booking(
         .await
 }
 
-/// Cancels the booking `id` for the holder of its `token` (R18); its time
-/// is free at once.
-pub async fn cancel(state: &Arc<AppState>, id: Uuid, token: String) -> Result<Booking, StoreError> {
+/// Who changes a booking (R18, R20): the holder of its token, or a staff
+/// user on the offices they act on (R29; the store checks the office and
+/// audits the user's change). Whoever may cancel a booking may move it.
+/// No `Debug`: the token is a secret.
+pub enum ChangeAuth {
+    Token(String),
+    Staff(Actor),
+}
+
+impl ChangeAuth {
+    /// As the store takes it (its `MoveAuth` is the same type).
+    fn as_store(&self) -> CancelAuth<'_> {
+        match self {
+            Self::Token(token) => CancelAuth::Token(token),
+            Self::Staff(actor) => CancelAuth::Staff {
+                actor: &actor.username,
+                offices: &actor.offices,
+            },
+        }
+    }
+}
+
+/// Cancels the booking `id` for `auth` (R18); its time is free at once.
+pub async fn cancel(state: &AppState, id: Uuid, auth: ChangeAuth) -> Result<Booking, StoreError> {
     state
-        .call(move |store, now| store.cancel(id, CancelAuth::Token(&token), now))
+        .call(move |store, now| store.cancel(id, auth.as_store(), now))
         .await
 }
 
-/// Moves the booking `id` for the holder of its `token` (R20), in one
-/// step; `key` the request's `Idempotency-Key`.
+/// Moves the booking `id` for `auth` (R20), in one step: if the new time
+/// cannot be had, nothing changes; `key` the request's `Idempotency-Key`.
 pub async fn move_booking(
-    state: &Arc<AppState>,
+    state: &AppState,
     id: Uuid,
-    token: String,
+    auth: ChangeAuth,
     request: MoveRequest,
     key: Option<String>,
 ) -> Result<Booking, StoreError> {
     state
         .call(move |store, now| {
-            store.move_booking(id, &request, MoveAuth::Token(&token), key.as_deref(), now)
+            store.move_booking(id, &request, auth.as_store(), key.as_deref(), now)
         })
         .await
 }

@@ -4,7 +4,8 @@
 //! of the 07:00 rush, and the background tasks.
 //!
 //! - [`booking`]: booking online, with the rush refused in this process,
-//!   and the booking by its secret (look, cancel, move, calendar entry);
+//!   the booking by its secret (look, calendar entry), and cancel and move
+//!   for its holder or a staff user ([`booking::ChangeAuth`]);
 //! - [`holds`], [`offers`], [`offices`], [`draws`], [`privacy`],
 //!   [`challenge`], [`screens`]: the rest of the citizens' operations, one
 //!   function each (the errors that say more than the store's in

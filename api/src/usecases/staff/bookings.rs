@@ -1,13 +1,13 @@
-//! Staff work on bookings (R10, R18, R20, R29): booking for a citizen from
-//! the one pool, lookup, moving and cancelling on the offices the user acts
-//! on. Moves and cancels are audited by the store.
+//! Staff work on bookings (R10, R29): booking for a citizen from the one
+//! pool, and lookup, on the offices the user acts on. Moving and cancelling
+//! are the citizens' operations with the user's authority
+//! (`usecases::booking::ChangeAuth::Staff`: the store checks the office and
+//! audits the change).
 
 use super::Actor;
 use crate::state::AppState;
 use domain::BookingCode;
-use persistence::{
-    Booking, CancelAuth, CreatedBooking, MoveAuth, MoveRequest, NewBooking, StoreError,
-};
+use persistence::{Booking, CreatedBooking, NewBooking, StoreError};
 use uuid::Uuid;
 
 /// Books for a citizen by phone or at the Infotheke (R10): the request's
@@ -40,37 +40,5 @@ pub async fn booking_by_code(
 ) -> Result<Booking, StoreError> {
     state
         .call(move |store, _| store.staff_booking_by_code(&code, &actor.offices))
-        .await
-}
-
-/// Cancels a booking (R18); the time is free at once.
-pub async fn cancel(state: &AppState, actor: Actor, id: Uuid) -> Result<Booking, StoreError> {
-    state
-        .call(move |store, now| {
-            let auth = CancelAuth::Staff {
-                actor: &actor.username,
-                offices: &actor.offices,
-            };
-            store.cancel(id, auth, now)
-        })
-        .await
-}
-
-/// Moves a booking in one step (R20), under the optional idempotency key.
-pub async fn move_booking(
-    state: &AppState,
-    actor: Actor,
-    id: Uuid,
-    request: MoveRequest,
-    idempotency_key: Option<String>,
-) -> Result<Booking, StoreError> {
-    state
-        .call(move |store, now| {
-            let auth = MoveAuth::Staff {
-                actor: &actor.username,
-                offices: &actor.offices,
-            };
-            store.move_booking(id, &request, auth, idempotency_key.as_deref(), now)
-        })
         .await
 }

@@ -2,7 +2,8 @@
 //! under `/api/v1/staff` and the login do between HTTP and the store.
 //!
 //! - [`login`]: the throttle, the password check and the token (R11);
-//! - [`bookings`]: booking for a citizen, lookup, moving, cancelling;
+//! - [`bookings`]: booking for a citizen, lookup (moving and cancelling are
+//!   [`super::booking`]'s, with the user's [`super::booking::ChangeAuth`]);
 //! - [`days`]: a day's appointments (the Tagestickets as the desk sees
 //!   them are the offers' use case for the desk's channel);
 //! - [`counter`]: check-in, the call, served, no-show and the queue (R28);

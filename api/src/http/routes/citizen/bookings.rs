@@ -6,7 +6,7 @@ use crate::http::extract::{
     Altcha, BookingPath, BookingToken, ClientKey, IdempotencyKey, JsonBody, service_ids,
 };
 use crate::state::AppState;
-use crate::usecases::booking;
+use crate::usecases::booking::{self, ChangeAuth};
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use domain::{BookingError, Channel, Citizen, OfficeId, Postcode, Username};
@@ -154,7 +154,7 @@ pub async fn cancel_booking(
     BookingPath(id): BookingPath,
     BookingToken(token): BookingToken,
 ) -> Result<HttpResponse, ApiError> {
-    booking::cancel(&state, id, token).await?;
+    booking::cancel(&state, id, ChangeAuth::Token(token)).await?;
     tracing::info!(booking = %id, "cancelled by its holder");
     Ok(HttpResponse::NoContent().finish())
 }
@@ -189,7 +189,7 @@ pub async fn move_booking(
     body: JsonBody<MoveDto>,
 ) -> Result<web::Json<BookingDto>, ApiError> {
     let request = move_request(body.into_inner())?;
-    let moved = booking::move_booking(&state, id, token, request, key).await?;
+    let moved = booking::move_booking(&state, id, ChangeAuth::Token(token), request, key).await?;
     tracing::info!(booking = %id, "moved by its holder");
     Ok(web::Json(moved.into()))
 }

@@ -7,6 +7,7 @@ use crate::http::error::{ApiError, BodyLimits, Problem, StaffAuth};
 use crate::http::extract::{Authorized, BookingPath, CodePath, IdempotencyKey, JsonBody};
 use crate::http::routes::citizen::bookings::{created, move_request, new_booking};
 use crate::state::AppState;
+use crate::usecases::booking::{self, ChangeAuth};
 use crate::usecases::staff::{Actor, bookings};
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 
@@ -114,7 +115,7 @@ pub async fn staff_cancel(
     state: web::Data<AppState>,
     BookingPath(id): BookingPath,
 ) -> Result<HttpResponse, ApiError> {
-    bookings::cancel(&state, Actor::from(&staff), id).await?;
+    booking::cancel(&state, id, ChangeAuth::Staff(Actor::from(&staff))).await?;
     tracing::info!(booking = %id, by = %staff.username, "cancelled by staff");
     Ok(HttpResponse::NoContent().finish())
 }
@@ -149,7 +150,8 @@ pub async fn staff_move(
     body: JsonBody<MoveDto>,
 ) -> Result<web::Json<BookingDto>, ApiError> {
     let request = move_request(body.into_inner())?;
-    let moved = bookings::move_booking(&state, Actor::from(&staff), id, request, key).await?;
+    let auth = ChangeAuth::Staff(Actor::from(&staff));
+    let moved = booking::move_booking(&state, id, auth, request, key).await?;
     tracing::info!(booking = %id, by = %staff.username, "moved by staff");
     Ok(web::Json(moved.into()))
 }
