@@ -123,7 +123,7 @@ mod tests {
         let start = datetime!(2026-12-05 09:00 +01:00);
         let bookings: Vec<_> = (1..=4).map(|k| (k, regular(start))).collect();
         assert!(orphaned_bookings(&o, &bookings).is_empty());
-        o.counters = 2;
+        o.settings.counters = 2;
         assert_eq!(
             orphaned_bookings(&o, &bookings),
             [(3, Orphaned::OverCapacity), (4, Orphaned::OverCapacity)]

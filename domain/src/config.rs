@@ -1,11 +1,10 @@
 //! The configuration of an office: services, hours, counters, contingent, closures.
 
 use crate::calendar::nrw_holiday;
-use crate::fair::FairUse;
 use crate::grid::{UNIT_MINUTES, minute_of_day, on_unit};
 use crate::ids::{IdError, InvalidLeika, Leika, OfficeId, ServiceId};
-use crate::message::{MAX_REMINDER_DAYS, ReminderPolicy};
 use crate::occupancy::Occupancy;
+use crate::settings::OfficeSettings;
 use crate::texts::TextError;
 use std::collections::BTreeMap;
 use time::{Date, Duration, Time, Weekday};
@@ -96,30 +95,14 @@ pub struct Office {
     pub id: OfficeId,
     pub name: String,
     pub address: String,
-    pub counters: u32,
-    /// Appointments start on this grid (a multiple of [`UNIT_MINUTES`]).
-    pub grid_minutes: u32,
-    /// Regular bookings from `today + lead_days` …
-    pub lead_days: u32,
-    /// … up to `today + horizon_days` (R8).
-    pub horizon_days: u32,
-    pub max_per_service: u32,
-    pub max_total_minutes: u32,
-    /// R19: how long a hold keeps its slot, and what each extension adds.
-    pub hold_minutes: u32,
-    /// R28: minutes after a start before a booking not checked in can be
-    /// marked as a no-show (Kaarst 10).
-    pub no_show_grace_minutes: u32,
-    /// R23: when citizens with an e-mail address are reminded.
-    pub reminder: ReminderPolicy,
+    /// Counters, grid, horizon, limits, hold, reminders, fair use (R5, R7–R9,
+    /// R19, R23, R24, R26–R28, R32): declared once in [`crate::settings`].
+    pub settings: OfficeSettings,
     pub hours: WeeklyHours,
     pub day_ticket: Option<DayTicketPolicy>,
     /// Closure days an admin entered, with the reason shown to citizens.
     pub closures: BTreeMap<Date, String>,
     pub services: Vec<Service>,
-    /// Limits per contact, the challenge, the release of Tagestickets, the
-    /// residents' postcodes (R24, R26, R27, R32).
-    pub fair_use: FairUse,
 }
 
 /// A configuration that breaks its own invariants.
@@ -167,29 +150,23 @@ pub enum ConfigError {
     Leika(#[from] InvalidLeika),
 }
 
-/// Upper bounds that keep every date and count computed from a configuration
-/// in range (and a slot search over the horizon cheap).
-pub const MAX_COUNTERS: u32 = 200;
-pub const MAX_GRID_MINUTES: u32 = 240;
-pub const MAX_HORIZON_DAYS: u32 = 730;
-pub const MAX_PER_SERVICE: u32 = 20;
-pub const MAX_TOTAL_MINUTES: u32 = 480;
+/// Upper bounds of the Tagesticket and of a service (the settings' bounds are
+/// declared with them in [`crate::settings`]).
 pub const MAX_DAY_TICKETS: u32 = 10_000;
-pub const MAX_PER_CONTACT: u32 = 100;
 /// Things to bring one service may list (R21): a list to read at a glance.
 pub const MAX_REQUIREMENTS: usize = 20;
-/// R19: a hold keeps a slot at most an hour (and as much per extension).
-pub const MAX_HOLD_MINUTES: u32 = 60;
 
 impl Office {
     /// Checks the invariants the rules rely on; [`Office::apply`] refuses a
     /// change that breaks one.
     pub fn validate(&self) -> Result<(), ConfigError> {
         // R7: the start grid is made of whole units.
-        if self.grid_minutes == 0 || !self.grid_minutes.is_multiple_of(UNIT_MINUTES) {
+        if self.settings.grid_minutes == 0
+            || !self.settings.grid_minutes.is_multiple_of(UNIT_MINUTES)
+        {
             return Err(ConfigError::Grid);
         }
-        if self.counters == 0 {
+        if self.settings.counters == 0 {
             return Err(ConfigError::NoCounters);
         }
         for day in &self.hours.0 {
@@ -240,60 +217,29 @@ impl Office {
             return Err(ConfigError::Text("reason", TextError::NothingVisible));
         }
         if let Some(t) = &self.day_ticket
-            && t.held_back_counters > self.counters
+            && t.held_back_counters > self.settings.counters
         {
-            return Err(ConfigError::HeldBack(t.held_back_counters, self.counters));
+            return Err(ConfigError::HeldBack(
+                t.held_back_counters,
+                self.settings.counters,
+            ));
         }
-        if self.horizon_days < self.lead_days {
+        if self.settings.horizon_days < self.settings.lead_days {
             return Err(ConfigError::Horizon);
         }
-        if self.max_per_service == 0 || self.max_total_minutes == 0 {
+        if self.settings.max_per_service == 0 || self.settings.max_total_minutes == 0 {
             return Err(ConfigError::Limits);
         }
-        if self.hold_minutes == 0 {
+        if self.settings.hold_minutes == 0 {
             return Err(ConfigError::HoldMinutes);
         }
-        let bounds = [
-            ("counters", self.counters, MAX_COUNTERS),
-            ("grid_minutes", self.grid_minutes, MAX_GRID_MINUTES),
-            ("horizon_days", self.horizon_days, MAX_HORIZON_DAYS),
-            ("max_per_service", self.max_per_service, MAX_PER_SERVICE),
-            (
-                "max_total_minutes",
-                self.max_total_minutes,
-                MAX_TOTAL_MINUTES,
-            ),
-            ("hold_minutes", self.hold_minutes, MAX_HOLD_MINUTES),
-            (
-                "no_show_grace_minutes",
-                self.no_show_grace_minutes,
-                crate::counter::MAX_NO_SHOW_GRACE_MINUTES,
-            ),
-            (
-                "reminder_days_before",
-                self.reminder.days_before,
-                MAX_REMINDER_DAYS,
-            ),
-            (
-                "per_day",
-                self.day_ticket.as_ref().map_or(0, |t| t.per_day),
-                MAX_DAY_TICKETS,
-            ),
-            (
-                "bookings_per_contact",
-                self.fair_use.bookings_per_contact,
-                MAX_PER_CONTACT,
-            ),
-            (
-                "day_tickets_per_contact",
-                self.fair_use.day_tickets_per_contact,
-                MAX_PER_CONTACT,
-            ),
-        ];
-        for (field, value, max) in bounds {
-            if value > max {
-                return Err(ConfigError::TooLarge(field, max));
-            }
+        if let Some((field, max)) = self.settings.too_large() {
+            return Err(ConfigError::TooLarge(field, max));
+        }
+        if let Some(t) = &self.day_ticket
+            && t.per_day > MAX_DAY_TICKETS
+        {
+            return Err(ConfigError::TooLarge("per_day", MAX_DAY_TICKETS));
         }
         Ok(())
     }
@@ -341,8 +287,11 @@ impl Office {
     /// Counters open to regular bookings and held back for Tagestickets on a day (R12).
     pub fn capacity_on(&self, date: Date) -> (u32, u32) {
         match self.day_ticket_on(date) {
-            Some(p) => (self.counters - p.held_back_counters, p.held_back_counters),
-            None => (self.counters, 0),
+            Some(p) => (
+                self.settings.counters - p.held_back_counters,
+                p.held_back_counters,
+            ),
+            None => (self.settings.counters, 0),
         }
     }
 }
@@ -373,19 +322,22 @@ mod tests {
     fn bounds_keep_dates_and_counts_in_range() {
         let mut office = crate::test_support::buergerbuero();
         assert_eq!(office.validate(), Ok(()));
-        office.horizon_days = 3_000_000;
+        office.settings.horizon_days = 3_000_000;
         assert_eq!(
             office.validate(),
-            Err(ConfigError::TooLarge("horizon_days", MAX_HORIZON_DAYS))
+            Err(ConfigError::TooLarge(
+                "horizon_days",
+                crate::settings::MAX_HORIZON_DAYS
+            ))
         );
-        office.horizon_days = 56;
-        office.counters = u32::MAX;
+        office.settings.horizon_days = 56;
+        office.settings.counters = u32::MAX;
         assert!(matches!(
             office.validate(),
             Err(ConfigError::TooLarge("counters", _))
         ));
-        office.counters = 4;
-        office.grid_minutes = 4_294_967_295;
+        office.settings.counters = 4;
+        office.settings.grid_minutes = 4_294_967_295;
         assert!(matches!(
             office.validate(),
             Err(ConfigError::TooLarge("grid_minutes", _))

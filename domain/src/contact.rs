@@ -2,8 +2,8 @@
 //! without case, phone numbers as E.164 (German numbers by default).
 
 use crate::booking::{BookingKind, Channel};
-use crate::fair::FairUse;
 use crate::rules::BookingError;
+use crate::settings::OfficeSettings;
 
 /// A phone number that no numbering plan knows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -126,7 +126,7 @@ pub struct ContactHoldings {
 /// R24: the limit per contact a booking of `kind` through `channel` is
 /// under: online only (staff bookings are not limited), `None` where the
 /// office sets 0 (no limit). The store counts holdings only when there is one.
-pub fn contact_limit(fair: &FairUse, kind: BookingKind, channel: Channel) -> Option<u32> {
+pub fn contact_limit(fair: &OfficeSettings, kind: BookingKind, channel: Channel) -> Option<u32> {
     let limit = match kind {
         BookingKind::DayTicket => fair.day_tickets_per_contact,
         BookingKind::Regular => fair.bookings_per_contact,
@@ -137,7 +137,7 @@ pub fn contact_limit(fair: &FairUse, kind: BookingKind, channel: Channel) -> Opt
 /// R24: online, one contact holds at most the office's number of future
 /// regular bookings, and of Tagestickets a day.
 pub fn check_contact_limits(
-    fair: &FairUse,
+    fair: &OfficeSettings,
     kind: BookingKind,
     channel: Channel,
     holdings: ContactHoldings,
@@ -244,10 +244,10 @@ mod tests {
 
     #[test]
     fn r24_limits_per_contact_online_only() {
-        let fair = FairUse {
+        let fair = OfficeSettings {
             bookings_per_contact: 3,
             day_tickets_per_contact: 1,
-            ..FairUse::default()
+            ..OfficeSettings::default()
         };
         let held = |t, r| ContactHoldings {
             day_tickets_that_day: t,
@@ -266,7 +266,11 @@ mod tests {
         assert_eq!(online(BookingKind::DayTicket, held(0, 3)), Ok(()));
         let desk = check_contact_limits(&fair, BookingKind::DayTicket, Channel::Desk, held(5, 5));
         assert_eq!(desk, Ok(()), "staff are exempt");
-        let unlimited = FairUse::default();
+        let unlimited = OfficeSettings {
+            bookings_per_contact: 0,
+            day_tickets_per_contact: 0,
+            ..OfficeSettings::default()
+        };
         let many = check_contact_limits(
             &unlimited,
             BookingKind::Regular,

@@ -87,7 +87,7 @@ impl RequestWindow {
 /// R27: the day a request filed at `now` is for, if the office draws and
 /// `now` is in the hour before today's online release.
 pub fn check_request(office: &Office, now: OffsetDateTime) -> Result<Date, BookingError> {
-    if office.fair_use.day_ticket_release != DayTicketRelease::Draw {
+    if office.settings.day_ticket_release != DayTicketRelease::Draw {
         return Err(BookingError::Draw(DrawError::NotUsed));
     }
     let date = Berlin::today(now);
@@ -103,7 +103,7 @@ pub fn check_request(office: &Office, now: OffsetDateTime) -> Result<Date, Booki
 /// R27: the day whose draw is due at `now` (the office draws, today has
 /// Tagestickets, the online release has come); `None` otherwise.
 pub fn draw_due(office: &Office, now: OffsetDateTime) -> Option<Date> {
-    if office.fair_use.day_ticket_release != DayTicketRelease::Draw {
+    if office.settings.day_ticket_release != DayTicketRelease::Draw {
         return None;
     }
     let date = Berlin::today(now);
@@ -188,7 +188,7 @@ mod tests {
 
     fn drawing() -> Office {
         let mut office = buergerbuero();
-        office.fair_use.day_ticket_release = DayTicketRelease::Draw;
+        office.settings.day_ticket_release = DayTicketRelease::Draw;
         office
     }
 

@@ -6,37 +6,12 @@
 use crate::audit::AuditAction;
 use crate::config::MAX_REQUIREMENTS;
 use crate::config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours};
-use crate::fair::{ChallengePolicy, DayTicketRelease, Postcode};
 use crate::ids::{Leika, ServiceId};
+pub use crate::settings::SettingsChange;
 use crate::texts::{
     Address, ClosureReason, OfficeName, Requirement, ServiceName, ServiceNote, TextError,
 };
-use time::{Date, Time};
-
-/// New values for an office's settings; `None` keeps the current one.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SettingsChange {
-    pub name: Option<String>,
-    pub address: Option<String>,
-    pub counters: Option<u32>,
-    pub grid_minutes: Option<u32>,
-    pub lead_days: Option<u32>,
-    pub horizon_days: Option<u32>,
-    pub max_per_service: Option<u32>,
-    pub max_total_minutes: Option<u32>,
-    pub hold_minutes: Option<u32>,
-    /// R28: minutes after the start before a no-show can be marked.
-    pub no_show_grace_minutes: Option<u32>,
-    /// R23: days before the appointment (0 = no reminders).
-    pub reminder_days_before: Option<u32>,
-    /// R23: the local time of day the reminder goes out.
-    pub reminder_time: Option<Time>,
-    pub bookings_per_contact: Option<u32>,
-    pub day_tickets_per_contact: Option<u32>,
-    pub challenge: Option<ChallengePolicy>,
-    pub day_ticket_release: Option<DayTicketRelease>,
-    pub day_ticket_postcodes: Option<Vec<Postcode>>,
-}
+use time::Date;
 
 /// New values for a service; `None` keeps the current one. A new duration
 /// applies to bookings made from then on; existing ones keep their length.
@@ -188,25 +163,7 @@ impl Office {
                     &mut next.address,
                     &new_text("address", s.address.as_deref(), address)?,
                 );
-                keep(&mut next.counters, &s.counters);
-                keep(&mut next.grid_minutes, &s.grid_minutes);
-                keep(&mut next.lead_days, &s.lead_days);
-                keep(&mut next.horizon_days, &s.horizon_days);
-                keep(&mut next.max_per_service, &s.max_per_service);
-                keep(&mut next.max_total_minutes, &s.max_total_minutes);
-                keep(&mut next.hold_minutes, &s.hold_minutes);
-                keep(&mut next.no_show_grace_minutes, &s.no_show_grace_minutes);
-                keep(&mut next.reminder.days_before, &s.reminder_days_before);
-                keep(&mut next.reminder.at, &s.reminder_time);
-                let fair = &mut next.fair_use;
-                keep(&mut fair.bookings_per_contact, &s.bookings_per_contact);
-                keep(
-                    &mut fair.day_tickets_per_contact,
-                    &s.day_tickets_per_contact,
-                );
-                keep(&mut fair.challenge, &s.challenge);
-                keep(&mut fair.day_ticket_release, &s.day_ticket_release);
-                keep(&mut fair.day_ticket_postcodes, &s.day_ticket_postcodes);
+                next.settings = next.settings.with(s);
             }
             OfficeEdit::Hours(hours) => next.hours = hours.clone(),
             OfficeEdit::SetDayTicket(policy) => next.day_ticket = Some(policy.clone()),

@@ -1,8 +1,9 @@
-//! Fair to citizens, closed to bots (R24, R26, R27, R32): the office's
-//! settings for fair use, and the rules that read them.
+//! Fair to citizens, closed to bots (R24, R26, R27, R32): the values of
+//! the office's settings for fair use (declared in `settings.rs`).
 
 use crate::booking::{BookingKind, Channel};
 use crate::text_enum;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 text_enum! {
@@ -38,8 +39,22 @@ text_enum! {
 }
 
 /// A German postal code: five digits.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Postcode(String);
+
+impl TryFrom<String> for Postcode {
+    type Error = InvalidPostcode;
+    fn try_from(raw: String) -> Result<Self, InvalidPostcode> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<Postcode> for String {
+    fn from(p: Postcode) -> String {
+        p.0
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("a postcode has five digits, like 41564")]
@@ -63,34 +78,6 @@ impl Postcode {
 impl fmt::Display for Postcode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-/// An office's fair-use settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FairUse {
-    /// R24: future regular bookings one contact may hold online (0 = no limit).
-    pub bookings_per_contact: u32,
-    /// R24: Tagestickets one contact may hold a day online (0 = no limit).
-    pub day_tickets_per_contact: u32,
-    /// R26.
-    pub challenge: ChallengePolicy,
-    /// R27.
-    pub day_ticket_release: DayTicketRelease,
-    /// R32: online Tagestickets only for these postcodes; empty = anyone.
-    pub day_ticket_postcodes: Vec<Postcode>,
-}
-
-impl Default for FairUse {
-    /// No limits, no challenge, first come, no restriction.
-    fn default() -> Self {
-        Self {
-            bookings_per_contact: 0,
-            day_tickets_per_contact: 0,
-            challenge: ChallengePolicy::Off,
-            day_ticket_release: DayTicketRelease::FirstCome,
-            day_ticket_postcodes: Vec::new(),
-        }
     }
 }
 

@@ -4,9 +4,9 @@
 mod texts;
 
 use crate::config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours, Window};
-use crate::fair::{ChallengePolicy, FairUse, Postcode};
+use crate::fair::{ChallengePolicy, Postcode};
 use crate::ids::{Leika, OfficeId, ServiceId};
-use crate::message::ReminderPolicy;
+use crate::settings::OfficeSettings;
 use std::collections::BTreeMap;
 use time::Time;
 use time::macros::time;
@@ -71,29 +71,19 @@ fn office(id: &str, name: &str, counters: u32, svc: Vec<Service>) -> Result<Offi
         id: OfficeId::parse(id)?,
         name: name.to_owned(),
         address: "Rathaus Kaarst, Am Neumarkt 2, 41564 Kaarst".to_owned(),
-        counters,
-        grid_minutes: 5,
-        lead_days: 1,
-        horizon_days: 56,
-        max_per_service: 5,
-        max_total_minutes: 90,
-        hold_minutes: 10,
-        // R28: a no-show from the start plus 10 minutes.
-        no_show_grace_minutes: 10,
-        // R23: the day before, 16:00.
-        reminder: ReminderPolicy {
-            days_before: 1,
-            at: time!(16:00),
+        // The declared defaults are Kaarst's: a 5-minute grid, 1 to 56
+        // days ahead, 5 persons and 90 minutes a booking, holds of 10
+        // minutes, no-shows from the start plus 10 minutes (R28), reminders
+        // the day before at 16:00 (R23), 3 bookings and 1 Tagesticket per
+        // contact (R24), no challenge, first come.
+        settings: OfficeSettings {
+            counters,
+            ..OfficeSettings::default()
         },
         hours: kaarst_hours(),
         day_ticket: None,
         closures: BTreeMap::new(),
         services: svc,
-        fair_use: FairUse {
-            bookings_per_contact: 3,
-            day_tickets_per_contact: 1,
-            ..FairUse::default()
-        },
     })
 }
 
@@ -130,8 +120,8 @@ pub fn offices() -> Result<Vec<Office>, ConfigError> {
         weekdays: [true, true, true, true, true, false, false],
     });
     // R26: a challenge for online Tagestickets; R32: for residents of Kaarst.
-    buergerbuero.fair_use.challenge = ChallengePolicy::DayTickets;
-    buergerbuero.fair_use.day_ticket_postcodes = vec![Postcode::parse("41564")?];
+    buergerbuero.settings.challenge = ChallengePolicy::DayTickets;
+    buergerbuero.settings.day_ticket_postcodes = vec![Postcode::parse("41564")?];
     let bauen = office(
         "infobuero-bauen",
         "Infobüro Bauen",
@@ -251,8 +241,8 @@ mod tests {
     #[test]
     fn r7_counters_and_r12_contingent() {
         let offices = offices().unwrap();
-        assert_eq!(offices[0].counters, 4);
-        assert_eq!(offices[1].counters, 1);
+        assert_eq!(offices[0].settings.counters, 4);
+        assert_eq!(offices[1].settings.counters, 1);
         let t = offices[0].day_ticket.as_ref();
         assert_eq!(t.map(|t| (t.held_back_counters, t.per_day)), Some((1, 12)));
         assert!(offices[1].day_ticket.is_none());

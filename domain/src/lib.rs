@@ -8,7 +8,7 @@
 //! (minutes and units), `calendar` (Berlin time, holidays), `ids`, `config`
 //! (an office), `occupancy`, `booking` (kind, channel, status, code,
 //! cancelling), `hold` (R19), `moving` (R20), `message` (R23: reminders, retries), `texts` (free text people type in), `citizen`, `rules`
-//! (validation), `search`, `edit` (admin changes), `admin` (what a change
+//! (validation), `search`, `settings` (an office's settings, declared once), `edit` (admin changes), `admin` (what a change
 //! would strand), `staff`, `audit`, `kaarst`.
 
 pub mod text;
@@ -33,6 +33,7 @@ pub mod moving;
 pub mod occupancy;
 pub mod rules;
 pub mod search;
+pub mod settings;
 pub mod staff;
 pub mod statistics;
 #[cfg(any(test, feature = "test-support"))]
@@ -60,8 +61,8 @@ pub use draw::{
     DrawError, Entry as DrawEntry, RequestStatus, RequestWindow, SEED_BYTES, check_request,
     draw_due, draw_order, run_draw,
 };
-pub use edit::{EditError, OfficeEdit, ServiceChange, SettingsChange};
-pub use fair::{ChallengePolicy, DayTicketRelease, FairUse, InvalidPostcode, Postcode};
+pub use edit::{EditError, OfficeEdit, ServiceChange};
+pub use fair::{ChallengePolicy, DayTicketRelease, InvalidPostcode, Postcode};
 pub use hold::{
     DAY_TICKET_HOLD_EXTENSIONS, HOLD_EXTENSIONS, HoldError, LIVE_DAY_TICKET_HOLDS_PER_CLIENT,
     LIVE_HOLDS_PER_CLIENT, LiveHolds, check_new_hold, extend_hold, extensions_left, hold_expiry,
@@ -82,6 +83,7 @@ pub use search::{
     DayTicketOffer, Slot, SlotOffer, bookable_days, day_ticket_date, day_ticket_offer, search_days,
     search_slots,
 };
+pub use settings::{InvalidTimeOfDay, OfficeSettings, SettingsChange, TimeOfDay};
 pub use staff::{
     AccountChange, AccountError, InvalidUsernameError, NoOfficesError, OfficeScope, Role, Username,
     check_account_change,

@@ -31,8 +31,8 @@ pub struct SlotOffer {
 pub fn bookable_days(office: &Office, now: OffsetDateTime) -> (Date, Date) {
     let today = Berlin::today(now);
     (
-        today + Duration::days(i64::from(office.lead_days)),
-        today + Duration::days(i64::from(office.horizon_days)),
+        today + Duration::days(i64::from(office.settings.lead_days)),
+        today + Duration::days(i64::from(office.settings.horizon_days)),
     )
 }
 
@@ -74,7 +74,7 @@ fn day_slots(q: &Query<'_>, date: Date, out: &mut Vec<Slot>) {
         return;
     };
     let minutes = q.selection.minutes();
-    let step = Duration::minutes(i64::from(q.office.grid_minutes));
+    let step = Duration::minutes(i64::from(q.office.settings.grid_minutes));
     for window in q.office.hours.on(date.weekday()) {
         let mut time = window.start;
         // A start in the March gap cannot exist; offices are closed then anyway.
@@ -173,8 +173,8 @@ pub fn day_ticket_offer(
             online_from: None,
             desk_from: None,
             slots: Vec::new(),
-            postcodes: office.fair_use.day_ticket_postcodes.clone(),
-            release: office.fair_use.day_ticket_release,
+            postcodes: office.settings.day_ticket_postcodes.clone(),
+            release: office.settings.day_ticket_release,
             requests_from: None,
         };
     };
@@ -200,9 +200,9 @@ pub fn day_ticket_offer(
         online_from: at(policy.online_from),
         desk_from: at(policy.staff_from),
         slots,
-        postcodes: office.fair_use.day_ticket_postcodes.clone(),
-        release: office.fair_use.day_ticket_release,
-        requests_from: (office.fair_use.day_ticket_release == crate::fair::DayTicketRelease::Draw)
+        postcodes: office.settings.day_ticket_postcodes.clone(),
+        release: office.settings.day_ticket_release,
+        requests_from: (office.settings.day_ticket_release == crate::fair::DayTicketRelease::Draw)
             .then(|| crate::config::request_hours(office, date))
             .flatten()
             .and_then(|(from, _)| at(from)),

@@ -16,7 +16,7 @@ const KAARST: ReminderPolicy = ReminderPolicy {
 
 #[test]
 fn r23_kaarst_reminds_the_day_before_at_1600() {
-    assert_eq!(buergerbuero().reminder, KAARST);
+    assert_eq!(buergerbuero().settings.reminder(), KAARST);
 }
 
 #[test]
@@ -153,8 +153,8 @@ fn r23_failed_messages_are_retried_with_growing_back_off_then_given_up() {
 #[test]
 fn r23_reminder_days_are_bounded() {
     let mut office = buergerbuero();
-    office.reminder.days_before = 15;
+    office.settings.reminder_days_before = 15;
     assert!(office.validate().is_err());
-    office.reminder.days_before = 14;
+    office.settings.reminder_days_before = 14;
     assert!(office.validate().is_ok());
 }

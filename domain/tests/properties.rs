@@ -54,7 +54,7 @@ proptest! {
             let start_min = minute_of_day(local.time());
             let end_min = start_min + selection.minutes();
             prop_assert_eq!(slot.end - slot.start, Duration::minutes(i64::from(selection.minutes())));
-            prop_assert!(start_min.is_multiple_of(o.grid_minutes), "on the grid: {}", local);
+            prop_assert!(start_min.is_multiple_of(o.settings.grid_minutes), "on the grid: {}", local);
             prop_assert!(o.hours.on(date.weekday()).iter().any(|w| w.contains(local.time(), end_min)), "in one window: {}", local);
             prop_assert!(o.closed(date).is_none(), "working day: {}", date);
             prop_assert!(date > today && date <= today + Duration::days(56), "lead and horizon: {}", date);

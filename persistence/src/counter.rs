@@ -196,7 +196,7 @@ impl Store {
             let version =
                 locks::lock_day(conn, office.as_str(), today)?.ok_or(StoreError::UnknownOffice)?;
             let config = self.cached_office(conn, office.as_str(), Some(version))?;
-            check_counter(counter, config.counters)?;
+            check_counter(counter, config.settings.counters)?;
             // A cancel takes no day lock: a booking cancelled between the
             // read and the claim is skipped and the next one taken.
             loop {
@@ -273,7 +273,7 @@ impl Store {
         self.write(|conn| {
             let current = scoped_booking(conn, &id, offices)?;
             let office = self.cached_office(conn, current.office.as_str(), None)?;
-            let grace = office.no_show_grace_minutes;
+            let grace = office.settings.no_show_grace_minutes;
             let check = |b: &Booking| check_no_show(b.status, b.start, grace, now);
             step(conn, &current, &NO_SHOW, check, actor, now)
         })

@@ -176,13 +176,13 @@ impl Store {
             Selection::new(&office, &request.services)?;
             let citizen = &request.citizen;
             check_residence(
-                &office.fair_use,
+                &office.settings,
                 BookingKind::DayTicket,
                 Channel::Online,
                 citizen.postcode(),
             )?;
             if office
-                .fair_use
+                .settings
                 .challenge
                 .requires(BookingKind::DayTicket, Channel::Online)
             {

@@ -122,21 +122,8 @@ fn policy_detail(p: &DayTicketPolicy) -> Value {
 /// What the audit log keeps of an edit: every value it sets, readable.
 fn edit_detail(edit: &OfficeEdit) -> Value {
     match edit {
-        OfficeEdit::Settings(s) => json!({
-            "name": s.name, "address": s.address, "counters": s.counters,
-            "grid_minutes": s.grid_minutes, "lead_days": s.lead_days,
-            "horizon_days": s.horizon_days, "max_per_service": s.max_per_service,
-            "max_total_minutes": s.max_total_minutes, "hold_minutes": s.hold_minutes,
-            "no_show_grace_minutes": s.no_show_grace_minutes,
-            "reminder_days_before": s.reminder_days_before,
-            "reminder_time": s.reminder_time.and_then(hhmm),
-            "bookings_per_contact": s.bookings_per_contact,
-            "day_tickets_per_contact": s.day_tickets_per_contact,
-            "challenge": s.challenge.map(|c| c.as_str()),
-            "day_ticket_release": s.day_ticket_release.map(|r| r.as_str()),
-            "day_ticket_postcodes": s.day_ticket_postcodes.as_ref()
-                .map(|p| p.iter().map(|c| c.as_str()).collect::<Vec<_>>()),
-        }),
+        // Every declared setting, in its serde form (`null`: kept).
+        OfficeEdit::Settings(s) => serde_json::to_value(s).unwrap_or(Value::Null),
         OfficeEdit::Hours(hours) => json!({"hours": hours_detail(hours)}),
         OfficeEdit::SetDayTicket(p) => json!({"day_ticket": policy_detail(p)}),
         OfficeEdit::RemoveDayTicket => json!({"day_ticket": null}),

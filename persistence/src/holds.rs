@@ -264,7 +264,7 @@ impl Store {
                 services: serde_json::to_string(&services).map_err(corrupt)?,
                 client_key: client_key.clone(),
                 created_at: to_db(now),
-                expires_at: to_db(hold_expiry(office.hold_minutes, now)),
+                expires_at: to_db(hold_expiry(office.settings.hold_minutes, now)),
                 extensions_left: to_i32(hold_extensions(request.kind)),
             };
             diesel::insert_into(holds::table)
@@ -305,7 +305,7 @@ impl Store {
                     from_db(row.expires_at),
                     left,
                     kind,
-                    office.hold_minutes,
+                    office.settings.hold_minutes,
                     now,
                 )?;
                 let updated = diesel::update(

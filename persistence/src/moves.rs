@@ -115,7 +115,7 @@ impl Store {
             insert_services(conn, &id, &office_id, &selection)?;
             let row = booking_row(conn, &id)?;
             let moved = one(conn, row)?;
-            outbox::moved(conn, office.reminder, &moved, now)?;
+            outbox::moved(conn, office.settings.reminder(), &moved, now)?;
             if let Some(actor) = actor {
                 record(
                     conn,

@@ -3,15 +3,12 @@
 
 use crate::StoreError;
 use crate::infra::codec::{
-    corrupt, leika_from_db, parse, requirements_from_db, requirements_to_db, to_i32, to_u32,
+    corrupt, leika_from_db, requirements_from_db, requirements_to_db, to_i32, to_u32,
 };
 use crate::infra::connection::DbConnection;
 use crate::infra::schema::{closures, offices, opening_windows, services};
 use diesel::prelude::*;
-use domain::{
-    DayTicketPolicy, FairUse, Office, OfficeId, Postcode, ReminderPolicy, Service, ServiceId,
-    WeeklyHours, Window,
-};
+use domain::{DayTicketPolicy, Office, OfficeId, Service, ServiceId, WeeklyHours, Window};
 use std::collections::BTreeMap;
 use time::{Date, Time};
 
@@ -21,27 +18,15 @@ struct OfficeRow {
     id: String,
     name: String,
     address: String,
-    counters: i32,
-    grid_minutes: i32,
-    lead_days: i32,
-    horizon_days: i32,
-    max_per_service: i32,
-    max_total_minutes: i32,
     day_ticket_held_back: Option<i32>,
     day_ticket_per_day: Option<i32>,
     day_ticket_online_from: Option<Time>,
     day_ticket_staff_from: Option<Time>,
     day_ticket_weekdays: Option<i32>,
     version: i64,
-    bookings_per_contact: i32,
-    day_tickets_per_contact: i32,
-    challenge: String,
-    day_ticket_release: String,
-    day_ticket_postcodes: String,
-    hold_minutes: i32,
-    reminder_days_before: i32,
-    reminder_time: Time,
-    no_show_grace_minutes: i32,
+    /// [`domain::OfficeSettings`] in its serde form; a key missing (an
+    /// office stored before the setting existed) reads as its default.
+    settings: String,
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -103,46 +88,26 @@ fn weekdays_from_mask(mask: i32) -> [bool; 7] {
     std::array::from_fn(|i| mask & (1 << i) != 0)
 }
 
-fn office_row(office: &Office, version: i64) -> OfficeRow {
+fn office_row(office: &Office, version: i64) -> Result<OfficeRow, StoreError> {
     let dt = office.day_ticket.as_ref();
-    OfficeRow {
+    Ok(OfficeRow {
         id: office.id.as_str().to_owned(),
         name: office.name.clone(),
         address: office.address.clone(),
-        counters: to_i32(office.counters),
-        grid_minutes: to_i32(office.grid_minutes),
-        lead_days: to_i32(office.lead_days),
-        horizon_days: to_i32(office.horizon_days),
-        max_per_service: to_i32(office.max_per_service),
-        max_total_minutes: to_i32(office.max_total_minutes),
         day_ticket_held_back: dt.map(|p| to_i32(p.held_back_counters)),
         day_ticket_per_day: dt.map(|p| to_i32(p.per_day)),
         day_ticket_online_from: dt.map(|p| p.online_from),
         day_ticket_staff_from: dt.map(|p| p.staff_from),
         day_ticket_weekdays: dt.map(|p| weekdays_mask(&p.weekdays)),
         version,
-        bookings_per_contact: to_i32(office.fair_use.bookings_per_contact),
-        day_tickets_per_contact: to_i32(office.fair_use.day_tickets_per_contact),
-        challenge: office.fair_use.challenge.as_str().to_owned(),
-        day_ticket_release: office.fair_use.day_ticket_release.as_str().to_owned(),
-        day_ticket_postcodes: office
-            .fair_use
-            .day_ticket_postcodes
-            .iter()
-            .map(Postcode::as_str)
-            .collect::<Vec<_>>()
-            .join(","),
-        hold_minutes: to_i32(office.hold_minutes),
-        reminder_days_before: to_i32(office.reminder.days_before),
-        reminder_time: office.reminder.at,
-        no_show_grace_minutes: to_i32(office.no_show_grace_minutes),
-    }
+        settings: serde_json::to_string(&office.settings).map_err(corrupt)?,
+    })
 }
 
 /// Inserts the rows of a new office's configuration.
 fn insert_office(conn: &mut DbConnection, office: &Office) -> Result<(), StoreError> {
     diesel::insert_into(offices::table)
-        .values(office_row(office, 1))
+        .values(office_row(office, 1)?)
         .execute(conn)?;
     insert_parts(conn, office)?;
     for (position, s) in office.services.iter().enumerate() {
@@ -290,18 +255,7 @@ pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Option<(i64, Off
         id: OfficeId::parse(&row.id).map_err(corrupt)?,
         name: row.name,
         address: row.address,
-        counters: to_u32(row.counters, "counters")?,
-        grid_minutes: to_u32(row.grid_minutes, "grid_minutes")?,
-        lead_days: to_u32(row.lead_days, "lead_days")?,
-        horizon_days: to_u32(row.horizon_days, "horizon_days")?,
-        max_per_service: to_u32(row.max_per_service, "max_per_service")?,
-        max_total_minutes: to_u32(row.max_total_minutes, "max_total_minutes")?,
-        hold_minutes: to_u32(row.hold_minutes, "hold_minutes")?,
-        no_show_grace_minutes: to_u32(row.no_show_grace_minutes, "no_show_grace_minutes")?,
-        reminder: ReminderPolicy {
-            days_before: to_u32(row.reminder_days_before, "reminder_days_before")?,
-            at: row.reminder_time,
-        },
+        settings: serde_json::from_str(&row.settings).map_err(corrupt)?,
         hours,
         day_ticket,
         closures: closure_rows
@@ -309,21 +263,6 @@ pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Option<(i64, Off
             .map(|c| (c.day, c.reason))
             .collect::<BTreeMap<_, _>>(),
         services,
-        fair_use: FairUse {
-            bookings_per_contact: to_u32(row.bookings_per_contact, "bookings_per_contact")?,
-            day_tickets_per_contact: to_u32(
-                row.day_tickets_per_contact,
-                "day_tickets_per_contact",
-            )?,
-            challenge: parse(&row.challenge)?,
-            day_ticket_release: parse(&row.day_ticket_release)?,
-            day_ticket_postcodes: row
-                .day_ticket_postcodes
-                .split(',')
-                .filter(|p| !p.is_empty())
-                .map(|p| Postcode::parse(p).map_err(corrupt))
-                .collect::<Result<_, _>>()?,
-        },
     };
     Ok(Some((row.version, office)))
 }
@@ -338,7 +277,7 @@ pub(crate) fn replace(
 ) -> Result<(), StoreError> {
     let id = office.id.as_str();
     diesel::update(offices::table.find(id))
-        .set(office_row(office, old_version + 1))
+        .set(office_row(office, old_version + 1)?)
         .execute(conn)?;
     diesel::delete(opening_windows::table.filter(opening_windows::office_id.eq(id)))
         .execute(conn)?;

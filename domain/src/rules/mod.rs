@@ -53,7 +53,7 @@ fn check_grid_and_past(
     now: OffsetDateTime,
 ) -> Result<(), BookingError> {
     // R7: appointments start on the office's grid.
-    let grid = office.grid_minutes;
+    let grid = office.settings.grid_minutes;
     if start.second() != 0
         || start.nanosecond() != 0
         || !minute_of_day(start.time()).is_multiple_of(grid)
@@ -88,8 +88,8 @@ impl DayPlan {
         match kind {
             // R8: regular bookings from the lead up to the horizon.
             BookingKind::Regular => {
-                let first_day = today + Duration::days(i64::from(office.lead_days));
-                let last_day = today + Duration::days(i64::from(office.horizon_days));
+                let first_day = today + Duration::days(i64::from(office.settings.lead_days));
+                let last_day = today + Duration::days(i64::from(office.settings.horizon_days));
                 if date < first_day {
                     return Err(BookingError::TooSoon { first_day });
                 }

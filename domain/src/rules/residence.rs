@@ -2,13 +2,14 @@
 
 use super::BookingError;
 use crate::booking::{BookingKind, Channel};
-use crate::fair::{FairUse, Postcode};
+use crate::fair::Postcode;
+use crate::settings::OfficeSettings;
 
 /// R32: where the office keeps online Tagestickets for residents, the
 /// citizen declares one of its postcodes (the desk checks the identity
 /// document on arrival). Regular bookings, and staff, are not restricted.
 pub fn check_residence(
-    fair: &FairUse,
+    fair: &OfficeSettings,
     kind: BookingKind,
     channel: Channel,
     postcode: Option<&Postcode>,
@@ -32,9 +33,9 @@ mod tests {
     fn r32_online_tagestickets_for_residents_only() {
         let kaarst = Postcode::parse("41564").unwrap_or_else(|_| unreachable!());
         let neuss = Postcode::parse("41460").unwrap_or_else(|_| unreachable!());
-        let fair = FairUse {
+        let fair = OfficeSettings {
             day_ticket_postcodes: vec![kaarst.clone()],
-            ..FairUse::default()
+            ..OfficeSettings::default()
         };
         let check = |kind, channel, p| check_residence(&fair, kind, channel, p).is_ok();
         assert!(check(
@@ -53,7 +54,7 @@ mod tests {
             check(BookingKind::DayTicket, Channel::Desk, Some(&neuss)),
             "staff issue to anyone"
         );
-        let anyone = FairUse::default();
+        let anyone = OfficeSettings::default();
         assert!(check_residence(&anyone, BookingKind::DayTicket, Channel::Online, None).is_ok());
     }
 }

@@ -30,19 +30,19 @@ impl Selection {
                 return Err(BookingError::ServiceRetired(id.clone()));
             }
             let times = ids.iter().filter(|x| *x == id).count();
-            if times > office.max_per_service as usize {
+            if times > office.settings.max_per_service as usize {
                 return Err(BookingError::TooManyOfService {
                     service: id.clone(),
-                    max: office.max_per_service,
+                    max: office.settings.max_per_service,
                 });
             }
             services.push((id.clone(), service.minutes));
         }
         let minutes = services.iter().map(|(_, m)| m).sum();
-        if minutes > office.max_total_minutes {
+        if minutes > office.settings.max_total_minutes {
             return Err(BookingError::TooLong {
                 minutes,
-                max: office.max_total_minutes,
+                max: office.settings.max_total_minutes,
             });
         }
         Ok(Self { services, minutes })

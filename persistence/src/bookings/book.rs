@@ -39,7 +39,7 @@ pub(crate) fn admit(
     now: OffsetDateTime,
 ) -> Result<Accepted, StoreError> {
     if office
-        .fair_use
+        .settings
         .challenge
         .requires(request.kind, request.channel)
     {
@@ -169,7 +169,12 @@ pub(crate) fn insert_accepted(
         erased_at: None,
     };
     // R23, I6: its confirmation is part of the row, so in its transaction.
-    let confirmation = outbox::booked(a.office.reminder, a.accepted.start, sealed.as_deref(), now);
+    let confirmation = outbox::booked(
+        a.office.settings.reminder(),
+        a.accepted.start,
+        sealed.as_deref(),
+        now,
+    );
     insert(conn, &row, &confirmation, a.selection)?;
     // With its services as the office describes them (R21, R22): the
     // configuration read under the lock, the same a read-back would join,
@@ -211,7 +216,7 @@ pub(crate) fn check_citizen(
     day: Date,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    let fair = &office.fair_use;
+    let fair = &office.settings;
     check_residence(fair, kind, channel, citizen.postcode())?;
     if contact_limit(fair, kind, channel).is_some() {
         let holdings = contacts::holdings(conn, office.id.as_str(), citizen, day, now)?;

@@ -1,10 +1,8 @@
 //! An office's configuration as admins read and change it.
 
-use super::{ChallengeDto, OrphanedBookingDto, ReleaseDto, format_date};
-use domain::{
-    DayTicketPolicy, InvalidLeika, InvalidPostcode, Leika, Office, Postcode, ServiceChange,
-    SettingsChange, WeeklyHours, Window,
-};
+use super::OrphanedBookingDto;
+use super::settings::OfficeConfigDto;
+use domain::{DayTicketPolicy, InvalidLeika, Leika, Service, ServiceChange, WeeklyHours, Window};
 use serde::{Deserialize, Serialize};
 use time::Time;
 use time::format_description::BorrowedFormatItem;
@@ -99,7 +97,7 @@ impl HoursDto {
         Ok(hours)
     }
 
-    fn from_domain(hours: &WeeklyHours) -> Self {
+    pub(super) fn from_domain(hours: &WeeklyHours) -> Self {
         let list = |i: usize| {
             hours.0[i]
                 .iter()
@@ -175,7 +173,7 @@ impl DayTicketPolicyDto {
         })
     }
 
-    fn from_domain(p: &DayTicketPolicy) -> Self {
+    pub(super) fn from_domain(p: &DayTicketPolicy) -> Self {
         Self {
             held_back_counters: p.held_back_counters,
             per_day: p.per_day,
@@ -218,98 +216,16 @@ pub struct ClosureDto {
     pub reason: String,
 }
 
-/// An office's whole configuration.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OfficeConfigDto {
-    pub id: String,
-    pub name: String,
-    pub address: String,
-    pub counters: u32,
-    pub grid_minutes: u32,
-    pub lead_days: u32,
-    pub horizon_days: u32,
-    pub max_per_service: u32,
-    pub max_total_minutes: u32,
-    /// How long a hold keeps its slot, and what each of its 3 extensions
-    /// adds, in minutes (R19).
-    pub hold_minutes: u32,
-    /// Minutes after a start before a booking not checked in can be marked
-    /// as a no-show (R28; Kaarst 10).
-    pub no_show_grace_minutes: u32,
-    /// Reminders by e-mail go out this many days before the appointment;
-    /// 0 = no reminders (R23).
-    pub reminder_days_before: u32,
-    /// … at this local time (`HH:MM`, Europe/Berlin).
-    #[schema(example = "16:00")]
-    pub reminder_time: String,
-    pub hours: HoursDto,
-    /// `null`: no Tagesticket.
-    #[schema(required = true)]
-    pub day_ticket: Option<DayTicketPolicyDto>,
-    pub closures: Vec<ClosureDto>,
-    pub services: Vec<AdminServiceDto>,
-    /// Future regular bookings one contact may hold online; 0 = no limit (R24).
-    pub bookings_per_contact: u32,
-    /// Tagestickets one contact may hold a day online; 0 = no limit (R24).
-    pub day_tickets_per_contact: u32,
-    /// Which online bookings need a solved challenge (R26).
-    pub challenge: ChallengeDto,
-    /// How Tagestickets are released (R27; only `first_come` so far).
-    pub day_ticket_release: ReleaseDto,
-    /// Online Tagestickets only for these postcodes; empty = anyone (R32).
-    #[schema(example = json!(["41564"]))]
-    pub day_ticket_postcodes: Vec<String>,
-}
-
-impl From<&Office> for OfficeConfigDto {
-    fn from(o: &Office) -> Self {
+impl From<&Service> for AdminServiceDto {
+    fn from(s: &Service) -> Self {
         Self {
-            id: o.id.as_str().to_owned(),
-            name: o.name.clone(),
-            address: o.address.clone(),
-            counters: o.counters,
-            grid_minutes: o.grid_minutes,
-            lead_days: o.lead_days,
-            horizon_days: o.horizon_days,
-            max_per_service: o.max_per_service,
-            max_total_minutes: o.max_total_minutes,
-            hold_minutes: o.hold_minutes,
-            no_show_grace_minutes: o.no_show_grace_minutes,
-            reminder_days_before: o.reminder.days_before,
-            reminder_time: format_time(o.reminder.at),
-            bookings_per_contact: o.fair_use.bookings_per_contact,
-            day_tickets_per_contact: o.fair_use.day_tickets_per_contact,
-            challenge: o.fair_use.challenge.into(),
-            day_ticket_release: o.fair_use.day_ticket_release.into(),
-            day_ticket_postcodes: o
-                .fair_use
-                .day_ticket_postcodes
-                .iter()
-                .map(|p| p.as_str().to_owned())
-                .collect(),
-            hours: HoursDto::from_domain(&o.hours),
-            day_ticket: o.day_ticket.as_ref().map(DayTicketPolicyDto::from_domain),
-            closures: o
-                .closures
-                .iter()
-                .map(|(d, r)| ClosureDto {
-                    date: format_date(*d),
-                    reason: r.clone(),
-                })
-                .collect(),
-            services: o
-                .services
-                .iter()
-                .map(|s| AdminServiceDto {
-                    id: s.id.as_str().to_owned(),
-                    name: s.name.clone(),
-                    duration_minutes: s.minutes,
-                    active: s.active,
-                    requirements: s.requirements.clone(),
-                    note: s.note.clone(),
-                    leika: s.leika.as_ref().map(|k| k.as_str().to_owned()),
-                })
-                .collect(),
+            id: s.id.as_str().to_owned(),
+            name: s.name.clone(),
+            duration_minutes: s.minutes,
+            active: s.active,
+            requirements: s.requirements.clone(),
+            note: s.note.clone(),
+            leika: s.leika.as_ref().map(|k| k.as_str().to_owned()),
         }
     }
 }
@@ -320,78 +236,6 @@ impl From<&Office> for OfficeConfigDto {
 pub struct OfficeChangeDto {
     pub office: OfficeConfigDto,
     pub orphaned_bookings: Vec<OrphanedBookingDto>,
-}
-
-/// A settings change whose postcode or time of day does not parse.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum InvalidSettings {
-    #[error(transparent)]
-    Postcode(#[from] InvalidPostcode),
-    #[error(transparent)]
-    Time(#[from] InvalidTime),
-}
-
-impl TryFrom<OfficeSettingsDto> for SettingsChange {
-    type Error = InvalidSettings;
-    fn try_from(s: OfficeSettingsDto) -> Result<Self, InvalidSettings> {
-        let postcodes = s
-            .day_ticket_postcodes
-            .map(|list| list.iter().map(|p| Postcode::parse(p)).collect())
-            .transpose()?;
-        Ok(Self {
-            name: s.name,
-            address: s.address,
-            counters: s.counters,
-            grid_minutes: s.grid_minutes,
-            lead_days: s.lead_days,
-            horizon_days: s.horizon_days,
-            max_per_service: s.max_per_service,
-            max_total_minutes: s.max_total_minutes,
-            hold_minutes: s.hold_minutes,
-            no_show_grace_minutes: s.no_show_grace_minutes,
-            reminder_days_before: s.reminder_days_before,
-            reminder_time: s
-                .reminder_time
-                .as_deref()
-                .map(|t| parse_time("reminder_time", t))
-                .transpose()?,
-            bookings_per_contact: s.bookings_per_contact,
-            day_tickets_per_contact: s.day_tickets_per_contact,
-            challenge: s.challenge.map(|c| c.0),
-            day_ticket_release: s.day_ticket_release.map(|r| r.0),
-            day_ticket_postcodes: postcodes,
-        })
-    }
-}
-
-/// Changes of an office's settings; fields left out stay.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"counters": 5}))]
-pub struct OfficeSettingsDto {
-    pub name: Option<String>,
-    pub address: Option<String>,
-    pub counters: Option<u32>,
-    pub grid_minutes: Option<u32>,
-    pub lead_days: Option<u32>,
-    pub horizon_days: Option<u32>,
-    pub max_per_service: Option<u32>,
-    pub max_total_minutes: Option<u32>,
-    /// 1–60 minutes (R19).
-    pub hold_minutes: Option<u32>,
-    /// 0–240 minutes after the start before a no-show can be marked (R28).
-    pub no_show_grace_minutes: Option<u32>,
-    /// 0–14 days before the appointment; 0 = no reminders (R23).
-    pub reminder_days_before: Option<u32>,
-    /// `HH:MM`, local time (R23; Kaarst 16:00).
-    #[schema(example = "16:00")]
-    pub reminder_time: Option<String>,
-    pub bookings_per_contact: Option<u32>,
-    pub day_tickets_per_contact: Option<u32>,
-    pub challenge: Option<ChallengeDto>,
-    pub day_ticket_release: Option<ReleaseDto>,
-    /// Five-digit postcodes; `[]` lifts the restriction.
-    pub day_ticket_postcodes: Option<Vec<String>>,
 }
 
 /// A new service.

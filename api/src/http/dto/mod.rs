@@ -11,6 +11,7 @@ mod draw;
 mod hold;
 mod message;
 mod office;
+mod settings;
 mod statistics;
 mod text;
 mod user;
@@ -21,9 +22,8 @@ pub use booking::{
 };
 pub use challenge::AltchaChallengeDto;
 pub use config::{
-    AdminServiceDto, ClosureDto, ClosureReasonDto, DayTicketPolicyDto, HoursDto, InvalidSettings,
-    InvalidTime, NewServiceDto, OfficeChangeDto, OfficeConfigDto, OfficeSettingsDto,
-    ServiceChangeDto, WeekdayDto, WindowDto,
+    AdminServiceDto, ClosureDto, ClosureReasonDto, DayTicketPolicyDto, HoursDto, InvalidTime,
+    NewServiceDto, OfficeChangeDto, ServiceChangeDto, WeekdayDto, WindowDto,
 };
 pub use counter::{CallDto, NextDto, QueueDto, ServingDto, WaitingDto};
 pub use draw::{
@@ -32,6 +32,7 @@ pub use draw::{
 pub use hold::{ConfirmHoldDto, CreatedHoldDto, HoldDto, HoldExtendedDto, HoldRequestDto, MoveDto};
 pub use message::MessageDto;
 pub use office::{DayTicketsDto, OfficeDto, ServiceDto, SlotDto, SlotsDto};
+pub use settings::{InvalidSettings, OfficeConfigDto, OfficeSettingsDto};
 pub use statistics::{ByChannelDto, CSV_HEADER, DayStatisticsDto, UtilisationDto};
 pub use text::{
     ChallengeDto, ChannelDto, KindDto, MessageKindDto, MessageStatusDto, OrphanReasonDto,

@@ -31,10 +31,10 @@ impl From<&domain::Office> for OfficeDto {
             id: o.id.as_str().to_owned(),
             name: o.name.clone(),
             address: o.address.clone(),
-            counters: o.counters,
+            counters: o.settings.counters,
             day_tickets: o.day_ticket.is_some(),
-            lead_days: o.lead_days,
-            horizon_days: o.horizon_days,
+            lead_days: o.settings.lead_days,
+            horizon_days: o.settings.horizon_days,
         }
     }
 }
