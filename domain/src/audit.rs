@@ -25,5 +25,9 @@ text_enum! {
         UserCreate = "user.create",
         UserBootstrap = "user.bootstrap",
         UserChange = "user.change",
+        /// R39.
+        MunicipalityCreate = "municipality.create",
+        MunicipalityChange = "municipality.change",
+        OfficeCreate = "office.create",
     }
 }

@@ -3,6 +3,7 @@
 use crate::calendar::nrw_holiday;
 use crate::grid::{UNIT_MINUTES, minute_of_day, on_unit};
 use crate::ids::{IdError, InvalidLeika, Leika, OfficeId, ServiceId};
+use crate::municipality::MunicipalityId;
 use crate::occupancy::Occupancy;
 use crate::settings::OfficeSettings;
 use crate::texts::TextError;
@@ -93,6 +94,8 @@ pub enum DayClosed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Office {
     pub id: OfficeId,
+    /// R39: the municipality the office belongs to.
+    pub municipality: MunicipalityId,
     pub name: String,
     pub address: String,
     /// Counters, grid, horizon, limits, hold, reminders, fair use (R5, R7–R9,

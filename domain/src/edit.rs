@@ -149,6 +149,66 @@ fn requirements(id: &ServiceId, raw: &[String]) -> Result<Vec<String>, ConfigErr
         .collect()
 }
 
+/// R39: everything a new office is made of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOffice {
+    pub id: crate::ids::OfficeId,
+    pub municipality: crate::municipality::MunicipalityId,
+    pub name: String,
+    pub address: String,
+    pub settings: crate::settings::OfficeSettings,
+    pub hours: WeeklyHours,
+    pub day_ticket: Option<DayTicketPolicy>,
+    pub services: Vec<Service>,
+    pub closures: std::collections::BTreeMap<Date, String>,
+}
+
+impl NewOffice {
+    /// R39: the office, every value checked as an admin's edits check it:
+    /// the name and address, the hours, the Tagesticket, each service and
+    /// each closure applied in this order to an office that has none of
+    /// them yet.
+    pub fn build(self) -> Result<Office, EditError> {
+        let base = Office {
+            id: self.id,
+            municipality: self.municipality,
+            name: self.name.clone(),
+            address: self.address.clone(),
+            settings: self.settings,
+            hours: WeeklyHours::default(),
+            day_ticket: None,
+            closures: std::collections::BTreeMap::new(),
+            services: Vec::new(),
+        };
+        let mut office = base.apply(&OfficeEdit::Settings(SettingsChange {
+            name: Some(self.name),
+            address: Some(self.address),
+            ..SettingsChange::default()
+        }))?;
+        office = office.apply(&OfficeEdit::Hours(self.hours))?;
+        if let Some(policy) = self.day_ticket {
+            office = office.apply(&OfficeEdit::SetDayTicket(policy))?;
+        }
+        for s in self.services {
+            office = office.apply(&OfficeEdit::AddService {
+                id: s.id.clone(),
+                name: s.name,
+                minutes: s.minutes,
+                requirements: s.requirements,
+                note: s.note,
+                leika: s.leika,
+            })?;
+            if !s.active {
+                office = office.apply(&OfficeEdit::RetireService(s.id))?;
+            }
+        }
+        for (date, reason) in self.closures {
+            office = office.apply(&OfficeEdit::AddClosure { date, reason })?;
+        }
+        Ok(office)
+    }
+}
+
 impl Office {
     /// The configuration after `edit`, validated; `self` is unchanged.
     pub fn apply(&self, edit: &OfficeEdit) -> Result<Office, EditError> {

@@ -6,6 +6,7 @@ mod texts;
 use crate::config::{ConfigError, DayTicketPolicy, Office, Service, WeeklyHours, Window};
 use crate::fair::{ChallengePolicy, Postcode};
 use crate::ids::{Leika, OfficeId, ServiceId};
+use crate::municipality::MunicipalityId;
 use crate::settings::OfficeSettings;
 use std::collections::BTreeMap;
 use time::Time;
@@ -69,6 +70,7 @@ fn kaarst_hours() -> WeeklyHours {
 fn office(id: &str, name: &str, counters: u32, svc: Vec<Service>) -> Result<Office, ConfigError> {
     Ok(Office {
         id: OfficeId::parse(id)?,
+        municipality: MunicipalityId::kaarst(),
         name: name.to_owned(),
         address: "Rathaus Kaarst, Am Neumarkt 2, 41564 Kaarst".to_owned(),
         // The declared defaults are Kaarst's: a 5-minute grid, 1 to 56

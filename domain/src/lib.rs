@@ -30,6 +30,7 @@ pub mod ids;
 pub mod kaarst;
 pub mod message;
 pub mod moving;
+pub mod municipality;
 pub mod occupancy;
 pub mod rules;
 pub mod search;
@@ -61,7 +62,7 @@ pub use draw::{
     DrawError, Entry as DrawEntry, RequestStatus, RequestWindow, SEED_BYTES, check_request,
     draw_due, draw_order, run_draw,
 };
-pub use edit::{EditError, OfficeEdit, ServiceChange};
+pub use edit::{EditError, NewOffice, OfficeEdit, ServiceChange};
 pub use fair::{ChallengePolicy, DayTicketRelease, InvalidPostcode, Postcode};
 pub use hold::{
     DAY_TICKET_HOLD_EXTENSIONS, HOLD_EXTENSIONS, HoldError, LIVE_DAY_TICKET_HOLDS_PER_CLIENT,
@@ -74,6 +75,10 @@ pub use message::{
     reminder_due, retry_after, still_worth_sending,
 };
 pub use moving::{MoveError, check_move};
+pub use municipality::{
+    Ags, InvalidAgs, Municipality, MunicipalityChange, MunicipalityError, MunicipalityId,
+    MunicipalityIdError, RESERVED_SLUGS,
+};
 pub use occupancy::{ActiveBooking, DayLoad, Occupancy, Pool, UNIT_MINUTES};
 pub use rules::{
     Accepted, BookingError, BookingRequest, Selection, check_residence, release_time,

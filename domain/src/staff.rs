@@ -9,7 +9,10 @@ use std::fmt;
 text_enum! {
     /// What a staff user may do (R11).
     pub enum Role {
-        /// Everything, including administration.
+        /// R39: everything in every municipality, and the municipalities.
+        Operator = "operator",
+        /// Everything, including administration, within its municipality
+        /// (in every one without).
         Admin = "admin",
         /// The Infotheke: books as channel `desk`.
         Desk = "desk",
@@ -25,7 +28,7 @@ impl Role {
     /// admin books as the desk does, a clerk does not book.
     pub fn booking_channel(self) -> Option<Channel> {
         match self {
-            Role::Desk | Role::Admin => Some(Channel::Desk),
+            Role::Desk | Role::Admin | Role::Operator => Some(Channel::Desk),
             Role::Phone => Some(Channel::Phone),
             Role::Clerk => None,
         }
@@ -97,10 +100,24 @@ impl OfficeScope {
         }
     }
 
-    /// R29: what a user of `role` with these stored offices acts on: admins
-    /// on every office, whatever is stored for them.
-    pub fn effective(self, role: Role) -> Self {
-        if role == Role::Admin { Self::All } else { self }
+    /// R29, R39: what a user of `role` with these stored offices acts on,
+    /// where `municipality` holds the offices of the user's municipality
+    /// (`None`: the user has none, and acts across municipalities).
+    /// Operators act on every office; admins on every office of their
+    /// municipality, whatever is stored for them; other staff on their
+    /// stored offices within it. The result may be empty (a municipality
+    /// without offices yet).
+    pub fn effective(self, role: Role, municipality: Option<&BTreeSet<OfficeId>>) -> Self {
+        let stored = match role {
+            Role::Operator => return Self::All,
+            Role::Admin => Self::All,
+            Role::Desk | Role::Phone | Role::Clerk => self,
+        };
+        match (stored, municipality) {
+            (scope, None) => scope,
+            (Self::All, Some(own)) => Self::Only(own.clone()),
+            (Self::Only(set), Some(own)) => Self::Only(set.intersection(own).cloned().collect()),
+        }
     }
 
     /// R29 (and R18's "their office"): whether this scope covers `office`.
@@ -154,7 +171,10 @@ pub fn check_account_change(
     target: &Username,
     change: AccountChange,
 ) -> Result<(), AccountError> {
-    let demotes = change.active == Some(false) || change.role.is_some_and(|r| r != Role::Admin);
+    let demotes = change.active == Some(false)
+        || change
+            .role
+            .is_some_and(|r| !matches!(r, Role::Admin | Role::Operator));
     if actor == target && demotes {
         return Err(AccountError::CannotChangeSelf);
     }
@@ -174,12 +194,33 @@ mod tests {
         let bauen = OfficeScope::only([office("infobuero-bauen")]).unwrap_or_default();
         assert!(bauen.covers(&office("infobuero-bauen")));
         assert!(!bauen.covers(&office("buergerbuero")));
-        let as_clerk = bauen.clone().effective(Role::Clerk);
+        let as_clerk = bauen.clone().effective(Role::Clerk, None);
         assert!(!as_clerk.covers(&office("buergerbuero")));
-        let as_admin = bauen.effective(Role::Admin);
+        let as_admin = bauen.effective(Role::Admin, None);
         assert!(as_admin.covers(&office("buergerbuero")));
         assert!(OfficeScope::All.covers(&office("buergerbuero")));
         assert_eq!(OfficeScope::only([]), Err(NoOfficesError));
+    }
+
+    #[test]
+    fn r39_admins_and_staff_act_within_their_municipality_operators_on_all() {
+        let kaarst: BTreeSet<OfficeId> = [office("buergerbuero"), office("infobuero-bauen")].into();
+        let elsewhere = office("rathaus-neuss");
+        let admin = OfficeScope::All.effective(Role::Admin, Some(&kaarst));
+        assert!(admin.covers(&office("buergerbuero")));
+        assert!(!admin.covers(&elsewhere));
+        let operator = OfficeScope::All.effective(Role::Operator, Some(&kaarst));
+        assert!(operator.covers(&elsewhere));
+        // A desk user whose stored list names an office of another
+        // municipality does not act on it.
+        let desk = OfficeScope::only([office("buergerbuero"), elsewhere.clone()])
+            .unwrap_or_default()
+            .effective(Role::Desk, Some(&kaarst));
+        assert!(desk.covers(&office("buergerbuero")));
+        assert!(!desk.covers(&elsewhere));
+        // A municipality without offices yet: its admin acts on none.
+        let none = OfficeScope::All.effective(Role::Admin, Some(&BTreeSet::new()));
+        assert!(!none.covers(&office("buergerbuero")));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::infra::connection::DbConnection;
 use crate::infra::schema::audit_log;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
-use domain::{AuditAction, ServiceId, Username};
+use domain::{AuditAction, MunicipalityId, ServiceId, Username};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -24,6 +24,8 @@ pub struct AuditEntry {
     pub office: Option<String>,
     pub booking: Option<String>,
     pub detail: serde_json::Value,
+    /// R39: whose admins see it; `None`: operators only.
+    pub municipality: Option<String>,
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -36,6 +38,7 @@ struct AuditRow {
     office_id: Option<String>,
     booking_id: Option<String>,
     detail: String,
+    municipality: Option<String>,
 }
 
 /// What an audit entry records.
@@ -46,6 +49,9 @@ pub(crate) struct Audit<'a> {
     pub office: Option<&'a str>,
     pub booking: Option<uuid::Uuid>,
     pub detail: serde_json::Value,
+    /// R39: whose admins see the entry; where `None` and an office is
+    /// named, the office's municipality.
+    pub municipality: Option<&'a str>,
 }
 
 impl<'a> Audit<'a> {
@@ -56,6 +62,7 @@ impl<'a> Audit<'a> {
             office: None,
             booking: None,
             detail,
+            municipality: None,
         }
     }
 }
@@ -66,6 +73,16 @@ pub(crate) fn record(
     audit: &Audit<'_>,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
+    use crate::infra::schema::offices;
+    let municipality = match (audit.municipality, audit.office) {
+        (Some(m), _) => Some(m.to_owned()),
+        (None, Some(office)) => offices::table
+            .find(office)
+            .select(offices::municipality)
+            .first::<String>(conn)
+            .optional()?,
+        (None, None) => None,
+    };
     diesel::insert_into(audit_log::table)
         .values(AuditRow {
             id: uuid::Uuid::now_v7().to_string(),
@@ -75,6 +92,7 @@ pub(crate) fn record(
             office_id: audit.office.map(str::to_owned),
             booking_id: audit.booking.map(|id| id.to_string()),
             detail: audit.detail.to_string(),
+            municipality,
         })
         .execute(conn)?;
     Ok(())
@@ -132,18 +150,32 @@ fn entry(r: AuditRow) -> Result<AuditEntry, StoreError> {
         actor: r.actor,
         office: r.office_id,
         booking: r.booking_id,
+        municipality: r.municipality,
     })
 }
 
 impl Store {
     /// The newest `limit` audit entries, newest first.
     pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        self.audit_log_of(None, limit)
+    }
+
+    /// R39: the newest `limit` entries `municipality` sees (`None`: all).
+    pub fn audit_log_of(
+        &self,
+        municipality: Option<&MunicipalityId>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
         let mut conn = self.conn()?;
-        let rows: Vec<AuditRow> = audit_log::table
+        let mut query = audit_log::table
             .order((audit_log::at.desc(), audit_log::id.desc()))
             .limit(i64::from(limit))
             .select(AuditRow::as_select())
-            .load(&mut *conn)?;
+            .into_boxed();
+        if let Some(m) = municipality {
+            query = query.filter(audit_log::municipality.eq(m.as_str()));
+        }
+        let rows: Vec<AuditRow> = query.load(&mut *conn)?;
         rows.into_iter().map(entry).collect()
     }
 }

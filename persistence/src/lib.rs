@@ -25,6 +25,7 @@ mod holds;
 mod infra;
 mod lookups;
 mod moves;
+mod municipalities;
 mod occupancy;
 mod offer;
 mod offices;
@@ -53,7 +54,7 @@ pub use moves::{MoveAuth, MoveRequest};
 pub use offer::{OfferStamp, OfferVersion};
 pub use outbox::{ClaimedMessage, Message};
 pub use retention::HeldData;
-pub use staff::{StaffUser, UserChange};
+pub use staff::{NewUser, StaffUser, UserChange};
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use domain::{BookingError, CancelError, EditError, HoldError, MoveError};
@@ -77,6 +78,19 @@ pub enum StoreError {
     UnknownMessage,
     #[error("no such staff user")]
     UnknownUser,
+    /// R39: the municipality addressed (in the path) does not exist, or
+    /// the user may not see it.
+    #[error("no such municipality")]
+    UnknownMunicipality,
+    /// R39: a body names a municipality that does not exist.
+    #[error("there is no municipality `{0}`")]
+    UnknownMunicipalityNamed(String),
+    #[error("a municipality of that id exists")]
+    MunicipalityExists,
+    #[error("an office of that id exists (office ids are unique across municipalities)")]
+    OfficeExists,
+    #[error(transparent)]
+    Municipality(#[from] domain::MunicipalityError),
     /// No request for the Tagesticket draw has this id (or the token does
     /// not fit, R27).
     #[error("no such request")]

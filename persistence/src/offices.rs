@@ -8,7 +8,9 @@ use crate::infra::codec::{
 use crate::infra::connection::DbConnection;
 use crate::infra::schema::{closures, offices, opening_windows, services};
 use diesel::prelude::*;
-use domain::{DayTicketPolicy, Office, OfficeId, Service, ServiceId, WeeklyHours, Window};
+use domain::{
+    DayTicketPolicy, MunicipalityId, Office, OfficeId, Service, ServiceId, WeeklyHours, Window,
+};
 use std::collections::BTreeMap;
 use time::{Date, Time};
 
@@ -27,6 +29,7 @@ struct OfficeRow {
     /// [`domain::OfficeSettings`] in its serde form; a key missing (an
     /// office stored before the setting existed) reads as its default.
     settings: String,
+    municipality: String,
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -101,11 +104,12 @@ fn office_row(office: &Office, version: i64) -> Result<OfficeRow, StoreError> {
         day_ticket_weekdays: dt.map(|p| weekdays_mask(&p.weekdays)),
         version,
         settings: serde_json::to_string(&office.settings).map_err(corrupt)?,
+        municipality: office.municipality.as_str().to_owned(),
     })
 }
 
 /// Inserts the rows of a new office's configuration.
-fn insert_office(conn: &mut DbConnection, office: &Office) -> Result<(), StoreError> {
+pub(crate) fn insert_office(conn: &mut DbConnection, office: &Office) -> Result<(), StoreError> {
     diesel::insert_into(offices::table)
         .values(office_row(office, 1)?)
         .execute(conn)?;
@@ -167,6 +171,10 @@ pub(crate) fn seed(conn: &mut DbConnection, list: &[Office]) -> Result<(), Store
     }
     for office in list {
         office.validate().map_err(corrupt)?;
+        // R39: the shipped configuration is one municipality, Kaarst.
+        if office.municipality == MunicipalityId::kaarst() {
+            crate::municipalities::insert_if_missing(conn, &domain::Municipality::kaarst())?;
+        }
         insert_office(conn, office)?;
     }
     tracing::info!(offices = list.len(), "stored the shipped configuration");
@@ -253,6 +261,7 @@ pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Option<(i64, Off
         .collect::<Result<Vec<_>, StoreError>>()?;
     let office = Office {
         id: OfficeId::parse(&row.id).map_err(corrupt)?,
+        municipality: MunicipalityId::parse(&row.municipality).map_err(corrupt)?,
         name: row.name,
         address: row.address,
         settings: serde_json::from_str(&row.settings).map_err(corrupt)?,

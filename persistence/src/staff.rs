@@ -6,7 +6,7 @@ use crate::infra::connection::DbConnection;
 use crate::infra::schema::staff_users;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
-use domain::{AccountChange, AuditAction, OfficeId, OfficeScope, Role, Username};
+use domain::{AccountChange, AuditAction, MunicipalityId, OfficeId, OfficeScope, Role, Username};
 use time::OffsetDateTime;
 
 /// A staff account.
@@ -23,8 +23,11 @@ pub struct StaffUser {
     /// generation it was issued under and is refused once it is older.
     pub token_generation: i64,
     /// R29: the offices the account acts on as stored; what it may do is
-    /// `offices.clone().effective(role)` (admins act on all).
+    /// [`OfficeScope::effective`] with its role and municipality.
     pub offices: OfficeScope,
+    /// R39: the municipality it acts within; `None`: across all (operators,
+    /// and accounts made before municipalities).
+    pub municipality: Option<MunicipalityId>,
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -38,6 +41,7 @@ struct UserRow {
     updated_at: time::PrimitiveDateTime,
     token_generation: i64,
     offices: Option<String>,
+    municipality: Option<String>,
 }
 
 /// R29: `NULL` is every office, otherwise the ids separated by commas (a
@@ -63,15 +67,24 @@ fn read_offices(stored: Option<&str>) -> Result<OfficeScope, StoreError> {
     }
 }
 
-/// Refuses a scope naming an office that does not exist.
-fn check_offices(conn: &mut DbConnection, scope: &OfficeScope) -> Result<(), StoreError> {
+/// Refuses a scope naming an office that does not exist, or (R39) one of
+/// another municipality than the account's.
+fn check_offices(
+    conn: &mut DbConnection,
+    scope: &OfficeScope,
+    municipality: Option<&MunicipalityId>,
+) -> Result<(), StoreError> {
     use crate::infra::schema::offices;
     if let Some(set) = scope.offices() {
         let ids: Vec<&str> = set.iter().map(OfficeId::as_str).collect();
-        let known: i64 = offices::table
+        let mut query = offices::table
             .filter(offices::id.eq_any(&ids))
             .count()
-            .get_result(conn)?;
+            .into_boxed();
+        if let Some(m) = municipality {
+            query = query.filter(offices::municipality.eq(m.as_str()));
+        }
+        let known: i64 = query.get_result(conn)?;
         if usize::try_from(known).ok() != Some(ids.len()) {
             // Named in the body, not the path: 422, as a booking's is.
             return Err(domain::BookingError::UnknownOffice(ids.join(",")).into());
@@ -92,6 +105,12 @@ impl TryFrom<UserRow> for StaffUser {
             updated_at: from_db(r.updated_at),
             token_generation: r.token_generation,
             offices: read_offices(r.offices.as_deref())?,
+            municipality: r
+                .municipality
+                .as_deref()
+                .map(MunicipalityId::parse)
+                .transpose()
+                .map_err(corrupt)?,
         })
     }
 }
@@ -118,6 +137,19 @@ fn user_row(conn: &mut DbConnection, username: &Username) -> Result<Option<UserR
         .optional()?)
 }
 
+/// A new staff account.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: Username,
+    /// argon2id, made by the API.
+    pub password_hash: String,
+    pub role: Role,
+    /// R29.
+    pub offices: OfficeScope,
+    /// R39: `None` across all municipalities.
+    pub municipality: Option<MunicipalityId>,
+}
+
 /// A change to a staff account; `None` keeps the current value.
 #[derive(Debug, Clone, Default)]
 pub struct UserChange {
@@ -139,46 +171,98 @@ impl Store {
 
     /// Every account, by name.
     pub fn users(&self) -> Result<Vec<StaffUser>, StoreError> {
+        self.users_of(None)
+    }
+
+    /// R39: the accounts of `municipality` (`None`: every account), by name.
+    pub fn users_of(
+        &self,
+        municipality: Option<&MunicipalityId>,
+    ) -> Result<Vec<StaffUser>, StoreError> {
         let mut conn = self.conn()?;
-        let rows: Vec<UserRow> = staff_users::table
+        let mut query = staff_users::table
             .order(staff_users::username)
             .select(UserRow::as_select())
-            .load(&mut *conn)?;
+            .into_boxed();
+        if let Some(m) = municipality {
+            query = query.filter(staff_users::municipality.eq(m.as_str()));
+        }
+        let rows: Vec<UserRow> = query.load(&mut *conn)?;
         rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    /// R11, R29, R39: the account `username` and the offices it acts on
+    /// now (its role, its stored offices and its municipality's offices
+    /// taken together), read together for a staff request.
+    pub fn account(
+        &self,
+        username: &Username,
+    ) -> Result<Option<(StaffUser, OfficeScope)>, StoreError> {
+        let mut conn = self.conn()?;
+        let Some(user) = user_row(&mut conn, username)?
+            .map(StaffUser::try_from)
+            .transpose()?
+        else {
+            return Ok(None);
+        };
+        let own = match &user.municipality {
+            Some(m) => Some(crate::municipalities::office_ids(&mut conn, m)?),
+            None => None,
+        };
+        let scope = user.offices.clone().effective(user.role, own.as_ref());
+        Ok(Some((user, scope)))
     }
 
     /// Creates an account; `UsernameTaken` if the name exists.
     pub fn create_user(
         &self,
-        username: &Username,
-        password_hash: &str,
-        role: Role,
-        offices: &OfficeScope,
+        new: &NewUser,
         actor: &Username,
         now: OffsetDateTime,
     ) -> Result<StaffUser, StoreError> {
+        let NewUser {
+            username,
+            password_hash,
+            role,
+            offices,
+            municipality,
+        } = new;
+        let (role, municipality) = (*role, municipality.as_ref());
         self.write(|conn| {
             if user_row(conn, username)?.is_some() {
                 return Err(StoreError::UsernameTaken);
             }
-            check_offices(conn, offices)?;
-            let user = insert_user(conn, username, password_hash, role, offices, now)?;
+            if let Some(m) = municipality {
+                crate::municipalities::check_exists(conn, m)?;
+            }
+            check_offices(conn, offices, municipality)?;
+            let user = insert_user(
+                conn,
+                username,
+                password_hash,
+                role,
+                offices,
+                municipality,
+                now,
+            )?;
             let detail = serde_json::json!({
                 "username": username.as_str(),
                 "role": role,
                 "offices": stored_offices(offices),
+                "municipality": municipality.map(MunicipalityId::as_str),
             });
-            record(
-                conn,
-                &Audit::new(actor.as_str(), AuditAction::UserCreate, detail),
-                now,
-            )?;
+            let audit = Audit {
+                municipality: municipality.map(MunicipalityId::as_str),
+                ..Audit::new(actor.as_str(), AuditAction::UserCreate, detail)
+            };
+            record(conn, &audit, now)?;
             Ok(user)
         })
     }
 
-    /// Creates `username` as admin if no account exists at all; returns
-    /// whether it did (`TERMIN_BOOTSTRAP_ADMIN`).
+    /// Creates `username` as operator (R39: across every municipality) if
+    /// no account exists at all; returns whether it did
+    /// (`TERMIN_BOOTSTRAP_ADMIN`).
     pub fn bootstrap_admin(
         &self,
         username: &Username,
@@ -194,11 +278,12 @@ impl Store {
                 conn,
                 username,
                 password_hash,
-                Role::Admin,
+                Role::Operator,
                 &OfficeScope::All,
+                None,
                 now,
             )?;
-            let detail = serde_json::json!({"username": username.as_str(), "role": Role::Admin});
+            let detail = serde_json::json!({"username": username.as_str(), "role": Role::Operator});
             record(
                 conn,
                 &Audit::new(SYSTEM, AuditAction::UserBootstrap, detail),
@@ -237,7 +322,7 @@ impl Store {
                 user.password_hash.clone_from(hash);
             }
             if let Some(offices) = &change.offices {
-                check_offices(conn, offices)?;
+                check_offices(conn, offices, user.municipality.as_ref())?;
                 user.offices = offices.clone();
             }
             user.updated_at = now;
@@ -259,11 +344,11 @@ impl Store {
                 "offices": change.offices.as_ref().map(|o| stored_offices(o).unwrap_or_else(|| "all".into())),
                 "tokens_ended": ends_tokens,
             });
-            record(
-                conn,
-                &Audit::new(actor.as_str(), AuditAction::UserChange, detail),
-                now,
-            )?;
+            let audit = Audit {
+                municipality: user.municipality.as_ref().map(MunicipalityId::as_str),
+                ..Audit::new(actor.as_str(), AuditAction::UserChange, detail)
+            };
+            record(conn, &audit, now)?;
             Ok(user)
         })
     }
@@ -275,6 +360,7 @@ fn insert_user(
     password_hash: &str,
     role: Role,
     offices: &OfficeScope,
+    municipality: Option<&MunicipalityId>,
     now: OffsetDateTime,
 ) -> Result<StaffUser, StoreError> {
     let row = UserRow {
@@ -286,6 +372,7 @@ fn insert_user(
         updated_at: to_db(now),
         token_generation: 0,
         offices: stored_offices(offices),
+        municipality: municipality.map(|m| m.as_str().to_owned()),
     };
     diesel::insert_into(staff_users::table)
         .values(&row)

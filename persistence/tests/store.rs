@@ -63,6 +63,16 @@ fn open(db: &TestDb) -> Store {
     relaxed(Store::open(db.url()).unwrap())
 }
 
+fn new_user(name: &Username, hash: &str, role: Role) -> persistence::NewUser {
+    persistence::NewUser {
+        username: name.clone(),
+        password_hash: hash.to_owned(),
+        role,
+        offices: domain::OfficeScope::All,
+        municipality: None,
+    }
+}
+
 fn user(name: &str) -> Username {
     Username::parse(name).unwrap()
 }
@@ -685,10 +695,7 @@ fn staff_accounts_and_audit_log(db: &TestDb) {
     );
     let desk = store
         .create_user(
-            &user("Anna"),
-            "$argon2id$a",
-            Role::Desk,
-            &domain::OfficeScope::All,
+            &new_user(&user("Anna"), "$argon2id$a", Role::Desk),
             &user("chefin"),
             MONDAY_10,
         )
@@ -699,12 +706,9 @@ fn staff_accounts_and_audit_log(db: &TestDb) {
     );
     assert!(matches!(
         store.create_user(
-            &user("ANNA"),
-            "$argon2id$b",
-            Role::Phone,
-            &domain::OfficeScope::All,
+            &new_user(&user("ANNA"), "$argon2id$b", Role::Phone),
             &user("chefin"),
-            MONDAY_10
+            MONDAY_10,
         ),
         Err(StoreError::UsernameTaken)
     ));
@@ -942,10 +946,7 @@ fn r11_changes_that_end_tokens_raise_the_generation(db: &TestDb) {
     let chefin = user("chefin");
     let created = store
         .create_user(
-            &anna,
-            "$argon2id$a",
-            Role::Desk,
-            &domain::OfficeScope::All,
+            &new_user(&anna, "$argon2id$a", Role::Desk),
             &chefin,
             MONDAY_10,
         )

@@ -39,12 +39,21 @@ impl Policy for Bookers {
     }
 }
 
-/// Administration.
+/// Administration: admins (within their municipality) and operators.
 #[derive(Debug)]
 pub struct Admins;
 impl Policy for Admins {
     fn admits(role: Role) -> bool {
-        role == Role::Admin
+        matches!(role, Role::Admin | Role::Operator)
+    }
+}
+
+/// R39: the municipalities themselves: operators only.
+#[derive(Debug)]
+pub struct Operators;
+impl Policy for Operators {
+    fn admits(role: Role) -> bool {
+        role == Role::Operator
     }
 }
 

@@ -292,9 +292,11 @@ impl<T: serde::de::DeserializeOwned> FromRequest for MultiQuery<T> {
 pub struct Authorized<P> {
     pub username: Username,
     pub role: Role,
-    /// R29: the offices the user acts on, the role taken into account
-    /// (admins: all).
+    /// R29, R39: the offices the user acts on, the role and the
+    /// municipality taken into account (operators: all).
     pub offices: domain::OfficeScope,
+    /// R39: the municipality the user acts within; `None`: across all.
+    pub municipality: Option<domain::MunicipalityId>,
     policy: PhantomData<P>,
 }
 
@@ -350,17 +352,17 @@ impl<P: Policy + 'static> FromRequest for Authorized<P> {
             };
             let username = Username::parse(&claims.sub).map_err(|_| stale())?;
             let name = username.clone();
-            let user = state.call(move |store, _| store.user(&name)).await?;
-            let (role, offices) = user
-                .filter(|u| {
+            let account = state.call(move |store, _| store.account(&name)).await?;
+            let (user, offices) = account
+                .filter(|(u, _)| {
                     u.active && u.role == claims.role && u.token_generation == claims.generation
                 })
-                .map(|u| (u.role, u.offices.effective(u.role)))
                 .ok_or_else(stale)?;
             Ok(Authorized {
                 username,
-                role,
+                role: user.role,
                 offices,
+                municipality: user.municipality,
                 policy: PhantomData,
             })
         })

@@ -35,6 +35,7 @@ pub mod errors;
 pub mod exhausted;
 pub mod holds;
 pub mod mail;
+pub mod municipalities;
 pub mod offer_cache;
 pub mod offers;
 pub mod offices;

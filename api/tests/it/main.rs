@@ -22,6 +22,7 @@ mod limits;
 mod logs;
 mod messages;
 mod metrics;
+mod municipalities;
 mod offers_cache;
 mod openapi;
 mod privacy;

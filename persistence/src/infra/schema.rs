@@ -13,6 +13,23 @@ diesel::table! {
         version -> BigInt,
         /// `domain::OfficeSettings` as JSON.
         settings -> Text,
+        /// R39.
+        municipality -> Text,
+    }
+}
+
+diesel::table! {
+    /// R39.
+    municipalities (id) {
+        id -> Text,
+        name -> Text,
+        ags -> Text,
+        mail_from -> Nullable<Text>,
+        public_url -> Nullable<Text>,
+        imprint_url -> Nullable<Text>,
+        privacy_url -> Nullable<Text>,
+        accessibility_url -> Nullable<Text>,
+        version -> BigInt,
     }
 }
 
@@ -114,6 +131,8 @@ diesel::table! {
         updated_at -> Timestamp,
         token_generation -> BigInt,
         offices -> Nullable<Text>,
+        /// R39: `NULL` for an operator or a user across municipalities.
+        municipality -> Nullable<Text>,
     }
 }
 
@@ -126,6 +145,8 @@ diesel::table! {
         office_id -> Nullable<Text>,
         booking_id -> Nullable<Text>,
         detail -> Text,
+        /// R39: whose admins see the entry; `NULL`: operators only.
+        municipality -> Nullable<Text>,
     }
 }
 
@@ -205,6 +226,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     booking_services,
     staff_users,
     audit_log,
+    municipalities,
     used_challenges,
     idempotency_keys,
     holds,

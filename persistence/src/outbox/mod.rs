@@ -21,7 +21,7 @@ use crate::infra::schema::{bookings, outbox};
 use crate::infra::secret::NewToken;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
-use domain::{MessageKind, MessageStatus, Office, ReminderPolicy, reminder_due};
+use domain::{MessageKind, MessageStatus, MunicipalityId, Office, ReminderPolicy, reminder_due};
 use std::sync::Arc;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -303,6 +303,18 @@ impl Store {
         status: Option<MessageStatus>,
         limit: u32,
     ) -> Result<Vec<Message>, StoreError> {
+        self.messages_in(None, status, limit)
+    }
+
+    /// R39: [`Store::messages`] of the bookings of `municipality`'s offices
+    /// (`None`: of all).
+    pub fn messages_in(
+        &self,
+        municipality: Option<&MunicipalityId>,
+        status: Option<MessageStatus>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
+        use crate::infra::schema::offices;
         self.settle()?;
         let mut conn = self.conn()?;
         let mut query = outbox::table
@@ -312,6 +324,15 @@ impl Store {
             .into_boxed();
         if let Some(status) = status {
             query = query.filter(outbox::status.eq(status.as_str()));
+        }
+        if let Some(m) = municipality {
+            let own_offices = offices::table
+                .filter(offices::municipality.eq(m.as_str().to_owned()))
+                .select(offices::id);
+            let own_bookings = bookings::table
+                .filter(bookings::office_id.eq_any(own_offices))
+                .select(bookings::id);
+            query = query.filter(outbox::booking_id.eq_any(own_bookings));
         }
         let rows: Vec<OutboxRow> = query.load(&mut *conn)?;
         rows.iter().map(OutboxRow::message).collect()

@@ -190,7 +190,8 @@ impl DayTicketPolicyDto {
 }
 
 /// A service as the admin sees it, retired ones included.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AdminServiceDto {
     pub id: String,
     pub name: String,
@@ -208,7 +209,8 @@ pub struct AdminServiceDto {
 }
 
 /// A closure day.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ClosureDto {
     #[schema(example = "2026-12-24")]
     pub date: String,
@@ -268,7 +270,7 @@ pub struct NewServiceDto {
 
 /// `null` in a change body: `Some(None)`, remove the value; absent
 /// (`#[serde(default)]`): `None`, keep it.
-fn set_or_remove<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+pub(super) fn set_or_remove<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,

@@ -10,6 +10,7 @@ mod counter;
 mod draw;
 mod hold;
 mod message;
+mod municipality;
 mod office;
 mod settings;
 mod statistics;
@@ -31,8 +32,11 @@ pub use draw::{
 };
 pub use hold::{ConfirmHoldDto, CreatedHoldDto, HoldDto, HoldExtendedDto, HoldRequestDto, MoveDto};
 pub use message::MessageDto;
+pub use municipality::{
+    InvalidMunicipality, MunicipalityChangeDto, MunicipalityDto, NewMunicipalityDto,
+};
 pub use office::{DayTicketsDto, OfficeDto, ServiceDto, SlotDto, SlotsDto};
-pub use settings::{InvalidSettings, OfficeConfigDto, OfficeSettingsDto};
+pub use settings::{InvalidNewOffice, InvalidSettings, OfficeConfigDto, OfficeSettingsDto};
 pub use statistics::{ByChannelDto, CSV_HEADER, DayStatisticsDto, UtilisationDto};
 pub use text::{
     ChallengeDto, ChannelDto, KindDto, MessageKindDto, MessageStatusDto, OrphanReasonDto,

@@ -8,11 +8,14 @@ use utoipa::ToSchema;
 /// An office that takes appointments.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": "buergerbuero", "name": "Bürgerbüro", "address": "Am Neumarkt 2, 41564 Kaarst",
+    "id": "buergerbuero", "municipality": "kaarst", "name": "Bürgerbüro", "address": "Am Neumarkt 2, 41564 Kaarst",
     "counters": 4, "day_tickets": true, "lead_days": 1, "horizon_days": 56
 }))]
 pub struct OfficeDto {
     pub id: String,
+    /// R39: the municipality it belongs to (`GET /api/v1/municipalities`).
+    #[schema(example = "kaarst")]
+    pub municipality: String,
     pub name: String,
     pub address: String,
     /// Counters serving at once.
@@ -29,6 +32,7 @@ impl From<&domain::Office> for OfficeDto {
     fn from(o: &domain::Office) -> Self {
         Self {
             id: o.id.as_str().to_owned(),
+            municipality: o.municipality.as_str().to_owned(),
             name: o.name.clone(),
             address: o.address.clone(),
             counters: o.settings.counters,

@@ -8,7 +8,10 @@
 
 use super::config::{AdminServiceDto, ClosureDto, DayTicketPolicyDto, HoursDto, InvalidTime};
 use super::format_date;
-use domain::{InvalidPostcode, Office, Postcode, SettingsChange, TimeOfDay};
+use domain::{
+    InvalidPostcode, Leika, MunicipalityId, NewOffice, Office, OfficeId, OfficeSettings, Postcode,
+    Service, ServiceId, SettingsChange, TimeOfDay,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -23,6 +26,26 @@ pub enum InvalidSettings {
     Postcode(#[from] InvalidPostcode),
     #[error(transparent)]
     Time(#[from] InvalidTime),
+}
+
+/// A new office's configuration with a value that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidNewOffice {
+    #[error(transparent)]
+    Settings(#[from] InvalidSettings),
+    #[error(transparent)]
+    Time(#[from] InvalidTime),
+    #[error(transparent)]
+    Id(#[from] domain::IdError),
+    #[error(transparent)]
+    Leika(#[from] domain::InvalidLeika),
+    #[error("`{0}` must be a date YYYY-MM-DD")]
+    Date(String),
+}
+
+fn parse_date(field: &str, value: &str) -> Result<time::Date, InvalidNewOffice> {
+    time::Date::parse(value, super::DATE_FORMAT)
+        .map_err(|_| InvalidNewOffice::Date(field.to_owned()))
 }
 
 /// How a setting's value travels in JSON as `W`: written always, read
@@ -92,8 +115,11 @@ macro_rules! settings_dtos {
         $field:ident : $ty:ty, json $json:ty = $default:expr
             $(, max $max:expr)? $(, example [$($example:tt)*])?;
     )*) => {
-        /// An office's whole configuration.
-        #[derive(Debug, Serialize, ToSchema)]
+        /// An office's whole configuration. R39: an operator creates an
+        /// office by sending one (`POST
+        /// /api/v1/admin/municipalities/{id}/offices`).
+        #[derive(Debug, Serialize, Deserialize, ToSchema)]
+        #[serde(deny_unknown_fields)]
         pub struct OfficeConfigDto {
             pub id: String,
             pub name: String,
@@ -109,6 +135,51 @@ macro_rules! settings_dtos {
             pub day_ticket: Option<DayTicketPolicyDto>,
             pub closures: Vec<ClosureDto>,
             pub services: Vec<AdminServiceDto>,
+        }
+
+        impl OfficeConfigDto {
+            /// R39: the new office this configuration describes, in
+            /// `municipality`; its values are checked by
+            /// [`NewOffice::build`].
+            pub fn into_new_office(
+                self,
+                municipality: MunicipalityId,
+            ) -> Result<NewOffice, InvalidNewOffice> {
+                let settings = OfficeSettings {
+                    $($field: Json::from_json(stringify!($field), self.$field)?,)*
+                };
+                let closures = self
+                    .closures
+                    .iter()
+                    .map(|c| Ok((parse_date("date", &c.date)?, c.reason.clone())))
+                    .collect::<Result<_, InvalidNewOffice>>()?;
+                let services = self
+                    .services
+                    .into_iter()
+                    .map(|s| {
+                        Ok(Service {
+                            id: ServiceId::parse(&s.id)?,
+                            name: s.name,
+                            minutes: s.duration_minutes,
+                            active: s.active,
+                            requirements: s.requirements,
+                            note: s.note,
+                            leika: s.leika.as_deref().map(Leika::parse).transpose()?,
+                        })
+                    })
+                    .collect::<Result<_, InvalidNewOffice>>()?;
+                Ok(NewOffice {
+                    id: OfficeId::parse(&self.id)?,
+                    municipality,
+                    name: self.name,
+                    address: self.address,
+                    settings,
+                    hours: self.hours.to_domain()?,
+                    day_ticket: self.day_ticket.as_ref().map(|p| p.to_domain()).transpose()?,
+                    services,
+                    closures,
+                })
+            }
         }
 
         impl From<&Office> for OfficeConfigDto {

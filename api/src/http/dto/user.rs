@@ -15,6 +15,10 @@ pub struct UserDto {
     /// Admins act on every office whatever is listed.
     #[schema(example = json!(["buergerbuero"]))]
     pub offices: Option<Vec<String>>,
+    /// R39: the municipality the account acts within; `null`: across all
+    /// (operators).
+    #[schema(required = true, example = "kaarst")]
+    pub municipality: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
@@ -25,6 +29,7 @@ impl From<persistence::StaffUser> for UserDto {
             role: u.role.into(),
             username: u.username.as_str().to_owned(),
             active: u.active,
+            municipality: u.municipality.map(String::from),
             offices: u
                 .offices
                 .offices()
@@ -51,6 +56,12 @@ pub struct NewUserDto {
     /// `null`, every office.
     #[schema(example = json!(["buergerbuero"]))]
     pub offices: Option<Vec<String>>,
+    /// R39: the municipality the account acts within. Left out: the
+    /// creating admin's own; for an operator's account, none (across all).
+    /// An admin of a municipality creates accounts of it only.
+    #[serde(default)]
+    #[schema(example = "kaarst")]
+    pub municipality: Option<String>,
 }
 
 /// A change of role, of the active flag (`active: false` disables the
@@ -83,6 +94,7 @@ where
 /// A new password.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"password": "correct horse battery staple"}))]
 pub struct PasswordDto {
     /// 10 to 200 characters.
     #[schema(min_length = 10, max_length = 200)]

@@ -98,6 +98,11 @@ domain::text_enum! {
         NoShowTooEarly = "no_show_too_early",
         NoSuchCounter = "no_such_counter",
         QueueEmpty = "queue_empty",
+        // Municipalities (R39).
+        UnknownMunicipality = "unknown_municipality",
+        InvalidMunicipality = "invalid_municipality",
+        MunicipalityExists = "municipality_exists",
+        OfficeExists = "office_exists",
         // The server.
         Busy = "busy",
         DatabaseUnavailable = "database_unavailable",
@@ -211,6 +216,10 @@ mod tests {
                 "no_show_too_early",
                 "no_such_counter",
                 "queue_empty",
+                "unknown_municipality",
+                "invalid_municipality",
+                "municipality_exists",
+                "office_exists",
                 "busy",
                 "database_unavailable",
                 "internal_error",

@@ -283,6 +283,19 @@ impl From<&StoreError> for ApiError {
             StoreError::UnknownMessage => ApiError::not_found("there is no such message"),
             StoreError::UnknownRequest => ApiError::not_found("there is no such request"),
             StoreError::UnknownUser => ApiError::not_found("there is no such staff user"),
+            StoreError::UnknownMunicipality => ApiError::new(
+                StatusCode::NOT_FOUND,
+                ErrorCode::UnknownMunicipality,
+                "there is no such municipality",
+            ),
+            StoreError::UnknownMunicipalityNamed(_) => {
+                ApiError::unprocessable(ErrorCode::UnknownMunicipality, e.to_string())
+            }
+            StoreError::MunicipalityExists => conflict(ErrorCode::MunicipalityExists, e),
+            StoreError::OfficeExists => conflict(ErrorCode::OfficeExists, e),
+            StoreError::Municipality(invalid) => {
+                ApiError::unprocessable(ErrorCode::InvalidMunicipality, invalid.to_string())
+            }
             StoreError::Rule(rule) => rule.clone().into(),
             StoreError::Cancel(cancel) => (*cancel).into(),
             StoreError::Hold(hold) => (*hold).into(),
@@ -357,11 +370,31 @@ impl From<LoginError> for ApiError {
     }
 }
 
+impl From<crate::http::dto::InvalidMunicipality> for ApiError {
+    fn from(e: crate::http::dto::InvalidMunicipality) -> Self {
+        ApiError::unprocessable(ErrorCode::InvalidMunicipality, e.to_string())
+    }
+}
+
+impl From<crate::http::dto::InvalidNewOffice> for ApiError {
+    fn from(e: crate::http::dto::InvalidNewOffice) -> Self {
+        ApiError::unprocessable(ErrorCode::InvalidConfiguration, e.to_string())
+    }
+}
+
 impl From<UserError> for ApiError {
     fn from(e: UserError) -> Self {
         match e {
             UserError::Password(password) => password.into(),
             UserError::Busy(busy) => busy.into(),
+            UserError::OperatorsOnly => ApiError::new(
+                StatusCode::FORBIDDEN,
+                ErrorCode::ForbiddenRole,
+                e.to_string(),
+            ),
+            UserError::OperatorWithMunicipality => {
+                ApiError::unprocessable(ErrorCode::InvalidMunicipality, e.to_string())
+            }
             UserError::Store(store) => store.into(),
         }
     }

@@ -7,7 +7,9 @@ mod from;
 mod responses;
 
 pub use code::ErrorCode;
-pub use responses::{AdminAuth, BodyLimits, HoldAccess, OfficeChangeErrors, StaffAuth};
+pub use responses::{
+    AdminAuth, BodyLimits, HoldAccess, OfficeChangeErrors, OperatorAuth, StaffAuth,
+};
 
 use crate::http::dto::OrphanedBookingDto;
 use actix_web::http::StatusCode;

@@ -22,6 +22,18 @@ pub enum AdminAuth {
     Forbidden(Problem),
 }
 
+/// What every operator route answers to a caller who is not a logged-in
+/// operator (R39).
+#[derive(utoipa::IntoResponses)]
+pub enum OperatorAuth {
+    /// No, bad or expired token (`missing_token`, `invalid_token`, `token_expired`)
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// Not an operator (`forbidden_role`)
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+}
+
 /// What every route with a JSON body answers to a body it cannot read.
 #[derive(utoipa::IntoResponses)]
 pub enum BodyLimits {

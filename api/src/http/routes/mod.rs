@@ -12,10 +12,17 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every documented route.
 pub fn register(cfg: &mut ServiceConfig) {
+    use self::admin::municipalities as operated;
     use self::admin::{audit, closures, messages, offices, services, statistics, users};
     use self::citizen::{bookings, holds, offers, offices as public};
     use self::staff::{bookings as staff_bookings, counter, days, login};
     cfg.service(public::list_offices)
+        .service(self::citizen::municipalities::list_municipalities)
+        .service(operated::create_municipality)
+        .service(operated::admin_municipalities)
+        .service(operated::admin_municipality)
+        .service(operated::change_municipality)
+        .service(operated::create_office)
         .service(public::list_services)
         .service(offers::search_slots)
         .service(offers::day_tickets)

@@ -15,6 +15,12 @@ pub enum UserError {
     /// No turn on the password pool within its wait.
     #[error(transparent)]
     Busy(#[from] PoolBusy),
+    /// R39: only an operator makes or names an operator.
+    #[error("only an operator may give the role `operator`")]
+    OperatorsOnly,
+    /// R39: an operator acts across municipalities, so belongs to none.
+    #[error("an operator belongs to no municipality")]
+    OperatorWithMunicipality,
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -4,25 +4,33 @@
 //! slot search follows at once.
 
 use crate::state::AppState;
-use domain::{Office, OfficeEdit, OfficeId, Username};
+use crate::usecases::staff::Actor;
+use domain::{Office, OfficeEdit, OfficeId};
 use persistence::{OfficeChange, StoreError};
 use std::sync::Arc;
 
-/// An office's whole configuration.
-pub async fn office(state: &AppState, id: OfficeId) -> Result<Arc<Office>, StoreError> {
+/// An office's whole configuration (R39: of the admin's municipality).
+pub async fn office(
+    state: &AppState,
+    admin: &Actor,
+    id: OfficeId,
+) -> Result<Arc<Office>, StoreError> {
+    admin.acts_on(&id)?;
     state.call(move |store, _| store.office(&id)).await
 }
 
-/// Applies `edit` to `office`, audited as `admin`: the configuration now
-/// and the bookings it stranded.
+/// Applies `edit` to `office` (R39: of the admin's municipality), audited
+/// as `admin`: the configuration now and the bookings it stranded.
 pub async fn edit_office(
     state: &AppState,
-    admin: Username,
+    admin: &Actor,
     office: OfficeId,
     edit: OfficeEdit,
     force: bool,
 ) -> Result<OfficeChange, StoreError> {
+    admin.acts_on(&office)?;
+    let name = admin.username.clone();
     state
-        .call(move |store, now| store.update_office(&office, &edit, force, &admin, now))
+        .call(move |store, now| store.update_office(&office, &edit, force, &name, now))
         .await
 }

@@ -3,24 +3,35 @@
 
 use super::error::StatisticsError;
 use crate::state::AppState;
+use crate::usecases::staff::Actor;
 use domain::{DayStatistics, MAX_STATISTICS_DAYS, MessageStatus, OfficeId};
 use persistence::{AuditEntry, Message, StoreError};
 use time::Date;
 
-/// The newest `limit` entries of the audit log, newest first.
-pub async fn audit_log(state: &AppState, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
-    state.call(move |store, _| store.audit_log(limit)).await
+/// The newest `limit` entries of the audit log the admin sees (R39: of
+/// its municipality), newest first.
+pub async fn audit_log(
+    state: &AppState,
+    admin: &Actor,
+    limit: u32,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    let municipality = admin.municipality.clone();
+    state
+        .call(move |store, _| store.audit_log_of(municipality.as_ref(), limit))
+        .await
 }
 
 /// At most `limit` messages of the outbox, of one status or all, the
 /// latest due first.
 pub async fn messages(
     state: &AppState,
+    admin: &Actor,
     status: Option<MessageStatus>,
     limit: u32,
 ) -> Result<Vec<Message>, StoreError> {
+    let municipality = admin.municipality.clone();
     state
-        .call(move |store, _| store.messages(status, limit))
+        .call(move |store, _| store.messages_in(municipality.as_ref(), status, limit))
         .await
 }
 
@@ -28,10 +39,12 @@ pub async fn messages(
 /// most [`MAX_STATISTICS_DAYS`].
 pub async fn statistics(
     state: &AppState,
+    admin: &Actor,
     office: OfficeId,
     from: Date,
     to: Date,
 ) -> Result<Vec<DayStatistics>, StatisticsError> {
+    admin.acts_on(&office)?;
     if !(0..MAX_STATISTICS_DAYS).contains(&(to - from).whole_days()) {
         return Err(StatisticsError::InvalidRange);
     }

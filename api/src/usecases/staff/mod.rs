@@ -15,7 +15,7 @@ pub mod days;
 pub mod error;
 pub mod login;
 
-use domain::{OfficeId, OfficeScope, Username};
+use domain::{MunicipalityId, OfficeId, OfficeScope, Role, Username};
 use persistence::StoreError;
 
 /// The staff user a use case acts for: who is audited, and the offices the
@@ -23,7 +23,10 @@ use persistence::StoreError;
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub username: Username,
+    pub role: Role,
     pub offices: OfficeScope,
+    /// R39: the municipality the user acts within; `None`: across all.
+    pub municipality: Option<MunicipalityId>,
 }
 
 impl Actor {
@@ -35,5 +38,11 @@ impl Actor {
         } else {
             Err(StoreError::UnknownOffice)
         }
+    }
+
+    /// R39: the user acts within `municipality` (operators and users across
+    /// municipalities in every one); else it is unknown to them.
+    pub fn within(&self, municipality: &MunicipalityId) -> bool {
+        self.municipality.as_ref().is_none_or(|m| m == municipality)
     }
 }

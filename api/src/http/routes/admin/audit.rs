@@ -6,6 +6,7 @@ use crate::http::error::{AdminAuth, ApiError, ErrorCode, Problem};
 use crate::http::extract::Authorized;
 use crate::state::AppState;
 use crate::usecases::admin::records;
+use crate::usecases::staff::Actor;
 use actix_web::{get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -32,7 +33,7 @@ pub struct AuditQuery {
 )]
 #[get("/api/v1/admin/audit")]
 pub async fn audit_log(
-    _admin: Authorized<Admins>,
+    admin: Authorized<Admins>,
     state: web::Data<AppState>,
     query: web::Query<AuditQuery>,
 ) -> Result<web::Json<Vec<AuditEntryDto>>, ApiError> {
@@ -41,6 +42,6 @@ pub async fn audit_log(
         let detail = "`limit` must lie between 1 and 1000";
         return Err(ApiError::bad_request(ErrorCode::InvalidQuery, detail));
     }
-    let entries = records::audit_log(&state, limit).await?;
+    let entries = records::audit_log(&state, &Actor::from(&admin), limit).await?;
     Ok(web::Json(entries.into_iter().map(Into::into).collect()))
 }

@@ -6,6 +6,7 @@ use crate::http::error::{AdminAuth, ApiError, ErrorCode, Problem};
 use crate::http::extract::Authorized;
 use crate::state::AppState;
 use crate::usecases::admin::records;
+use crate::usecases::staff::Actor;
 use actix_web::{get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -38,7 +39,7 @@ pub struct MessagesQuery {
 )]
 #[get("/api/v1/admin/messages")]
 pub async fn list_messages(
-    _admin: Authorized<Admins>,
+    admin: Authorized<Admins>,
     state: web::Data<AppState>,
     query: web::Query<MessagesQuery>,
 ) -> Result<web::Json<Vec<MessageDto>>, ApiError> {
@@ -48,6 +49,6 @@ pub async fn list_messages(
         return Err(ApiError::bad_request(ErrorCode::InvalidQuery, detail));
     }
     let status = query.status.map(|s| s.0);
-    let list = records::messages(&state, status, limit).await?;
+    let list = records::messages(&state, &Actor::from(&admin), status, limit).await?;
     Ok(web::Json(list.into_iter().map(Into::into).collect()))
 }

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod closures;
 pub mod messages;
+pub mod municipalities;
 pub mod offices;
 pub mod services;
 pub mod statistics;

@@ -12,6 +12,7 @@ use crate::http::error::{AdminAuth, ApiError, BodyLimits, ErrorCode, OfficeChang
 use crate::http::extract::{Authorized, JsonBody, OfficePath};
 use crate::state::AppState;
 use crate::usecases::admin::offices;
+use crate::usecases::staff::Actor;
 use actix_web::{delete, get, patch, put, web};
 use domain::{OfficeEdit, OfficeId};
 use serde::Deserialize;
@@ -35,7 +36,7 @@ pub(crate) async fn apply(
     edit: OfficeEdit,
     force: bool,
 ) -> Result<web::Json<OfficeChangeDto>, ApiError> {
-    let change = offices::edit_office(state, admin.username, office, edit, force).await?;
+    let change = offices::edit_office(state, &Actor::from(&admin), office, edit, force).await?;
     tracing::info!(office = %change.office.id, orphaned = change.orphaned.len(), "office changed");
     Ok(web::Json(OfficeChangeDto {
         office: OfficeConfigDto::from(&*change.office),
@@ -56,11 +57,11 @@ pub(crate) async fn apply(
 )]
 #[get("/api/v1/admin/offices/{office}")]
 pub async fn office_config(
-    _admin: Authorized<Admins>,
+    admin: Authorized<Admins>,
     state: web::Data<AppState>,
     OfficePath(id): OfficePath,
 ) -> Result<web::Json<OfficeConfigDto>, ApiError> {
-    let office = offices::office(&state, id).await?;
+    let office = offices::office(&state, &Actor::from(&admin), id).await?;
     Ok(web::Json(OfficeConfigDto::from(&*office)))
 }
 

@@ -7,6 +7,7 @@ use crate::http::error::{AdminAuth, ApiError, Problem};
 use crate::http::extract::{Authorized, OfficePath, parse_date};
 use crate::state::AppState;
 use crate::usecases::admin::records;
+use crate::usecases::staff::Actor;
 use actix_web::http::header::ACCEPT;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
@@ -64,7 +65,7 @@ fn wants_csv(req: &HttpRequest) -> bool {
 )]
 #[get("/api/v1/admin/offices/{office}/statistics")]
 pub async fn statistics(
-    _admin: Authorized<Admins>,
+    admin: Authorized<Admins>,
     req: HttpRequest,
     state: web::Data<AppState>,
     OfficePath(office): OfficePath,
@@ -72,7 +73,7 @@ pub async fn statistics(
 ) -> Result<HttpResponse, ApiError> {
     let from = parse_date("from", &query.from)?;
     let to = parse_date("to", &query.to)?;
-    let stats = records::statistics(&state, office, from, to).await?;
+    let stats = records::statistics(&state, &Actor::from(&admin), office, from, to).await?;
     let days: Vec<DayStatisticsDto> = stats.into_iter().map(Into::into).collect();
     if !wants_csv(&req) {
         return Ok(HttpResponse::Ok().json(days));

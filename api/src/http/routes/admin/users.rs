@@ -7,9 +7,27 @@ use crate::http::error::{AdminAuth, ApiError, BodyLimits, Problem};
 use crate::http::extract::{Authorized, JsonBody, UsernamePath};
 use crate::state::AppState;
 use crate::usecases::admin::users::{self, NewAccount};
+use crate::usecases::staff::Actor;
 use actix_web::{HttpResponse, get, patch, post, put, web};
-use domain::{AccountChange, OfficeId, OfficeScope, Username, check_account_change};
+use domain::{
+    AccountChange, MunicipalityId, OfficeId, OfficeScope, Username, check_account_change,
+};
 use persistence::UserChange;
+
+/// R39: a municipality named in a body; one that cannot exist is unknown
+/// (422), as one that does not.
+fn municipality_in_body(named: Option<String>) -> Result<Option<MunicipalityId>, ApiError> {
+    named
+        .map(|m| {
+            MunicipalityId::parse(&m).map_err(|_| {
+                ApiError::unprocessable(
+                    ErrorCode::UnknownMunicipality,
+                    format!("there is no municipality `{m}`"),
+                )
+            })
+        })
+        .transpose()
+}
 
 /// R29: the offices of a body; none named is every office.
 fn office_scope(offices: Option<Vec<String>>) -> Result<OfficeScope, ApiError> {
@@ -56,14 +74,16 @@ pub async fn create_user(
         password,
         role,
         offices,
+        municipality,
     } = body.into_inner();
     let account = NewAccount {
         username: Username::parse(&username)?,
         offices: office_scope(offices)?,
         password,
         role: role.0,
+        municipality: municipality_in_body(municipality)?,
     };
-    let user = users::create_user(&state, admin.username, account).await?;
+    let user = users::create_user(&state, &Actor::from(&admin), account).await?;
     Ok(HttpResponse::Created().json(UserDto::from(user)))
 }
 
@@ -78,10 +98,10 @@ pub async fn create_user(
 )]
 #[get("/api/v1/admin/users")]
 pub async fn list_users(
-    _admin: Authorized<Admins>,
+    admin: Authorized<Admins>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<Vec<UserDto>>, ApiError> {
-    let list = users::users(&state).await?;
+    let list = users::users(&state, &Actor::from(&admin)).await?;
     Ok(web::Json(list.into_iter().map(UserDto::from).collect()))
 }
 
@@ -120,7 +140,7 @@ pub async fn change_user(
         password_hash: None,
         offices,
     };
-    let user = users::change_user(&state, admin.username, username, change).await?;
+    let user = users::change_user(&state, &Actor::from(&admin), username, change).await?;
     Ok(web::Json(user.into()))
 }
 
@@ -146,6 +166,6 @@ pub async fn reset_password(
     body: JsonBody<PasswordDto>,
 ) -> Result<HttpResponse, ApiError> {
     let password = body.into_inner().password;
-    users::reset_password(&state, admin.username, username, password).await?;
+    users::reset_password(&state, &Actor::from(&admin), username, password).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -5,6 +5,7 @@ pub mod challenge;
 pub mod display;
 pub mod draws;
 pub mod holds;
+pub mod municipalities;
 pub mod offers;
 pub mod offices;
 pub mod privacy;

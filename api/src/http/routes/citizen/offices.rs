@@ -4,22 +4,51 @@ use crate::http::dto::{OfficeDto, ServiceDto};
 use crate::http::error::{ApiError, ErrorCode, Problem};
 use crate::http::extract::OfficePath;
 use crate::state::AppState;
-use crate::usecases::offices;
+use crate::usecases::{municipalities, offices};
 use actix_web::{get, web};
-use domain::Leika;
+use domain::{Leika, MunicipalityId};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-/// Every office that takes appointments.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct OfficesQuery {
+    /// Only the offices of this municipality (R39; `GET
+    /// /api/v1/municipalities`).
+    #[param(example = "kaarst")]
+    municipality: Option<String>,
+}
+
+/// Every office that takes appointments, or those of one municipality.
 #[utoipa::path(
     tag = "citizens",
-    responses((status = 200, description = "The offices", body = [OfficeDto]))
+    params(OfficesQuery),
+    responses(
+        (status = 200, description = "The offices", body = [OfficeDto]),
+        (status = 400, description = "Malformed query (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown municipality (`unknown_municipality`)", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/api/v1/offices")]
 pub async fn list_offices(
     state: web::Data<AppState>,
+    query: web::Query<OfficesQuery>,
 ) -> Result<web::Json<Vec<OfficeDto>>, ApiError> {
-    let offices = offices::offices(&state).await?;
+    let municipality = query
+        .municipality
+        .as_deref()
+        .map(|m| {
+            MunicipalityId::parse(m).map_err(|_| {
+                ApiError::new(
+                    actix_web::http::StatusCode::NOT_FOUND,
+                    ErrorCode::UnknownMunicipality,
+                    "there is no such municipality",
+                )
+            })
+        })
+        .transpose()?;
+    let offices = municipalities::offices_of(&state, municipality).await?;
     Ok(web::Json(
         offices.iter().map(|o| OfficeDto::from(&**o)).collect(),
     ))

@@ -13,7 +13,9 @@ impl<P> From<&Authorized<P>> for Actor {
     fn from(staff: &Authorized<P>) -> Self {
         Actor {
             username: staff.username.clone(),
+            role: staff.role,
             offices: staff.offices.clone(),
+            municipality: staff.municipality.clone(),
         }
     }
 }
