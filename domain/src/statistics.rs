@@ -88,6 +88,81 @@ pub struct DayStatistics {
     pub mean_wait_minutes: Option<f64>,
 }
 
+impl ByChannel {
+    fn plus(self, other: ByChannel) -> ByChannel {
+        ByChannel {
+            online: self.online + other.online,
+            phone: self.phone + other.phone,
+            desk: self.desk + other.desk,
+        }
+    }
+}
+
+impl Utilisation {
+    fn plus(self, other: Utilisation) -> Utilisation {
+        Utilisation {
+            booked_minutes: self.booked_minutes + other.booked_minutes,
+            capacity_minutes: self.capacity_minutes + other.capacity_minutes,
+        }
+    }
+}
+
+impl DayStatistics {
+    /// R30, R39: the day of several offices (a municipality's) as one:
+    /// counts and minutes add up, so the utilisation is of the capacity
+    /// together; the contingents add up (`None` where no office had one);
+    /// the contingent ran out when the last office's did (`None` while one
+    /// had tickets left); the mean wait is weighted by each office's
+    /// served bookings. `None` for no offices.
+    pub fn together(days: &[DayStatistics]) -> Option<DayStatistics> {
+        let first = days.first()?;
+        let mut sum = DayStatistics {
+            date: first.date,
+            booked: ByChannel::default(),
+            cancelled: ByChannel::default(),
+            served: ByChannel::default(),
+            no_shows: ByChannel::default(),
+            regular: Utilisation::default(),
+            held_back: Utilisation::default(),
+            day_tickets_issued: 0,
+            day_ticket_contingent: None,
+            day_tickets_ran_out_at: None,
+            mean_wait_minutes: None,
+        };
+        let (mut waited, mut weight) = (0.0, 0u32);
+        let mut all_ran_out = true;
+        for d in days {
+            sum.booked = sum.booked.plus(d.booked);
+            sum.cancelled = sum.cancelled.plus(d.cancelled);
+            sum.served = sum.served.plus(d.served);
+            sum.no_shows = sum.no_shows.plus(d.no_shows);
+            sum.regular = sum.regular.plus(d.regular);
+            sum.held_back = sum.held_back.plus(d.held_back);
+            sum.day_tickets_issued += d.day_tickets_issued;
+            if let Some(c) = d.day_ticket_contingent {
+                sum.day_ticket_contingent = Some(sum.day_ticket_contingent.unwrap_or(0) + c);
+                match d.day_tickets_ran_out_at {
+                    Some(at) => {
+                        sum.day_tickets_ran_out_at =
+                            Some(sum.day_tickets_ran_out_at.map_or(at, |t| t.max(at)));
+                    }
+                    None => all_ran_out = false,
+                }
+            }
+            if let Some(wait) = d.mean_wait_minutes {
+                let n = d.served.total().max(1);
+                waited += wait * f64::from(n);
+                weight += n;
+            }
+        }
+        if !all_ran_out {
+            sum.day_tickets_ran_out_at = None;
+        }
+        sum.mean_wait_minutes = (weight > 0).then(|| waited / f64::from(weight));
+        Some(sum)
+    }
+}
+
 /// R30: what an office day could take, as the configuration in force on
 /// that day set it: the minutes open times the counters of each pool, and
 /// the Tagesticket contingent. Kept per past day (persistence freezes it
@@ -229,6 +304,66 @@ mod tests {
             checked_in_at: None,
             called_at: None,
         }
+    }
+
+    fn day(
+        served: u32,
+        wait: Option<f64>,
+        contingent: Option<(u32, Option<OffsetDateTime>)>,
+    ) -> DayStatistics {
+        DayStatistics {
+            date: date!(2026 - 12 - 01),
+            booked: ByChannel {
+                online: served,
+                phone: 1,
+                desk: 0,
+            },
+            cancelled: ByChannel::default(),
+            served: ByChannel {
+                online: served,
+                phone: 0,
+                desk: 0,
+            },
+            no_shows: ByChannel::default(),
+            regular: Utilisation {
+                booked_minutes: 30,
+                capacity_minutes: 100,
+            },
+            held_back: Utilisation::default(),
+            day_tickets_issued: contingent.map_or(0, |(c, _)| c),
+            day_ticket_contingent: contingent.map(|(c, _)| c),
+            day_tickets_ran_out_at: contingent.and_then(|(_, at)| at),
+            mean_wait_minutes: wait,
+        }
+    }
+
+    #[test]
+    fn r30_r39_a_municipalitys_day_is_its_offices_days_together() {
+        let early = datetime!(2026-12-01 07:11 +01:00);
+        let late = datetime!(2026-12-01 08:40 +01:00);
+        let both = DayStatistics::together(&[
+            day(1, Some(10.0), Some((12, Some(early)))),
+            day(3, Some(2.0), Some((6, Some(late)))),
+            day(0, None, None),
+        ])
+        .unwrap_or_else(|| unreachable!());
+        assert_eq!(both.booked.total(), 7);
+        assert_eq!(both.served.online, 4);
+        assert_eq!(both.regular.ratio(), Some(0.3));
+        assert_eq!(both.day_ticket_contingent, Some(18));
+        assert_eq!(
+            both.day_tickets_ran_out_at,
+            Some(late),
+            "when the last ran out"
+        );
+        assert_eq!(both.mean_wait_minutes, Some(4.0), "weighted by the served");
+        let one_left = DayStatistics::together(&[
+            day(1, None, Some((12, Some(early)))),
+            day(1, None, Some((6, None))),
+        ])
+        .unwrap_or_else(|| unreachable!());
+        assert_eq!(one_left.day_tickets_ran_out_at, None);
+        assert_eq!(DayStatistics::together(&[]), None);
     }
 
     #[test]

@@ -66,6 +66,15 @@ fn row(conn: &mut DbConnection, id: &str) -> Result<Option<Municipality>, StoreE
         .transpose()
 }
 
+/// The municipality `id`; one an office names exists (the store writes
+/// none without).
+pub(crate) fn load(
+    conn: &mut DbConnection,
+    id: &MunicipalityId,
+) -> Result<Municipality, StoreError> {
+    row(conn, id.as_str())?.ok_or_else(|| corrupt(format!("no municipality `{id}`")))
+}
+
 /// Stores `m` unless a municipality of its id exists.
 pub(crate) fn insert_if_missing(
     conn: &mut DbConnection,
@@ -130,6 +139,33 @@ impl Store {
     ) -> Result<BTreeSet<OfficeId>, StoreError> {
         let mut conn = self.conn()?;
         office_ids(&mut conn, municipality)
+    }
+
+    /// R30, R39: the statistics of `municipality` for each day from `from`
+    /// to `to`: its offices' days together ([`domain::DayStatistics::together`]).
+    pub fn municipality_statistics(
+        &self,
+        municipality: &MunicipalityId,
+        from: time::Date,
+        to: time::Date,
+        now: OffsetDateTime,
+    ) -> Result<Vec<domain::DayStatistics>, StoreError> {
+        self.municipality(municipality)?;
+        let offices = self.municipality_offices(municipality)?;
+        let per_office = offices
+            .iter()
+            .map(|office| self.statistics(office, from, to, now))
+            .collect::<Result<Vec<_>, _>>()?;
+        let days = per_office.first().map_or(0, Vec::len);
+        Ok((0..days)
+            .filter_map(|i| {
+                let day: Vec<_> = per_office
+                    .iter()
+                    .filter_map(|o| o.get(i).cloned())
+                    .collect();
+                domain::DayStatistics::together(&day)
+            })
+            .collect())
     }
 
     /// Creates a municipality; `MunicipalityExists` if the id is taken.

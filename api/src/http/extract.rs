@@ -369,6 +369,18 @@ impl<P: Policy + 'static> FromRequest for Authorized<P> {
     }
 }
 
+/// R39: a municipality in a path or query; one that cannot exist is
+/// unknown (404), as one that does not.
+pub fn municipality_in_path(raw: &str) -> Result<domain::MunicipalityId, ApiError> {
+    domain::MunicipalityId::parse(raw).map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::UnknownMunicipality,
+            "there is no such municipality",
+        )
+    })
+}
+
 /// Service ids from a query or body; an id that cannot exist is unknown (422).
 pub fn service_ids(raw: &[String]) -> Result<Vec<ServiceId>, ApiError> {
     raw.iter()

@@ -135,19 +135,21 @@ pub async fn calendar(
     id: Uuid,
     token: String,
 ) -> Result<String, StoreError> {
-    let (booking, office, now) = state
+    let (booking, office, municipality, now) = state
         .call(move |store, now| {
             let booking = store.booking_with_token(id, &token)?;
             let office = store.office(&booking.office)?;
-            Ok((booking, office, now))
+            let municipality = store.municipality(&office.municipality)?;
+            Ok((booking, office, municipality, now))
         })
         .await?;
-    let mail = &state.mail;
-    let from = mail.from.email.to_string();
+    // R39: the municipality's sender and host, as its messages carry them.
+    let origin = state.mail.origin(&municipality);
+    let from = origin.from.email.to_string();
     Ok(crate::usecases::mail::ics::calendar(
         &booking,
         &office,
-        mail.public_url.host(),
+        origin.public_url.host(),
         &from,
         now,
     ))

@@ -32,6 +32,7 @@ impl Mailing {
 on_both_backends!(
     Mailing::spawn;
     r23_a_booking_sends_one_confirmation_with_code_link_and_calendar,
+    r39_a_municipalitys_messages_come_from_its_sender_with_its_links_and_name,
     r23_move_updates_and_cancel_cancels_the_calendar_entry,
     r23_the_reminder_goes_out_when_the_clock_passes_its_time,
     i6_a_refused_booking_sends_nothing,
@@ -79,6 +80,75 @@ fn uid(mail: &Received) -> (String, u32, String) {
         event.get_sequence().unwrap(),
         method,
     )
+}
+
+/// R39: a booking at an office of another municipality is confirmed from
+/// that municipality's sender, with links to its public URL, signed with
+/// its name; Kaarst's still come from the deployment's.
+fn r39_a_municipalitys_messages_come_from_its_sender_with_its_links_and_name(m: &Mailing) {
+    crate::municipalities::testdorf(&m.app);
+    let r = m.app.request(
+        Method::PATCH,
+        "/api/v1/admin/municipalities/testdorf",
+        Some(&m.app.admin_token()),
+        Some(&json!({
+            "mail_from": "Gemeinde Testdorf <termine@testdorf.example>",
+            "public_url": "https://termine.testdorf.example"
+        })),
+    );
+    ok_json(r, StatusCode::OK);
+    let made = ok_json(
+        m.app.book(&json!({
+            "office": "rathaus-testdorf", "services": ["bauberatung"], "kind": "regular",
+            "start": "2026-12-03T09:00:00+01:00",
+            "citizen": {"name": "Erika Mustermann", "email": "erika@example.org"}
+        })),
+        StatusCode::CREATED,
+    );
+    let (id, token) = (
+        made["id"].as_str().unwrap(),
+        made["token"].as_str().unwrap(),
+    );
+    let mail = m.sink.wait_for(1).remove(0);
+    assert!(
+        mail.from.contains("termine@testdorf.example"),
+        "{}",
+        mail.from
+    );
+    let text = mail.text().replace("\r\n", "\n");
+    for expected in [
+        format!("https://termine.testdorf.example/termine/{id}#token={token}"),
+        "Mit freundlichen Grüßen\nRathaus Testdorf\nGemeinde Testdorf".to_owned(),
+    ] {
+        assert!(text.contains(&expected), "`{expected}` missing:\n{text}");
+    }
+    assert_eq!(uid(&mail).0, format!("{id}@termine.testdorf.example"));
+    // The calendar route gives the same entry.
+    let ics = m
+        .app
+        .get_with_token(&format!("/api/v1/bookings/{id}/calendar.ics"), token)
+        .text()
+        .unwrap();
+    assert!(ics.contains("termine.testdorf.example"), "{ics}");
+    // Kaarst's messages keep the deployment's sender and URL.
+    let (kaarst_id, ..) = book(&m.app, TUESDAY_0830);
+    let kaarst = m.sink.wait_for(2).remove(1);
+    assert!(
+        kaarst.from.contains("buergerbuero@termine.test"),
+        "{}",
+        kaarst.from
+    );
+    assert!(
+        kaarst
+            .text()
+            .contains(&format!("{PUBLIC_URL}/termine/{kaarst_id}#token="))
+    );
+    assert!(
+        kaarst
+            .text()
+            .replace("\r\n", "\n")
+            .contains("Bürgerbüro\nStadt Kaarst")
+    );
 }
 
 fn r23_a_booking_sends_one_confirmation_with_code_link_and_calendar(m: &Mailing) {

@@ -15,6 +15,7 @@ on_both_backends!(
     r39_municipalities_are_listed_and_offices_filtered_by_them,
     r39_operators_create_municipalities_and_their_offices,
     r39_an_admin_acts_only_within_its_municipality,
+    r30_r39_a_municipalitys_statistics_are_its_offices_together,
     r39_every_staff_and_admin_operation_of_the_spec_is_404_or_refused_to_another_municipalitys_admin,
 );
 
@@ -23,7 +24,7 @@ const PASSWORD: &str = "a-password-of-2026";
 /// Creates the municipality `testdorf` with one office, `rathaus-testdorf`
 /// (the Infobüro Bauen's configuration under another id), and its admin;
 /// returns the admin's token.
-fn testdorf(app: &TestApp) -> String {
+pub(crate) fn testdorf(app: &TestApp) -> String {
     let operator = app.admin_token();
     let r = app.request(
         Method::POST,
@@ -347,6 +348,62 @@ fn r39_an_admin_acts_only_within_its_municipality(app: &TestApp) {
     for name in ["chefin", "testdorf-admin", "td-desk"] {
         assert!(all.iter().any(|u| u == name), "{name} in {all:?}");
     }
+}
+
+fn r30_r39_a_municipalitys_statistics_are_its_offices_together(app: &TestApp) {
+    ok_json(
+        app.book(&regular(datetime!(2026-12-01 08:30 +01:00))),
+        StatusCode::CREATED,
+    );
+    ok_json(
+        app.book(&regular(datetime!(2026-12-01 09:00 +01:00))),
+        StatusCode::CREATED,
+    );
+    let mut bauen = regular(datetime!(2026-12-01 09:00 +01:00));
+    bauen["office"] = json!("infobuero-bauen");
+    bauen["services"] = json!(["bauberatung"]);
+    ok_json(app.book(&bauen), StatusCode::CREATED);
+    let operator = app.admin_token();
+    let days = |path: &str| {
+        let r = app.request(
+            Method::GET,
+            &format!("{path}/statistics?from=2026-12-01&to=2026-12-02"),
+            Some(&operator),
+            None,
+        );
+        ok_json(r, StatusCode::OK)
+    };
+    let kaarst = days("/api/v1/admin/municipalities/kaarst");
+    let buergerbuero = days("/api/v1/admin/offices/buergerbuero");
+    let infobuero = days("/api/v1/admin/offices/infobuero-bauen");
+    assert_eq!(kaarst.as_array().unwrap().len(), 2);
+    assert_eq!(kaarst[0]["date"], "2026-12-01");
+    assert_eq!(kaarst[0]["booked"]["online"], 3, "{kaarst}");
+    for pool in ["regular"] {
+        for minutes in ["booked_minutes", "capacity_minutes"] {
+            let sum = buergerbuero[0][pool][minutes].as_u64().unwrap()
+                + infobuero[0][pool][minutes].as_u64().unwrap();
+            assert_eq!(
+                kaarst[0][pool][minutes].as_u64().unwrap(),
+                sum,
+                "{pool}.{minutes}"
+            );
+        }
+    }
+    assert_eq!(
+        kaarst[0]["day_ticket_contingent"],
+        buergerbuero[0]["day_ticket_contingent"]
+    );
+    problem(
+        app.request(
+            Method::GET,
+            "/api/v1/admin/municipalities/gibtsnicht/statistics?from=2026-12-01&to=2026-12-02",
+            Some(&operator),
+            None,
+        ),
+        StatusCode::NOT_FOUND,
+        "unknown_municipality",
+    );
 }
 
 /// What identifies Kaarst's data in an answer.

@@ -72,7 +72,7 @@ impl Audit {
              WHERE b.status = 'confirmed' AND ( \
                SELECT count(*) FROM bookings x WHERE x.office_id = b.office_id \
                  AND x.local_day = b.local_day AND x.status = 'confirmed' \
-                 AND x.start_at <= b.start_at AND x.end_at > b.start_at) > o.counters",
+                 AND x.start_at <= b.start_at AND x.end_at > b.start_at) > COALESCE((o.settings::json->>'counters')::bigint, 1)",
         )
         .get_result::<Count>(&mut conn)
         .map_err(|e| e.to_string())?

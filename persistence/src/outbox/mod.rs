@@ -21,7 +21,9 @@ use crate::infra::schema::{bookings, outbox};
 use crate::infra::secret::NewToken;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
-use domain::{MessageKind, MessageStatus, MunicipalityId, Office, ReminderPolicy, reminder_due};
+use domain::{
+    MessageKind, MessageStatus, Municipality, MunicipalityId, Office, ReminderPolicy, reminder_due,
+};
 use std::sync::Arc;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -93,6 +95,9 @@ pub struct ClaimedMessage {
     pub secret: Option<String>,
     pub booking: Booking,
     pub office: Arc<Office>,
+    /// R39: the office's municipality, whose sender, public URL and name
+    /// the message carries.
+    pub municipality: Municipality,
 }
 
 /// A new pending row.

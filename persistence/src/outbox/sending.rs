@@ -84,6 +84,8 @@ impl Store {
                     continue;
                 }
                 let office = self.cached_office(conn, booking.office.as_str(), None)?;
+                // R39: its sender, links and name are the municipality's.
+                let municipality = crate::municipalities::load(conn, &office.municipality)?;
                 let secret = row.secret.as_deref().and_then(|sealed| {
                     let opened = self.sealer.open(sealed, &row.booking_id);
                     if opened.is_none() {
@@ -103,6 +105,7 @@ impl Store {
                     secret,
                     booking,
                     office,
+                    municipality,
                 });
             }
             Ok(claimed)

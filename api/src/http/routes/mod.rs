@@ -71,6 +71,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(closures::remove_closure)
         .service(audit::audit_log)
         .service(statistics::statistics)
+        .service(statistics::municipality_statistics)
         .service(messages::list_messages)
         .service(ops::healthz)
         .service(ops::readyz)

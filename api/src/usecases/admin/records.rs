@@ -4,7 +4,7 @@
 use super::error::StatisticsError;
 use crate::state::AppState;
 use crate::usecases::staff::Actor;
-use domain::{DayStatistics, MAX_STATISTICS_DAYS, MessageStatus, OfficeId};
+use domain::{DayStatistics, MAX_STATISTICS_DAYS, MessageStatus, MunicipalityId, OfficeId};
 use persistence::{AuditEntry, Message, StoreError};
 use time::Date;
 
@@ -33,6 +33,27 @@ pub async fn messages(
     state
         .call(move |store, _| store.messages_in(municipality.as_ref(), status, limit))
         .await
+}
+
+/// R39: a municipality's statistics for each day from `from` to `to` (its
+/// offices together), for an admin of it or an operator; another
+/// municipality is unknown to the admin.
+pub async fn municipality_statistics(
+    state: &AppState,
+    admin: &Actor,
+    municipality: MunicipalityId,
+    from: Date,
+    to: Date,
+) -> Result<Vec<DayStatistics>, StatisticsError> {
+    if !admin.within(&municipality) {
+        return Err(StoreError::UnknownMunicipality.into());
+    }
+    if !(0..MAX_STATISTICS_DAYS).contains(&(to - from).whole_days()) {
+        return Err(StatisticsError::InvalidRange);
+    }
+    Ok(state
+        .call(move |store, now| store.municipality_statistics(&municipality, from, to, now))
+        .await?)
 }
 
 /// An office's statistics for each day from `from` to `to`, a range of at

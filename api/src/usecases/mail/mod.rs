@@ -104,6 +104,43 @@ pub struct MailConfig {
     pub poll: Duration,
 }
 
+/// R39: who a municipality's messages come from and where their links
+/// point: its own sender and public URL, else the deployment's.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub from: Mailbox,
+    pub public_url: PublicUrl,
+    /// The municipality's name, under the office's in a message.
+    pub name: String,
+}
+
+impl MailConfig {
+    /// R39: the origin of `municipality`'s messages. Its sender and URL
+    /// were checked when set; one that still does not parse here falls
+    /// back to the deployment's, with a warning.
+    pub fn origin(&self, municipality: &domain::Municipality) -> Origin {
+        let from = municipality.mail_from.as_deref().and_then(|raw| {
+            let parsed = raw.parse::<Mailbox>().ok();
+            if parsed.is_none() {
+                tracing::warn!(municipality = %municipality.id, "its sender does not parse; using TERMIN_MAIL_FROM");
+            }
+            parsed
+        });
+        let public_url = municipality.public_url.as_deref().and_then(|raw| {
+            let parsed = PublicUrl::parse(raw).ok();
+            if parsed.is_none() {
+                tracing::warn!(municipality = %municipality.id, "its public URL does not parse; using TERMIN_PUBLIC_URL");
+            }
+            parsed
+        });
+        Origin {
+            from: from.unwrap_or_else(|| self.from.clone()),
+            public_url: public_url.unwrap_or_else(|| self.public_url.clone()),
+            name: municipality.name.clone(),
+        }
+    }
+}
+
 /// The running sender; stopped with the server.
 pub struct Sender {
     stop: watch::Sender<bool>,
@@ -240,9 +277,10 @@ fn outgoing(
         .email()
         .ok_or("the booking has no e-mail address")?
         .to_owned();
+    let origin = config.origin(&claimed.municipality);
     let link = match (claimed.message.kind, &claimed.secret) {
         (MessageKind::Confirmation, Some(token)) => {
-            Some(config.public_url.manage_link(booking.id, token))
+            Some(origin.public_url.manage_link(booking.id, token))
         }
         _ => None,
     };
@@ -250,12 +288,13 @@ fn outgoing(
         claimed.message.kind,
         booking,
         &claimed.office,
+        &origin.name,
         link.as_deref(),
     )
     .map_err(|e| format!("template: {e}"))?;
-    let host = config.public_url.host();
+    let host = origin.public_url.host();
     let message = smtp::build(smtp::Outgoing {
-        from: &config.from,
+        from: &origin.from,
         to: &to,
         subject: &text.subject,
         body: text.body,
@@ -263,7 +302,7 @@ fn outgoing(
             booking,
             &claimed.office,
             host,
-            config.from.email.as_ref(),
+            origin.from.email.as_ref(),
             now,
         ),
         method: ics::method(booking),

@@ -118,6 +118,7 @@ pub fn render(
     kind: MessageKind,
     booking: &Booking,
     office: &Office,
+    municipality: &str,
     link: Option<&str>,
 ) -> Result<Text, String> {
     let env = ENVIRONMENT.as_ref().map_err(Clone::clone)?;
@@ -133,6 +134,7 @@ pub fn render(
     let rendered = template.render(context! {
         name => booking.citizen.name(),
         office_name => office.name.as_str(),
+        municipality_name => municipality,
         office_address => office.address.as_str(),
         date => german_date(booking.start),
         time => german_time(booking.start),
@@ -203,6 +205,7 @@ pub(crate) mod tests {
             MessageKind::Confirmation,
             &b,
             &office,
+            "Stadt Kaarst",
             Some("https://x/termine/1#token=t"),
         )
         .unwrap();
@@ -219,6 +222,8 @@ pub(crate) mod tests {
             "\n  - Anmeldung/Ummeldung\n    Bitte mitbringen:\n    · Gültiger Personalausweis",
             "    Hinweis: Bitte innerhalb von zwei Wochen nach dem Einzug anmelden.",
             "https://x/termine/1#token=t",
+            // R39: signed by the office and its municipality.
+            "Mit freundlichen Grüßen\nBürgerbüro\nStadt Kaarst",
         ] {
             assert!(text.body.contains(expected), "{expected}:\n{}", text.body);
         }
@@ -227,6 +232,7 @@ pub(crate) mod tests {
             MessageKind::Reminder,
             &booking(BookingKind::DayTicket),
             &office,
+            "Stadt Kaarst",
             None,
         )
         .unwrap();
@@ -242,7 +248,7 @@ pub(crate) mod tests {
         );
         let mut moved = booking(BookingKind::Regular);
         moved.previous_start = Some(datetime!(2026-11-30 23:30 UTC));
-        let text = render(MessageKind::Moved, &moved, &office, None).unwrap();
+        let text = render(MessageKind::Moved, &moved, &office, "Stadt Kaarst", None).unwrap();
         assert!(
             text.body
                 .contains("vom Dienstag, 1. Dezember 2026 um 00:30 Uhr wurde verlegt"),
@@ -252,7 +258,14 @@ pub(crate) mod tests {
         let mut cancelled = booking(BookingKind::Regular);
         cancelled.status = BookingStatus::Cancelled;
         cancelled.cancelled_by = Some(domain::Username::parse("clerk").unwrap());
-        let text = render(MessageKind::Cancelled, &cancelled, &office, None).unwrap();
+        let text = render(
+            MessageKind::Cancelled,
+            &cancelled,
+            &office,
+            "Stadt Kaarst",
+            None,
+        )
+        .unwrap();
         assert!(text.subject.contains("wurde abgesagt"), "{}", text.subject);
         assert!(
             text.body.contains("wurde vom Bürgerbüro abgesagt"),

@@ -4,24 +4,13 @@ use crate::auth::Operators;
 use crate::http::dto::{
     MunicipalityChangeDto, MunicipalityDto, NewMunicipalityDto, OfficeConfigDto,
 };
-use crate::http::error::{ApiError, BodyLimits, ErrorCode, OperatorAuth, Problem};
-use crate::http::extract::{Authorized, JsonBody};
+use crate::http::error::{ApiError, BodyLimits, OperatorAuth, Problem};
+use crate::http::extract::{Authorized, JsonBody, municipality_in_path};
 use crate::state::AppState;
 use crate::usecases::municipalities;
 use crate::usecases::staff::Actor;
 use actix_web::{HttpResponse, get, patch, post, web};
-use domain::{Municipality, MunicipalityId};
-
-/// A municipality in a path; one that cannot exist is unknown (404).
-fn municipality_path(raw: &str) -> Result<MunicipalityId, ApiError> {
-    MunicipalityId::parse(raw).map_err(|_| {
-        ApiError::new(
-            actix_web::http::StatusCode::NOT_FOUND,
-            ErrorCode::UnknownMunicipality,
-            "there is no such municipality",
-        )
-    })
-}
+use domain::Municipality;
 
 /// Creates a municipality. Audited.
 #[utoipa::path(
@@ -83,7 +72,7 @@ pub async fn admin_municipality(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<web::Json<MunicipalityDto>, ApiError> {
-    let id = municipality_path(&path)?;
+    let id = municipality_in_path(&path)?;
     let m = municipalities::municipality(&state, id).await?;
     Ok(web::Json(MunicipalityDto::from(&m)))
 }
@@ -111,7 +100,7 @@ pub async fn change_municipality(
     path: web::Path<String>,
     body: JsonBody<MunicipalityChangeDto>,
 ) -> Result<web::Json<MunicipalityDto>, ApiError> {
-    let id = municipality_path(&path)?;
+    let id = municipality_in_path(&path)?;
     let change = body.into_inner().try_into()?;
     let m = municipalities::change(&state, &Actor::from(&operator), id, change).await?;
     Ok(web::Json(MunicipalityDto::from(&m)))
@@ -142,7 +131,7 @@ pub async fn create_office(
     path: web::Path<String>,
     body: JsonBody<OfficeConfigDto>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = municipality_path(&path)?;
+    let id = municipality_in_path(&path)?;
     municipalities::municipality(&state, id.clone()).await?;
     let office = body.into_inner().into_new_office(id)?;
     let made = municipalities::create_office(&state, &Actor::from(&operator), office).await?;

@@ -4,7 +4,7 @@
 use crate::auth::Admins;
 use crate::http::dto::{CSV_HEADER, DayStatisticsDto};
 use crate::http::error::{AdminAuth, ApiError, Problem};
-use crate::http::extract::{Authorized, OfficePath, parse_date};
+use crate::http::extract::{Authorized, OfficePath, municipality_in_path, parse_date};
 use crate::state::AppState;
 use crate::usecases::admin::records;
 use crate::usecases::staff::Actor;
@@ -74,8 +74,13 @@ pub async fn statistics(
     let from = parse_date("from", &query.from)?;
     let to = parse_date("to", &query.to)?;
     let stats = records::statistics(&state, &Actor::from(&admin), office, from, to).await?;
+    answer(&req, stats)
+}
+
+/// The days as JSON, or as CSV where the client asks for it first.
+fn answer(req: &HttpRequest, stats: Vec<domain::DayStatistics>) -> Result<HttpResponse, ApiError> {
     let days: Vec<DayStatisticsDto> = stats.into_iter().map(Into::into).collect();
-    if !wants_csv(&req) {
+    if !wants_csv(req) {
         return Ok(HttpResponse::Ok().json(days));
     }
     let mut csv = csv::Writer::from_writer(Vec::new());
@@ -89,4 +94,41 @@ pub async fn statistics(
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .body(body))
+}
+
+/// R39: a municipality's statistics per day, its offices together: counts
+/// and minutes add up (the utilisation is of their capacity together), the
+/// contingents add up and ran out when the last office's did, the mean
+/// wait is weighted by the served bookings (R30). For its admins and
+/// operators; to an admin of another municipality it is unknown. CSV with
+/// `Accept: text/csv`.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("municipality" = String, Path, description = "Municipality id", example = "kaarst"), StatisticsQuery),
+    responses(
+        AdminAuth,
+        (status = 200, description = "One entry per day (JSON), or one row per day with a header (`Accept: text/csv`)", content(
+            (Vec<DayStatisticsDto> = "application/json"),
+            (String = "text/csv", example = "date,booked,booked_online,…\n2026-12-01,40,25,…\n"),
+        )),
+        (status = 400, description = "Malformed or missing date (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown municipality (`unknown_municipality`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`from` after `to`, or more than 366 days (`invalid_range`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/admin/municipalities/{municipality}/statistics")]
+pub async fn municipality_statistics(
+    admin: Authorized<Admins>,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<StatisticsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let municipality = municipality_in_path(&path)?;
+    let from = parse_date("from", &query.from)?;
+    let to = parse_date("to", &query.to)?;
+    let admin = Actor::from(&admin);
+    let stats = records::municipality_statistics(&state, &admin, municipality, from, to).await?;
+    answer(&req, stats)
 }

@@ -2,11 +2,11 @@
 
 use crate::http::dto::{OfficeDto, ServiceDto};
 use crate::http::error::{ApiError, ErrorCode, Problem};
-use crate::http::extract::OfficePath;
+use crate::http::extract::{OfficePath, municipality_in_path};
 use crate::state::AppState;
 use crate::usecases::{municipalities, offices};
 use actix_web::{get, web};
-use domain::{Leika, MunicipalityId};
+use domain::Leika;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -38,15 +38,7 @@ pub async fn list_offices(
     let municipality = query
         .municipality
         .as_deref()
-        .map(|m| {
-            MunicipalityId::parse(m).map_err(|_| {
-                ApiError::new(
-                    actix_web::http::StatusCode::NOT_FOUND,
-                    ErrorCode::UnknownMunicipality,
-                    "there is no such municipality",
-                )
-            })
-        })
+        .map(municipality_in_path)
         .transpose()?;
     let offices = municipalities::offices_of(&state, municipality).await?;
     Ok(web::Json(
