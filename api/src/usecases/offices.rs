@@ -1,14 +1,11 @@
 //! The offices and their services (R1, R2; R21, R22), as citizens see them.
 
 use crate::state::AppState;
-use domain::{Leika, Office, OfficeId, Service};
+use domain::{Leika, OfficeId, Service};
 use persistence::StoreError;
 use std::sync::Arc;
 
-/// Every office that takes appointments.
-pub async fn offices(state: &Arc<AppState>) -> Result<Vec<Arc<Office>>, StoreError> {
-    state.call(|store, _| store.offices()).await
-}
+// Every office, or a municipality's: `super::municipalities::offices_of`.
 
 /// The services `office` offers now, only those with the national key
 /// `leika` if one is given (R22).
