@@ -30,9 +30,13 @@ pub fn phone_e164(raw: &str) -> Result<String, InvalidPhone> {
     Ok(number.format().mode(phonenumber::Mode::E164).to_string())
 }
 
-/// An e-mail address as compared for the limits: in lower case, with its
-/// local part written one way (below), and no further guessing (dots and
-/// plus signs stay).
+/// R24, R34: an e-mail address as compared for the limits: its mailbox.
+/// In lower case, with its local part written one way (below); then, for a
+/// local part that needs no quotes, the subaddress removed for every
+/// domain (`erika+termin@…` is `erika@…`), and for gmail.com and
+/// googlemail.com, one domain whose local part ignores dots
+/// (`e.r.i.k.a@googlemail.com` is `erika@gmail.com`). Stored and shown is
+/// the address as entered; only the comparison uses this key.
 ///
 /// RFC 5322 §3.4.1: a quoted local part and the same text unquoted are one
 /// mailbox, so `"erika.m"@example.org` (also `"erika\.m"@…` or the obsolete
@@ -49,10 +53,10 @@ pub fn email_key(email: &str) -> String {
     };
     let (local, domain) = email.split_at(at);
     if !local.contains('"') {
-        return email;
+        return mailbox(local, domain);
     }
     match unquoted(local) {
-        Some(text) if is_dot_atom(&text) => format!("{text}{domain}"),
+        Some(text) if is_dot_atom(&text) => mailbox(&text, domain),
         Some(text) => {
             let escaped = text.replace('\\', "\\\\").replace('"', "\\\"");
             format!("\"{escaped}\"{domain}")
@@ -60,6 +64,24 @@ pub fn email_key(email: &str) -> String {
         // Not a local part of words and quoted strings: compared as written.
         None => email,
     }
+}
+
+/// The domains whose mailboxes ignore dots in the local part, and are one.
+const GMAIL: [&str; 2] = ["@gmail.com", "@googlemail.com"];
+
+/// R34: the mailbox of an unquoted `local` part at `domain` (`@…`, lower
+/// case): without its subaddress (`+…`; a local part that would be left
+/// empty stays whole), and for Gmail without dots, at `gmail.com`.
+fn mailbox(local: &str, domain: &str) -> String {
+    let local = match local.split_once('+') {
+        Some((base, _)) if !base.is_empty() => base,
+        _ => local,
+    };
+    if GMAIL.contains(&domain) {
+        let local: String = local.chars().filter(|c| *c != '.').collect();
+        return format!("{local}@gmail.com");
+    }
+    format!("{local}{domain}")
 }
 
 /// The text a local part of dot-separated words, each an atom or a quoted
@@ -178,12 +200,32 @@ mod tests {
     }
 
     #[test]
-    fn r24_e_mail_compared_without_case_only() {
+    fn r24_e_mail_compared_without_case() {
         assert_eq!(email_key(" Erika.M@Example.ORG "), "erika.m@example.org");
-        assert_ne!(
-            email_key("erika+a@example.org"),
-            email_key("erika@example.org")
-        );
+    }
+
+    #[test]
+    fn r34_one_mailbox_one_contact() {
+        for (a, b) in [
+            ("Erika.Muster+1@Example.org", "erika.muster@example.org"),
+            ("e.r.i.k.a@googlemail.com", "erika@gmail.com"),
+            ("Erika+Termin@GMail.com", "erika@gmail.com"),
+            ("\"erika+2\"@example.org", "erika@example.org"),
+            ("erika+a+b@example.org", "erika@example.org"),
+        ] {
+            assert_eq!(email_key(a), email_key(b), "{a} ~ {b}");
+        }
+        for (a, b) in [
+            // Dots count outside Gmail; other domains stay apart.
+            ("e.rika@example.org", "erika@example.org"),
+            ("erika@gmail.de", "erika@gmail.com"),
+            // A local part that is all subaddress stays whole.
+            ("+erika@example.org", "@example.org"),
+            // Inside quotes a `+` is text.
+            ("\"erika m+1\"@example.org", "\"erika m\"@example.org"),
+        ] {
+            assert_ne!(email_key(a), email_key(b), "{a} ≁ {b}");
+        }
     }
 
     #[test]
@@ -200,7 +242,8 @@ mod tests {
         }
         assert_eq!(
             email_key("\"o'brien+termin\"@example.ie"),
-            "o'brien+termin@example.ie"
+            "o'brien@example.ie",
+            "R34: unquoted, then without its subaddress"
         );
         assert_eq!(email_key("\"jürgen\"@müller.de"), "jürgen@müller.de");
     }
