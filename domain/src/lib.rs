@@ -40,6 +40,7 @@ pub mod statistics;
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_support;
 pub mod texts;
+pub mod verification;
 
 pub use audit::AuditAction;
 pub use booking::{
@@ -100,4 +101,8 @@ pub use statistics::{
 pub use texts::{
     Address, ClosureReason, OfficeName, PersonName, Requirement, ServiceName, ServiceNote,
     TextError,
+};
+pub use verification::{
+    CODE_DIGITS, CODE_VALID, CODES_PER_MAILBOX, CODES_WINDOW, MAX_WRONG_CODES, TOKEN_VALID,
+    Verification, VerificationError, VerifyContact, is_code, may_send_code, same_in_constant_time,
 };
