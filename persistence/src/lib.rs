@@ -36,6 +36,7 @@ mod staff;
 mod statistics;
 #[cfg(feature = "test-support")]
 pub mod test_support;
+mod verifications;
 
 pub use audit::AuditEntry;
 pub use bookings::{
@@ -55,6 +56,7 @@ pub use offer::{OfferStamp, OfferVersion};
 pub use outbox::{ClaimedMessage, Message};
 pub use retention::HeldData;
 pub use staff::{NewUser, StaffUser, UserChange};
+pub use verifications::{ClaimedCode, Contact, ContactToken, NewVerification};
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use domain::{BookingError, CancelError, EditError, HoldError, MoveError};
@@ -91,6 +93,15 @@ pub enum StoreError {
     OfficeExists,
     #[error(transparent)]
     Municipality(#[from] domain::MunicipalityError),
+    /// R33: no verification has this id.
+    #[error("no such verification")]
+    UnknownVerification,
+    /// R33: a code not taken.
+    #[error(transparent)]
+    Verification(#[from] domain::VerificationError),
+    /// R33: the mailbox had its codes of the hour; seconds until the next.
+    #[error("this mailbox was sent codes enough this hour; try again in {0} s")]
+    CodeLimit(u64),
     /// No request for the Tagesticket draw has this id (or the token does
     /// not fit, R27).
     #[error("no such request")]

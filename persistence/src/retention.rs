@@ -132,6 +132,10 @@ impl Store {
             // R26: used proof-of-work solutions past their expiry, also
             // where no booking came to drop them.
             crate::challenges::purge_expired(conn, now)?;
+            // R31, R33: verifications and contact tokens hold an address;
+            // they go once they can do nothing (the hour of R33's limit
+            // per mailbox past the code's expiry).
+            crate::verifications::purge_expired(conn, now)?;
             Ok(ids.len())
         })
     }

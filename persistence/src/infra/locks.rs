@@ -140,6 +140,16 @@ pub(crate) fn lock_name(
     Ok(())
 }
 
+/// SQLite: the write lock at the start of a transaction on verifications
+/// that reads before it writes (as [`lock_outbox`]); PostgreSQL: the row
+/// updates lock what they touch.
+pub(crate) fn lock_verifications(conn: &mut DbConnection) -> Result<(), StoreError> {
+    if let DbConnection::Sqlite(lite) = &mut *conn {
+        diesel::sql_query("UPDATE verifications SET id = id WHERE id = ''").execute(lite)?;
+    }
+    Ok(())
+}
+
 /// SQLite: takes the database write lock at the start of an outbox
 /// transaction that reads before it writes. Otherwise its first write would
 /// have to upgrade a read transaction, which SQLite refuses at once

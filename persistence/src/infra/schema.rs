@@ -19,6 +19,37 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// R33.
+    verifications (id) {
+        id -> Text,
+        mailbox -> Text,
+        email -> Text,
+        code_hash -> Text,
+        code_sealed -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        wrong -> Integer,
+        confirmed_at -> Nullable<Timestamp>,
+        send_status -> Text,
+        send_attempts -> Integer,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// R33.
+    contact_tokens (token_hash) {
+        token_hash -> Text,
+        mailbox -> Text,
+        email -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// R39.
     municipalities (id) {
         id -> Text,

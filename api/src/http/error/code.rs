@@ -98,6 +98,9 @@ domain::text_enum! {
         NoShowTooEarly = "no_show_too_early",
         NoSuchCounter = "no_such_counter",
         QueueEmpty = "queue_empty",
+        // Verified contacts (R33).
+        VerificationCodeWrong = "verification_code_wrong",
+        VerificationExpired = "verification_expired",
         // Municipalities (R39).
         UnknownMunicipality = "unknown_municipality",
         InvalidMunicipality = "invalid_municipality",
@@ -216,6 +219,8 @@ mod tests {
                 "no_show_too_early",
                 "no_such_counter",
                 "queue_empty",
+                "verification_code_wrong",
+                "verification_expired",
                 "unknown_municipality",
                 "invalid_municipality",
                 "municipality_exists",

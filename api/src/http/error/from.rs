@@ -292,6 +292,21 @@ impl From<&StoreError> for ApiError {
                 ApiError::unprocessable(ErrorCode::UnknownMunicipality, e.to_string())
             }
             StoreError::MunicipalityExists => conflict(ErrorCode::MunicipalityExists, e),
+            StoreError::UnknownVerification => ApiError::not_found("there is no such verification"),
+            StoreError::Verification(domain::VerificationError::Wrong { attempts_left }) => {
+                ApiError {
+                    attempts_left: Some(*attempts_left),
+                    ..ApiError::unprocessable(ErrorCode::VerificationCodeWrong, e.to_string())
+                }
+            }
+            StoreError::Verification(domain::VerificationError::Expired) => {
+                conflict(ErrorCode::VerificationExpired, e)
+            }
+            StoreError::CodeLimit(seconds) => ApiError::too_many(
+                ErrorCode::RateLimited,
+                "this mailbox was sent codes enough this hour; ask again later",
+                u32::try_from(*seconds).unwrap_or(u32::MAX),
+            ),
             StoreError::OfficeExists => conflict(ErrorCode::OfficeExists, e),
             StoreError::Municipality(invalid) => {
                 ApiError::unprocessable(ErrorCode::InvalidMunicipality, invalid.to_string())

@@ -43,6 +43,10 @@ pub struct Problem {
     /// change would leave outside the hours or over capacity.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_bookings: Option<Vec<OrphanedBookingDto>>,
+    /// With `verification_code_wrong`: how many more codes may be tried
+    /// before the verification is void (R33).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<u32>,
 }
 
 const PROBLEM_BASE: &str = "https://terminvergabe.example/problems/";
@@ -54,6 +58,7 @@ pub struct ApiError {
     pub(super) code: ErrorCode,
     detail: String,
     pub(super) affected_bookings: Option<Vec<OrphanedBookingDto>>,
+    pub(super) attempts_left: Option<u32>,
     pub(super) retry_after: Option<u32>,
     bearer_challenge: bool,
     /// With 405: the methods the path is served with (`Allow`).
@@ -67,6 +72,7 @@ impl ApiError {
             code,
             detail: detail.into(),
             affected_bookings: None,
+            attempts_left: None,
             retry_after: None,
             bearer_challenge: false,
             allow: None,
@@ -158,6 +164,7 @@ impl ApiError {
             detail: self.detail.clone(),
             code: self.code.as_str().to_owned(),
             affected_bookings: self.affected_bookings.clone(),
+            attempts_left: self.attempts_left,
         }
     }
 }

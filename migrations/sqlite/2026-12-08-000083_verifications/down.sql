@@ -1,0 +1,2 @@
+DROP TABLE contact_tokens;
+DROP TABLE verifications;
