@@ -44,7 +44,7 @@ fn non_empty(s: Option<&str>) -> Option<String> {
 /// R17: an address as RFC 5322 writes one (checked by the `email_address`
 /// crate), without a display name or an IP literal, with a dot in the
 /// domain, deliverable in length and free of control characters.
-fn valid_email(e: &str) -> bool {
+pub fn valid_email(e: &str) -> bool {
     let options = Options::default()
         .without_display_text()
         .without_domain_literal()

@@ -47,7 +47,7 @@ pub use booking::{
     BookingCode, BookingKind, BookingStatus, CancelError, Channel, Stage, Standing, check_cancel,
 };
 pub use calendar::Berlin;
-pub use citizen::{Citizen, CitizenError};
+pub use citizen::{Citizen, CitizenError, valid_email};
 pub use config::{
     ConfigError, DayTicketPolicy, MAX_REQUIREMENTS, Office, Service, WeeklyHours, Window,
     request_hours,

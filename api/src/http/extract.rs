@@ -78,6 +78,12 @@ path_param!(
         .map_err(|_| ApiError::not_found(format!("there is no hold `{raw}`")))
 );
 path_param!(
+    /// `{id}` of a verification of an e-mail address (R33).
+    VerificationPath(Uuid), "id",
+    |raw| Uuid::parse_str(raw)
+        .map_err(|_| ApiError::not_found(format!("there is no verification `{raw}`")))
+);
+path_param!(
     /// `{id}` of a request for the Tagesticket draw (R27).
     RequestPath(Uuid), "id",
     |raw| Uuid::parse_str(raw)

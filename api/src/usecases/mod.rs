@@ -45,3 +45,4 @@ pub mod privacy;
 pub mod retention;
 pub mod screens;
 pub mod staff;
+pub mod verifications;

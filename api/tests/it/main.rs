@@ -32,4 +32,5 @@ mod services;
 mod staff;
 mod staff_offices;
 mod statistics;
+mod verifications;
 mod web;

@@ -16,6 +16,7 @@ mod settings;
 mod statistics;
 mod text;
 mod user;
+mod verification;
 
 pub use audit::AuditEntryDto;
 pub use booking::{
@@ -43,6 +44,7 @@ pub use text::{
     ReleaseDto, RequestStatusDto, RoleDto, StatusDto,
 };
 pub use user::{LoginDto, NewUserDto, PasswordDto, TokenDto, UserChangeDto, UserDto};
+pub use verification::{CodeDto, ContactTokenDto, VerificationDto, VerificationRequestDto};
 
 use time::Date;
 use time::format_description::BorrowedFormatItem;

@@ -385,6 +385,16 @@ impl From<LoginError> for ApiError {
     }
 }
 
+impl From<crate::usecases::verifications::VerificationRequestError> for ApiError {
+    fn from(e: crate::usecases::verifications::VerificationRequestError) -> Self {
+        use crate::usecases::verifications::VerificationRequestError;
+        match e {
+            VerificationRequestError::Email(e) => e.into(),
+            VerificationRequestError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<crate::http::dto::InvalidMunicipality> for ApiError {
     fn from(e: crate::http::dto::InvalidMunicipality) -> Self {
         ApiError::unprocessable(ErrorCode::InvalidMunicipality, e.to_string())

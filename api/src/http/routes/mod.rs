@@ -18,6 +18,8 @@ pub fn register(cfg: &mut ServiceConfig) {
     use self::staff::{bookings as staff_bookings, counter, days, login};
     cfg.service(public::list_offices)
         .service(self::citizen::municipalities::list_municipalities)
+        .service(self::citizen::verifications::request_code)
+        .service(self::citizen::verifications::confirm_code)
         .service(operated::create_municipality)
         .service(operated::admin_municipalities)
         .service(operated::admin_municipality)

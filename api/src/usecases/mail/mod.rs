@@ -167,7 +167,10 @@ impl Sender {
                     _ = stopped.changed() => break,
                 }
                 let result = match &config.smtp {
-                    Some(smtp) => send_due(&store, &clock, &config, smtp).await,
+                    Some(smtp) => match send_due(&store, &clock, &config, smtp).await {
+                        Ok(()) => send_codes(&store, &clock, &config, smtp).await,
+                        failed => failed,
+                    },
                     None => announce_unsent(&store, &clock, &mut announced).await,
                 };
                 match result {
@@ -229,6 +232,52 @@ async fn send_due(
         }
         result?;
     }
+}
+
+/// R33, I6: sends every code waiting, each claimed under a lease and
+/// marked sent, so one goes out once however many senders run. A code
+/// that could not be sent is released for the next pass while valid. The
+/// code is never logged.
+async fn send_codes(
+    store: &Arc<Store>,
+    clock: &Clock,
+    config: &Arc<MailConfig>,
+    smtp: &smtp::Smtp,
+) -> Result<(), StoreError> {
+    let now = clock.now();
+    let s = Arc::clone(store);
+    let claimed = blocking(move || s.claim_codes(now, LEASE, BATCH)).await?;
+    for code in claimed {
+        let text = render::render_code(&code.code, code.expires_at);
+        let host = config.public_url.host();
+        let message = text.and_then(|text| {
+            smtp::build_text(
+                &config.from,
+                &code.email,
+                &text.subject,
+                text.body,
+                format!("<{}@{host}>", code.id),
+                now,
+            )
+        });
+        let result = match message {
+            Ok(message) => smtp.send(message, &code.email).await,
+            Err(e) => Err(e),
+        };
+        let (s, id, claim) = (Arc::clone(store), code.id, code.claim.clone());
+        match result {
+            Ok(()) => {
+                let now = clock.now();
+                blocking(move || s.mark_code_sent(id, &claim, now)).await?;
+                tracing::info!(verification = %id, "verification code sent");
+            }
+            Err(error) => {
+                blocking(move || s.release_code(id, &claim)).await?;
+                tracing::warn!(verification = %id, %error, "verification code not sent; will retry");
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Sends one claimed message and marks it.

@@ -8,7 +8,8 @@ use persistence::Booking;
 use std::sync::LazyLock;
 use time::OffsetDateTime;
 
-const TEMPLATES: [(&str, &str); 5] = [
+const TEMPLATES: [(&str, &str); 6] = [
+    ("code.txt", include_str!("../../../templates/mail/code.txt")),
     (
         "details.txt",
         include_str!("../../../templates/mail/details.txt"),
@@ -148,6 +149,20 @@ pub fn render(
         link => link.unwrap_or_default(),
     })
     .map_err(|e| e.to_string())?;
+    let (subject, body) = rendered.split_once('\n').unwrap_or((&rendered, ""));
+    Ok(Text {
+        subject: subject.trim().to_owned(),
+        body: body.trim_start_matches('\n').to_owned(),
+    })
+}
+
+/// R33: the message of a verification code, valid until `until`.
+pub fn render_code(code: &str, until: OffsetDateTime) -> Result<Text, String> {
+    let env = ENVIRONMENT.as_ref().map_err(Clone::clone)?;
+    let template = env.get_template("code.txt").map_err(|e| e.to_string())?;
+    let rendered = template
+        .render(context! { code => code, until => german_time(until) })
+        .map_err(|e| e.to_string())?;
     let (subject, body) = rendered.split_once('\n').unwrap_or((&rendered, ""));
     Ok(Text {
         subject: subject.trim().to_owned(),

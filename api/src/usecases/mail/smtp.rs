@@ -96,6 +96,32 @@ pub fn build(o: Outgoing<'_>) -> Result<Message, String> {
         .map_err(|e| e.to_string())
 }
 
+/// A plain text message without an attachment (R33: a code).
+pub fn build_text(
+    from: &Mailbox,
+    to: &str,
+    subject: &str,
+    body: String,
+    message_id: String,
+    date: OffsetDateTime,
+) -> Result<Message, String> {
+    let to: Mailbox = to
+        .parse()
+        .map_err(|_| "the stored e-mail address is not valid".to_owned())?;
+    let date = u64::try_from(date.unix_timestamp())
+        .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s))
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(subject)
+        .message_id(Some(message_id))
+        .date(date)
+        .header(ContentType::TEXT_PLAIN)
+        .body(body)
+        .map_err(|e| e.to_string())
+}
+
 /// An error text without the recipient's address or anything else that
 /// looks like one (a server may quote it: `550 <x@y>: unknown`).
 pub fn scrub(text: &str, to: Option<&str>) -> String {

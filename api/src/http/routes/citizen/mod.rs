@@ -9,3 +9,4 @@ pub mod municipalities;
 pub mod offers;
 pub mod offices;
 pub mod privacy;
+pub mod verifications;
