@@ -348,6 +348,9 @@ impl Application {
                     SwaggerUi::new("/swagger-ui/{_:.*}")
                         .url("/api-docs/openapi.json", spec.clone()),
                 )
+                // A municipality's page (R39), `/{municipality}/`: last, as
+                // it matches any first segment.
+                .configure(routes::web::register_municipalities)
                 .default_service(web::to(protocol::no_route))
                 // Inner to outer: the citizens' limits (R25); CORS, which
                 // answers preflights before they count or reach the routes, and

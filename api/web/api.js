@@ -55,7 +55,9 @@ const q = (params) => {
 const seg = encodeURIComponent;
 
 export const api = {
-  offices: () => request("GET", "/api/v1/offices"),
+  municipalities: () => request("GET", "/api/v1/municipalities"),
+  // Every office, or those of the municipality `municipality` (R39).
+  offices: (municipality) => request("GET", `/api/v1/offices${q([["municipality", municipality]])}`),
   services: (office) => request("GET", `/api/v1/offices/${seg(office)}/services`),
   slots: (office, services, from, to) =>
     request("GET", `/api/v1/offices/${seg(office)}/slots${q([...services.map((s) => ["service", s]), ["from", from], ["to", to]])}`),

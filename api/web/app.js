@@ -2,8 +2,9 @@
 // and all free times, hold one (R19), give name and contact, confirm; the
 // Tagesticket of today (R13–R15) with the proof of work (R26) and the
 // postcode (R32); the draw for it (R27); manage a booking from its link
-// (/termine/{id}#token=…): move (R20) and cancel. Plain DOM, no framework;
-// German by default.
+// (/termine/{id}#token=…): move (R20) and cancel. Per municipality (R39):
+// its page is /{municipality}/, and / lists them where there are several.
+// Plain DOM, no framework; German by default.
 //
 // This module only puts the page together: each screen is a view of the
 // module of its step (search.js, hold.js, manage.js, draw.js), drawn in the
@@ -29,6 +30,8 @@ const managed = location.pathname.match(/^\/termine\/([^/]+)$/);
 if (managed) {
   const token = new URLSearchParams(location.hash.slice(1)).get("token");
   manage.open(decodeURIComponent(managed[1]), token);
+} else if (location.pathname === "/") {
+  show("places");
 } else {
   // A request for the draw filed in this tab: its result first.
   show(draw.stored() ? "drawResult" : "start");

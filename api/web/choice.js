@@ -1,10 +1,11 @@
 // What the citizen chooses on the start screen, kept while the page lives:
-// the offices, the office chosen and its services, how many of each, and
+// the offices (of the page's municipality), the office chosen and its services, how many of each, and
 // today's Tagesticket status there (R13–R15).
 
 import { api } from "./api.js";
 import { showErrors } from "./page.js";
 import { t } from "./lang.js";
+import * as place from "./place.js";
 
 let offices = [];
 let officeId = null;
@@ -12,9 +13,12 @@ let services = [];
 let counts = {};
 let dayStatus = null;
 
-// The offices, asked for once.
+// The offices of the page's municipality (R39; all without one), asked
+// for once.
 export async function loadOffices() {
-  if (!offices.length) offices = await api.offices();
+  if (offices.length) return;
+  await place.ensure();
+  offices = await api.offices(place.id() ?? undefined);
 }
 
 export const allOffices = () => offices;
@@ -32,6 +36,12 @@ export function setOffice(id) {
 export async function loadStart() {
   await loadOffices();
   if (!officeId) officeId = offices[0]?.id;
+  // A municipality without an office yet (R39): nothing to choose.
+  if (!officeId) {
+    services = [];
+    dayStatus = null;
+    return;
+  }
   services = await api.services(officeId);
   dayStatus = office()?.day_tickets ? await api.dayTickets(officeId) : null;
 }

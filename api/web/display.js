@@ -3,6 +3,7 @@
 // GET /api/v1/offices/{office}/display (Server-Sent Events). Codes and
 // counters only, never a name. The screen has no clock of its own: what it
 // shows is what the stream sent. German by default, `?lang=en` for English.
+// The heading names the office and its municipality (R39).
 
 import { api } from "./api.js";
 import { h, initialLang, text, clock } from "./dom.js";
@@ -130,8 +131,10 @@ async function start() {
   const title = document.getElementById("title");
   title.textContent = t("displayTitle");
   connection(t("loading"), "loading");
+  let place = null;
   try {
     office = (await api.offices()).find((o) => o.id === officeId) ?? null;
+    if (office) place = (await api.municipalities()).find((m) => m.id === office.municipality) ?? null;
   } catch {
     connection(t("displayReconnecting"), "lost");
     setTimeout(start, 3000);
@@ -142,9 +145,12 @@ async function start() {
     connection(t("displayUnknown", officeId), "unknown");
     return;
   }
-  // The office's name is German; on the English screen it is marked so.
-  title.replaceChildren(lang === "de" ? office.name : h("span", { lang: "de" }, office.name), h("span", { class: "sub" }, t("displayTitle")));
-  document.title = `${office.name}: ${t("displayTitle")} – ${t("brand")}`;
+  // The office's and municipality's names are German; on the English
+  // screen they are marked so.
+  const de = (text) => (lang === "de" ? text : h("span", { lang: "de" }, text));
+  const where = place ? [" – ", h("span", { id: "place" }, de(place.name))] : [];
+  title.replaceChildren(de(office.name), h("span", { class: "sub" }, t("displayTitle"), ...where));
+  document.title = `${office.name}: ${t("displayTitle")} – ${place ? place.name : t("brand")}`;
   render();
   connect();
 }

@@ -7,6 +7,7 @@ import { h } from "./dom.js";
 import { t, fmtWhen } from "./lang.js";
 import { disableButtons, fail, frame, notify, show, showErrors } from "./page.js";
 import { loadOffices, loadServices } from "./choice.js";
+import * as place from "./place.js";
 import { afterLost, findTimes, offerView } from "./offer.js";
 import { backButton, bookingView, selectionSummary } from "./parts.js";
 
@@ -33,6 +34,8 @@ async function manage() {
   }
   const b = await api.booking(id, token);
   booking = b;
+  // The page is the municipality's of the booking's office (R39).
+  await place.ofOffice(b.office);
   await loadOffices();
   await loadServices(b.office);
   const open = b.status === "confirmed" && Date.parse(b.start) > serverNow();
@@ -61,7 +64,7 @@ async function manage() {
             ),
           )
         : null,
-      h("p", {}, h("a", { href: "/" }, t("newBooking"))),
+      h("p", {}, h("a", { href: place.home(), id: "new-booking" }, t("newBooking"))),
     ],
   });
 }

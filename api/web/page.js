@@ -1,11 +1,13 @@
 // The booking page's frame: the screens by name and the one shown, the
-// header and footer in the page's language, a screen's heading, error
+// header and footer in the page's language (with the municipality's name
+// and links, place.js), a screen's heading, error
 // summary and notice, and what is said to screen readers.
 
 import { ApiError } from "./api.js";
 import { ERRORS } from "./i18n.js";
 import { h } from "./dom.js";
 import { lang, t } from "./lang.js";
+import * as place from "./place.js";
 
 const main = document.getElementById("main");
 const live = document.getElementById("live");
@@ -99,7 +101,7 @@ export const notify = (text) => {
 };
 
 export function frame({ title, step, children }) {
-  document.title = `${title} – ${t("brand")}`;
+  document.title = `${title} – ${place.titleOf()}`;
   const said = notice;
   notice = null;
   const parts = [
@@ -115,7 +117,7 @@ export function frame({ title, step, children }) {
 function chrome() {
   document.documentElement.lang = lang();
   document.getElementById("skip").textContent = t("skip");
-  document.getElementById("brand").textContent = t("brand");
+  document.getElementById("brand").replaceChildren(...place.brand());
   const sw = document.getElementById("lang");
   const other = lang() === "de" ? "en" : "de";
   sw.textContent = t("switchTo");
@@ -123,6 +125,7 @@ function chrome() {
   sw.setAttribute("aria-label", t("switchLabel"));
   document.getElementById("footer-text").textContent = t("footer");
   document.getElementById("api-docs").textContent = t("apiDocs");
+  place.legal();
 }
 
 // ---------------------------------------------------------------- screens
@@ -152,6 +155,8 @@ export async function show(next, { focus } = {}) {
     fail(err);
     return;
   }
+  // Again: a view may have learnt the municipality (a booking's, R39).
+  chrome();
   main.dataset.screen = current;
   if (firstRender) {
     firstRender = false;

@@ -1,18 +1,42 @@
 // The first two steps of a booking: the start screen (office, services and
 // how many of each, today's Tagesticket of R13–R15 and the draw of R27
-// where the office has one) and the free times found for them.
+// where the office has one) and the free times found for them; before
+// them, at / with several municipalities, where to book (R39).
 
 import { h } from "./dom.js";
-import { t, de, fmtTime } from "./lang.js";
+import { lang, t, de, fmtTime } from "./lang.js";
 import { fail, frame, show } from "./page.js";
 import * as choice from "./choice.js";
 import { findTimes, offerKind, offerView } from "./offer.js";
 import { takeSlot } from "./hold.js";
 import { startStatus } from "./draw.js";
 import { backButton, selectionSummary } from "./parts.js";
+import { loadAll } from "./place.js";
+
+// Every municipality of this server, each a link to its page; the language
+// goes along where the address named one.
+async function places() {
+  const list = await loadAll();
+  const keep = new URLSearchParams(location.search).has("lang") || lang() !== "de" ? `?lang=${lang()}` : "";
+  frame({
+    title: t("placesTitle"),
+    children: [
+      h("p", { class: list.length ? null : "notice" }, t(list.length ? "placesIntro" : "placesNone")),
+      h(
+        "ul",
+        { class: "places", id: "places" },
+        list.map((m) => h("li", {}, h("a", { href: `/${encodeURIComponent(m.id)}/${keep}`, id: `place-${m.id}` }, de(m.name)))),
+      ),
+    ],
+  });
+}
 
 async function start() {
   await choice.loadStart();
+  if (!choice.allOffices().length) {
+    frame({ title: t("startTitle"), children: [h("p", { class: "notice", id: "no-offices" }, t("noOffices"))] });
+    return;
+  }
   frame({
     title: t("startTitle"),
     step: 1,
@@ -139,4 +163,4 @@ async function slots() {
   });
 }
 
-export const views = { start, slots };
+export const views = { places, start, slots };

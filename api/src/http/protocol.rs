@@ -188,6 +188,13 @@ impl Routes {
     pub fn allowed(&self, path: &str) -> Vec<Method> {
         self.matched(path).allowed
     }
+
+    /// Every route pattern, as registered (`/api/v1/bookings/{id}`).
+    pub fn patterns(&self) -> impl Iterator<Item = &str> {
+        self.routes
+            .iter()
+            .filter_map(|(_, def, _, _)| def.pattern())
+    }
 }
 
 /// What every path of `pattern` begins with: the pattern up to its first
@@ -210,16 +217,21 @@ pub fn allow_header(methods: &[Method]) -> String {
 pub async fn no_route(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
     let allowed = matched(&req).allowed;
     if allowed.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            ErrorCode::NoRoute,
-            "there is no such path in this API",
-        ));
+        return Err(no_such_path());
     }
     Err(ApiError::method_not_allowed(
         req.method(),
         allow_header(&allowed),
     ))
+}
+
+/// 404 `no_route`: no route serves this path.
+pub fn no_such_path() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NoRoute,
+        "there is no such path in this API",
+    )
 }
 
 /// Marks a request that came as `HEAD` and runs as `GET`: a handler whose
@@ -264,10 +276,19 @@ fn is_problem(res: &ServiceResponse<impl MessageBody>) -> bool {
         .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"))
 }
 
+/// An answer for people: the 404 page of an address that names no
+/// municipality (`routes::web`; R39), the only error page the server makes.
+fn is_page(res: &ServiceResponse<impl MessageBody>) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+}
+
 /// Gives every error response (4xx, 5xx) the application makes a
 /// problem+json body: those of the handlers already have one; this adds it
 /// to the ones made elsewhere (an empty 404 of Swagger UI, an error of a
-/// middleware), keeping their status and headers.
+/// middleware), keeping their status and headers. The one page the server
+/// answers an error with (an unknown municipality's address) stays a page.
 pub async fn problem_bodies(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -276,7 +297,8 @@ pub async fn problem_bodies(
     // only a middleware inside this one could fail here, and none does.
     let res = next.call(req).await?.map_into_boxed_body();
     let status = res.status();
-    if !(status.is_client_error() || status.is_server_error()) || is_problem(&res) {
+    if !(status.is_client_error() || status.is_server_error()) || is_problem(&res) || is_page(&res)
+    {
         return Ok(res);
     }
     let detail = format!(

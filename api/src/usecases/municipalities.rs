@@ -3,7 +3,9 @@
 
 use crate::state::AppState;
 use crate::usecases::staff::Actor;
-use domain::{Municipality, MunicipalityChange, MunicipalityId, NewOffice, Office};
+use domain::{
+    Municipality, MunicipalityChange, MunicipalityId, MunicipalityIdError, NewOffice, Office,
+};
 use persistence::StoreError;
 use std::sync::Arc;
 
@@ -35,6 +37,40 @@ pub async fn municipality(
     id: MunicipalityId,
 ) -> Result<Municipality, StoreError> {
     state.call(move |store, _| store.municipality(&id)).await
+}
+
+/// What the first segment of a page's path names (R39: the page of Kaarst
+/// is `/kaarst/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathName {
+    /// A municipality of this deployment, spelt as its id.
+    Municipality(MunicipalityId),
+    /// A municipality of this deployment spelt otherwise (`Kaarst`): its id.
+    Respelt(MunicipalityId),
+    /// A path of the server itself (`api`, `web`, …; `RESERVED_SLUGS`).
+    Reserved,
+    /// No municipality here (none of that id, or no id at all).
+    Unknown,
+}
+
+/// What the path segment `segment` names.
+pub async fn named_by(state: &AppState, segment: &str) -> Result<PathName, StoreError> {
+    let (id, respelt) = match MunicipalityId::parse(segment) {
+        Ok(id) => (id, false),
+        Err(MunicipalityIdError::Reserved(_)) => return Ok(PathName::Reserved),
+        Err(MunicipalityIdError::Invalid(_)) => {
+            match MunicipalityId::parse(&segment.to_lowercase()) {
+                Ok(id) => (id, true),
+                Err(_) => return Ok(PathName::Unknown),
+            }
+        }
+    };
+    match state.call(move |store, _| store.municipality(&id)).await {
+        Ok(m) if respelt => Ok(PathName::Respelt(m.id)),
+        Ok(m) => Ok(PathName::Municipality(m.id)),
+        Err(StoreError::UnknownMunicipality) => Ok(PathName::Unknown),
+        Err(e) => Err(e),
+    }
 }
 
 /// Creates a municipality, audited as `operator`.

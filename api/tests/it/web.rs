@@ -1,16 +1,30 @@
-//! The citizens' booking page (issue #15): served at `/` and at the manage
-//! link's path with a strict Content-Security-Policy, its assets with their
-//! types, outside the citizens' rate limits (R25) and outside the spec.
+//! The citizens' booking page (issue #15): served per municipality at
+//! `/{municipality}/` (R39; `/` leads to the only one or the page lists
+//! them) and at the manage link's path with a strict
+//! Content-Security-Policy, its assets with their types, outside the
+//! citizens' rate limits (R25) and outside the spec. The page itself does
+//! not depend on the backend; which municipalities there are does
+//! (`on_both_backends` for those).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-// (The page does not depend on the backend: no `on_both_backends` here.)
 #[allow(unused_imports)]
 use crate::common;
 
 use api::http::limits::RateLimit;
+use api::http::protocol::Routes;
+use api::http::routes::web::{CONTENT_SECURITY_POLICY, PATHS};
 use common::*;
 use reqwest::StatusCode;
-use reqwest::blocking::Response;
+use reqwest::blocking::{Client, Response};
+use reqwest::{Method, redirect};
+use serde_json::json;
+
+on_both_backends!(
+    TestApp::spawn;
+    r39_the_page_of_a_municipality_is_at_its_path,
+    r39_an_address_that_names_no_municipality_is_a_404_page,
+    r39_the_root_leads_to_the_only_municipality_or_lists_them,
+);
 
 fn header(r: &Response, name: &str) -> String {
     r.headers()
@@ -24,9 +38,9 @@ fn app() -> TestApp {
 }
 
 #[test]
-fn the_page_is_served_at_the_root_with_a_strict_csp() {
+fn the_page_is_served_with_a_strict_csp() {
     let app = app();
-    let r = app.get("/");
+    let r = app.get("/kaarst/");
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(header(&r, "content-type"), "text/html; charset=utf-8");
     assert_eq!(header(&r, "cache-control"), "no-cache");
@@ -79,6 +93,7 @@ fn every_asset_the_page_names_is_served_with_its_type() {
         ("draw.js", "text/javascript; charset=utf-8"),
         ("lang.js", "text/javascript; charset=utf-8"),
         ("page.js", "text/javascript; charset=utf-8"),
+        ("place.js", "text/javascript; charset=utf-8"),
         ("choice.js", "text/javascript; charset=utf-8"),
         ("form.js", "text/javascript; charset=utf-8"),
         ("parts.js", "text/javascript; charset=utf-8"),
@@ -167,11 +182,11 @@ fn an_unknown_asset_is_a_404_problem() {
         "not_found",
     );
     problem(app.get("/web/"), StatusCode::NOT_FOUND, "no_route");
-    problem(
-        app.get("/web/../Cargo.toml"),
-        StatusCode::NOT_FOUND,
-        "no_route",
-    );
+    // (The client sends this as `/Cargo.toml`, which names no municipality:
+    // the 404 page, nothing of the file.)
+    let r = app.get("/web/../Cargo.toml");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(!r.text().unwrap().contains("[workspace]"));
 }
 
 #[test]
@@ -233,7 +248,7 @@ fn r25_the_citizens_read_limit_does_not_count_the_page() {
 fn the_page_is_not_in_the_spec() {
     let spec = serde_json::to_value(api::openapi()).unwrap();
     let paths = spec["paths"].as_object().unwrap();
-    for path in ["/", "/termine/{id}", "/display/{office}", "/web/{file}"] {
+    for path in PATHS {
         assert!(!paths.contains_key(path), "{path} is in the spec");
     }
     assert!(paths.keys().all(|p| !p.starts_with("/web")));
@@ -255,4 +270,264 @@ fn a_frozen_clock_is_the_date_of_every_answer() {
         header(&app.get("/healthz"), "date"),
         "Mon, 30 Nov 2026 09:07:00 GMT"
     );
+}
+
+/// A client that shows a redirect instead of following it.
+fn not_following() -> Client {
+    Client::builder()
+        .redirect(redirect::Policy::none())
+        .no_gzip()
+        .build()
+        .unwrap()
+}
+
+/// Where a redirect of `path` leads, with its status.
+fn redirected(app: &TestApp, path: &str) -> (StatusCode, String) {
+    let r = not_following()
+        .get(format!("{}{path}", app.base))
+        .send()
+        .unwrap();
+    assert_eq!(header(&r, "cache-control"), "no-cache", "{path}");
+    (r.status(), header(&r, "location"))
+}
+
+/// As the operator: the municipality `testdorf` (an imprint and an
+/// accessibility statement, no privacy notice) with one office,
+/// `rathaus-testdorf` (the Infobüro Bauen's configuration under another id).
+fn testdorf(app: &TestApp) {
+    let operator = app.admin_token();
+    let r = app.request(
+        Method::POST,
+        "/api/v1/admin/municipalities",
+        Some(&operator),
+        Some(&json!({
+            "id": "testdorf", "name": "Gemeinde Testdorf", "ags": "05162099",
+            "imprint_url": "https://testdorf.example/impressum",
+            "accessibility_url": "https://testdorf.example/barrierefreiheit"
+        })),
+    );
+    ok_json(r, StatusCode::CREATED);
+    let mut config = ok_json(
+        app.request(
+            Method::GET,
+            "/api/v1/admin/offices/infobuero-bauen",
+            Some(&operator),
+            None,
+        ),
+        StatusCode::OK,
+    );
+    config["id"] = json!("rathaus-testdorf");
+    config["name"] = json!("Rathaus Testdorf");
+    let r = app.request(
+        Method::POST,
+        "/api/v1/admin/municipalities/testdorf/offices",
+        Some(&operator),
+        Some(&config),
+    );
+    ok_json(r, StatusCode::CREATED);
+}
+
+/// The booking page as any of its paths serves it.
+fn the_page(app: &TestApp) -> String {
+    let r = app.get("/termine/0193a4b2-8a7e-7c3e-9f00-000000000000");
+    assert_eq!(r.status(), StatusCode::OK);
+    r.text().unwrap()
+}
+
+fn r39_the_page_of_a_municipality_is_at_its_path(app: &TestApp) {
+    let page = the_page(app);
+    assert!(
+        page.contains(r#"<nav class="legal" id="legal""#),
+        "the footer's links"
+    );
+    let r = app.get("/kaarst/");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(header(&r, "content-type"), "text/html; charset=utf-8");
+    assert_eq!(
+        header(&r, "content-security-policy"),
+        CONTENT_SECURITY_POLICY
+    );
+    assert_eq!(r.text().unwrap(), page);
+    // A second municipality has its page as soon as it exists.
+    assert_eq!(app.get("/testdorf/").status(), StatusCode::NOT_FOUND);
+    testdorf(app);
+    let r = app.get("/testdorf/");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.text().unwrap(), page);
+    let head = app.request(Method::HEAD, "/testdorf/", None, None);
+    assert_eq!(head.status(), StatusCode::OK);
+    assert!(head.bytes().unwrap().is_empty());
+    // The page finds its offices by the municipality (the page's start
+    // screen asks exactly this).
+    let offices = ok_json(
+        app.get("/api/v1/offices?municipality=testdorf"),
+        StatusCode::OK,
+    );
+    assert_eq!(offices.as_array().unwrap().len(), 1, "{offices}");
+    assert_eq!(offices[0]["id"], "rathaus-testdorf");
+    // Without the slash, or spelt with capitals: to the page, the query kept.
+    for (path, to) in [
+        ("/kaarst", "/kaarst/"),
+        ("/testdorf?lang=en", "/testdorf/?lang=en"),
+        ("/Kaarst/", "/kaarst/"),
+        ("/KAARST", "/kaarst/"),
+        ("/TestDorf/?lang=de", "/testdorf/?lang=de"),
+    ] {
+        assert_eq!(
+            redirected(app, path),
+            (StatusCode::MOVED_PERMANENTLY, to.to_owned()),
+            "{path}"
+        );
+    }
+    // The old links keep working: a booking's, the display's.
+    assert_eq!(the_page(app), page);
+    assert_eq!(
+        app.get("/display/rathaus-testdorf").status(),
+        StatusCode::OK
+    );
+}
+
+fn r39_an_address_that_names_no_municipality_is_a_404_page(app: &TestApp) {
+    // A person who mistyped sees a page that says so, with the way on.
+    for path in [
+        "/gibtsnicht/",
+        "/gibtsnicht",
+        "/Gibtsnicht/",
+        "/x/",
+        "/favicon.ico",
+        "/%C3%BCberall/",
+    ] {
+        let r = app.get(path);
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            header(&r, "content-type"),
+            "text/html; charset=utf-8",
+            "{path}"
+        );
+        assert_eq!(
+            header(&r, "content-security-policy"),
+            CONTENT_SECURITY_POLICY
+        );
+        assert_eq!(header(&r, "x-content-type-options"), "nosniff");
+        let body = r.text().unwrap();
+        assert!(body.starts_with("<!doctype html>"), "{path}");
+        assert!(body.contains(r#"<html lang="de">"#));
+        assert!(
+            body.contains("<h1 id=\"title\">Seite nicht gefunden</h1>"),
+            "{body}"
+        );
+        assert!(body.contains(r#"<a id="home" href="/">"#), "{body}");
+        assert!(!body.contains("<script") && !body.contains(" style="));
+    }
+    // The server's own first segments answer as before: no such path.
+    for path in [
+        "/api/",
+        "/web/",
+        "/display/",
+        "/termine/",
+        "/metrics/",
+        "/admin/",
+        "/API/",
+    ] {
+        let r = app.get(path);
+        if path == "/API/" {
+            // Not a municipality's spelling either (`api` is reserved).
+            assert_eq!(r.status(), StatusCode::NOT_FOUND);
+            continue;
+        }
+        problem(r, StatusCode::NOT_FOUND, "no_route");
+    }
+    // And what they serve is still theirs.
+    for path in ["/healthz", "/readyz", "/metrics", "/swagger-ui/"] {
+        assert_ne!(app.get(path).status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    problem(
+        app.get("/api/v1/nothing"),
+        StatusCode::NOT_FOUND,
+        "no_route",
+    );
+}
+
+fn r39_the_root_leads_to_the_only_municipality_or_lists_them(app: &TestApp) {
+    // One municipality (the shipped Kaarst): `/` is its page.
+    assert_eq!(
+        redirected(app, "/"),
+        (StatusCode::SEE_OTHER, "/kaarst/".to_owned())
+    );
+    assert_eq!(
+        redirected(app, "/?lang=en"),
+        (StatusCode::SEE_OTHER, "/kaarst/?lang=en".to_owned())
+    );
+    let head = not_following()
+        .head(format!("{}/", app.base))
+        .send()
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::SEE_OTHER);
+    // Two: `/` is the page, which lists them from the API (app.js, the
+    // screen `places`), one link each.
+    testdorf(app);
+    let r = not_following()
+        .get(format!("{}/", app.base))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        header(&r, "content-security-policy"),
+        CONTENT_SECURITY_POLICY
+    );
+    assert_eq!(r.text().unwrap(), the_page(app));
+    let list = ok_json(app.get("/api/v1/municipalities"), StatusCode::OK);
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Stadt Kaarst", "Gemeinde Testdorf"]);
+    let search = app.get("/web/search.js").text().unwrap();
+    assert!(search.contains("async function places()"));
+}
+
+/// Every first path segment the server routes (the spec's paths, the
+/// documentation's, the pages') is one no municipality may take: a
+/// municipality named so would hide the route, or the route it. The list
+/// is the one the server itself answers `Allow` from (`Routes`), so a new
+/// top-level route fails here until `domain::RESERVED_SLUGS` names it.
+#[test]
+fn r39_every_first_segment_the_server_routes_is_reserved() {
+    let routes = Routes::from_spec(&api::openapi(), &PATHS);
+    let mut segments: Vec<&str> = routes
+        .patterns()
+        .filter_map(|p| p.trim_start_matches('/').split('/').next())
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .collect();
+    segments.sort_unstable();
+    segments.dedup();
+    for known in [
+        "api",
+        "api-docs",
+        "display",
+        "healthz",
+        "metrics",
+        "readyz",
+        "swagger-ui",
+        "termine",
+        "web",
+    ] {
+        assert!(
+            segments.contains(&known),
+            "{known} not found in {segments:?}"
+        );
+    }
+    for segment in &segments {
+        assert!(
+            domain::RESERVED_SLUGS.contains(segment),
+            "`{segment}` is routed but not in domain::RESERVED_SLUGS"
+        );
+        assert!(domain::MunicipalityId::parse(segment).is_err(), "{segment}");
+    }
+    // The municipality's own paths are the only ones with a dynamic first
+    // segment.
+    let dynamic: Vec<&str> = routes.patterns().filter(|p| p.starts_with("/{")).collect();
+    assert_eq!(dynamic, ["/{municipality}/", "/{municipality}"]);
 }
