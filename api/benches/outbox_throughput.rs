@@ -75,6 +75,7 @@ fn main() {
                 citizen: citizen.clone(),
                 created_by: None,
                 challenge: None,
+                contact_token: None,
                 idempotency_key: None,
             };
             if store.book(&request, MONDAY_10).is_ok() {

@@ -47,6 +47,11 @@ pub enum HoldError {
         "this address already holds a Tagesticket; confirm or release that hold before holding another"
     )]
     DayTicketLimit,
+    /// R33: one live Tagesticket hold per verified mailbox.
+    #[error(
+        "this e-mail address already holds a Tagesticket; confirm or release that hold before holding another"
+    )]
+    MailboxDayTicketLimit,
     #[error("the hold was extended {max} times already; confirm it before it expires")]
     NoExtensionsLeft { max: u32 },
 }

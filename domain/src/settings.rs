@@ -29,6 +29,7 @@
 
 use crate::fair::{ChallengePolicy, DayTicketRelease, Postcode};
 use crate::message::ReminderPolicy;
+use crate::verification::VerifyContact;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use time::Time;
@@ -84,6 +85,11 @@ macro_rules! office_settings {
             /// How Tagestickets are released (R27).
             day_ticket_release: DayTicketRelease, json DayTicketRelease =
                 $crate::fair::DayTicketRelease::FirstCome;
+            /// Which online requests need a verified e-mail address (R33):
+            /// `off`, `day_tickets` (bookings, holds and draw requests of
+            /// Tagestickets) or `all`.
+            verify_contact: VerifyContact, json VerifyContact =
+                $crate::verification::VerifyContact::Off;
             /// Online Tagestickets only for these five-digit postcodes; empty
             /// (`[]`) = anyone (R32).
             day_ticket_postcodes: Vec<Postcode>, json Vec<String> = Vec::new(),

@@ -218,6 +218,7 @@ fn bookable_starts(store: &Store) -> BenchResult<Vec<OffsetDateTime>> {
 fn request(start: OffsetDateTime, citizen: &Citizen) -> BenchResult<NewBooking> {
     Ok(NewBooking {
         challenge: None,
+        contact_token: None,
         idempotency_key: None,
         office: OfficeId::parse(OFFICE)?,
         services: vec![ServiceId::parse(SERVICE)?],

@@ -7,7 +7,7 @@
 //! runs the draw and tries once more ([`Store::after_draw`]).
 
 use crate::bookings::{Booking, booking_row, one};
-use crate::challenges::{self, SolvedChallenge};
+use crate::challenges::SolvedChallenge;
 use crate::infra::codec::{corrupt, from_db, parse, to_db, to_u32};
 use crate::infra::connection::DbConnection;
 use crate::infra::locks;
@@ -32,6 +32,9 @@ pub struct NewDayTicketRequest {
     pub window: Option<RequestWindow>,
     /// A verified proof-of-work solution, where the office asks for one (R26).
     pub challenge: Option<SolvedChallenge>,
+    /// `X-Contact-Token`, where the office asks for a verified contact
+    /// (R33).
+    pub contact_token: Option<String>,
 }
 
 /// A request just filed, with its secret token: shown once, stored hashed.
@@ -181,17 +184,16 @@ impl Store {
                 Channel::Online,
                 citizen.postcode(),
             )?;
-            if office
-                .settings
-                .challenge
-                .requires(BookingKind::DayTicket, Channel::Online)
-            {
-                let solved = request
-                    .challenge
-                    .as_ref()
-                    .ok_or(BookingError::ChallengeRequired)?;
-                challenges::consume(conn, solved, now)?;
-            }
+            let how = (BookingKind::DayTicket, Channel::Online);
+            crate::bookings::check_challenge(conn, &office, how, request.challenge.as_ref(), now)?;
+            crate::verifications::check_contact(
+                conn,
+                &office,
+                how,
+                citizen.email(),
+                request.contact_token.as_deref(),
+                now,
+            )?;
             let row = RequestRow {
                 id: id.to_string(),
                 token_hash: hash_token(&token),

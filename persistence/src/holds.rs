@@ -4,7 +4,9 @@
 //! Expired rows are deleted lazily, by the next hold of the same office day
 //! or client.
 
-use crate::bookings::{Accept, CreatedBooking, admit, check_citizen, insert_accepted, rebook};
+use crate::bookings::{
+    Accept, CreatedBooking, admit, check_challenge, check_citizen, insert_accepted, rebook,
+};
 use crate::challenges::SolvedChallenge;
 use crate::infra::codec::{corrupt, from_db, parse, to_db, to_i32, to_u32};
 use crate::infra::connection::DbConnection;
@@ -34,6 +36,9 @@ pub struct NewHold {
     pub client: String,
     /// A verified proof-of-work solution, where the office asks for one (R26).
     pub challenge: Option<SolvedChallenge>,
+    /// `X-Contact-Token`, where the office asks for a verified contact
+    /// (R33).
+    pub contact_token: Option<String>,
     /// The client's `Idempotency-Key`: a retry gets the first hold.
     pub idempotency_key: Option<String>,
 }
@@ -74,6 +79,8 @@ struct HoldRow {
     created_at: PrimitiveDateTime,
     expires_at: PrimitiveDateTime,
     extensions_left: i32,
+    /// R33: the mailbox a contact token proved, where the office asked.
+    mailbox: Option<String>,
 }
 
 impl HoldRow {
@@ -235,6 +242,9 @@ impl Store {
                 day_tickets: count(kinds.iter().filter(|k| *k == day_ticket).count()),
             };
             check_new_hold(live, request.kind)?;
+            let how = (request.kind, Channel::Online);
+            check_challenge(conn, &office, how, request.challenge.as_ref(), now)?;
+            let mailbox = self.hold_contact(conn, &office, request, now)?;
             let accepted = admit(
                 conn,
                 &office,
@@ -244,7 +254,6 @@ impl Store {
                     kind: request.kind,
                     channel: Channel::Online,
                 },
-                request.challenge.as_ref(),
                 now,
             )?;
             let services: Vec<(&str, u32)> = selection
@@ -266,6 +275,7 @@ impl Store {
                 created_at: to_db(now),
                 expires_at: to_db(hold_expiry(office.settings.hold_minutes, now)),
                 extensions_left: to_i32(hold_extensions(request.kind)),
+                mailbox,
             };
             diesel::insert_into(holds::table)
                 .values(&row)
@@ -276,6 +286,42 @@ impl Store {
             row.hold()
         })?;
         Ok(CreatedHold { hold, token })
+    }
+
+    /// R33: where the office asks for a verified contact for this hold, the
+    /// mailbox its contact token proves, which holds at most one live
+    /// Tagesticket hold (under the mailbox's lock, so two at once cannot
+    /// both pass).
+    fn hold_contact(
+        &self,
+        conn: &mut DbConnection,
+        office: &domain::Office,
+        request: &NewHold,
+        now: OffsetDateTime,
+    ) -> Result<Option<String>, StoreError> {
+        if !office
+            .settings
+            .verify_contact
+            .requires(request.kind, Channel::Online)
+        {
+            return Ok(None);
+        }
+        let mailbox =
+            crate::verifications::proven_mailbox(conn, request.contact_token.as_deref(), now)?
+                .ok_or(BookingError::ContactUnverified)?;
+        if request.kind == BookingKind::DayTicket {
+            locks::lock_name(conn, "holds-mailbox", &mailbox)?;
+            let live: i64 = holds::table
+                .filter(holds::mailbox.eq(&mailbox))
+                .filter(holds::kind.eq(BookingKind::DayTicket.as_str()))
+                .filter(holds::expires_at.gt(to_db(now)))
+                .count()
+                .get_result(conn)?;
+            if live > 0 {
+                return Err(HoldError::MailboxDayTicketLimit.into());
+            }
+        }
+        Ok(Some(mailbox))
     }
 
     /// The hold `id`, live, for the holder of `token`.
@@ -357,6 +403,7 @@ impl Store {
         id: Uuid,
         token: &str,
         citizen: &Citizen,
+        contact_token: Option<&str>,
         idempotency_key: Option<&str>,
         now: OffsetDateTime,
     ) -> Result<CreatedBooking, StoreError> {
@@ -374,6 +421,22 @@ impl Store {
             let start = from_db(row.start_at);
             if start < now {
                 return Err(BookingError::InPast.into());
+            }
+            // R33: the booking's e-mail is the mailbox the hold was verified
+            // for, and the contact token proves it now.
+            let how = (kind, Channel::Online);
+            crate::verifications::check_contact(
+                conn,
+                &office,
+                how,
+                citizen.email(),
+                contact_token,
+                now,
+            )?;
+            if let Some(mailbox) = &row.mailbox
+                && citizen.email().map(domain::email_key).as_ref() != Some(mailbox)
+            {
+                return Err(BookingError::ContactUnverified.into());
             }
             check_citizen(
                 conn,

@@ -59,6 +59,7 @@ mod tests {
                 .unwrap(),
             created_by: None,
             challenge: None,
+            contact_token: None,
             idempotency_key: None,
         }
     }

@@ -27,6 +27,7 @@ fn booking(day: i64, email: &str) -> NewBooking {
         citizen: Citizen::new("Erika Mustermann", Some(email), None).unwrap(),
         created_by: None,
         challenge: None,
+        contact_token: None,
         idempotency_key: None,
     }
 }

@@ -65,6 +65,7 @@ fn request(start: OffsetDateTime, who: Citizen) -> NewBooking {
         citizen: who,
         created_by: None,
         challenge: None,
+        contact_token: None,
         idempotency_key: None,
     }
 }

@@ -154,6 +154,7 @@ fn r21_a_booking_lists_its_services_with_todays_texts_and_its_minutes(db: &TestD
                 citizen: citizen(),
                 created_by: None,
                 challenge: None,
+                contact_token: None,
                 idempotency_key: None,
             },
             MONDAY_10,

@@ -87,6 +87,7 @@ fn request(start: OffsetDateTime, kind: BookingKind, channel: Channel) -> NewBoo
         citizen: citizen(),
         created_by: None,
         challenge: None,
+        contact_token: None,
         idempotency_key: None,
     }
 }
@@ -795,6 +796,7 @@ fn r26_a_challenge_solution_books_once_and_staff_need_none(db: &TestDb) {
     };
     let with = |minute| NewBooking {
         challenge: Some(solved.clone()),
+        contact_token: None,
         ..ticket(minute)
     };
     store.book(&with(0), eight).unwrap();

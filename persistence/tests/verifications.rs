@@ -17,6 +17,7 @@ on_both_backends!(
     r33_forty_concurrent_confirmations_of_one_code_give_one_token,
     i6_a_code_is_claimed_by_one_sender_and_sent_once,
     r31_r33_retention_forgets_verifications_and_tokens,
+    r33_a_mailbox_holds_one_live_tagesticket_hold,
 );
 
 const LEASE: Duration = Duration::minutes(5);
@@ -191,4 +192,66 @@ fn r31_r33_retention_forgets_verifications_and_tokens(db: &TestDb) {
         None,
         "gone, not only expired"
     );
+}
+
+/// R33: where Tagestickets need a verified contact, a mailbox holds one live
+/// Tagesticket hold, whichever address it holds from.
+fn r33_a_mailbox_holds_one_live_tagesticket_hold(db: &TestDb) {
+    use domain::{BookingKind, OfficeEdit, SettingsChange, Username, VerifyContact};
+    use persistence::NewHold;
+    use persistence::test_support::fixtures::{office_id, services};
+    let store = Store::open(db.url()).unwrap();
+    let change = OfficeEdit::Settings(SettingsChange {
+        verify_contact: Some(VerifyContact::DayTickets),
+        challenge: Some(domain::ChallengePolicy::Off),
+        ..SettingsChange::default()
+    });
+    let admin = Username::parse("chefin").unwrap();
+    store
+        .update_office(
+            &office_id("buergerbuero"),
+            &change,
+            false,
+            &admin,
+            MONDAY_10,
+        )
+        .unwrap();
+    let made = store
+        .request_verification("erika@example.org", MONDAY_10)
+        .unwrap();
+    let code = code_of(&store, made.id).code;
+    let token = store
+        .confirm_verification(made.id, &code, MONDAY_10)
+        .unwrap()
+        .token;
+    let hold = |minute: i64, client: &str, token: Option<&str>| NewHold {
+        office: office_id("buergerbuero"),
+        services: services(&["ausweis-abholung"]),
+        start: time::macros::datetime!(2026-11-30 10:30 +01:00) + Duration::minutes(minute),
+        kind: BookingKind::DayTicket,
+        client: client.to_owned(),
+        challenge: None,
+        contact_token: token.map(str::to_owned),
+        idempotency_key: None,
+    };
+    assert!(matches!(
+        store.hold(&hold(0, "198.51.100.1", None), MONDAY_10),
+        Err(StoreError::Rule(domain::BookingError::ContactUnverified))
+    ));
+    store
+        .hold(&hold(0, "198.51.100.1", Some(&token)), MONDAY_10)
+        .unwrap();
+    assert!(matches!(
+        store.hold(&hold(5, "203.0.113.9", Some(&token)), MONDAY_10),
+        Err(StoreError::Hold(domain::HoldError::MailboxDayTicketLimit))
+    ));
+    // A regular hold is no Tagesticket: not limited so, and here not asked
+    // for a contact at all.
+    let regular = NewHold {
+        kind: BookingKind::Regular,
+        services: services(&["anmeldung"]),
+        start: time::macros::datetime!(2026-12-01 08:30 +01:00),
+        ..hold(0, "203.0.113.9", None)
+    };
+    store.hold(&regular, MONDAY_10).unwrap();
 }

@@ -206,6 +206,27 @@ impl FromRequest for ClientKey {
     }
 }
 
+/// The `X-Contact-Token` header: a contact token of R33, if sent. Checked
+/// by the store where the office asks for a verified contact (a token that
+/// proves nothing is then `contact_unverified`), ignored elsewhere.
+#[derive(Debug, Clone)]
+pub struct ContactTokenHeader(pub Option<String>);
+
+impl FromRequest for ContactTokenHeader {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let header = req
+            .headers()
+            .get("x-contact-token")
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty() && v.len() <= 128);
+        ready(Ok(ContactTokenHeader(header)))
+    }
+}
+
 /// The `X-Altcha` header: a solved proof-of-work challenge, if sent (R26).
 #[derive(Debug, Clone)]
 pub struct Altcha(pub Option<String>);

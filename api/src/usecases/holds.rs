@@ -44,9 +44,13 @@ pub async fn confirm(
     id: Uuid,
     token: String,
     citizen: Citizen,
+    contact_token: Option<String>,
     key: Option<String>,
 ) -> Result<CreatedBooking, StoreError> {
     state
-        .call(move |store, now| store.confirm_hold(id, &token, &citizen, key.as_deref(), now))
+        .call(move |store, now| {
+            let contact = contact_token.as_deref();
+            store.confirm_hold(id, &token, &citizen, contact, key.as_deref(), now)
+        })
         .await
 }

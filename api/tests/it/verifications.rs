@@ -9,6 +9,7 @@ use common::*;
 use persistence::test_support::TestDb;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use time::macros::datetime;
 
 struct Mailing {
     sink: SmtpSink,
@@ -27,6 +28,7 @@ on_both_backends!(
     Mailing::spawn;
     r33_a_code_by_mail_gives_a_contact_token_once,
     r33_three_codes_per_mailbox_an_hour_then_429,
+    r33_where_the_office_asks_bookings_and_holds_need_the_mailboxs_contact_token,
 );
 
 fn ask(app: &TestApp, email: &str) -> reqwest::blocking::Response {
@@ -126,4 +128,143 @@ fn r33_three_codes_per_mailbox_an_hour_then_429(m: &Mailing) {
     ok_json(ask(&m.app, "someone.else@gmail.com"), StatusCode::ACCEPTED);
     m.sink.wait_for(4);
     let _: Value = json!(null);
+}
+
+/// A contact token for `email`: asked for, read from the `n`th mail,
+/// entered.
+fn verified(m: &Mailing, email: &str, n: usize) -> String {
+    let made = ok_json(ask(&m.app, email), StatusCode::ACCEPTED);
+    let mail = m.sink.wait_for(n).remove(n - 1);
+    let code = mail.subject().rsplit(' ').next().unwrap().to_owned();
+    let token = ok_json(
+        enter(&m.app, made["id"].as_str().unwrap(), &code),
+        StatusCode::OK,
+    );
+    token["contact_token"].as_str().unwrap().to_owned()
+}
+
+fn with_token(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    extra: &[(&str, &str)],
+    body: &Value,
+) -> reqwest::blocking::Response {
+    let mut r = app
+        .client
+        .request(method, format!("{}{path}", app.base))
+        .json(body);
+    if let Some(t) = token {
+        r = r.header("X-Contact-Token", t);
+    }
+    for (k, v) in extra {
+        r = r.header(*k, *v);
+    }
+    r.send().unwrap()
+}
+
+/// R33 with `verify_contact: all`: a booking online needs the contact
+/// token of its e-mail's mailbox (R34: however written); another
+/// mailbox's, none, an expired one or a phone number alone are
+/// `contact_unverified`; staff need none; a hold needs one and is confirmed
+/// for that mailbox only.
+fn r33_where_the_office_asks_bookings_and_holds_need_the_mailboxs_contact_token(m: &Mailing) {
+    let app = &m.app;
+    let r = app.request(
+        Method::PATCH,
+        "/api/v1/admin/offices/buergerbuero",
+        Some(&app.admin_token()),
+        Some(&json!({"verify_contact": "all"})),
+    );
+    assert_eq!(
+        ok_json(r, StatusCode::OK)["office"]["verify_contact"],
+        "all"
+    );
+    let erika = verified(m, "erika@example.org", 1);
+    let other = verified(m, "max@example.org", 2);
+    let slot = |minute: i64| datetime!(2026-12-01 08:30 +01:00) + time::Duration::minutes(minute);
+    let mut body = regular(slot(0));
+    body["citizen"]["email"] = json!("Erika+Termin@Example.org");
+    let book = |token: Option<&str>, body: &Value| {
+        with_token(app, Method::POST, "/api/v1/bookings", token, &[], body)
+    };
+    problem(
+        book(None, &body),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "contact_unverified",
+    );
+    problem(
+        book(Some(&other), &body),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "contact_unverified",
+    );
+    problem(
+        book(Some(&"ab".repeat(32)), &body),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "contact_unverified",
+    );
+    let mut phone_only = regular(slot(0));
+    phone_only["citizen"] = json!({"name": "Erika Mustermann", "phone": "02131 987-0"});
+    problem(
+        book(Some(&erika), &phone_only),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "contact_unverified",
+    );
+    ok_json(book(Some(&erika), &body), StatusCode::CREATED);
+    // Staff book without.
+    let desk = app.staff("anna", "desk");
+    let r = app.request(
+        Method::POST,
+        "/api/v1/staff/bookings",
+        Some(&desk),
+        Some(&regular(slot(15))),
+    );
+    ok_json(r, StatusCode::CREATED);
+    // A hold needs the token, and is confirmed for its mailbox only.
+    let hold_body = json!({"office": "buergerbuero", "services": ["anmeldung"],
+                           "start": rfc3339(slot(30)), "kind": "regular"});
+    let hold = |token: Option<&str>| {
+        with_token(app, Method::POST, "/api/v1/holds", token, &[], &hold_body)
+    };
+    problem(
+        hold(None),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "contact_unverified",
+    );
+    let held = ok_json(hold(Some(&erika)), StatusCode::CREATED);
+    let path = format!("/api/v1/holds/{}/booking", held["id"].as_str().unwrap());
+    let hold_token = held["token"].as_str().unwrap().to_owned();
+    let confirm = |token: Option<&str>, email: &str| {
+        let citizen = json!({"citizen": {"name": "Erika Mustermann", "email": email}});
+        with_token(
+            app,
+            Method::POST,
+            &path,
+            token,
+            &[("X-Hold-Token", &hold_token)],
+            &citizen,
+        )
+    };
+    problem(
+        confirm(Some(&other), "max@example.org"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "contact_unverified",
+    );
+    problem(
+        confirm(None, "erika@example.org"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "contact_unverified",
+    );
+    ok_json(
+        confirm(Some(&erika), "erika@example.org"),
+        StatusCode::CREATED,
+    );
+    // Two hours later the token proves nothing.
+    app.at(datetime!(2026-11-30 12:00 +01:00));
+    problem(
+        book(Some(&erika), &regular(slot(45))),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "contact_unverified",
+    );
 }

@@ -49,6 +49,13 @@ pub enum BookingError {
     SlotTaken,
     #[error("this office asks for a solved challenge (header X-Altcha) with this booking")]
     ChallengeRequired,
+    /// R33: the office asks for a verified contact, and none for the
+    /// booking's e-mail came (a missing, expired or other mailbox's
+    /// `X-Contact-Token`, or no e-mail at all).
+    #[error(
+        "this office wants the e-mail address verified first: ask for a code at POST /api/v1/verifications and send the contact token as X-Contact-Token"
+    )]
+    ContactUnverified,
     #[error("this challenge solution has been used already; fetch a new challenge")]
     ChallengeUsed,
     #[error("{}", match .kind {

@@ -28,24 +28,31 @@ use domain::{
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+/// R26: the proof of work where the office asks for one, used once. The
+/// first check of a new appointment, a booking and a hold alike (before
+/// R33's contact, so a script learns nothing else without it).
+pub(crate) fn check_challenge(
+    conn: &mut DbConnection,
+    office: &Office,
+    (kind, channel): (BookingKind, Channel),
+    challenge: Option<&SolvedChallenge>,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    if office.settings.challenge.requires(kind, channel) {
+        let solved = challenge.ok_or(BookingError::ChallengeRequired)?;
+        challenges::consume(conn, solved, now)?;
+    }
+    Ok(())
+}
+
 /// What every new appointment passes under its day's lock, a booking and a
-/// hold alike: R26's proof of work where the office asks for one (used
-/// once), then every rule against the occupancy of its day (I1, I2).
+/// hold alike: every rule against the occupancy of its day (I1, I2).
 pub(crate) fn admit(
     conn: &mut DbConnection,
     office: &Office,
     request: &BookingRequest,
-    challenge: Option<&SolvedChallenge>,
     now: OffsetDateTime,
 ) -> Result<Accepted, StoreError> {
-    if office
-        .settings
-        .challenge
-        .requires(request.kind, request.channel)
-    {
-        let solved = challenge.ok_or(BookingError::ChallengeRequired)?;
-        challenges::consume(conn, solved, now)?;
-    }
     let day = Berlin::local(request.start).date();
     let end = request.start + time::Duration::minutes(i64::from(request.selection.minutes()));
     let active = occupancy_around(
@@ -303,6 +310,16 @@ impl Store {
                 &request.services,
                 now,
             )?;
+            let how = (request.kind, request.channel);
+            check_challenge(conn, &office, how, request.challenge.as_ref(), now)?;
+            crate::verifications::check_contact(
+                conn,
+                &office,
+                how,
+                request.citizen.email(),
+                request.contact_token.as_deref(),
+                now,
+            )?;
             check_citizen(
                 conn,
                 &office,
@@ -321,7 +338,6 @@ impl Store {
                     kind: request.kind,
                     channel: request.channel,
                 },
-                request.challenge.as_ref(),
                 now,
             )?;
             let booking = insert_accepted(

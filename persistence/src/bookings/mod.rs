@@ -4,7 +4,9 @@
 
 mod book;
 
-pub(crate) use book::{Accept, admit, check_citizen, insert_accepted, insert_services, rebook};
+pub(crate) use book::{
+    Accept, admit, check_challenge, check_citizen, insert_accepted, insert_services, rebook,
+};
 
 use crate::StoreError;
 use crate::challenges::SolvedChallenge;
@@ -33,6 +35,9 @@ pub struct NewBooking {
     pub created_by: Option<Username>,
     /// A verified proof-of-work solution, where the office asks for one (R26).
     pub challenge: Option<SolvedChallenge>,
+    /// `X-Contact-Token`, where the office asks for a verified contact
+    /// (R33).
+    pub contact_token: Option<String>,
     /// The client's `Idempotency-Key`: a retry from the same client gets
     /// the first booking.
     pub idempotency_key: Option<IdempotencyKey>,

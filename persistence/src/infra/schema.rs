@@ -214,6 +214,8 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         extensions_left -> Integer,
+        /// R33.
+        mailbox -> Nullable<Text>,
     }
 }
 

@@ -17,7 +17,10 @@ use utoipa::ToSchema;
 
 // The declaration names the JSON form of the domain's enums by the enums'
 // own names; here they are their schemas.
-use super::text::{ChallengeDto as ChallengePolicy, ReleaseDto as DayTicketRelease};
+use super::text::{
+    ChallengeDto as ChallengePolicy, ReleaseDto as DayTicketRelease,
+    VerifyContactDto as VerifyContact,
+};
 
 /// A settings change whose postcode or time of day does not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -93,6 +96,15 @@ impl Json<DayTicketRelease> for domain::DayTicketRelease {
         (*self).into()
     }
     fn from_json(_: &'static str, wire: DayTicketRelease) -> Result<Self, InvalidSettings> {
+        Ok(wire.0)
+    }
+}
+
+impl Json<VerifyContact> for domain::VerifyContact {
+    fn to_json(&self) -> VerifyContact {
+        VerifyContact(*self)
+    }
+    fn from_json(_: &'static str, wire: VerifyContact) -> Result<Self, InvalidSettings> {
         Ok(wire.0)
     }
 }

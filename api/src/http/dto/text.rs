@@ -63,6 +63,10 @@ text_schema!(
     /// How the day's Tagestickets are released (R27).
     ReleaseDto(domain::DayTicketRelease), "ReleaseDto"
 );
+text_schema!(
+    /// Which online requests need a verified e-mail address (R33).
+    VerifyContactDto(domain::VerifyContact), "VerifyContact"
+);
 
 impl Default for KindDto {
     fn default() -> Self {

@@ -101,6 +101,7 @@ domain::text_enum! {
         // Verified contacts (R33).
         VerificationCodeWrong = "verification_code_wrong",
         VerificationExpired = "verification_expired",
+        ContactUnverified = "contact_unverified",
         // Municipalities (R39).
         UnknownMunicipality = "unknown_municipality",
         InvalidMunicipality = "invalid_municipality",
@@ -221,6 +222,7 @@ mod tests {
                 "queue_empty",
                 "verification_code_wrong",
                 "verification_expired",
+                "contact_unverified",
                 "unknown_municipality",
                 "invalid_municipality",
                 "municipality_exists",

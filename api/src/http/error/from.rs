@@ -36,6 +36,7 @@ impl From<BookingError> for ApiError {
             DayTicketsExhausted => ErrorCode::DayTicketsExhausted,
             SlotTaken => ErrorCode::SlotTaken,
             ChallengeRequired => ErrorCode::ChallengeRequired,
+            ContactUnverified => ErrorCode::ContactUnverified,
             ChallengeUsed => ErrorCode::ChallengeInvalid,
             ContactLimit { .. } => ErrorCode::ContactLimit,
             NotResident { .. } => ErrorCode::NotResident,
@@ -96,7 +97,9 @@ impl From<HoldError> for ApiError {
             HoldError::Expired => {
                 ApiError::new(StatusCode::CONFLICT, ErrorCode::HoldExpired, e.to_string())
             }
-            HoldError::Limit { .. } | HoldError::DayTicketLimit => {
+            HoldError::Limit { .. }
+            | HoldError::DayTicketLimit
+            | HoldError::MailboxDayTicketLimit => {
                 ApiError::unprocessable(ErrorCode::HoldLimit, e.to_string())
             }
             HoldError::NoExtensionsLeft { .. } => ApiError::new(

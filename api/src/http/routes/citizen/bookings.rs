@@ -3,7 +3,8 @@
 use crate::http::dto::{BookingDto, BookingRequestDto, CreatedBookingDto, MoveDto};
 use crate::http::error::{ApiError, BodyLimits, Problem};
 use crate::http::extract::{
-    Altcha, BookingPath, BookingToken, ClientKey, IdempotencyKey, JsonBody, service_ids,
+    Altcha, BookingPath, BookingToken, ClientKey, ContactTokenHeader, IdempotencyKey, JsonBody,
+    service_ids,
 };
 use crate::state::AppState;
 use crate::usecases::booking::{self, ChangeAuth};
@@ -35,6 +36,7 @@ pub(crate) fn new_booking(
         citizen,
         created_by,
         challenge: None,
+        contact_token: None,
         idempotency_key: None,
     })
 }
@@ -78,6 +80,7 @@ pub(crate) fn created(made: CreatedBooking) -> HttpResponse {
     request_body = BookingRequestDto,
     params(
         ("X-Altcha" = Option<String>, Header, description = "A solved challenge of `GET /api/v1/challenge` (base64 of the solution's JSON), where the office asks for one (R26; Kaarst: with Tagestickets)"),
+        ("X-Contact-Token" = Option<String>, Header, description = "A contact token of `POST /api/v1/verifications/{id}/confirm` for the booking's e-mail, where the office asks for a verified contact (R33, setting `verify_contact`)"),
         ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same body from the same client (address, IPv6 per /64) within 24 h answers with the booking the first request made (with a new token, the first one stops working), never a second booking; with another body, or from another client, 422 `idempotency_key_reused`"),
     ),
     responses(
@@ -85,19 +88,21 @@ pub(crate) fn created(made: CreatedBooking) -> HttpResponse {
         (status = 201, description = "Booked; `token` is shown only here", body = CreatedBookingDto),
         (status = 400, description = "Malformed body (`invalid_body`) or Idempotency-Key (`invalid_idempotency_key`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Taken meanwhile (`slot_taken`, `day_tickets_exhausted`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Against a rule (`unknown_office`, `unknown_service`, `off_grid`, `outside_opening_hours`, `holiday`, `closure_day`, `in_past`, `before_lead_time`, `beyond_horizon`, `day_ticket_not_released`, `day_ticket_not_today`, `not_a_day_ticket_day`, `invalid_name`, `contact_required`, `invalid_email`, `invalid_phone`, `challenge_required`, `challenge_invalid`, `contact_limit`, `not_resident`, `idempotency_key_reused`, …)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Against a rule (`unknown_office`, `unknown_service`, `off_grid`, `outside_opening_hours`, `holiday`, `closure_day`, `in_past`, `before_lead_time`, `beyond_horizon`, `day_ticket_not_released`, `day_ticket_not_today`, `not_a_day_ticket_day`, `invalid_name`, `contact_required`, `invalid_email`, `invalid_phone`, `challenge_required`, `challenge_invalid`, `contact_unverified`, `contact_limit`, `not_resident`, `idempotency_key_reused`, …)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/bookings")]
 pub async fn create_booking(
     state: web::Data<AppState>,
     altcha: Altcha,
+    ContactTokenHeader(contact_token): ContactTokenHeader,
     ClientKey(client): ClientKey,
     IdempotencyKey(key): IdempotencyKey,
     body: JsonBody<BookingRequestDto>,
 ) -> Result<HttpResponse, ApiError> {
     let mut request = new_booking(body.into_inner(), Channel::Online, None)?;
     request.challenge = altcha.verify(&state)?;
+    request.contact_token = contact_token;
     // Bound to the client address (issue #23): from another, the same key
     // is another request (422 `idempotency_key_reused`).
     request.idempotency_key = key.map(|key| persistence::IdempotencyKey::from_client(key, client));

@@ -4,7 +4,9 @@
 
 use crate::http::dto::{CreatedRequestDto, DrawRequestDto, DrawRequestStatusDto, RequestStatusDto};
 use crate::http::error::{ApiError, BodyLimits, Problem};
-use crate::http::extract::{Altcha, JsonBody, OfficePath, RequestPath, RequestToken, service_ids};
+use crate::http::extract::{
+    Altcha, ContactTokenHeader, JsonBody, OfficePath, RequestPath, RequestToken, service_ids,
+};
 use crate::state::AppState;
 use crate::usecases::draws;
 use actix_web::http::header::LOCATION;
@@ -25,6 +27,7 @@ use persistence::NewDayTicketRequest;
     params(
         ("office" = String, Path, description = "Office id", example = "buergerbuero"),
         ("X-Altcha" = Option<String>, Header, description = "A solved challenge of `GET /api/v1/challenge`, where the office asks for one with Tagestickets (R26)"),
+        ("X-Contact-Token" = Option<String>, Header, description = "A contact token of `POST /api/v1/verifications/{id}/confirm` for the request's e-mail, where the office asks for a verified contact (R33)"),
     ),
     responses(
         BodyLimits,
@@ -33,7 +36,7 @@ use persistence::NewDayTicketRequest;
         (status = 400, description = "Malformed body (`invalid_body`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office (`unknown_office`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "This e-mail address or phone number has a request for today already (`already_requested`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Against a rule (`draw_not_used`: the office releases first come; `draw_closed`: outside the hour before the release; `not_a_day_ticket_day`, `invalid_window`, `unknown_service`, `invalid_name`, `contact_required`, `invalid_email`, `invalid_phone`, `invalid_postcode`, `not_resident`, `challenge_required`, `challenge_invalid`, …)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Against a rule (`draw_not_used`: the office releases first come; `draw_closed`: outside the hour before the release; `not_a_day_ticket_day`, `invalid_window`, `unknown_service`, `invalid_name`, `contact_required`, `invalid_email`, `invalid_phone`, `invalid_postcode`, `not_resident`, `challenge_required`, `challenge_invalid`, `contact_unverified`, …)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/offices/{office}/day-tickets/requests")]
@@ -41,6 +44,7 @@ pub async fn request_day_ticket(
     state: web::Data<AppState>,
     OfficePath(office): OfficePath,
     altcha: Altcha,
+    ContactTokenHeader(contact_token): ContactTokenHeader,
     body: JsonBody<DrawRequestDto>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -54,6 +58,7 @@ pub async fn request_day_ticket(
         citizen,
         window: body.window.as_ref().map(|w| w.parse()).transpose()?,
         challenge: altcha.verify(&state)?,
+        contact_token,
     };
     let made = draws::request(&state, request).await?;
     tracing::info!(request = %made.id, "Tagesticket draw request filed");

@@ -5,7 +5,8 @@ use super::bookings::created;
 use crate::http::dto::{ConfirmHoldDto, CreatedHoldDto, HoldDto, HoldExtendedDto, HoldRequestDto};
 use crate::http::error::{ApiError, BodyLimits, HoldAccess, Problem};
 use crate::http::extract::{
-    Altcha, ClientKey, HoldPath, HoldToken, IdempotencyKey, JsonBody, service_ids,
+    Altcha, ClientKey, ContactTokenHeader, HoldPath, HoldToken, IdempotencyKey, JsonBody,
+    service_ids,
 };
 use crate::state::AppState;
 use crate::usecases::holds;
@@ -24,6 +25,7 @@ use persistence::NewHold;
     request_body = HoldRequestDto,
     params(
         ("X-Altcha" = Option<String>, Header, description = "A solved challenge of `GET /api/v1/challenge`, where the office asks for one (R26; Kaarst: with Tagestickets)"),
+        ("X-Contact-Token" = Option<String>, Header, description = "A contact token of `POST /api/v1/verifications/{id}/confirm`, where the office asks for a verified contact (R33): its mailbox holds one live Tagesticket hold, and the hold is confirmed for it"),
         ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same body from the same client within 24 h answers with the hold the first request made (with a new token, the first one stops working), never a second hold; with another body 422 `idempotency_key_reused`"),
     ),
     responses(
@@ -39,6 +41,7 @@ use persistence::NewHold;
 pub async fn create_hold(
     state: web::Data<AppState>,
     altcha: Altcha,
+    ContactTokenHeader(contact_token): ContactTokenHeader,
     ClientKey(client): ClientKey,
     IdempotencyKey(key): IdempotencyKey,
     body: JsonBody<HoldRequestDto>,
@@ -53,6 +56,7 @@ pub async fn create_hold(
         kind: body.kind.0,
         client,
         challenge: altcha.verify(&state)?,
+        contact_token,
         idempotency_key: key,
     };
     let made = holds::hold(&state, request).await?;
@@ -146,6 +150,7 @@ pub async fn release_hold(
     params(
         ("id" = Uuid, Path, description = "Hold id"),
         ("X-Hold-Token" = String, Header, description = "The token returned when holding"),
+        ("X-Contact-Token" = Option<String>, Header, description = "A contact token for the citizen's e-mail, where the office asks for a verified contact (R33); a hold made with one is confirmed for that mailbox only"),
         ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Any unique string (e.g. a UUID) to make retrying safe: the same key with the same hold token and citizen within 24 h answers with the booking the first request made (with a new token), instead of `hold_expired`; with another body 422 `idempotency_key_reused`"),
     ),
     responses(
@@ -155,7 +160,7 @@ pub async fn release_hold(
         (status = 400, description = "Malformed body (`invalid_body`) or Idempotency-Key (`invalid_idempotency_key`)", body = Problem, content_type = "application/problem+json"),
         HoldAccess,
         (status = 409, description = "Expired or gone (`hold_expired`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`idempotency_key_reused`, the citizen's data (`invalid_name`, `contact_required`, `invalid_email`, `invalid_phone`, `invalid_postcode`, `not_resident`, `contact_limit`) or the start has passed (`in_past`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`idempotency_key_reused`, the citizen's data (`invalid_name`, `contact_required`, `invalid_email`, `invalid_phone`, `invalid_postcode`, `not_resident`, `contact_limit`, `contact_unverified`) or the start has passed (`in_past`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/holds/{id}/booking")]
@@ -163,6 +168,7 @@ pub async fn confirm_hold(
     state: web::Data<AppState>,
     HoldPath(id): HoldPath,
     HoldToken(token): HoldToken,
+    ContactTokenHeader(contact_token): ContactTokenHeader,
     IdempotencyKey(key): IdempotencyKey,
     body: JsonBody<ConfirmHoldDto>,
 ) -> Result<HttpResponse, ApiError> {
@@ -174,7 +180,7 @@ pub async fn confirm_hold(
         &state,
         domain::Channel::Online,
         None,
-        holds::confirm(&state, id, token, citizen, key)
+        holds::confirm(&state, id, token, citizen, contact_token, key)
             .await
             .map_err(ApiError::from),
     )?;

@@ -1,0 +1,2 @@
+DROP INDEX holds_mailbox;
+ALTER TABLE holds DROP COLUMN mailbox;
