@@ -230,6 +230,7 @@ mod tests {
                         citizen,
                         window: None,
                         challenge: None,
+                        contact_token: None,
                     },
                     datetime!(2026-11-30 06:45 +01:00),
                 )
@@ -237,7 +238,6 @@ mod tests {
         }
         let at = datetime!(2026-11-30 07:00 +01:00);
         let ran: usize = std::thread::scope(|s| {
-                        contact_token: None,
             let handles: Vec<_> = (0..8)
                 .map(|i| {
                     let store = &stores[i % 2];
