@@ -10,7 +10,7 @@ use crate::occupancy::active_bookings;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{
-    BookingKind, BookingRequest, Channel, DrawEntry, Occupancy, OfficeId, RequestStatus,
+    BookingKind, BookingRequest, Channel, DrawEntry, Occupancy, Office, OfficeId, RequestStatus,
     SEED_BYTES, Selection, draw_due, run_draw, validate_booking,
 };
 use rand::Rng;
@@ -22,7 +22,7 @@ impl Store {
     pub fn run_due_draws(&self, now: OffsetDateTime) -> Result<u32, StoreError> {
         let mut ran = 0;
         for office in self.offices()? {
-            if self.draw_if_due(&office.id, now)? {
+            if self.draw_if_due_at(&office, now)? {
                 ran += 1;
             }
         }
@@ -37,7 +37,14 @@ impl Store {
             Err(StoreError::UnknownOffice) => return Ok(false),
             Err(e) => return Err(e),
         };
-        let Some(day) = draw_due(&config, now) else {
+        self.draw_if_due_at(&config, now)
+    }
+
+    /// [`Store::draw_if_due`] for an office whose configuration the caller
+    /// has read (the sweep reads every office's in one list).
+    fn draw_if_due_at(&self, config: &Office, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let office = &config.id;
+        let Some(day) = draw_due(config, now) else {
             return Ok(false);
         };
         if self.known_drawn(office.as_str(), day) {

@@ -181,11 +181,22 @@ pub(crate) fn seed(conn: &mut DbConnection, list: &[Office]) -> Result<(), Store
     Ok(())
 }
 
-pub(crate) fn ids(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
-    Ok(offices::table
-        .select(offices::id)
-        .order(offices::id)
-        .load(conn)?)
+/// Every office's id and version in id order, or only `municipality`'s
+/// (R39), in one read: a list of the offices then costs one query, however
+/// many a deployment holds (issue #25).
+pub(crate) fn versions(
+    conn: &mut DbConnection,
+    municipality: Option<&MunicipalityId>,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let all = offices::table
+        .select((offices::id, offices::version))
+        .order(offices::id);
+    Ok(match municipality {
+        Some(m) => all
+            .filter(offices::municipality.eq(m.as_str()))
+            .load(conn)?,
+        None => all.load(conn)?,
+    })
 }
 
 pub(crate) fn version(conn: &mut DbConnection, id: &str) -> Result<Option<i64>, StoreError> {

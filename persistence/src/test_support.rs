@@ -87,6 +87,20 @@ impl TestDb {
     pub fn url(&self) -> &str {
         &self.url
     }
+
+    /// PostgreSQL: brings the planner's statistics up to date (`ANALYZE`),
+    /// as autovacuum keeps them on a server that runs for a while; nothing
+    /// on SQLite. A benchmark on a fresh database otherwise measures plans
+    /// made without statistics until autovacuum happens to visit it.
+    pub fn analyze(&self) -> Result<(), String> {
+        if let Cleanup::PostgresDatabase { .. } = self.cleanup {
+            let mut conn = PgConnection::establish(&self.url).map_err(|e| e.to_string())?;
+            diesel::sql_query("ANALYZE")
+                .execute(&mut conn)
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
 }
 
 /// A new SQLite file.

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub struct Server {
     child: Child,
@@ -14,6 +14,12 @@ impl Server {
     /// Starts the release server on `port` with the database `url` and
     /// `settings` (environment variables), and waits until it is ready.
     pub fn start(port: u16, url: &str, settings: &[(&str, &str)]) -> Self {
+        Self::start_timed(port, url, settings).0
+    }
+
+    /// [`Server::start`], and how long the process took from its spawn
+    /// until `/readyz` first answered 200 (asked every 2 ms).
+    pub fn start_timed(port: u16, url: &str, settings: &[(&str, &str)]) -> (Self, Duration) {
         let mut command = Command::new(env!("CARGO_BIN_EXE_terminvergabe"));
         command
             .env("DATABASE_URL", url)
@@ -26,20 +32,24 @@ impl Server {
         for (name, value) in settings {
             command.env(name, value);
         }
+        let spawned = Instant::now();
         let server = Self {
             child: command.spawn().expect("the server binary starts"),
             base: format!("http://127.0.0.1:{port}"),
         };
         let client = reqwest::blocking::Client::new();
-        let ready = (0..100).any(|_| {
-            std::thread::sleep(Duration::from_millis(100));
-            client
+        let deadline = spawned + Duration::from_secs(10);
+        loop {
+            let ready = client
                 .get(format!("{}/readyz", server.base))
                 .send()
-                .is_ok_and(|r| r.status().is_success())
-        });
-        assert!(ready, "the server did not become ready");
-        server
+                .is_ok_and(|r| r.status().is_success());
+            if ready {
+                return (server, spawned.elapsed());
+            }
+            assert!(Instant::now() < deadline, "the server did not become ready");
+            std::thread::sleep(Duration::from_millis(2));
+        }
     }
 
     pub fn pid(&self) -> u32 {

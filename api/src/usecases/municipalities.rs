@@ -20,13 +20,12 @@ pub async fn offices_of(
     municipality: Option<MunicipalityId>,
 ) -> Result<Vec<Arc<Office>>, StoreError> {
     state
-        .call(move |store, _| {
-            let all = store.offices()?;
-            let Some(m) = municipality else {
-                return Ok(all);
-            };
-            store.municipality(&m)?;
-            Ok(all.into_iter().filter(|o| o.municipality == m).collect())
+        .call(move |store, _| match municipality {
+            None => store.offices(),
+            Some(m) => {
+                store.municipality(&m)?;
+                store.offices_of(&m)
+            }
         })
         .await
 }

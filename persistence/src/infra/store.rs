@@ -6,7 +6,7 @@ use crate::infra::connection::{Backend, DbConnection, Manager, Target};
 use crate::infra::secret::Sealer;
 use crate::offices;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
-use domain::{Office, OfficeId};
+use domain::{MunicipalityId, Office, OfficeId};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -206,10 +206,30 @@ impl Store {
 
     /// Every office, in id order.
     pub fn offices(&self) -> Result<Vec<Arc<Office>>, StoreError> {
+        self.offices_where(None)
+    }
+
+    /// R39: the offices of `municipality`, in id order (none for an
+    /// unknown one).
+    pub fn offices_of(
+        &self,
+        municipality: &MunicipalityId,
+    ) -> Result<Vec<Arc<Office>>, StoreError> {
+        self.offices_where(Some(municipality))
+    }
+
+    /// The offices' versions in one read, then each from the cache when
+    /// current (issue #25: a version read per office made a list of 1,200
+    /// offices 1,201 queries).
+    fn offices_where(
+        &self,
+        municipality: Option<&MunicipalityId>,
+    ) -> Result<Vec<Arc<Office>>, StoreError> {
         let mut conn = self.conn()?;
-        let ids = offices::ids(&mut conn)?;
-        ids.iter()
-            .map(|id| self.cached_office(&mut conn, id, None))
+        let versions = offices::versions(&mut conn, municipality)?;
+        versions
+            .iter()
+            .map(|(id, version)| self.cached_office(&mut conn, id, Some(*version)))
             .collect()
     }
 
