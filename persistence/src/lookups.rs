@@ -2,15 +2,38 @@
 //! (the desk), and an office's day.
 
 use crate::bookings::{Booking, BookingRow, booking_row, one, with_services};
+use crate::infra::codec::to_db;
 use crate::infra::schema::bookings;
 use crate::infra::secret::token_matches;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{BookingCode, OfficeId, OfficeScope};
-use time::Date;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 impl Store {
+    /// R33, "Meine Termine": the bookings of the mailbox contact `token`
+    /// proves, not yet begun and not cancelled, by start. A missing,
+    /// expired or unknown token is `contact_unverified`.
+    pub fn contact_bookings(
+        &self,
+        token: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Booking>, StoreError> {
+        let mut conn = self.conn()?;
+        let mailbox = crate::verifications::proven_mailbox(&mut conn, token, now)?
+            .ok_or(domain::BookingError::ContactUnverified)?;
+        let rows = bookings::table
+            .filter(bookings::contact_email.eq(&mailbox))
+            .filter(bookings::status.eq(domain::Standing::Active.as_str()))
+            .filter(bookings::start_at.gt(to_db(now)))
+            .order((bookings::start_at, bookings::id))
+            .limit(100)
+            .select(BookingRow::as_select())
+            .load(&mut *conn)?;
+        with_services(&mut conn, rows)
+    }
+
     /// The booking `id` (staff).
     pub fn booking(&self, id: Uuid) -> Result<Booking, StoreError> {
         let mut conn = self.conn()?;

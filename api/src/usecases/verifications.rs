@@ -31,6 +31,17 @@ pub async fn request(
         .await?)
 }
 
+/// R33, "Meine Termine": the bookings of the mailbox the contact token
+/// proves, not yet begun.
+pub async fn contact_bookings(
+    state: &AppState,
+    token: Option<String>,
+) -> Result<Vec<persistence::Booking>, StoreError> {
+    state
+        .call(move |store, now| store.contact_bookings(token.as_deref(), now))
+        .await
+}
+
 /// R33: enters `code` for verification `id`: the contact token, once.
 pub async fn confirm(state: &AppState, id: Uuid, code: String) -> Result<ContactToken, StoreError> {
     state

@@ -20,6 +20,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(self::citizen::municipalities::list_municipalities)
         .service(self::citizen::verifications::request_code)
         .service(self::citizen::verifications::confirm_code)
+        .service(self::citizen::verifications::contact_bookings)
         .service(operated::create_municipality)
         .service(operated::admin_municipalities)
         .service(operated::admin_municipality)

@@ -1,11 +1,13 @@
 //! Verified contacts (R33): a code by e-mail, entered for a contact token.
 
-use crate::http::dto::{CodeDto, ContactTokenDto, VerificationDto, VerificationRequestDto};
+use crate::http::dto::{
+    BookingDto, CodeDto, ContactTokenDto, VerificationDto, VerificationRequestDto,
+};
 use crate::http::error::{ApiError, BodyLimits, Problem};
-use crate::http::extract::{JsonBody, VerificationPath};
+use crate::http::extract::{ContactTokenHeader, JsonBody, VerificationPath};
 use crate::state::AppState;
 use crate::usecases::verifications;
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpResponse, get, post, web};
 
 /// Sends a six-digit code to an e-mail address, valid 15 minutes (R33).
 /// At most 3 codes per mailbox an hour (R34: `erika+1@…` is `erika@…`);
@@ -58,4 +60,24 @@ pub async fn confirm_code(
 ) -> Result<web::Json<ContactTokenDto>, ApiError> {
     let token = verifications::confirm(&state, id, body.into_inner().code).await?;
     Ok(web::Json(token.into()))
+}
+
+/// "Meine Termine" (R33): the bookings of the mailbox the contact token
+/// proves (R34: however its e-mail was written), not yet begun and not
+/// cancelled, by start, at most 100.
+#[utoipa::path(
+    tag = "citizens",
+    params(("X-Contact-Token" = String, Header, description = "A contact token of `POST /api/v1/verifications/{id}/confirm`")),
+    responses(
+        (status = 200, description = "The mailbox's bookings", body = [BookingDto]),
+        (status = 422, description = "No, an expired or an unknown contact token (`contact_unverified`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/contacts/bookings")]
+pub async fn contact_bookings(
+    state: web::Data<AppState>,
+    ContactTokenHeader(token): ContactTokenHeader,
+) -> Result<web::Json<Vec<BookingDto>>, ApiError> {
+    let list = verifications::contact_bookings(&state, token).await?;
+    Ok(web::Json(list.into_iter().map(BookingDto::from).collect()))
 }
