@@ -171,10 +171,6 @@ pub(crate) fn seed(conn: &mut DbConnection, list: &[Office]) -> Result<(), Store
     }
     for office in list {
         office.validate().map_err(corrupt)?;
-        // R39: the shipped configuration is one municipality, Kaarst.
-        if office.municipality == MunicipalityId::kaarst() {
-            crate::municipalities::insert_if_missing(conn, &domain::Municipality::kaarst())?;
-        }
         insert_office(conn, office)?;
     }
     tracing::info!(offices = list.len(), "stored the shipped configuration");

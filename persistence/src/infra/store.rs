@@ -170,9 +170,13 @@ impl Store {
         result
     }
 
-    /// Stores `offices` if the database has none yet.
+    /// Stores `offices` if the database has none yet, with the shipped
+    /// municipality they belong to (R39: Kaarst).
     fn seed(&self, offices: &[Office]) -> Result<(), StoreError> {
-        self.write(|conn| offices::seed(conn, offices))
+        self.write(|conn| {
+            crate::municipalities::insert_if_missing(conn, &domain::Municipality::kaarst())?;
+            offices::seed(conn, offices)
+        })
     }
 
     /// Is the database reachable?

@@ -4,6 +4,7 @@
 
 mod code;
 mod from;
+mod from_usecases;
 mod responses;
 
 pub use code::ErrorCode;
