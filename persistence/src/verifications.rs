@@ -185,13 +185,7 @@ impl Store {
     /// expired one.
     pub fn contact(&self, token: &str, now: OffsetDateTime) -> Result<Option<Contact>, StoreError> {
         let mut conn = self.conn()?;
-        let found: Option<(String, String)> = contact_tokens::table
-            .find(hash_token(token))
-            .filter(contact_tokens::expires_at.gt(to_db(now)))
-            .select((contact_tokens::mailbox, contact_tokens::email))
-            .first(&mut *conn)
-            .optional()?;
-        Ok(found.map(|(mailbox, email)| Contact { mailbox, email }))
+        proven(&mut conn, Some(token), now)
     }
 
     /// R33, I6: claims up to `limit` codes waiting to be sent (not expired),
@@ -296,15 +290,26 @@ pub(crate) fn proven_mailbox(
     token: Option<&str>,
     now: OffsetDateTime,
 ) -> Result<Option<String>, StoreError> {
+    Ok(proven(conn, token, now)?.map(|c| c.mailbox))
+}
+
+/// R33: the contact `token` proves at `now`, if any: the one lookup of a
+/// contact token.
+fn proven(
+    conn: &mut DbConnection,
+    token: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<Option<Contact>, StoreError> {
     let Some(token) = token else {
         return Ok(None);
     };
-    Ok(contact_tokens::table
+    let found: Option<(String, String)> = contact_tokens::table
         .find(hash_token(token))
         .filter(contact_tokens::expires_at.gt(to_db(now)))
-        .select(contact_tokens::mailbox)
+        .select((contact_tokens::mailbox, contact_tokens::email))
         .first(conn)
-        .optional()?)
+        .optional()?;
+    Ok(found.map(|(mailbox, email)| Contact { mailbox, email }))
 }
 
 /// R33: where `office` asks for a verified contact for a request of `kind`

@@ -217,14 +217,19 @@ impl FromRequest for ContactTokenHeader {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let header = req
-            .headers()
-            .get("x-contact-token")
-            .and_then(|v| v.to_str().ok())
+        let header = optional_header(req, "x-contact-token")
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty() && v.len() <= 128);
         ready(Ok(ContactTokenHeader(header)))
     }
+}
+
+/// The text of an optional header; one that is not visible ASCII reads as
+/// empty (the extractor that asks decides what empty means).
+fn optional_header(req: &HttpRequest, name: &str) -> Option<String> {
+    req.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap_or("").to_owned())
 }
 
 /// The `X-Altcha` header: a solved proof-of-work challenge, if sent (R26).
@@ -251,11 +256,7 @@ impl FromRequest for Altcha {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let header = req
-            .headers()
-            .get("x-altcha")
-            .map(|v| v.to_str().unwrap_or("").to_owned());
-        ready(Ok(Altcha(header)))
+        ready(Ok(Altcha(optional_header(req, "x-altcha"))))
     }
 }
 
