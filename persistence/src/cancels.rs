@@ -1,13 +1,16 @@
 //! Cancelling a booking (R16, R18), and who may change a booking: the
-//! holder of its token, or staff.
+//! holder of its token, the holder of a contact token of its mailbox (R33),
+//! or staff.
 
 use crate::audit::{booking_audit, record};
 use crate::bookings::{Booking, BookingRow, CancelAuth, booking_row, one};
 use crate::infra::codec::to_db;
+use crate::infra::connection::DbConnection;
 use crate::infra::locks;
 use crate::infra::schema::bookings;
 use crate::infra::secret::token_matches;
 use crate::outbox;
+use crate::verifications::proven_mailbox;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{
@@ -17,19 +20,31 @@ use domain::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// Who acts on the booking of `row`: `None` for the holder of its token, the
-/// staff user otherwise; a token that does not fit, or a staff user of
-/// other offices (R29), is `UnknownBooking`, as an unknown id is, so a guess
-/// learns nothing.
+/// Who acts on the booking of `row` at `now`: `None` for the citizen (the
+/// holder of its token, or R33 of a living contact token of its mailbox),
+/// the staff user otherwise; a token that does not fit, a contact token of
+/// another mailbox or an expired one, or a staff user of other offices
+/// (R29), is `UnknownBooking`, as an unknown id is, so a guess learns
+/// nothing.
 pub(crate) fn acting<'a>(
+    conn: &mut DbConnection,
     auth: CancelAuth<'a>,
     row: &BookingRow,
+    now: OffsetDateTime,
 ) -> Result<Option<&'a Username>, StoreError> {
-    match auth {
-        CancelAuth::Token(token) if token_matches(token, &row.token_hash) => Ok(None),
-        CancelAuth::Token(_) => Err(StoreError::UnknownBooking),
-        CancelAuth::Staff { actor, offices } if covers(offices, &row.office_id) => Ok(Some(actor)),
-        CancelAuth::Staff { .. } => Err(StoreError::UnknownBooking),
+    let allowed = match auth {
+        CancelAuth::Token(token) => token_matches(token, &row.token_hash),
+        // R33, R34: the booking's mailbox key was stored when it was made.
+        CancelAuth::Contact(token) => {
+            let mailbox = proven_mailbox(conn, Some(token), now)?;
+            mailbox.is_some() && mailbox.as_deref() == row.contact_email.as_deref()
+        }
+        CancelAuth::Staff { offices, .. } => covers(offices, &row.office_id),
+    };
+    match (allowed, auth) {
+        (false, _) => Err(StoreError::UnknownBooking),
+        (true, CancelAuth::Staff { actor, .. }) => Ok(Some(actor)),
+        (true, _) => Ok(None),
     }
 }
 
@@ -51,7 +66,7 @@ impl Store {
         let id = id.to_string();
         self.write(|conn| {
             let row = booking_row(conn, &id)?;
-            let actor = acting(auth, &row)?;
+            let actor = acting(conn, auth, &row, now)?;
             let (office, day) = (row.office_id.clone(), row.local_day);
             let current = one(conn, row)?;
             check_cancel(current.status, current.start, now)?;

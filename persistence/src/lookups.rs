@@ -1,10 +1,11 @@
-//! Reading bookings: by id (staff), by id and token (the citizen), by code
+//! Reading bookings: by id (staff), by id and token (the citizen, R33 also
+//! by a contact token of its mailbox), by code
 //! (the desk), and an office's day.
 
-use crate::bookings::{Booking, BookingRow, booking_row, one, with_services};
+use crate::bookings::{Booking, BookingRow, CancelAuth, booking_row, one, with_services};
+use crate::cancels::acting;
 use crate::infra::codec::to_db;
 use crate::infra::schema::bookings;
-use crate::infra::secret::token_matches;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
 use domain::{BookingCode, OfficeId, OfficeScope};
@@ -41,14 +42,19 @@ impl Store {
         one(&mut conn, row)
     }
 
-    /// The booking `id` if `token` is its secret; otherwise `UnknownBooking`,
-    /// so a guess learns nothing about which ids exist.
-    pub fn booking_with_token(&self, id: Uuid, token: &str) -> Result<Booking, StoreError> {
+    /// The booking `id` for whoever `auth` names at `now`, as they may change
+    /// it (R18, R29, R33: the holder of its token or of a living contact
+    /// token of its mailbox, or staff of its office); otherwise
+    /// `UnknownBooking`, as an unknown id is.
+    pub fn booking_for(
+        &self,
+        id: Uuid,
+        auth: CancelAuth<'_>,
+        now: OffsetDateTime,
+    ) -> Result<Booking, StoreError> {
         let mut conn = self.conn()?;
         let row = booking_row(&mut conn, &id.to_string())?;
-        if !token_matches(token, &row.token_hash) {
-            return Err(StoreError::UnknownBooking);
-        }
+        acting(&mut conn, auth, &row, now)?;
         one(&mut conn, row)
     }
 

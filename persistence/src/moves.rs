@@ -49,7 +49,7 @@ impl Store {
         let new_day = Berlin::local(request.start).date();
         self.write(|conn| {
             let first: BookingRow = booking_row(conn, &id)?;
-            let actor = acting(auth, &first)?;
+            let actor = acting(conn, auth, &first, now)?;
             if let Some(key) = idempotency_key {
                 let who = actor.map_or("holder", |a| a.as_str());
                 let hash = idempotency::move_hash(&id, who, request);

@@ -169,7 +169,7 @@ impl Store {
         token: &str,
         now: OffsetDateTime,
     ) -> Result<Booking, StoreError> {
-        let current = self.booking_with_token(id, token)?;
+        let current = self.booking_for(id, CancelAuth::Token(token), now)?;
         let to_come = current.start > now
             && !matches!(
                 current.status,

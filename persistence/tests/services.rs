@@ -11,7 +11,7 @@ use domain::{
 };
 use persistence::test_support::TestDb;
 use persistence::test_support::fixtures::{MONDAY_10, citizen, office_id, services};
-use persistence::{NewBooking, Store, on_both_backends};
+use persistence::{CancelAuth, NewBooking, Store, on_both_backends};
 use time::macros::datetime;
 
 on_both_backends!(
@@ -205,7 +205,7 @@ fn r21_a_booking_lists_its_services_with_todays_texts_and_its_minutes(db: &TestD
         .unwrap();
     assert_eq!(details(&day), now_expected);
     let by_token = store
-        .booking_with_token(made.booking.id, &made.token)
+        .booking_for(made.booking.id, CancelAuth::Token(&made.token), MONDAY_10)
         .unwrap();
     assert_eq!(by_token.service_details, read.service_details);
 }

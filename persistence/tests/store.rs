@@ -238,11 +238,13 @@ fn r17_token_code_and_cancel_rules(db: &TestDb) {
     let id = made.booking.id;
     assert!(made.token.len() >= 32, "at least 128 bits");
     assert_eq!(
-        store.booking_with_token(id, &made.token).unwrap(),
+        store
+            .booking_for(id, CancelAuth::Token(&made.token), MONDAY_10)
+            .unwrap(),
         made.booking
     );
     assert!(matches!(
-        store.booking_with_token(id, "not-the-token"),
+        store.booking_for(id, CancelAuth::Token("not-the-token"), MONDAY_10),
         Err(StoreError::UnknownBooking)
     ));
     let typed = BookingCode::parse(&made.booking.code.as_str().to_lowercase()).unwrap();
@@ -1006,11 +1008,11 @@ fn a_retried_request_gets_its_first_booking(db: &TestDb) {
     assert_ne!(retry.token, first.token);
     assert!(
         store
-            .booking_with_token(first.booking.id, &retry.token)
+            .booking_for(first.booking.id, CancelAuth::Token(&retry.token), MONDAY_10)
             .is_ok()
     );
     assert!(matches!(
-        store.booking_with_token(first.booking.id, &first.token),
+        store.booking_for(first.booking.id, CancelAuth::Token(&first.token), MONDAY_10),
         Err(StoreError::UnknownBooking)
     ));
     // The same key with another request is refused, and books nothing.

@@ -6,6 +6,7 @@ use crate::auth::Policy;
 use crate::http::dto::DATE_FORMAT;
 use crate::http::error::{ApiError, ErrorCode};
 use crate::state::AppState;
+use crate::usecases::booking::ChangeAuth;
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::http::header::AUTHORIZATION;
@@ -173,6 +174,41 @@ impl FromRequest for BookingToken {
     }
 }
 
+/// Who the citizen is on a booking's own routes (R18, R20; R33 "Meine
+/// Termine"): the booking's secret from `X-Booking-Token`, else a contact
+/// token from `X-Contact-Token` (which the store checks against the
+/// booking's mailbox); neither is 401 `booking_token_required`.
+pub struct HolderAuth(pub ChangeAuth);
+
+impl FromRequest for HolderAuth {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let booking = secret_header(
+            req,
+            TOKEN_HEADER,
+            ErrorCode::BookingTokenRequired,
+            "booking",
+        );
+        ready(match booking {
+            Ok(token) => Ok(HolderAuth(ChangeAuth::Token(token))),
+            Err(_) => contact_token(req)
+                .map(|token| HolderAuth(ChangeAuth::Contact(token)))
+                .ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::UNAUTHORIZED,
+                        ErrorCode::BookingTokenRequired,
+                        format!(
+                            "send the booking's token in the `{TOKEN_HEADER}` header, \
+                             or a contact token of its e-mail address in `X-Contact-Token`"
+                        ),
+                    )
+                }),
+        })
+    }
+}
+
 /// The secret of a hold, from the `X-Hold-Token` header (R19).
 #[derive(Debug, Clone)]
 pub struct HoldToken(pub String);
@@ -217,11 +253,15 @@ impl FromRequest for ContactTokenHeader {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let header = optional_header(req, "x-contact-token")
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty() && v.len() <= 128);
-        ready(Ok(ContactTokenHeader(header)))
+        ready(Ok(ContactTokenHeader(contact_token(req))))
     }
+}
+
+/// The `X-Contact-Token` header, if sent and of a plausible length.
+fn contact_token(req: &HttpRequest) -> Option<String> {
+    optional_header(req, "x-contact-token")
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
 }
 
 /// The text of an optional header; one that is not visible ASCII reads as

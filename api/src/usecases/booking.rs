@@ -71,23 +71,25 @@ async fn rush_stamp(state: &Arc<AppState>, request: &NewBooking) -> Option<(Date
     Some((day, stamp))
 }
 
-/// The booking `id`, for the holder of its `token`.
+/// The booking `id`, for whoever `auth` names (as they may change it).
 pub async fn booking(
     state: &Arc<AppState>,
     id: Uuid,
-    token: String,
+    auth: ChangeAuth,
 ) -> Result<Booking, StoreError> {
     state
-        .call(move |store, _| store.booking_with_token(id, &token))
+        .call(move |store, now| store.booking_for(id, auth.as_store(), now))
         .await
 }
 
-/// Who changes a booking (R18, R20): the holder of its token, or a staff
+/// Who changes a booking (R18, R20): the holder of its token, the holder
+/// of a contact token of its mailbox (R33, "Meine Termine"), or a staff
 /// user on the offices they act on (R29; the store checks the office and
 /// audits the user's change). Whoever may cancel a booking may move it.
-/// No `Debug`: the token is a secret.
+/// No `Debug`: the tokens are secrets.
 pub enum ChangeAuth {
     Token(String),
+    Contact(String),
     Staff(Actor),
 }
 
@@ -96,6 +98,7 @@ impl ChangeAuth {
     fn as_store(&self) -> CancelAuth<'_> {
         match self {
             Self::Token(token) => CancelAuth::Token(token),
+            Self::Contact(token) => CancelAuth::Contact(token),
             Self::Staff(actor) => CancelAuth::Staff {
                 actor: &actor.username,
                 offices: &actor.offices,
@@ -137,7 +140,7 @@ pub async fn calendar(
 ) -> Result<String, StoreError> {
     let (booking, office, municipality, now) = state
         .call(move |store, now| {
-            let booking = store.booking_with_token(id, &token)?;
+            let booking = store.booking_for(id, CancelAuth::Token(&token), now)?;
             let office = store.office(&booking.office)?;
             let municipality = store.municipality(&office.municipality)?;
             Ok((booking, office, municipality, now))

@@ -30,6 +30,7 @@ on_both_backends!(
     r33_three_codes_per_mailbox_an_hour_then_429,
     r33_where_the_office_asks_bookings_and_holds_need_the_mailboxs_contact_token,
     r33_meine_termine_lists_exactly_the_mailboxs_bookings_not_yet_begun,
+    r33_meine_termine_shows_moves_and_cancels_with_the_contact_token,
 );
 
 fn ask(app: &TestApp, email: &str) -> reqwest::blocking::Response {
@@ -356,4 +357,80 @@ fn r33_meine_termine_lists_exactly_the_mailboxs_bookings_not_yet_begun(m: &Maili
     let again = verified(m, "erika@example.org", 2);
     let later = ok_json(list(Some(&again)), StatusCode::OK);
     assert_eq!(ids(later), [second["id"].as_str().unwrap()]);
+}
+
+/// R33, "Meine Termine": a citizen who lost the confirmation reads, moves
+/// and cancels the booking with a contact token of its mailbox (R34:
+/// however written) in place of the booking token; another mailbox's
+/// token, an expired one or a made-up one is 404 as a wrong booking token
+/// is, neither token is 401, and nothing changes on a refusal.
+fn r33_meine_termine_shows_moves_and_cancels_with_the_contact_token(m: &Mailing) {
+    let app = &m.app;
+    let mut body = regular(datetime!(2026-12-01 08:30 +01:00));
+    body["citizen"]["email"] = json!("Erika.Muster+amt@Example.org");
+    let made = ok_json(app.book(&body), StatusCode::CREATED);
+    let path = format!("/api/v1/bookings/{}", made["id"].as_str().unwrap());
+    let erika = verified(m, "erika.muster@example.org", 1);
+    let max = verified(m, "max@example.org", 2);
+    let moved_to = json!({"start": "2026-12-01T09:00:00+01:00"});
+    let call = |method: Method, token: Option<&str>, body: &Value| {
+        with_token(app, method, &path, token, &[], body)
+    };
+    for token in [Some(max.as_str()), Some(&"cd".repeat(32))] {
+        problem(
+            call(Method::GET, token, &json!(null)),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        );
+        problem(
+            call(Method::PATCH, token, &moved_to),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        );
+        problem(
+            call(Method::DELETE, token, &json!(null)),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        );
+    }
+    for method in [Method::GET, Method::DELETE] {
+        problem(
+            call(method, None, &json!(null)),
+            StatusCode::UNAUTHORIZED,
+            "booking_token_required",
+        );
+    }
+    let seen = ok_json(
+        call(Method::GET, Some(&erika), &json!(null)),
+        StatusCode::OK,
+    );
+    assert_eq!(seen["start"], made["start"], "unchanged by the refusals");
+    assert_eq!(seen["status"], "confirmed");
+    let moved = ok_json(call(Method::PATCH, Some(&erika), &moved_to), StatusCode::OK);
+    assert!(
+        moved["start"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-12-01T09:00")
+    );
+    // The booking token still works beside it.
+    let by_token = ok_json(
+        app.get_with_token(&path, made["token"].as_str().unwrap()),
+        StatusCode::OK,
+    );
+    assert_eq!(by_token["start"], moved["start"]);
+    let r = call(Method::DELETE, Some(&erika), &json!(null));
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let after = ok_json(
+        call(Method::GET, Some(&erika), &json!(null)),
+        StatusCode::OK,
+    );
+    assert_eq!(after["status"], "cancelled");
+    // Two hours later the contact token opens nothing.
+    app.at(datetime!(2026-11-30 12:01 +01:00));
+    problem(
+        call(Method::GET, Some(&erika), &json!(null)),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
 }

@@ -162,11 +162,13 @@ pub struct CreatedBooking {
     pub token: String,
 }
 
-/// Who cancels: the holder of the token, or a staff user of the booking's
-/// office (R18, R29).
+/// Who cancels: the holder of the token, the holder of a contact token of
+/// the booking's mailbox (R33, "Meine Termine"), or a staff user of the
+/// booking's office (R18, R29).
 #[derive(Debug, Clone, Copy)]
 pub enum CancelAuth<'a> {
     Token(&'a str),
+    Contact(&'a str),
     Staff {
         actor: &'a Username,
         /// What the user acts on, the role taken into account.
@@ -195,7 +197,7 @@ pub(crate) struct BookingRow {
     created_by: Option<String>,
     cancelled_at: Option<time::PrimitiveDateTime>,
     cancelled_by: Option<String>,
-    contact_email: Option<String>,
+    pub(crate) contact_email: Option<String>,
     citizen_postcode: Option<String>,
     previous_start_at: Option<time::PrimitiveDateTime>,
     sequence: i32,

@@ -3,11 +3,11 @@
 use crate::http::dto::{BookingDto, BookingRequestDto, CreatedBookingDto, MoveDto};
 use crate::http::error::{ApiError, BodyLimits, Problem};
 use crate::http::extract::{
-    Altcha, BookingPath, BookingToken, ClientKey, ContactTokenHeader, IdempotencyKey, JsonBody,
-    service_ids,
+    Altcha, BookingPath, BookingToken, ClientKey, ContactTokenHeader, HolderAuth, IdempotencyKey,
+    JsonBody, service_ids,
 };
 use crate::state::AppState;
-use crate::usecases::booking::{self, ChangeAuth};
+use crate::usecases::booking;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use domain::{BookingError, Channel, Citizen, OfficeId, Postcode, Username};
@@ -115,40 +115,44 @@ pub async fn create_booking(
     Ok(created(made))
 }
 
-/// A booking, for the holder of its token.
+/// A booking, for the holder of its token or (R33, "Meine Termine") of a
+/// contact token of its e-mail address.
 #[utoipa::path(
     tag = "citizens",
     params(
         ("id" = Uuid, Path, description = "Booking id"),
-        ("X-Booking-Token" = String, Header, description = "The token returned when booking"),
+        ("X-Booking-Token" = Option<String>, Header, description = "The token returned when booking; or instead:"),
+        ("X-Contact-Token" = Option<String>, Header, description = "R33: a contact token of the booking's e-mail address (`POST /api/v1/verifications`)"),
     ),
     responses(
         (status = 200, description = "The booking", body = BookingDto),
-        (status = 401, description = "No token (`booking_token_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such booking, or the token does not fit (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Neither token (`booking_token_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking, or the token does not fit (`not_found`; so does a contact token of another address or an expired one)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/bookings/{id}")]
 pub async fn get_booking(
     state: web::Data<AppState>,
     BookingPath(id): BookingPath,
-    BookingToken(token): BookingToken,
+    HolderAuth(auth): HolderAuth,
 ) -> Result<web::Json<BookingDto>, ApiError> {
-    let booking = booking::booking(&state, id, token).await?;
+    let booking = booking::booking(&state, id, auth).await?;
     Ok(web::Json(booking.into()))
 }
 
-/// Cancels a booking, for the holder of its token; the time is free at once.
+/// Cancels a booking, for the holder of its token or of a contact token of
+/// its e-mail address (R33); the time is free at once.
 #[utoipa::path(
     tag = "citizens",
     params(
         ("id" = Uuid, Path, description = "Booking id"),
-        ("X-Booking-Token" = String, Header, description = "The token returned when booking"),
+        ("X-Booking-Token" = Option<String>, Header, description = "The token returned when booking; or instead:"),
+        ("X-Contact-Token" = Option<String>, Header, description = "R33: a contact token of the booking's e-mail address (`POST /api/v1/verifications`)"),
     ),
     responses(
         (status = 204, description = "Cancelled"),
-        (status = 401, description = "No token (`booking_token_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such booking, or the token does not fit (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Neither token (`booking_token_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking, or the token does not fit (`not_found`; so does a contact token of another address or an expired one)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already cancelled (`already_cancelled`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The appointment has begun (`appointment_passed`)", body = Problem, content_type = "application/problem+json"),
     )
@@ -157,30 +161,32 @@ pub async fn get_booking(
 pub async fn cancel_booking(
     state: web::Data<AppState>,
     BookingPath(id): BookingPath,
-    BookingToken(token): BookingToken,
+    HolderAuth(auth): HolderAuth,
 ) -> Result<HttpResponse, ApiError> {
-    booking::cancel(&state, id, ChangeAuth::Token(token)).await?;
+    booking::cancel(&state, id, auth).await?;
     tracing::info!(booking = %id, "cancelled by its holder");
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// Moves a booking to another start, optionally with other services (R20),
 /// in one step: if the new time cannot be had, nothing changes. Id, code and
-/// token stay.
+/// token stay. For the holder of its token or of a contact token of its
+/// e-mail address (R33).
 #[utoipa::path(
     tag = "citizens",
     request_body = MoveDto,
     params(
         ("id" = Uuid, Path, description = "Booking id"),
-        ("X-Booking-Token" = String, Header, description = "The token returned when booking"),
+        ("X-Booking-Token" = Option<String>, Header, description = "The token returned when booking; or instead:"),
+        ("X-Contact-Token" = Option<String>, Header, description = "R33: a contact token of the booking's e-mail address (`POST /api/v1/verifications`)"),
         ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Optional: a repeated move answers the same anyway; the same key with another move within 24 h is refused (422 `idempotency_key_reused`)"),
     ),
     responses(
         BodyLimits,
         (status = 200, description = "Moved", body = BookingDto),
         (status = 400, description = "Malformed body (`invalid_body`) or Idempotency-Key (`invalid_idempotency_key`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token (`booking_token_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such booking, or the token does not fit (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Neither token (`booking_token_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking, or the token does not fit (`not_found`; so does a contact token of another address or an expired one)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The new time was taken (`slot_taken`), or the booking is cancelled (`already_cancelled`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Against a rule (as for booking; `idempotency_key_reused`), the appointment has begun (`appointment_passed`), or a Tagesticket to another day (`day_ticket_other_day`)", body = Problem, content_type = "application/problem+json"),
     )
@@ -189,12 +195,12 @@ pub async fn cancel_booking(
 pub async fn move_booking(
     state: web::Data<AppState>,
     BookingPath(id): BookingPath,
-    BookingToken(token): BookingToken,
+    HolderAuth(auth): HolderAuth,
     IdempotencyKey(key): IdempotencyKey,
     body: JsonBody<MoveDto>,
 ) -> Result<web::Json<BookingDto>, ApiError> {
     let request = move_request(body.into_inner())?;
-    let moved = booking::move_booking(&state, id, ChangeAuth::Token(token), request, key).await?;
+    let moved = booking::move_booking(&state, id, auth, request, key).await?;
     tracing::info!(booking = %id, "moved by its holder");
     Ok(web::Json(moved.into()))
 }
