@@ -8,6 +8,7 @@ use crate::fair::{ChallengePolicy, Postcode};
 use crate::ids::{Leika, OfficeId, ServiceId};
 use crate::municipality::MunicipalityId;
 use crate::settings::OfficeSettings;
+use crate::verification::VerifyContact;
 use std::collections::BTreeMap;
 use time::Time;
 use time::macros::time;
@@ -123,6 +124,9 @@ pub fn offices() -> Result<Vec<Office>, ConfigError> {
     });
     // R26: a challenge for online Tagestickets; R32: for residents of Kaarst.
     buergerbuero.settings.challenge = ChallengePolicy::DayTickets;
+    // R33: a verified e-mail address for online Tagestickets, where the
+    // scarcity is.
+    buergerbuero.settings.verify_contact = VerifyContact::DayTickets;
     buergerbuero.settings.day_ticket_postcodes = vec![Postcode::parse("41564")?];
     let bauen = office(
         "infobuero-bauen",

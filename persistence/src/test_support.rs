@@ -55,6 +55,7 @@ pub mod fixtures {
             day_ticket_postcodes: Some(Vec::new()),
             bookings_per_contact: Some(0),
             day_tickets_per_contact: Some(0),
+            verify_contact: Some(domain::VerifyContact::Off),
             ..domain::SettingsChange::default()
         })
     }

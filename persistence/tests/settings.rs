@@ -70,10 +70,15 @@ fn settings_survive_their_move_from_columns_into_json(db: &TestDb) {
             MONDAY_10,
         )
         .unwrap();
-    let before = stored(db);
+    let mut before = stored(db);
     assert_eq!(before[0].settings.reminder_time, TimeOfDay(time!(09:15)));
     store.redo_migration("_office_settings_json").unwrap();
     drop(store);
+    // A setting declared after the migration (R33's `verify_contact`) had
+    // no column to go back to: it comes back with its default.
+    for office in &mut before {
+        office.settings.verify_contact = OfficeSettings::default().verify_contact;
+    }
     assert_eq!(stored(db), before);
 }
 

@@ -63,6 +63,20 @@ fn open(db: &TestDb) -> Store {
     relaxed(Store::open(db.url()).unwrap())
 }
 
+/// The shipped configuration but R33's verified contact, for tests of its
+/// other rules (R33 has its own, in `verifications.rs`).
+fn unverified(db: &TestDb) -> Store {
+    let store = Store::open(db.url()).unwrap();
+    let off = domain::OfficeEdit::Settings(domain::SettingsChange {
+        verify_contact: Some(domain::VerifyContact::Off),
+        ..domain::SettingsChange::default()
+    });
+    store
+        .update_office(&office(), &off, false, &user("admin"), MONDAY_10)
+        .unwrap();
+    store
+}
+
 fn new_user(name: &Username, hash: &str, role: Role) -> persistence::NewUser {
     persistence::NewUser {
         username: name.clone(),
@@ -778,7 +792,7 @@ fn staff_accounts_and_audit_log(db: &TestDb) {
 
 fn r26_a_challenge_solution_books_once_and_staff_need_none(db: &TestDb) {
     // The shipped Bürgerbüro asks for a challenge with online Tagestickets.
-    let store = Store::open(db.url()).unwrap();
+    let store = unverified(db);
     let eight = datetime!(2026-11-30 08:00 +01:00);
     let ticket = |minute: i64| {
         let mut t = day_ticket(datetime!(2026-11-30 08:30 +01:00) + Duration::minutes(minute));
@@ -843,7 +857,7 @@ fn with_contact(b: NewBooking, email: Option<&str>, phone: Option<&str>) -> NewB
 }
 
 fn r24_limits_per_contact_hold_across_days_and_spellings(db: &TestDb) {
-    let store = Store::open(db.url()).unwrap();
+    let store = unverified(db);
     kaarst_online(&store);
     // Three future appointments for one e-mail, on different days and in
     // another case: the fourth is refused.
@@ -909,7 +923,7 @@ fn r24_limits_per_contact_hold_across_days_and_spellings(db: &TestDb) {
 }
 
 fn r32_online_tagestickets_for_residents(db: &TestDb) {
-    let store = Store::open(db.url()).unwrap();
+    let store = unverified(db);
     kaarst_online(&store);
     let seven = datetime!(2026-11-30 07:00 +01:00);
     let ticket = |minute: i64, postcode: Option<&str>| NewBooking {

@@ -45,6 +45,7 @@ fn kaarst_behind_proxy(db: persistence::test_support::TestDb) -> TestApp {
     TestApp::spawn_with(db, |s| {
         s.trusted_proxies = api::http::client::TrustedProxies::parse("127.0.0.1").unwrap();
     })
+    .without_verification()
 }
 
 /// Tuesday 1 December 2026, 09:00: bookable from MONDAY_10 (lead 1 day);

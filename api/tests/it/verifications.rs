@@ -22,7 +22,19 @@ impl Mailing {
         let app = TestApp::spawn_with_smtp(db, &sink.url());
         Self { sink, app }
     }
+
+    /// With the shipped Kaarst configuration whole.
+    fn kaarst(db: TestDb) -> Self {
+        let sink = SmtpSink::start();
+        let app = TestApp::spawn_with(db, |s| mail_via(s, &sink.url()));
+        Self { sink, app }
+    }
 }
+
+on_both_backends!(
+    Mailing::kaarst;
+    r33_kaarst_asks_a_verified_contact_for_online_tagestickets_only,
+);
 
 on_both_backends!(
     Mailing::spawn;
@@ -433,4 +445,53 @@ fn r33_meine_termine_shows_moves_and_cancels_with_the_contact_token(m: &Mailing)
         StatusCode::NOT_FOUND,
         "not_found",
     );
+}
+
+/// R33 as shipped for Kaarst (`verify_contact: day_tickets`): an online
+/// Tagesticket, with its challenge solved (R26) and a resident's postcode
+/// (R32), needs the contact token of its mailbox; a regular booking online
+/// and a Tagesticket at the desk need none.
+fn r33_kaarst_asks_a_verified_contact_for_online_tagestickets_only(m: &Mailing) {
+    let app = &m.app;
+    app.at(datetime!(2026-11-30 07:30 +01:00));
+    let ticket = |minute: i64| {
+        let mut body =
+            day_ticket(datetime!(2026-11-30 08:30 +01:00) + time::Duration::minutes(minute));
+        body["citizen"]["postcode"] = json!("41564");
+        body
+    };
+    let book = |token: Option<&str>, body: &Value| {
+        let altcha = solved(app);
+        with_token(
+            app,
+            Method::POST,
+            "/api/v1/bookings",
+            token,
+            &[("X-Altcha", &altcha)],
+            body,
+        )
+    };
+    problem(
+        book(None, &ticket(0)),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "contact_unverified",
+    );
+    let erika = verified(m, "erika@example.org", 1);
+    ok_json(book(Some(&erika), &ticket(0)), StatusCode::CREATED);
+    // A regular booking online needs no token here.
+    ok_json(
+        app.book(&regular(datetime!(2026-12-01 08:30 +01:00))),
+        StatusCode::CREATED,
+    );
+    // Staff at the desk book a Tagesticket without one (from 08:00).
+    app.at(datetime!(2026-11-30 08:05 +01:00));
+    let mut desk = ticket(15);
+    desk["citizen"]["email"] = json!("max@example.org");
+    let r = app.request(
+        Method::POST,
+        "/api/v1/staff/bookings",
+        Some(&app.admin_token()),
+        Some(&desk),
+    );
+    ok_json(r, StatusCode::CREATED);
 }

@@ -87,6 +87,26 @@ impl TestApp {
         self
     }
 
+    /// The Bürgerbüro without R33's verified contact, for tests of the
+    /// shipped configuration's other rules (R33 has its own).
+    pub fn without_verification(self) -> Self {
+        let off = domain::OfficeEdit::Settings(domain::SettingsChange {
+            verify_contact: Some(domain::VerifyContact::Off),
+            ..domain::SettingsChange::default()
+        });
+        let office = persistence::test_support::fixtures::office_id("buergerbuero");
+        let admin = domain::Username::parse(ADMIN.0).unwrap();
+        self.store
+            .update_office(&office, &off, false, &admin, MONDAY_10)
+            .unwrap();
+        self
+    }
+
+    /// The shipped Kaarst configuration but R33 (see `without_verification`).
+    pub fn spawn_kaarst_unverified(db: TestDb) -> Self {
+        Self::spawn_kaarst(db).without_verification()
+    }
+
     /// A server with the shipped Kaarst configuration.
     pub fn spawn_kaarst(db: TestDb) -> Self {
         Self::spawn_with(db, |_| {})
@@ -315,6 +335,23 @@ pub fn booking(services: &[&str], start: OffsetDateTime, kind: &str) -> Value {
         "kind": kind,
         "citizen": {"name": "Erika Mustermann", "email": "erika@example.org"}
     })
+}
+
+/// An `X-Altcha` header: a challenge of `app`, solved (R26).
+pub fn solved(app: &TestApp) -> String {
+    let c: api::challenge::Challenge = {
+        let v: Value = ok_json(app.get("/api/v1/challenge"), StatusCode::OK);
+        assert_eq!(v["algorithm"], "SHA-256");
+        assert!(v["salt"].as_str().unwrap().contains("?expires="));
+        api::challenge::Challenge {
+            algorithm: "SHA-256",
+            challenge: v["challenge"].as_str().unwrap().into(),
+            maxnumber: v["maxnumber"].as_u64().unwrap(),
+            salt: v["salt"].as_str().unwrap().into(),
+            signature: v["signature"].as_str().unwrap().into(),
+        }
+    };
+    api::challenge::solve(&c).expect("solvable")
 }
 
 pub fn regular(start: OffsetDateTime) -> Value {
