@@ -279,11 +279,16 @@ impl Application {
             public_url: settings.public_url.clone(),
             poll: settings.mail_poll,
         });
-        if mail.smtp.is_none() {
-            tracing::warn!(
+        match &mail.smtp {
+            None => tracing::warn!(
                 "TERMIN_SMTP_URL is not set: messages to citizens stay in the outbox, unsent \
                  (GET /api/v1/admin/messages lists them)"
-            );
+            ),
+            Some(smtp) if smtp.is_log() => tracing::warn!(
+                "TERMIN_SMTP_URL=log: messages to citizens, with their addresses and codes, are \
+                 written to this log instead of being sent; for trials only, never in production"
+            ),
+            Some(_) => {}
         }
         let challenges = Challenges::new(&secret, settings.challenge_maxnumber)
             .map_err(|e| StartError::Secret(e.to_string()))?;

@@ -26,6 +26,11 @@ on_both_backends!(
     r25_a_forwarded_for_from_an_untrusted_peer_is_named_once,
 );
 
+on_both_backends!(
+    LoggedServer::spawn_logging_mail;
+    r33_with_smtp_url_log_a_trial_reads_the_code_in_the_log,
+);
+
 /// The server binary on a fresh database, its stdout and stderr captured.
 struct LoggedServer {
     base: String,
@@ -41,8 +46,18 @@ struct LoggedServer {
 impl LoggedServer {
     fn spawn(db: TestDb) -> Self {
         let sink = common::smtp::SmtpSink::start();
+        let url = sink.url();
+        Self::spawn_with_mail(db, sink, &url)
+    }
+
+    /// With `TERMIN_SMTP_URL=log`: messages go to the log (trials).
+    fn spawn_logging_mail(db: TestDb) -> Self {
+        Self::spawn_with_mail(db, common::smtp::SmtpSink::start(), "log")
+    }
+
+    fn spawn_with_mail(db: TestDb, sink: common::smtp::SmtpSink, smtp_url: &str) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_terminvergabe"))
-            .env("TERMIN_SMTP_URL", sink.url())
+            .env("TERMIN_SMTP_URL", smtp_url)
             .env("TERMIN_PUBLIC_URL", PUBLIC_URL)
             .env("TERMIN_MAIL_FROM", MAIL_FROM)
             .env("DATABASE_URL", db.url())
@@ -295,9 +310,39 @@ fn nothing_secret_or_personal_reaches_the_log(server: &LoggedServer) {
     );
     assert_eq!(cancelled.status(), StatusCode::NO_CONTENT);
     server.sink.wait_for(2);
-    // Both sendings logged (after their messages were marked sent): what
-    // the flow logs is all written.
+    // R33: a code by mail, and the contact token it gives, used.
+    let verified_email = "verena.pruefung@example.org";
+    let asked = server.send(
+        Method::POST,
+        "/api/v1/verifications",
+        None,
+        Some(&json!({"email": verified_email})),
+    );
+    let asked: Value = ok_json(asked, StatusCode::ACCEPTED);
+    let code_mail = server.sink.wait_for(3).remove(2);
+    let verification_code = code_mail.subject().rsplit(' ').next().unwrap().to_owned();
+    let confirmed = server.send(
+        Method::POST,
+        &format!(
+            "/api/v1/verifications/{}/confirm",
+            asked["id"].as_str().unwrap()
+        ),
+        None,
+        Some(&json!({"code": verification_code})),
+    );
+    let confirmed: Value = ok_json(confirmed, StatusCode::OK);
+    let contact_token = confirmed["contact_token"].as_str().unwrap().to_owned();
+    let mine = server
+        .client
+        .get(format!("{}/api/v1/contacts/bookings", server.base))
+        .header("X-Contact-Token", &contact_token)
+        .send()
+        .unwrap();
+    assert_eq!(mine.status(), StatusCode::OK);
+    // Both sendings logged (after their messages were marked sent), and the
+    // code's: what the flow logs is all written.
     server.wait_for_lines("message sent", 2);
+    server.wait_for_lines("verification code sent", 1);
 
     let log = server.stop();
     assert!(log.contains("message sent"), "{log}");
@@ -349,7 +394,18 @@ fn nothing_secret_or_personal_reaches_the_log(server: &LoggedServer) {
         ("a refused e-mail address", bad_email.as_str()),
         ("a refused phone number", bad_phone.as_str()),
         ("a query key", query_key.as_str()),
+        ("a verified address", verified_email),
+        ("a contact token", contact_token.as_str()),
     ];
+    // The 6-digit code, as a word of its own (a longer number may hold it).
+    let words = |l: &str| {
+        l.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w == verification_code)
+    };
+    assert!(
+        !log.lines().any(words),
+        "the verification code `{verification_code}` is logged"
+    );
     for (what, value) in secrets {
         let hits: Vec<&str> = log.lines().filter(|l| l.contains(value)).collect();
         assert!(
@@ -446,4 +502,49 @@ fn r25_a_forwarded_for_from_an_untrusted_peer_is_named_once(server: &LoggedServe
     );
     let named = log.lines().filter(|l| l.contains(warning)).count();
     assert_eq!(named, 1, "once, not per request:\n{log}");
+}
+
+/// R33 without a mail server (`TERMIN_SMTP_URL=log`, for trials): the start
+/// warns that messages go to the log, the code message is written there
+/// with its recipient and text, and the code read from it gives a contact
+/// token; nothing reaches the SMTP server.
+fn r33_with_smtp_url_log_a_trial_reads_the_code_in_the_log(server: &LoggedServer) {
+    server.wait_for_lines("TERMIN_SMTP_URL=log: messages to citizens", 1);
+    let made = server.send(
+        Method::POST,
+        "/api/v1/verifications",
+        None,
+        Some(&json!({"email": "probe.versuch@example.org"})),
+    );
+    let made: Value = ok_json(made, StatusCode::ACCEPTED);
+    server.wait_for_lines("Ihr Bestätigungscode", 1);
+    let log = server.log.lock().unwrap().clone();
+    let line = log
+        .lines()
+        .find(|l| l.contains("subject=") && l.contains("Ihr Bestätigungscode"))
+        .unwrap_or_else(|| panic!("{log}"))
+        .to_owned();
+    assert!(line.contains("probe.versuch@example.org"), "{line}");
+    let code: String = line
+        .split("Ihr Bestätigungscode")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(6)
+        .collect();
+    assert_eq!(code.len(), 6, "{line}");
+    let id = made["id"].as_str().unwrap();
+    let confirmed = server.send(
+        Method::POST,
+        &format!("/api/v1/verifications/{id}/confirm"),
+        None,
+        Some(&json!({"code": code})),
+    );
+    let token: Value = ok_json(confirmed, StatusCode::OK);
+    assert_eq!(token["email"], "probe.versuch@example.org");
+    assert!(
+        server.sink.received().is_empty(),
+        "nothing went to a server"
+    );
 }

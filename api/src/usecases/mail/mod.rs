@@ -3,8 +3,9 @@
 //! current state (German text from templates, the calendar entry), hands
 //! them to the SMTP server, and marks them sent, or failed for a retry.
 //! Without `TERMIN_SMTP_URL` the messages stay in the outbox and are logged
-//! as not sent. Logs name the booking and the message, never an address or
-//! a token.
+//! as not sent; with `TERMIN_SMTP_URL=log` (trials only) they are "sent" to
+//! the log, text and all. Otherwise logs name the booking and the message,
+//! never an address, a code or a token.
 
 pub mod ics;
 pub mod render;
@@ -261,7 +262,7 @@ async fn send_codes(
             )
         });
         let result = match message {
-            Ok(message) => smtp.send(message, &code.email).await,
+            Ok(letter) => smtp.send(letter).await,
             Err(e) => Err(e),
         };
         let (s, id, claim) = (Arc::clone(store), code.id, code.claim.clone());
@@ -291,7 +292,7 @@ async fn send_one(
     let (id, claim) = (claimed.message.id, claimed.claim.clone());
     let (booking, kind) = (claimed.booking.id, claimed.message.kind);
     let result = match outgoing(&claimed, config, clock.now()) {
-        Ok((message, to)) => smtp.send(message, &to).await,
+        Ok(letter) => smtp.send(letter).await,
         Err(e) => Err(e),
     };
     let s = Arc::clone(store);
@@ -314,12 +315,12 @@ async fn send_one(
     Ok(())
 }
 
-/// The e-mail of a claimed message and its recipient.
+/// The e-mail of a claimed message.
 fn outgoing(
     claimed: &ClaimedMessage,
     config: &MailConfig,
     now: time::OffsetDateTime,
-) -> Result<(lettre::Message, String), String> {
+) -> Result<smtp::Letter, String> {
     let booking = &claimed.booking;
     let to = booking
         .citizen
@@ -342,7 +343,7 @@ fn outgoing(
     )
     .map_err(|e| format!("template: {e}"))?;
     let host = origin.public_url.host();
-    let message = smtp::build(smtp::Outgoing {
+    smtp::build(smtp::Outgoing {
         from: &origin.from,
         to: &to,
         subject: &text.subject,
@@ -357,8 +358,7 @@ fn outgoing(
         method: ics::method(booking),
         message_id: format!("<{}@{host}>", claimed.message.id),
         date: now,
-    })?;
-    Ok((message, to))
+    })
 }
 
 /// Without a mail server: each due message is logged once per process as

@@ -7,11 +7,15 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::{Duration, SystemTime};
 use time::OffsetDateTime;
 
-/// An SMTP connection (opened per message) to `TERMIN_SMTP_URL`.
+/// Where messages go (`TERMIN_SMTP_URL`): an SMTP connection opened per
+/// message, or (`log`, for trials without a mail server) the log.
 #[derive(Clone)]
 pub struct Smtp {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    transport: Option<AsyncSmtpTransport<Tokio1Executor>>,
 }
+
+/// The value of `TERMIN_SMTP_URL` that writes messages to the log.
+pub const LOG: &str = "log";
 
 impl std::fmt::Debug for Smtp {
     /// The URL may hold a password: never printed.
@@ -25,27 +29,58 @@ impl std::fmt::Debug for Smtp {
 #[derive(Debug, Clone, thiserror::Error)]
 #[error(
     "TERMIN_SMTP_URL must be smtp://HOST:PORT (add ?tls=required for STARTTLS) or smtps://HOST:PORT, \
-     optionally with USER:PASSWORD@: {0}"
+     optionally with USER:PASSWORD@, or `log` to write messages to the log (trials only): {0}"
 )]
 pub struct InvalidSmtpUrl(String);
 
 impl Smtp {
     pub fn new(url: &str) -> Result<Self, InvalidSmtpUrl> {
+        if url == LOG {
+            return Ok(Self { transport: None });
+        }
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| InvalidSmtpUrl(scrub(&e.to_string(), None)))?
             .timeout(Some(Duration::from_secs(30)))
             .build();
-        Ok(Self { transport })
+        Ok(Self {
+            transport: Some(transport),
+        })
     }
 
-    /// Sends `message`; an error names neither address nor secret.
-    pub async fn send(&self, message: Message, to: &str) -> Result<(), String> {
-        self.transport
-            .send(message)
+    /// Whether messages go to the log (`TERMIN_SMTP_URL=log`).
+    pub fn is_log(&self) -> bool {
+        self.transport.is_none()
+    }
+
+    /// Sends `letter`; an error names neither address nor secret. With
+    /// `TERMIN_SMTP_URL=log` the letter's recipient, subject and text are
+    /// written to the log instead, the one place where an address or a code
+    /// (R33) is logged: a trial's choice, warned of at start.
+    pub async fn send(&self, letter: Letter) -> Result<(), String> {
+        let Some(transport) = &self.transport else {
+            tracing::warn!(
+                to = %letter.to,
+                subject = %letter.subject,
+                "message written to the log (TERMIN_SMTP_URL=log, for trials only):\n{}",
+                letter.text.replace("\r\n", "\n")
+            );
+            return Ok(());
+        };
+        transport
+            .send(letter.message)
             .await
             .map(drop)
-            .map_err(|e| scrub(&e.to_string(), Some(to)))
+            .map_err(|e| scrub(&e.to_string(), Some(&letter.to)))
     }
+}
+
+/// An e-mail ready to go: the MIME message, and its recipient, subject and
+/// text as written (for errors without the address, and the log mode).
+pub struct Letter {
+    message: Message,
+    to: String,
+    subject: String,
+    text: String,
 }
 
 /// What goes into one e-mail.
@@ -64,7 +99,7 @@ pub struct Outgoing<'a> {
 }
 
 /// The MIME message: the text, and the entry as an attachment.
-pub fn build(o: Outgoing<'_>) -> Result<Message, String> {
+pub fn build(o: Outgoing<'_>) -> Result<Letter, String> {
     let to: Mailbox =
         o.to.parse()
             .map_err(|_| "the stored e-mail address is not valid".to_owned())?;
@@ -76,7 +111,8 @@ pub fn build(o: Outgoing<'_>) -> Result<Message, String> {
     let date = u64::try_from(o.date.unix_timestamp())
         .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s))
         .unwrap_or(SystemTime::UNIX_EPOCH);
-    Message::builder()
+    let text = o.body.clone();
+    let message = Message::builder()
         .from(o.from.clone())
         .to(to)
         .subject(o.subject)
@@ -93,7 +129,13 @@ pub fn build(o: Outgoing<'_>) -> Result<Message, String> {
                     Attachment::new("termin.ics".to_owned()).body(o.calendar, content_type),
                 ),
         )
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    Ok(Letter {
+        message,
+        to: o.to.to_owned(),
+        subject: o.subject.to_owned(),
+        text,
+    })
 }
 
 /// A plain text message without an attachment (R33: a code).
@@ -104,22 +146,29 @@ pub fn build_text(
     body: String,
     message_id: String,
     date: OffsetDateTime,
-) -> Result<Message, String> {
-    let to: Mailbox = to
+) -> Result<Letter, String> {
+    let mailbox: Mailbox = to
         .parse()
         .map_err(|_| "the stored e-mail address is not valid".to_owned())?;
     let date = u64::try_from(date.unix_timestamp())
         .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s))
         .unwrap_or(SystemTime::UNIX_EPOCH);
-    Message::builder()
+    let text = body.clone();
+    let message = Message::builder()
         .from(from.clone())
-        .to(to)
+        .to(mailbox)
         .subject(subject)
         .message_id(Some(message_id))
         .date(date)
         .header(ContentType::TEXT_PLAIN)
         .body(body)
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    Ok(Letter {
+        message,
+        to: to.to_owned(),
+        subject: subject.to_owned(),
+        text,
+    })
 }
 
 /// An error text without the recipient's address or anything else that
