@@ -27,7 +27,9 @@ fn main() -> ExitCode {
     // `init` also installs the bridge (tracing-log) that carries the records
     // of crates logging through `log` (actix-web among them) into this
     // subscriber, under the same filter.
+    // Colours only on a terminal: a log file or a collector gets plain text.
     tracing_subscriber::fmt()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )

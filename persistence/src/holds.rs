@@ -288,10 +288,12 @@ impl Store {
         Ok(CreatedHold { hold, token })
     }
 
-    /// R33: where the office asks for a verified contact for this hold, the
-    /// mailbox its contact token proves, which holds at most one live
-    /// Tagesticket hold (under the mailbox's lock, so two at once cannot
-    /// both pass).
+    /// R33: where the office asks for a verified contact for Tagestickets,
+    /// the mailbox the contact token of a Tagesticket hold proves (the hold
+    /// takes one of the scarce contingent, R19), which holds at most one
+    /// live Tagesticket hold (under the mailbox's lock, so two at once
+    /// cannot both pass). A regular hold needs none: it names nobody yet,
+    /// and its confirmation is checked like a booking.
     fn hold_contact(
         &self,
         conn: &mut DbConnection,
@@ -299,27 +301,26 @@ impl Store {
         request: &NewHold,
         now: OffsetDateTime,
     ) -> Result<Option<String>, StoreError> {
-        if !office
-            .settings
-            .verify_contact
-            .requires(request.kind, Channel::Online)
+        if request.kind != BookingKind::DayTicket
+            || !office
+                .settings
+                .verify_contact
+                .requires(request.kind, Channel::Online)
         {
             return Ok(None);
         }
         let mailbox =
             crate::verifications::proven_mailbox(conn, request.contact_token.as_deref(), now)?
                 .ok_or(BookingError::ContactUnverified)?;
-        if request.kind == BookingKind::DayTicket {
-            locks::lock_name(conn, "holds-mailbox", &mailbox)?;
-            let live: i64 = holds::table
-                .filter(holds::mailbox.eq(&mailbox))
-                .filter(holds::kind.eq(BookingKind::DayTicket.as_str()))
-                .filter(holds::expires_at.gt(to_db(now)))
-                .count()
-                .get_result(conn)?;
-            if live > 0 {
-                return Err(HoldError::MailboxDayTicketLimit.into());
-            }
+        locks::lock_name(conn, "holds-mailbox", &mailbox)?;
+        let live: i64 = holds::table
+            .filter(holds::mailbox.eq(&mailbox))
+            .filter(holds::kind.eq(BookingKind::DayTicket.as_str()))
+            .filter(holds::expires_at.gt(to_db(now)))
+            .count()
+            .get_result(conn)?;
+        if live > 0 {
+            return Err(HoldError::MailboxDayTicketLimit.into());
         }
         Ok(Some(mailbox))
     }

@@ -517,23 +517,22 @@ fn r33_with_smtp_url_log_a_trial_reads_the_code_in_the_log(server: &LoggedServer
         Some(&json!({"email": "probe.versuch@example.org"})),
     );
     let made: Value = ok_json(made, StatusCode::ACCEPTED);
-    server.wait_for_lines("Ihr Bestätigungscode", 1);
+    server.wait_for_lines("Subject: Ihr Bestätigungscode", 1);
     let log = server.log.lock().unwrap().clone();
-    let line = log
-        .lines()
-        .find(|l| l.contains("subject=") && l.contains("Ihr Bestätigungscode"))
-        .unwrap_or_else(|| panic!("{log}"))
-        .to_owned();
-    assert!(line.contains("probe.versuch@example.org"), "{line}");
-    let code: String = line
-        .split("Ihr Bestätigungscode")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .filter(char::is_ascii_digit)
-        .take(6)
-        .collect();
+    let lines: Vec<&str> = log.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("Subject: Ihr Bestätigungscode"))
+        .unwrap_or_else(|| panic!("{log}"));
+    assert_eq!(lines[at - 1], "To: probe.versuch@example.org", "{log}");
+    let line = lines[at];
+    let code = line.rsplit(' ').next().unwrap().to_owned();
+    assert!(
+        log.contains(&format!("\n    {code}\n")),
+        "the text too: {log}"
+    );
     assert_eq!(code.len(), 6, "{line}");
+    assert!(code.chars().all(|c| c.is_ascii_digit()), "{line}");
     let id = made["id"].as_str().unwrap();
     let confirmed = server.send(
         Method::POST,

@@ -200,8 +200,8 @@ fn with_token(
 /// R33 with `verify_contact: all`: a booking online needs the contact
 /// token of its e-mail's mailbox (R34: however written); another
 /// mailbox's, none, an expired one or a phone number alone are
-/// `contact_unverified`; staff need none; a hold needs one and is confirmed
-/// for that mailbox only.
+/// `contact_unverified`; staff need none; a regular hold is confirmed for
+/// that mailbox only.
 fn r33_where_the_office_asks_bookings_and_holds_need_the_mailboxs_contact_token(m: &Mailing) {
     let app = &m.app;
     let r = app.request(
@@ -254,18 +254,14 @@ fn r33_where_the_office_asks_bookings_and_holds_need_the_mailboxs_contact_token(
         Some(&regular(slot(15))),
     );
     ok_json(r, StatusCode::CREATED);
-    // A hold needs the token, and is confirmed for its mailbox only.
+    // A regular hold names nobody yet and needs no token; its confirmation
+    // does, for the mailbox of the e-mail it gives.
     let hold_body = json!({"office": "buergerbuero", "services": ["anmeldung"],
                            "start": rfc3339(slot(30)), "kind": "regular"});
-    let hold = |token: Option<&str>| {
-        with_token(app, Method::POST, "/api/v1/holds", token, &[], &hold_body)
-    };
-    problem(
-        hold(None),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "contact_unverified",
+    let held = ok_json(
+        with_token(app, Method::POST, "/api/v1/holds", None, &[], &hold_body),
+        StatusCode::CREATED,
     );
-    let held = ok_json(hold(Some(&erika)), StatusCode::CREATED);
     let path = format!("/api/v1/holds/{}/booking", held["id"].as_str().unwrap());
     let hold_token = held["token"].as_str().unwrap().to_owned();
     let confirm = |token: Option<&str>, email: &str| {
@@ -280,7 +276,7 @@ fn r33_where_the_office_asks_bookings_and_holds_need_the_mailboxs_contact_token(
         )
     };
     problem(
-        confirm(Some(&other), "max@example.org"),
+        confirm(Some(&other), "erika@example.org"),
         StatusCode::UNPROCESSABLE_ENTITY,
         "contact_unverified",
     );
@@ -478,6 +474,43 @@ fn r33_kaarst_asks_a_verified_contact_for_online_tagestickets_only(m: &Mailing) 
     );
     let erika = verified(m, "erika@example.org", 1);
     ok_json(book(Some(&erika), &ticket(0)), StatusCode::CREATED);
+    // A Tagesticket hold takes one of the contingent (R19): it needs the
+    // token too, one live one per mailbox; a regular hold needs none.
+    let hold = |token: Option<&str>, body: Value| {
+        let altcha = solved(app);
+        with_token(
+            app,
+            Method::POST,
+            "/api/v1/holds",
+            token,
+            &[("X-Altcha", &altcha)],
+            &body,
+        )
+    };
+    let hold_body = |service: &str, kind: &str, start: time::OffsetDateTime| json!({"office": "buergerbuero", "services": [service], "start": rfc3339(start), "kind": kind});
+    let today = |minute: i64| datetime!(2026-11-30 09:00 +01:00) + time::Duration::minutes(minute);
+    problem(
+        hold(None, hold_body("ausweis-abholung", "day_ticket", today(0))),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "contact_unverified",
+    );
+    ok_json(
+        hold(
+            Some(&erika),
+            hold_body("ausweis-abholung", "day_ticket", today(0)),
+        ),
+        StatusCode::CREATED,
+    );
+    let second = hold(
+        Some(&erika),
+        hold_body("ausweis-abholung", "day_ticket", today(15)),
+    );
+    assert_eq!(second.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let regular_start = datetime!(2026-12-01 09:00 +01:00);
+    ok_json(
+        hold(None, hold_body("anmeldung", "regular", regular_start)),
+        StatusCode::CREATED,
+    );
     // A regular booking online needs no token here.
     ok_json(
         app.book(&regular(datetime!(2026-12-01 08:30 +01:00))),

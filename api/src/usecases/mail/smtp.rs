@@ -59,9 +59,10 @@ impl Smtp {
     pub async fn send(&self, letter: Letter) -> Result<(), String> {
         let Some(transport) = &self.transport else {
             tracing::warn!(
-                to = %letter.to,
-                subject = %letter.subject,
-                "message written to the log (TERMIN_SMTP_URL=log, for trials only):\n{}",
+                "message written to the log (TERMIN_SMTP_URL=log, for trials only):\n\
+                 To: {}\nSubject: {}\n\n{}",
+                letter.to,
+                letter.subject,
                 letter.text.replace("\r\n", "\n")
             );
             return Ok(());
