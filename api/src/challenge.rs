@@ -204,11 +204,52 @@ pub fn solve(c: &Challenge) -> Option<String> {
     Some(base64::engine::general_purpose::STANDARD.encode(json.to_string()))
 }
 
+/// `terminvergabe solve`: the `X-Altcha` header for the answer of
+/// `GET /api/v1/challenge` in `json`, for walk-throughs and scripts that
+/// test an installation with `curl`.
+pub fn solve_json(json: &str) -> Result<String, String> {
+    let v: serde_json::Value = serde_json::from_str(json)
+        .map_err(|e| format!("not the JSON of GET /api/v1/challenge: {e}"))?;
+    let text = |key: &str| {
+        v[key]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("`{key}` is missing"))
+    };
+    if text("algorithm")? != "SHA-256" {
+        return Err("only SHA-256 challenges are known".into());
+    }
+    let c = Challenge {
+        algorithm: "SHA-256",
+        challenge: text("challenge")?,
+        maxnumber: v["maxnumber"].as_u64().ok_or("`maxnumber` is missing")?,
+        salt: text("salt")?,
+        signature: text("signature")?,
+    };
+    solve(&c).ok_or_else(|| "no number up to `maxnumber` solves it".into())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use time::macros::datetime;
+
+    /// R26: what `terminvergabe solve` prints for the JSON the API sends
+    /// verifies; a body that is not a challenge is refused with a reason.
+    #[test]
+    fn r26_the_command_line_solver_answers_the_apis_json() {
+        let challenges = Challenges::new(b"a secret of at least thirty-two bytes", 2_000).unwrap();
+        let c = challenges.issue(NOW);
+        let json = serde_json::json!({
+            "algorithm": c.algorithm, "challenge": c.challenge, "maxnumber": c.maxnumber,
+            "salt": c.salt, "signature": c.signature,
+        });
+        let header = solve_json(&json.to_string()).unwrap();
+        assert!(challenges.verify(&header, NOW).is_ok());
+        assert!(solve_json("{}").unwrap_err().contains("missing"));
+        assert!(solve_json("nein").is_err());
+    }
 
     const NOW: OffsetDateTime = datetime!(2026-11-30 07:00 +01:00);
 

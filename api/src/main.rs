@@ -1,4 +1,6 @@
-//! `terminvergabe`: the server. `terminvergabe openapi` prints the spec.
+//! `terminvergabe`: the server. `terminvergabe openapi` prints the spec;
+//! `terminvergabe solve` reads the answer of `GET /api/v1/challenge` on
+//! standard input and prints the `X-Altcha` header that solves it (R26).
 
 use api::settings::Settings;
 use api::{Application, openapi_yaml};
@@ -20,6 +22,20 @@ fn main() -> ExitCode {
             }
             Err(e) => {
                 eprintln!("cannot render the spec: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if std::env::args().nth(1).as_deref() == Some("solve") {
+        let mut json = String::new();
+        let _ = std::io::Read::read_to_string(&mut std::io::stdin(), &mut json);
+        return match api::challenge::solve_json(&json) {
+            Ok(header) => {
+                println!("{header}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("cannot solve: {e}");
                 ExitCode::FAILURE
             }
         };
