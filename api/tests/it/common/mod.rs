@@ -78,11 +78,15 @@ impl TestApp {
 
     /// The Bürgerbüro without the fair-use rules of the shipped configuration.
     pub fn relaxed(self) -> Self {
-        let relax = persistence::test_support::fixtures::without_fair_use();
+        self.with_buergerbuero(persistence::test_support::fixtures::without_fair_use())
+    }
+
+    /// The Bürgerbüro with `edit` applied, as its admin.
+    fn with_buergerbuero(self, edit: domain::OfficeEdit) -> Self {
         let office = persistence::test_support::fixtures::office_id("buergerbuero");
         let admin = domain::Username::parse(ADMIN.0).unwrap();
         self.store
-            .update_office(&office, &relax, false, &admin, MONDAY_10)
+            .update_office(&office, &edit, false, &admin, MONDAY_10)
             .unwrap();
         self
     }
@@ -90,16 +94,10 @@ impl TestApp {
     /// The Bürgerbüro without R33's verified contact, for tests of the
     /// shipped configuration's other rules (R33 has its own).
     pub fn without_verification(self) -> Self {
-        let off = domain::OfficeEdit::Settings(domain::SettingsChange {
+        self.with_buergerbuero(domain::OfficeEdit::Settings(domain::SettingsChange {
             verify_contact: Some(domain::VerifyContact::Off),
             ..domain::SettingsChange::default()
-        });
-        let office = persistence::test_support::fixtures::office_id("buergerbuero");
-        let admin = domain::Username::parse(ADMIN.0).unwrap();
-        self.store
-            .update_office(&office, &off, false, &admin, MONDAY_10)
-            .unwrap();
-        self
+        }))
     }
 
     /// The shipped Kaarst configuration but R33 (see `without_verification`).
