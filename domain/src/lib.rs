@@ -41,6 +41,7 @@ pub mod statistics;
 pub mod test_support;
 pub mod texts;
 pub mod verification;
+pub mod wish;
 
 pub use audit::AuditAction;
 pub use booking::{
@@ -105,4 +106,8 @@ pub use texts::{
 pub use verification::{
     CODE_DIGITS, CODE_VALID, CODES_PER_MAILBOX, CODES_WINDOW, MAX_WRONG_CODES, TOKEN_VALID,
     Verification, VerificationError, VerifyContact, is_code, may_send_code, same_in_constant_time,
+};
+pub use wish::{
+    MAX_EXPIRED_OFFERS, MAX_OFFER_MINUTES, TimesOfDay, WishError, WishStatus, WishWindow,
+    ends_after_expiries, offer_expires_at,
 };
