@@ -167,12 +167,8 @@ impl Store {
         offices: &OfficeScope,
         now: OffsetDateTime,
     ) -> Result<Booking, StoreError> {
-        let id = id.to_string();
-        self.write(|conn| {
-            let current = scoped_booking(conn, &id, offices)?;
-            let check = |b: &Booking| check_check_in(b.status, b.start, now);
-            step(conn, &current, &CHECK_IN, check, actor, now)
-        })
+        let check = |b: &Booking, _: &domain::Office| check_check_in(b.status, b.start, now);
+        self.scoped_step(id, (actor, offices), &CHECK_IN, check, now)
     }
 
     /// R28: calls the next checked-in booking of `office` today to
@@ -252,12 +248,8 @@ impl Store {
         offices: &OfficeScope,
         now: OffsetDateTime,
     ) -> Result<Booking, StoreError> {
-        let id = id.to_string();
-        self.write(|conn| {
-            let current = scoped_booking(conn, &id, offices)?;
-            let check = |b: &Booking| check_done(b.status);
-            step(conn, &current, &SERVED, check, actor, now)
-        })
+        let check = |b: &Booking, _: &domain::Office| check_done(b.status);
+        self.scoped_step(id, (actor, offices), &SERVED, check, now)
     }
 
     /// R28: marks a booking not checked in as a no-show, from its start
@@ -269,13 +261,29 @@ impl Store {
         offices: &OfficeScope,
         now: OffsetDateTime,
     ) -> Result<Booking, StoreError> {
+        let check = |b: &Booking, office: &domain::Office| {
+            let grace = office.settings.no_show_grace_minutes;
+            check_no_show(b.status, b.start, grace, now)
+        };
+        self.scoped_step(id, (actor, offices), &NO_SHOW, check, now)
+    }
+
+    /// R28, R29: the step `step` of booking `id`, for `actor` acting on
+    /// `offices`, once `check` allows it for the booking and its office.
+    fn scoped_step(
+        &self,
+        id: Uuid,
+        (actor, offices): (&Username, &OfficeScope),
+        step: &Step,
+        check: impl Fn(&Booking, &domain::Office) -> Result<(), CounterError>,
+        now: OffsetDateTime,
+    ) -> Result<Booking, StoreError> {
         let id = id.to_string();
         self.write(|conn| {
             let current = scoped_booking(conn, &id, offices)?;
             let office = self.cached_office(conn, current.office.as_str(), None)?;
-            let grace = office.settings.no_show_grace_minutes;
-            let check = |b: &Booking| check_no_show(b.status, b.start, grace, now);
-            step(conn, &current, &NO_SHOW, check, actor, now)
+            let check = |b: &Booking| check(b, &office);
+            self::step(conn, &current, step, check, actor, now)
         })
     }
 
