@@ -48,6 +48,21 @@ pub(crate) fn acting<'a>(
     }
 }
 
+/// The booking `id` while it is active and not closed at the counter
+/// (R28): an update through it changes nothing once either happened
+/// meanwhile (PostgreSQL re-checks the row after a concurrent writer), so
+/// of two changes at once the second sees 0 rows.
+#[diesel::dsl::auto_type]
+pub(crate) fn still_open<'a>(id: &'a str) -> _ {
+    let active: &'static str = ACTIVE;
+    bookings::table
+        .find(id)
+        .filter(bookings::status.eq(active))
+        .filter(bookings::closed_at.is_null())
+}
+
+const ACTIVE: &str = Standing::Active.as_str();
+
 /// R29: whether `scope` covers the office stored as `office`.
 pub(crate) fn covers(scope: &OfficeScope, office: &str) -> bool {
     OfficeId::parse(office).is_ok_and(|id| scope.covers(&id))
@@ -73,20 +88,14 @@ impl Store {
             outbox::before_change(conn, &current)?;
             // Filtered on the status: of two cancels at once, the second
             // updates nothing (PostgreSQL re-checks the row after the first).
-            let updated = diesel::update(
-                bookings::table
-                    .find(&id)
-                    .filter(bookings::status.eq(Standing::Active.as_str()))
-                    // R28: nor closed at the counter meanwhile.
-                    .filter(bookings::closed_at.is_null()),
-            )
-            .set((
-                bookings::status.eq(Standing::Cancelled.as_str()),
-                bookings::cancelled_at.eq(Some(to_db(now))),
-                bookings::cancelled_by.eq(actor.map(Username::as_str)),
-                bookings::sequence.eq(bookings::sequence + 1),
-            ))
-            .execute(conn)?;
+            let updated = diesel::update(still_open(&id))
+                .set((
+                    bookings::status.eq(Standing::Cancelled.as_str()),
+                    bookings::cancelled_at.eq(Some(to_db(now))),
+                    bookings::cancelled_by.eq(actor.map(Username::as_str)),
+                    bookings::sequence.eq(bookings::sequence + 1),
+                ))
+                .execute(conn)?;
             if updated == 0 {
                 return Err(CancelError::AlreadyCancelled.into());
             }

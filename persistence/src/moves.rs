@@ -3,7 +3,7 @@
 
 use crate::audit::{booking_audit, record};
 use crate::bookings::{Booking, BookingRow, CancelAuth, booking_row, insert_services, one};
-use crate::cancels::acting;
+use crate::cancels::{acting, still_open};
 use crate::infra::codec::{to_db, to_i32};
 use crate::infra::idempotency;
 use crate::infra::schema::{booking_services, bookings};
@@ -11,8 +11,8 @@ use crate::occupancy::active_bookings;
 use crate::{Store, StoreError, outbox};
 use diesel::prelude::*;
 use domain::{
-    AuditAction, Berlin, BookingRequest, MoveError, Occupancy, Selection, ServiceId, Standing,
-    check_move, validate_booking,
+    AuditAction, Berlin, BookingRequest, MoveError, Occupancy, Selection, ServiceId, check_move,
+    validate_booking,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -90,22 +90,16 @@ impl Store {
                 &Occupancy::from_bookings(&active),
             )?;
             outbox::before_change(conn, &current)?;
-            let updated = diesel::update(
-                bookings::table
-                    .find(&id)
-                    .filter(bookings::status.eq(Standing::Active.as_str()))
-                    // R28: nor closed at the counter meanwhile.
-                    .filter(bookings::closed_at.is_null()),
-            )
-            .set((
-                bookings::local_day.eq(accepted.date),
-                bookings::start_at.eq(to_db(accepted.start)),
-                bookings::end_at.eq(to_db(accepted.end)),
-                bookings::minutes.eq(to_i32(selection.minutes())),
-                bookings::previous_start_at.eq(Some(to_db(current.start))),
-                bookings::sequence.eq(bookings::sequence + 1),
-            ))
-            .execute(conn)?;
+            let updated = diesel::update(still_open(&id))
+                .set((
+                    bookings::local_day.eq(accepted.date),
+                    bookings::start_at.eq(to_db(accepted.start)),
+                    bookings::end_at.eq(to_db(accepted.end)),
+                    bookings::minutes.eq(to_i32(selection.minutes())),
+                    bookings::previous_start_at.eq(Some(to_db(current.start))),
+                    bookings::sequence.eq(bookings::sequence + 1),
+                ))
+                .execute(conn)?;
             if updated == 0 {
                 // Cancelled meanwhile (a cancel takes no day lock).
                 return Err(MoveError::Cancelled.into());
