@@ -50,6 +50,18 @@ fn settled(status: BookingStatus) -> Option<CounterError> {
     }
 }
 
+/// R28: a booking neither settled nor checked in: one whose citizen has not
+/// arrived yet.
+fn not_arrived(status: BookingStatus) -> Result<(), CounterError> {
+    if let Some(e) = settled(status) {
+        return Err(e);
+    }
+    if status == BookingStatus::CheckedIn {
+        return Err(CounterError::AlreadyCheckedIn);
+    }
+    Ok(())
+}
+
 /// R28: a confirmed booking checks in on its appointment's day, early
 /// arrivals welcome (a citizen at 08:00 for 10:30 waits in the queue), late
 /// ones too as long as no one has marked them as a no-show.
@@ -58,12 +70,7 @@ pub fn check_check_in(
     start: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Result<(), CounterError> {
-    if let Some(e) = settled(status) {
-        return Err(e);
-    }
-    if status == BookingStatus::CheckedIn {
-        return Err(CounterError::AlreadyCheckedIn);
-    }
+    not_arrived(status)?;
     let day = Berlin::local(start).date();
     let today = Berlin::today(now);
     if today < day {
@@ -103,12 +110,7 @@ pub fn check_no_show(
     grace_minutes: u32,
     now: OffsetDateTime,
 ) -> Result<(), CounterError> {
-    if let Some(e) = settled(status) {
-        return Err(e);
-    }
-    if status == BookingStatus::CheckedIn {
-        return Err(CounterError::AlreadyCheckedIn);
-    }
+    not_arrived(status)?;
     let from = start + Duration::minutes(i64::from(grace_minutes));
     if now < from {
         return Err(CounterError::NoShowTooEarly { from });
