@@ -37,6 +37,7 @@ mod statistics;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 mod verifications;
+mod wishes;
 
 pub use audit::AuditEntry;
 pub use bookings::{
@@ -57,6 +58,7 @@ pub use outbox::{ClaimedMessage, Message};
 pub use retention::HeldData;
 pub use staff::{NewUser, StaffUser, UserChange};
 pub use verifications::{ClaimedCode, Contact, ContactToken, NewVerification};
+pub use wishes::{CreatedWish, NewWish, Wish};
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use domain::{BookingError, CancelError, EditError, HoldError, MoveError};
@@ -102,6 +104,15 @@ pub enum StoreError {
     /// R33: the mailbox had its codes of the hour; seconds until the next.
     #[error("this mailbox was sent codes enough this hour; try again in {0} s")]
     CodeLimit(u64),
+    /// R35: no wish has this id (or the token does not fit).
+    #[error("no such wish")]
+    UnknownWish,
+    /// R35: the window of a wish is refused.
+    #[error(transparent)]
+    Wish(#[from] domain::WishError),
+    /// R35: the mailbox has a live wish at this office.
+    #[error("this e-mail address has a wish at this office already")]
+    WishLimit,
     /// No request for the Tagesticket draw has this id (or the token does
     /// not fit, R27).
     #[error("no such request")]

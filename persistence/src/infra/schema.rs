@@ -249,6 +249,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    wishes (id) {
+        id -> Text,
+        token_hash -> Text,
+        office_id -> Text,
+        services -> Text,
+        from_day -> Date,
+        to_day -> Date,
+        weekdays -> Nullable<Text>,
+        times_from -> Nullable<Text>,
+        times_to -> Nullable<Text>,
+        citizen_name -> Text,
+        citizen_email -> Text,
+        citizen_phone -> Nullable<Text>,
+        citizen_postcode -> Nullable<Text>,
+        mailbox -> Text,
+        status -> Text,
+        expired_offers -> Integer,
+        created_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        booking_id -> Nullable<Text>,
+        erased_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     offices,
     services,

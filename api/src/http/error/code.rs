@@ -102,6 +102,8 @@ domain::text_enum! {
         VerificationCodeWrong = "verification_code_wrong",
         VerificationExpired = "verification_expired",
         ContactUnverified = "contact_unverified",
+        // The waitlist (R35).
+        WishLimit = "wish_limit",
         // Municipalities (R39).
         UnknownMunicipality = "unknown_municipality",
         InvalidMunicipality = "invalid_municipality",
@@ -223,6 +225,7 @@ mod tests {
                 "verification_code_wrong",
                 "verification_expired",
                 "contact_unverified",
+                "wish_limit",
                 "unknown_municipality",
                 "invalid_municipality",
                 "municipality_exists",

@@ -283,6 +283,11 @@ impl From<&StoreError> for ApiError {
             StoreError::UnknownBooking => ApiError::not_found("there is no such booking"),
             StoreError::UnknownMessage => ApiError::not_found("there is no such message"),
             StoreError::UnknownRequest => ApiError::not_found("there is no such request"),
+            StoreError::UnknownWish => ApiError::not_found("there is no such wish"),
+            StoreError::Wish(refused) => {
+                ApiError::unprocessable(ErrorCode::InvalidRange, refused.to_string())
+            }
+            StoreError::WishLimit => ApiError::unprocessable(ErrorCode::WishLimit, e.to_string()),
             StoreError::UnknownUser => ApiError::not_found("there is no such staff user"),
             StoreError::UnknownMunicipality => ApiError::new(
                 StatusCode::NOT_FOUND,
