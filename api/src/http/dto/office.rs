@@ -1,5 +1,6 @@
 //! Offices, services, slots and the Tagesticket offer, as citizens see them.
 
+use super::text::VerifyContactDto;
 use domain::{DayTicketOffer, Slot, SlotOffer};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -9,7 +10,8 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": "buergerbuero", "municipality": "kaarst", "name": "Bürgerbüro", "address": "Am Neumarkt 2, 41564 Kaarst",
-    "counters": 4, "day_tickets": true, "lead_days": 1, "horizon_days": 56
+    "counters": 4, "day_tickets": true, "lead_days": 1, "horizon_days": 56,
+    "verify_contact": "day_tickets"
 }))]
 pub struct OfficeDto {
     pub id: String,
@@ -26,6 +28,10 @@ pub struct OfficeDto {
     pub lead_days: u32,
     /// … up to today + `horizon_days`.
     pub horizon_days: u32,
+    /// Which online bookings, holds and draw requests need `X-Contact-Token`
+    /// of a verified e-mail address (R33), so a client asks for the code
+    /// before it holds a time.
+    pub verify_contact: VerifyContactDto,
 }
 
 impl From<&domain::Office> for OfficeDto {
@@ -39,6 +45,7 @@ impl From<&domain::Office> for OfficeDto {
             day_tickets: o.day_ticket.is_some(),
             lead_days: o.settings.lead_days,
             horizon_days: o.settings.horizon_days,
+            verify_contact: VerifyContactDto(o.settings.verify_contact),
         }
     }
 }
