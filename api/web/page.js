@@ -4,7 +4,7 @@
 // summary and notice, and what is said to screen readers.
 
 import { ApiError } from "./api.js";
-import { ERRORS } from "./i18n.js";
+import { ERRORS } from "./errors.js";
 import { h } from "./dom.js";
 import { lang, t } from "./lang.js";
 import * as place from "./place.js";

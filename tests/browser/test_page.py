@@ -283,7 +283,7 @@ def test_every_error_code_has_a_message_in_both_languages(page, at_0659):
     visit(page, at_0659.base + "/", "start")
     codes = json.loads((ROOT / "openapi.yaml").read_text())["components"]["schemas"]["ErrorCode"]["enum"]
     assert len(codes) > 60
-    tables = page.evaluate("import('/web/i18n.js').then(m => m.ERRORS)")
+    tables = page.evaluate("import('/web/errors.js').then(m => m.ERRORS)")
     for lang in ("de", "en"):
         missing = [c for c in codes if not tables[lang].get(c)]
         assert missing == [], (lang, missing)

@@ -88,6 +88,7 @@ fn every_asset_the_page_names_is_served_with_its_type() {
         ("app.js", "text/javascript; charset=utf-8"),
         ("api.js", "text/javascript; charset=utf-8"),
         ("i18n.js", "text/javascript; charset=utf-8"),
+        ("errors.js", "text/javascript; charset=utf-8"),
         ("altcha.js", "text/javascript; charset=utf-8"),
         ("dom.js", "text/javascript; charset=utf-8"),
         ("draw.js", "text/javascript; charset=utf-8"),

@@ -51,7 +51,7 @@ const NOT_FOUND: Asset = Asset {
 };
 
 /// The files under `/web/`.
-pub const ASSETS: [Asset; 20] = [
+pub const ASSETS: [Asset; 21] = [
     Asset {
         name: "app.js",
         content_type: "text/javascript; charset=utf-8",
@@ -66,6 +66,11 @@ pub const ASSETS: [Asset; 20] = [
         name: "i18n.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../../web/i18n.js"),
+    },
+    Asset {
+        name: "errors.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../../web/errors.js"),
     },
     Asset {
         name: "dom.js",
