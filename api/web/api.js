@@ -54,6 +54,15 @@ const q = (params) => {
 };
 const seg = encodeURIComponent;
 
+// The headers of a request, with the contact token where one is given
+// (R33: where the office asks for a verified e-mail address).
+const withContact = (headers, contact) => (contact ? { ...headers, "X-Contact-Token": contact } : headers);
+
+// Who may read and change a booking: its own key (a string, from its link
+// or its booking), or `{ contact }`, the contact token of its mailbox (R33,
+// Meine Termine).
+const holder = (key) => (typeof key === "string" ? { "X-Booking-Token": key } : { "X-Contact-Token": key.contact });
+
 export const api = {
   municipalities: () => request("GET", "/api/v1/municipalities"),
   // Every office, or those of the municipality `municipality` (R39).
@@ -64,29 +73,32 @@ export const api = {
   dayTickets: (office, services = []) =>
     request("GET", `/api/v1/offices/${seg(office)}/day-tickets${q(services.map((s) => ["service", s]))}`),
   challenge: () => request("GET", "/api/v1/challenge"),
-  hold: (body, altcha) =>
-    request("POST", "/api/v1/holds", { body, headers: altcha ? { "X-Altcha": altcha } : {} }),
+  // A code by e-mail, and the contact token for it (R33).
+  requestCode: (email) => request("POST", "/api/v1/verifications", { body: { email } }),
+  confirmCode: (id, code) => request("POST", `/api/v1/verifications/${seg(id)}/confirm`, { body: { code } }),
+  contactBookings: (contact) => request("GET", "/api/v1/contacts/bookings", { headers: { "X-Contact-Token": contact } }),
+  hold: (body, altcha, contact) =>
+    request("POST", "/api/v1/holds", { body, headers: withContact(altcha ? { "X-Altcha": altcha } : {}, contact) }),
   extendHold: (hold) =>
     request("POST", `/api/v1/holds/${seg(hold.id)}/extend`, { headers: { "X-Hold-Token": hold.token } }),
   releaseHold: (hold) =>
     request("DELETE", `/api/v1/holds/${seg(hold.id)}`, { headers: { "X-Hold-Token": hold.token } }),
-  confirmHold: (hold, citizen) =>
+  confirmHold: (hold, citizen, contact) =>
     request("POST", `/api/v1/holds/${seg(hold.id)}/booking`, {
       body: { citizen },
-      headers: { "X-Hold-Token": hold.token },
+      headers: withContact({ "X-Hold-Token": hold.token }, contact),
     }),
-  drawRequest: (office, body, altcha) =>
+  drawRequest: (office, body, altcha, contact) =>
     request("POST", `/api/v1/offices/${seg(office)}/day-tickets/requests`, {
       body,
-      headers: altcha ? { "X-Altcha": altcha } : {},
+      headers: withContact(altcha ? { "X-Altcha": altcha } : {}, contact),
     }),
   drawResult: (id, token) => request("GET", `/api/v1/day-tickets/requests/${seg(id)}`, { headers: { "X-Request-Token": token } }),
-  booking: (id, token) => request("GET", `/api/v1/bookings/${seg(id)}`, { headers: { "X-Booking-Token": token } }),
-  cancel: (id, token) => request("DELETE", `/api/v1/bookings/${seg(id)}`, { headers: { "X-Booking-Token": token } }),
-  move: (id, token, start) =>
-    request("PATCH", `/api/v1/bookings/${seg(id)}`, { body: { start }, headers: { "X-Booking-Token": token } }),
+  booking: (id, key) => request("GET", `/api/v1/bookings/${seg(id)}`, { headers: holder(key) }),
+  cancel: (id, key) => request("DELETE", `/api/v1/bookings/${seg(id)}`, { headers: holder(key) }),
+  move: (id, key, start) => request("PATCH", `/api/v1/bookings/${seg(id)}`, { body: { start }, headers: holder(key) }),
   // The calendar entry as a Blob (the token travels in a header, so a plain
-  // link cannot fetch it).
+  // link cannot fetch it); only with the booking's own key.
   async calendar(id, token) {
     const res = await fetch(`/api/v1/bookings/${seg(id)}/calendar.ics`, { headers: { "X-Booking-Token": token } });
     if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => ({})));

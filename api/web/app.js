@@ -2,13 +2,14 @@
 // and all free times, hold one (R19), give name and contact, confirm; the
 // Tagesticket of today (R13–R15) with the proof of work (R26) and the
 // postcode (R32); the draw for it (R27); manage a booking from its link
-// (/termine/{id}#token=…): move (R20) and cancel. Per municipality (R39):
-// its page is /{municipality}/, and / lists them where there are several.
-// Plain DOM, no framework; German by default.
+// (/termine/{id}#token=…): move (R20) and cancel; the verified contact
+// where an office asks for it, and "Meine Termine" (R33). Per municipality
+// (R39): its page is /{municipality}/, and / lists them where there are
+// several. Plain DOM, no framework; German by default.
 //
 // This module only puts the page together: each screen is a view of the
-// module of its step (search.js, hold.js, manage.js, draw.js), drawn in the
-// frame of page.js; each module keeps its own state.
+// module of its step (search.js, contact.js, hold.js, manage.js, mine.js,
+// draw.js), drawn in the frame of page.js; each module keeps its own state.
 
 import { switchLang } from "./lang.js";
 import { register, screen, show } from "./page.js";
@@ -16,8 +17,10 @@ import * as search from "./search.js";
 import * as hold from "./hold.js";
 import * as manage from "./manage.js";
 import * as draw from "./draw.js";
+import * as contact from "./contact.js";
+import * as mine from "./mine.js";
 
-register({ ...search.views, ...hold.views, ...manage.views, ...draw.views });
+register({ ...search.views, ...contact.views, ...hold.views, ...manage.views, ...mine.views, ...draw.views });
 
 document.getElementById("lang").addEventListener("click", async () => {
   switchLang();

@@ -4,6 +4,8 @@
 // proof of work (R26)); at the release the server draws, and the request's
 // screen shows the result: pending, lost, or won with the booking. The
 // request's id and token stay in sessionStorage, so a reload finds it again.
+// Where the office asks for a verified contact (R33), the code step comes
+// before the request (contact.js), whose token stays in memory only.
 
 import { api, ApiError, serverNow } from "./api.js";
 import { withProof } from "./altcha.js";
@@ -12,6 +14,7 @@ import { t, de, fmtTime } from "./lang.js";
 import * as page from "./page.js";
 import { chosen, chosenOffice, clearCounts, dayTickets, loadOffices, needServices, officeById, setOffice } from "./choice.js";
 import * as form from "./form.js";
+import * as contact from "./contact.js";
 import { bookingView, manageSection, selectionSummary } from "./parts.js";
 
 const KEY = "drawRequest";
@@ -63,9 +66,18 @@ export function startStatus(s) {
     text: t("drawOpen", fmtTime(s.online_from)),
     action:
       result ||
-      h("button", { type: "button", id: "draw-enter", onclick: () => needServices() && page.show("drawRequest") }, t("drawEnter")),
+      h("button", { type: "button", id: "draw-enter", onclick: () => needServices() && enter() }, t("drawEnter")),
   };
 }
+
+// The request's form, after the code where the office asks for it.
+function enter() {
+  if (!contact.required(chosenOffice(), "day_ticket")) return page.show("drawRequest");
+  return contact.ensure({ purpose: "draw", back: "start", then: () => page.show("drawRequest") });
+}
+
+// The address proven where the office asks for one, else null.
+const verified = () => (contact.required(chosenOffice(), "day_ticket") ? contact.email() : null);
 
 async function request() {
   const s = dayTickets();
@@ -77,14 +89,7 @@ async function request() {
       "form",
       { id: "draw-form", novalidate: true, onsubmit: (e) => (e.preventDefault(), submit()) },
       form.field("name", t("name"), { autocomplete: "name", required: true, "aria-required": "true" }),
-      h(
-        "fieldset",
-        { "aria-describedby": "contact-hint" },
-        h("legend", {}, t("contactLegend")),
-        h("p", { class: "hint", id: "contact-hint" }, t("drawContactHint")),
-        form.field("email", t("email"), { type: "email", autocomplete: "email", spellcheck: "false" }),
-        form.field("phone", t("phone"), { type: "tel", autocomplete: "tel" }),
-      ),
+      form.contactFields(t("drawContactHint"), verified()),
       needPostcode
         ? form.field(
             "postcode",
@@ -134,7 +139,7 @@ function timeField(id, label) {
 
 async function submit() {
   const s = dayTickets();
-  const { f, errors, citizen } = form.citizen(s?.postcodes?.length);
+  const { f, errors, citizen } = form.citizen(s?.postcodes?.length, verified());
   const from = f["window-from"];
   const to = f["window-to"];
   if (Boolean(from) !== Boolean(to)) errors.push({ text: t("drawErrWindowBoth"), field: from ? "window-to" : "window-from" });
@@ -147,7 +152,7 @@ async function submit() {
   page.announce(t("drawSending"));
   try {
     const created = await withProof(
-      (altcha) => api.drawRequest(chosenOffice(), body, altcha),
+      (altcha) => api.drawRequest(chosenOffice(), body, altcha, contact.tokenFor(chosenOffice(), "day_ticket")),
       () => page.announce(t("solving")),
     );
     keep({ id: created.id, token: created.token, office: chosenOffice(), date: s.date, online_from: s.online_from });
@@ -155,6 +160,9 @@ async function submit() {
     await page.show("drawResult");
   } catch (err) {
     button.disabled = false;
+    if (err instanceof ApiError && err.code === "contact_unverified" && contact.required(chosenOffice(), "day_ticket")) {
+      return contact.again("draw", "start", () => page.show("drawRequest"));
+    }
     page.fail(err, err instanceof ApiError && err.code === "invalid_window" ? "window-from" : undefined);
   }
 }

@@ -1,7 +1,9 @@
 // A time held for the citizen (R19) until it is booked: the hold taken
 // (with the proof of work where the server asks for it, R26), the details
 // screen with its countdown, more time, giving the time back, the hold
-// running out, the booking confirmed and shown.
+// running out, the booking confirmed and shown. Where the office asks for
+// a verified contact (R33), the hold and its confirmation carry the contact
+// token and the booking is for the address proven (contact.js).
 
 import { api, ApiError, serverNow, releaseOnLeave } from "./api.js";
 import { withProof } from "./altcha.js";
@@ -10,7 +12,8 @@ import { t, fmtTime } from "./lang.js";
 import { announce, beforeShow, disableButtons, fail, frame, show, showErrors } from "./page.js";
 import { chosen, chosenOffice, clearCounts, dayTickets } from "./choice.js";
 import { afterLost, offerKind, reload, resetKind } from "./offer.js";
-import { field, citizen, clear as clearForm } from "./form.js";
+import { field, citizen, contactFields, clear as clearForm } from "./form.js";
+import * as contact from "./contact.js";
 import { bookingView, manageSection, selectionSummary } from "./parts.js";
 
 // The hold: {id, token, office, services, start, kind, expires_at,
@@ -38,27 +41,35 @@ export async function takeSlot(slot) {
   disableButtons();
   announce(t("holding"));
   const body = { office: chosenOffice(), services: chosen(), start: slot.start, kind: offerKind() };
+  const proof = contact.tokenFor(body.office, body.kind);
   if (hold) {
     await api.releaseHold(hold).catch(() => {});
     hold = null;
   }
   try {
     hold = await withProof(
-      (altcha) => api.hold(body, altcha),
+      (altcha) => api.hold(body, altcha, proof),
       () => announce(t("solving")),
     );
     await show("details");
   } catch (err) {
+    if (unverified(err)) return contact.again(purpose(body.kind), "slots", () => takeSlot(slot));
     await afterLost(err);
   }
 }
+
+const unverified = (err) => err instanceof ApiError && err.code === "contact_unverified";
+const purpose = (kind) => (kind === "day_ticket" ? "dayTicket" : "booking");
+
+// The address proven where the hold's office asks for one (R33), else null.
+const verified = () => (contact.required(hold.office, hold.kind) ? contact.email() : null);
 
 const needPostcode = () => hold.kind === "day_ticket" && dayTickets()?.postcodes?.length;
 
 async function details() {
   frame({
     title: t("detailsTitle"),
-    step: 3,
+    ...contact.stepOf(3),
     children: [
       selectionSummary(hold.office, hold.services, hold.start),
       h(
@@ -75,14 +86,7 @@ async function details() {
         "form",
         { id: "details", novalidate: true, onsubmit: (e) => (e.preventDefault(), confirmBooking()) },
         field("name", t("name"), { autocomplete: "name", required: true, "aria-required": "true" }),
-        h(
-          "fieldset",
-          { "aria-describedby": "contact-hint" },
-          h("legend", {}, t("contactLegend")),
-          h("p", { class: "hint", id: "contact-hint" }, t("contactHint")),
-          field("email", t("email"), { type: "email", autocomplete: "email", spellcheck: "false" }),
-          field("phone", t("phone"), { type: "tel", autocomplete: "tel" }),
-        ),
+        contactFields(t("contactHint"), verified()),
         needPostcode()
           ? field(
               "postcode",
@@ -161,13 +165,13 @@ async function releaseHold() {
 
 async function confirmBooking() {
   const postcode = needPostcode();
-  const { errors, citizen: person } = citizen(postcode);
+  const { errors, citizen: person } = citizen(postcode, verified());
   if (errors.length) return showErrors(errors);
   const button = document.getElementById("confirm");
   button.disabled = true;
   announce(t("booking"));
   try {
-    const created = await api.confirmHold(hold, person);
+    const created = await api.confirmHold(hold, person, contact.tokenFor(hold.office, hold.kind));
     const { token, ...booking } = created;
     made = { booking: booking.booking ?? booking, token };
     hold = null;
@@ -176,6 +180,11 @@ async function confirmBooking() {
   } catch (err) {
     button.disabled = false;
     if (err instanceof ApiError && err.code === "hold_expired") return expired();
+    // The token ran out while the details were typed: the code again,
+    // then these details once more (the hold lives on meanwhile).
+    if (unverified(err) && contact.required(hold.office, hold.kind)) {
+      return contact.again(purpose(hold.kind), "details", () => show("details"));
+    }
     fail(err);
   }
 }
@@ -184,7 +193,7 @@ async function done() {
   const { booking: b, token } = made;
   frame({
     title: t(b.kind === "day_ticket" ? "doneDayTicketTitle" : "doneTitle"),
-    step: 4,
+    ...contact.stepOf(4),
     children: [
       bookingView(b, token),
       manageSection(b.id, token),

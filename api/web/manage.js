@@ -1,6 +1,7 @@
 // A booking managed from its link (/termine/{id}#token=…): shown with what
 // to bring; moved to another free time (R20) or cancelled after a second
-// question.
+// question. The move serves "Meine Termine" too (mine.js), with the
+// contact token of R33 in place of the booking's key.
 
 import { api, serverNow } from "./api.js";
 import { h } from "./dom.js";
@@ -11,7 +12,8 @@ import * as place from "./place.js";
 import { afterLost, findTimes, offerView } from "./offer.js";
 import { backButton, bookingView, selectionSummary } from "./parts.js";
 
-// The booking's id and key, from the link.
+// The booking's id, its key (from the link: a string; or `{ contact }`,
+// api.js) and the screen to show after a move.
 let link = null;
 // The booking as last read or changed.
 let booking = null;
@@ -21,12 +23,25 @@ let confirming = false;
 // Shows the booking `id` of the link, with its key `token` (null where the
 // link lacks it).
 export function open(id, token) {
-  link = { id, token };
+  link = { id, key: token, back: "manage" };
   return show("manage");
 }
 
+// The times `b` can move to, with `key`; after the move (or back), the
+// screen `back`.
+export async function moveWith(b, key, back) {
+  link = { id: b.id, key, back };
+  booking = b;
+  try {
+    await loadServices(b.office);
+  } catch (err) {
+    return fail(err);
+  }
+  await startMove();
+}
+
 async function manage() {
-  const { id, token } = link;
+  const { id, key: token } = link;
   if (!token) {
     frame({ title: t("bookingTitle"), children: [] });
     showErrors([{ text: t("noToken") }]);
@@ -75,7 +90,7 @@ async function move() {
     children: [
       selectionSummary(booking.office, booking.services, booking.start),
       offerView((slot) => moveTo(slot)),
-      backButton(() => show("manage")),
+      backButton(() => show(link.back)),
     ],
   });
 }
@@ -92,15 +107,15 @@ async function startMove() {
 
 async function moveTo(slot) {
   disableButtons();
-  const { id, token } = link;
+  const { id, key, back } = link;
   const from = booking.start;
   try {
-    booking = await api.move(id, token, slot.start);
+    booking = await api.move(id, key, slot.start);
   } catch (err) {
     return afterLost(err);
   }
   notify(t("moved", fmtWhen(from), fmtWhen(booking.start)));
-  await show("manage");
+  await show(back);
 }
 
 async function askCancel() {
@@ -114,9 +129,9 @@ async function keepBooking() {
 }
 
 async function cancelBooking() {
-  const { id, token } = link;
+  const { id, key } = link;
   try {
-    await api.cancel(id, token);
+    await api.cancel(id, key);
   } catch (err) {
     confirming = false;
     await show("manage");

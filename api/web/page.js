@@ -45,6 +45,7 @@ const FIELD = {
   contact_limit: "email",
   invalid_postcode: "postcode",
   not_resident: "postcode",
+  contact_unverified: "email",
 };
 
 // Shows the error summary at the top of the screen and moves focus there;
@@ -100,12 +101,13 @@ export const notify = (text) => {
   notice = text;
 };
 
-export function frame({ title, step, children }) {
+// `step` of `of` (4 unless said) where the screen is a step of a booking.
+export function frame({ title, step, of = 4, children }) {
   document.title = `${title} – ${place.titleOf()}`;
   const said = notice;
   notice = null;
   const parts = [
-    step ? h("p", { class: "step" }, t("step", step, 4)) : null,
+    step ? h("p", { class: "step" }, t("step", step, of)) : null,
     h("h1", { tabindex: "-1", id: "title" }, title),
     h("div", { id: "errors", class: "error-summary", tabindex: "-1", role: "alert", "aria-labelledby": "errors-title", hidden: true }),
     said ? h("div", { class: "notice success", role: "status" }, said) : null,

@@ -1,7 +1,9 @@
 // The first two steps of a booking: the start screen (office, services and
 // how many of each, today's Tagesticket of R13–R15 and the draw of R27
 // where the office has one) and the free times found for them; before
-// them, at / with several municipalities, where to book (R39).
+// them, at / with several municipalities, where to book (R39). Where the
+// office asks for a verified contact (R33), the code step comes between
+// the two; the start screen leads to "Meine Termine" too.
 
 import { h } from "./dom.js";
 import { lang, t, de, fmtTime } from "./lang.js";
@@ -12,6 +14,8 @@ import { takeSlot } from "./hold.js";
 import { startStatus } from "./draw.js";
 import { backButton, selectionSummary } from "./parts.js";
 import { loadAll } from "./place.js";
+import * as contact from "./contact.js";
+import * as mine from "./mine.js";
 
 // Every municipality of this server, each a link to its page; the language
 // goes along where the address named one.
@@ -37,9 +41,10 @@ async function start() {
     frame({ title: t("startTitle"), children: [h("p", { class: "notice", id: "no-offices" }, t("noOffices"))] });
     return;
   }
+  contact.planSteps(choice.chosenOffice(), "regular");
   frame({
     title: t("startTitle"),
-    step: 1,
+    ...contact.stepOf(1),
     children: [
       h("p", {}, t("startIntro")),
       h(
@@ -104,8 +109,20 @@ async function start() {
         h("button", { type: "submit", class: "primary", id: "search" }, t("search")),
       ),
       dayTicketSection(),
+      mineSection(),
     ],
   });
+}
+
+// "Meine Termine" (R33): every booking of a mailbox, after its code.
+function mineSection() {
+  return h(
+    "section",
+    { class: "mine-entry", "aria-labelledby": "mine-title" },
+    h("h2", { id: "mine-title" }, t("mineTitle")),
+    h("p", {}, t("mineIntro")),
+    h("button", { type: "button", id: "mine", onclick: () => mine.open() }, t("mineShow")),
+  );
 }
 
 function dayTicketSection() {
@@ -140,9 +157,21 @@ async function changeOffice(id) {
   await show("start", { focus: `#office-${CSS.escape(id)}` });
 }
 
-// Searches regular times or today's Tagesticket times for the services chosen.
+// Searches regular times or today's Tagesticket times for the services
+// chosen; where the office asks for a verified contact, after the code.
 async function search(kind) {
   if (!choice.needServices()) return;
+  contact.planSteps(choice.chosenOffice(), kind);
+  if (!contact.required(choice.chosenOffice(), kind)) return findAndShow(kind);
+  await contact.ensure({
+    purpose: kind === "day_ticket" ? "dayTicket" : "booking",
+    back: "start",
+    step: true,
+    then: () => findAndShow(kind),
+  });
+}
+
+async function findAndShow(kind) {
   try {
     await findTimes(kind, choice.chosenOffice(), choice.chosen());
   } catch (err) {
@@ -154,7 +183,7 @@ async function search(kind) {
 async function slots() {
   frame({
     title: t(offerKind() === "day_ticket" ? "dayTicketSlotsTitle" : "slotsTitle"),
-    step: 2,
+    ...contact.stepOf(2),
     children: [
       selectionSummary(choice.chosenOffice(), choice.chosen()),
       offerView((slot) => takeSlot(slot)),

@@ -2,7 +2,8 @@
 
 Each server is the real binary on a fresh SQLite database with its clock
 frozen (TERMIN_NOW): Monday 2026-11-30, at 07:00 (Tagestickets released
-online) and at 06:59 (not yet). The browser is Debian's chromium, driven by
+online) and at 06:59 (not yet). Its messages go to its log
+(TERMIN_SMTP_URL=log), where the tests read the codes of R33. The browser is Debian's chromium, driven by
 Playwright without a browser download; axe-core (as shipped by
 axe-playwright-python) checks every screen against WCAG 2.1 A and AA.
 """
@@ -13,6 +14,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -67,6 +69,8 @@ class Server:
             "TERMIN_JWT_SECRET": "browser-tests-secret-of-32-bytes-at-least",
             "RUST_LOG": "warn",
             "TERMIN_BOOTSTRAP_ADMIN": ":".join(ADMIN),
+            # R33's codes are read from the log (`code_for`).
+            "TERMIN_SMTP_URL": "log",
             **env,
         }
         self.log = open(self.dir / "server.log", "a")
@@ -110,6 +114,51 @@ class Server:
                 solution = {k: ch[k] for k in ("algorithm", "challenge", "salt", "signature")} | {"number": n}
                 return base64.b64encode(json.dumps(solution).encode()).decode()
         raise AssertionError("challenge without solution")
+
+    def codes_for(self, email: str) -> list[str]:
+        """The codes of R33 the server has written to its log for `email`
+        (TERMIN_SMTP_URL=log), oldest first. A message names its recipient
+        before its subject (`to=…` on the subject's line, or a `To:` line
+        before it), so each code goes with the address named last."""
+        text = re.sub(r"\x1b\[[0-9;]*m", "", (self.dir / "server.log").read_text(encoding="utf-8"))
+        codes, to = [], None
+        for line in text.splitlines():
+            named = re.search(r"(?:\bto=|^To: )(\S+)", line)
+            if named:
+                to = named[1]
+            code = re.search(r"Ihr Bestätigungscode:? (\d{6})\b", line)
+            if code and to == email:
+                codes.append(code[1])
+        return codes
+
+    def code_for(self, email: str, before: int = 0) -> str:
+        """The newest code for `email`, waiting until there are more than
+        `before` of them (the message is written once the outbox sends it)."""
+        deadline = time.time() + 20
+        while len(codes := self.codes_for(email)) <= before:
+            assert time.time() < deadline, f"no code for {email} in the log"
+            time.sleep(0.1)
+        return codes[-1]
+
+    def contacts(self, emails: list[str]) -> dict[str, str]:
+        """A contact token of each address (R33), as a client other than
+        the page gets one: codes asked for (all at once, as the outbox
+        sends them together), read from the log, confirmed."""
+        before = {email: len(self.codes_for(email)) for email in emails}
+        made = {}
+        for email in emails:
+            status, made[email] = self.call("POST", "/api/v1/verifications", {"email": email})
+            assert status == 202, made[email]
+        tokens = {}
+        for email in emails:
+            code = self.code_for(email, before[email])
+            status, proof = self.call("POST", f"/api/v1/verifications/{made[email]['id']}/confirm", {"code": code})
+            assert status == 200, proof
+            tokens[email] = proof["contact_token"]
+        return tokens
+
+    def contact(self, email: str) -> str:
+        return self.contacts([email])[email]
 
     def stop(self, keep: bool = False, crash: bool = False):
         """Ends the server; `keep` leaves its database for a later start,
@@ -215,6 +264,19 @@ def check(page, name: str, idle: bool = True):
         scroll = page.evaluate("document.documentElement.scrollWidth")
         assert scroll <= width, f"{name}: {scroll} px wide at {width} px"
     page.set_viewport_size(DESKTOP)
+
+
+def prove(page, server: Server, email: str):
+    """The code step of R33 in the page, shown: the address typed, the code
+    read from the server's log and typed; the screen after it is the
+    caller's to wait for."""
+    page.wait_for_selector('#main[data-screen="verify"]')
+    before = len(server.codes_for(email))
+    page.fill("#email", email)
+    page.click("#send-code")
+    page.wait_for_selector("#verification-code")
+    page.fill("#verification-code", server.code_for(email, before))
+    page.click("#check-code")
 
 
 def no_horizontal_scroll(page, name: str):

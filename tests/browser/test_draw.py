@@ -1,14 +1,15 @@
 """The Tagesticket draw (R27) in the booking page: at 06:30 the page takes a
-request instead of offering times; at 07:01 (the same server started again
-later on the same database) it shows the request won, with the booking.
-A request that lost says so. axe-core on every new screen."""
+request instead of offering times (after the code of R33, which Kaarst asks
+for Tagestickets); at 07:01 (the same server started again later on the
+same database) it shows the request won, with the booking. A request that
+lost says so. axe-core on every new screen."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from conftest import SHOTS, Server, check, no_horizontal_scroll
+from conftest import SHOTS, Server, check, no_horizontal_scroll, prove
 from playwright.sync_api import expect
 
 
@@ -40,8 +41,14 @@ def test_r27_a_request_for_the_draw_then_won(page, before_release):
 
     page.fill("#count-abmeldung", "1")
     page.click("#draw-enter")
+    # The address is proven first (R33).
+    expect(heading(page)).to_have_text("E-Mail-Adresse bestätigen")
+    expect(page.locator("#verify-intro")).to_contain_text("Für die Verlosung")
+    check(page, "31-draw-verify-email")
+    prove(page, before_release, "erika.los@example.org")
     expect(heading(page)).to_have_text("Zur Verlosung anmelden")
     expect(page.locator(".summary")).to_contain_text("Abmeldung")
+    expect(page.locator("#email")).to_have_value("erika.los@example.org")
     check(page, "31-draw-request")
 
     # Nothing filled in, and half a window: the summary lists each field.
@@ -56,7 +63,6 @@ def test_r27_a_request_for_the_draw_then_won(page, before_release):
     check(page, "32-draw-request-errors")
 
     page.fill("#name", "Erika Mustermann")
-    page.fill("#email", "erika.los@example.org")
     page.fill("#postcode", "41564")
     page.fill("#window-to", "11:00")
     page.click("#draw-submit")
@@ -121,7 +127,7 @@ def test_r27_a_request_that_lost(page, before_release):
             "citizen": {"name": "Max Muster", "email": "max.los@example.org", "postcode": "41564"},
             "window": {"from": "06:00", "to": "06:30"},
         },
-        headers={"X-Altcha": before_release.altcha()},
+        headers={"X-Altcha": before_release.altcha(), "X-Contact-Token": before_release.contact("max.los@example.org")},
     )
     assert status == 202, lost
     before_release.stop(keep=True)
@@ -163,6 +169,9 @@ def test_200_percent_zoom_of_the_draw(zoomed, before_release):
     no_horizontal_scroll(zoomed, "draw-open at 200 %")
     zoomed.fill("#count-abmeldung", "1")
     zoomed.click("#draw-enter")
+    expect(zoomed.locator("h1")).to_have_text("E-Mail-Adresse bestätigen")
+    no_horizontal_scroll(zoomed, "draw-verify at 200 %")
+    prove(zoomed, before_release, "erika.zoom@example.org")
     expect(zoomed.locator("h1")).to_have_text("Zur Verlosung anmelden")
     no_horizontal_scroll(zoomed, "draw-request at 200 %")
     zoomed.screenshot(path=SHOTS / "36-draw-request-zoom200.png", full_page=True)

@@ -92,6 +92,8 @@ fn every_asset_the_page_names_is_served_with_its_type() {
         ("altcha.js", "text/javascript; charset=utf-8"),
         ("dom.js", "text/javascript; charset=utf-8"),
         ("draw.js", "text/javascript; charset=utf-8"),
+        ("contact.js", "text/javascript; charset=utf-8"),
+        ("mine.js", "text/javascript; charset=utf-8"),
         ("lang.js", "text/javascript; charset=utf-8"),
         ("page.js", "text/javascript; charset=utf-8"),
         ("place.js", "text/javascript; charset=utf-8"),

@@ -51,7 +51,7 @@ const NOT_FOUND: Asset = Asset {
 };
 
 /// The files under `/web/`.
-pub const ASSETS: [Asset; 21] = [
+pub const ASSETS: [Asset; 23] = [
     Asset {
         name: "app.js",
         content_type: "text/javascript; charset=utf-8",
@@ -131,6 +131,16 @@ pub const ASSETS: [Asset; 21] = [
         name: "draw.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../../web/draw.js"),
+    },
+    Asset {
+        name: "contact.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../../web/contact.js"),
+    },
+    Asset {
+        name: "mine.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../../web/mine.js"),
     },
     Asset {
         name: "display.js",
