@@ -136,6 +136,8 @@ impl Store {
             // they go once they can do nothing (the hour of R33's limit
             // per mailbox past the code's expiry).
             crate::verifications::purge_expired(conn, now)?;
+            // R31, R35: wishes hold a citizen too.
+            crate::wishes::erase_expired(conn, cutoff, now)?;
             Ok(ids.len())
         })
     }

@@ -5,6 +5,7 @@
 //! come (issue #27).
 
 use crate::infra::codec::{corrupt, from_db, parse, to_db, to_u32};
+use crate::infra::connection::DbConnection;
 use crate::infra::schema::wishes;
 use crate::infra::secret::{hash_token, new_token, token_matches};
 use crate::verifications::proven_mailbox;
@@ -39,7 +40,8 @@ pub struct Wish {
     pub office: OfficeId,
     pub services: Vec<ServiceId>,
     pub window: WishWindow,
-    pub citizen: Citizen,
+    /// `None` once erased (R31).
+    pub citizen: Option<Citizen>,
     pub status: WishStatus,
     pub expired_offers: u32,
     pub created_at: OffsetDateTime,
@@ -72,6 +74,7 @@ struct WishRow {
     status: String,
     expired_offers: i32,
     created_at: time::PrimitiveDateTime,
+    erased_at: Option<time::PrimitiveDateTime>,
 }
 
 const HH_MM: &[time::format_description::FormatItem<'static>] =
@@ -106,19 +109,24 @@ impl WishRow {
             _ => None,
         };
         let services: Vec<String> = serde_json::from_str(&self.services).map_err(corrupt)?;
-        let citizen = Citizen::new(
-            &self.citizen_name,
-            Some(&self.citizen_email),
-            self.citizen_phone.as_deref(),
-        )
-        .map_err(corrupt)?
-        .with_postcode(
-            self.citizen_postcode
-                .as_deref()
-                .map(Postcode::parse)
-                .transpose()
-                .map_err(corrupt)?,
-        );
+        let citizen = match self.erased_at {
+            Some(_) => None,
+            None => Some(
+                Citizen::new(
+                    &self.citizen_name,
+                    Some(&self.citizen_email),
+                    self.citizen_phone.as_deref(),
+                )
+                .map_err(corrupt)?
+                .with_postcode(
+                    self.citizen_postcode
+                        .as_deref()
+                        .map(Postcode::parse)
+                        .transpose()
+                        .map_err(corrupt)?,
+                ),
+            ),
+        };
         Ok(Wish {
             id: parse(&self.id)?,
             office: OfficeId::parse(&self.office_id).map_err(corrupt)?,
@@ -194,6 +202,7 @@ impl Store {
             status: WishStatus::Waiting.as_str().to_owned(),
             expired_offers: 0,
             created_at: to_db(now),
+            erased_at: None,
         };
         self.write(|conn| {
             let proven = proven_mailbox(conn, request.contact_token.as_deref(), now)?;
@@ -214,7 +223,7 @@ impl Store {
             office: request.office.clone(),
             services: request.services.clone(),
             window,
-            citizen: request.citizen.clone(),
+            citizen: Some(request.citizen.clone()),
             status: WishStatus::Waiting,
             expired_offers: 0,
             created_at: now,
@@ -281,6 +290,51 @@ impl Store {
             .map(WishRow::wish)
             .collect()
     }
+}
+
+/// R31, R35: the personal data of wishes that ended before `cutoff`
+/// (withdrawn, booked or ended), and of live ones whose last day lies
+/// before it, which end with it: name, e-mail, phone, postcode and the
+/// mailbox key go; office, services, window, status and times stay for
+/// the statistics. Returns how many.
+pub(crate) fn erase_expired(
+    conn: &mut DbConnection,
+    cutoff: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<usize, StoreError> {
+    let live = [WishStatus::Waiting.as_str(), WishStatus::Offered.as_str()];
+    let last_day = domain::Berlin::local(cutoff).date();
+    diesel::update(
+        wishes::table
+            .filter(wishes::erased_at.is_null())
+            .filter(wishes::status.eq_any(live))
+            .filter(wishes::to_day.lt(last_day)),
+    )
+    .set((
+        wishes::status.eq(WishStatus::Ended.as_str()),
+        wishes::ended_at.eq(Some(to_db(now))),
+    ))
+    .execute(conn)?;
+    let erased = diesel::update(
+        wishes::table
+            .filter(wishes::erased_at.is_null())
+            .filter(wishes::status.ne_all(live))
+            .filter(
+                wishes::ended_at
+                    .lt(to_db(cutoff))
+                    .or(wishes::to_day.lt(last_day)),
+            ),
+    )
+    .set((
+        wishes::citizen_name.eq(""),
+        wishes::citizen_email.eq(""),
+        wishes::citizen_phone.eq(None::<String>),
+        wishes::citizen_postcode.eq(None::<String>),
+        wishes::mailbox.eq(""),
+        wishes::erased_at.eq(Some(to_db(now))),
+    ))
+    .execute(conn)?;
+    Ok(erased)
 }
 
 fn wish_row(

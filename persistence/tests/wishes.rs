@@ -13,6 +13,7 @@ on_both_backends!(
     std::convert::identity::<TestDb>;
     r35_a_wish_needs_its_mailboxs_contact_token_and_one_lives_per_mailbox_and_office,
     r35_a_wish_window_outside_the_bookable_days_is_refused,
+    r31_r35_retention_erases_the_citizen_of_ended_and_passed_wishes,
 );
 
 /// A contact token proving `email`'s mailbox at MONDAY_10.
@@ -93,7 +94,7 @@ fn r35_a_wish_needs_its_mailboxs_contact_token_and_one_lives_per_mailbox_and_off
     let read = store.wish(first.wish.id, &first.token).unwrap();
     assert_eq!(read, first.wish);
     assert_eq!(
-        read.citizen.email(),
+        read.citizen.as_ref().and_then(Citizen::email),
         Some("Erika+Amt@Example.org"),
         "as entered"
     );
@@ -176,4 +177,48 @@ fn r35_a_wish_window_outside_the_bookable_days_is_refused(db: &TestDb) {
             MONDAY_10,
         )
         .unwrap();
+}
+
+/// R31, R35: the retention run erases the citizen of a wish that ended
+/// before its cutoff, and ends and erases a live one whose last day lies
+/// before it; a live wish in range keeps its citizen.
+fn r31_r35_retention_erases_the_citizen_of_ended_and_passed_wishes(db: &TestDb) {
+    let store = Store::open(db.url()).unwrap();
+    let erika = token_for(&store, "erika@example.org");
+    let max = token_for(&store, "max@example.org");
+    let withdrawn = store
+        .create_wish(
+            &wish("buergerbuero", "erika@example.org", Some(&erika)),
+            MONDAY_10,
+        )
+        .unwrap();
+    store
+        .withdraw_wish(withdrawn.wish.id, &withdrawn.token, MONDAY_10)
+        .unwrap();
+    let waiting = store
+        .create_wish(
+            &wish("buergerbuero", "max@example.org", Some(&max)),
+            MONDAY_10,
+        )
+        .unwrap();
+    // 30 days of retention, 31 days on: the withdrawn one goes; the
+    // waiting one's range (to 18 December) has not passed the cutoff.
+    let later = MONDAY_10 + Duration::days(31);
+    store.erase_expired(30, later).unwrap();
+    let erased = store.wish(withdrawn.wish.id, &withdrawn.token).unwrap();
+    assert_eq!(erased.citizen, None);
+    assert_eq!(erased.status, WishStatus::Withdrawn);
+    assert_eq!(
+        erased.services, withdrawn.wish.services,
+        "kept for statistics"
+    );
+    let kept = store.wish(waiting.wish.id, &waiting.token).unwrap();
+    assert_eq!(kept.citizen, waiting.wish.citizen);
+    assert_eq!(kept.status, WishStatus::Waiting);
+    // Once the cutoff is past its last day, it ends and is erased.
+    let much_later = MONDAY_10 + Duration::days(50);
+    store.erase_expired(30, much_later).unwrap();
+    let ended = store.wish(waiting.wish.id, &waiting.token).unwrap();
+    assert_eq!(ended.citizen, None);
+    assert_eq!(ended.status, WishStatus::Ended);
 }
