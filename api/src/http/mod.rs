@@ -17,4 +17,5 @@ pub mod limits;
 pub mod logging;
 pub mod protocol;
 pub mod routes;
+pub mod secrets;
 pub(crate) mod spec;
