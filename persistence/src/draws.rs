@@ -8,7 +8,9 @@
 
 use crate::bookings::{Booking, booking_row, one};
 use crate::challenges::SolvedChallenge;
-use crate::infra::codec::{corrupt, from_db, parse, to_db, to_u32};
+use crate::infra::codec::{
+    corrupt, from_db, parse, service_ids_from_db, service_ids_to_db, to_db, to_u32,
+};
 use crate::infra::connection::DbConnection;
 use crate::infra::locks;
 use crate::infra::schema::{day_ticket_draws, day_ticket_requests};
@@ -103,10 +105,7 @@ fn time_of(minute: i32) -> Result<Time, StoreError> {
 
 impl RequestRow {
     pub(crate) fn services(&self) -> Result<Vec<ServiceId>, StoreError> {
-        let ids: Vec<String> = serde_json::from_str(&self.services).map_err(corrupt)?;
-        ids.iter()
-            .map(|id| ServiceId::parse(id).map_err(corrupt))
-            .collect()
+        service_ids_from_db(&self.services)
     }
 
     pub(crate) fn window(&self) -> Result<Option<RequestWindow>, StoreError> {
@@ -154,14 +153,7 @@ impl Store {
         let token = new_token();
         let id = Uuid::now_v7();
         let office_id = request.office.as_str();
-        let services = serde_json::to_string(
-            &request
-                .services
-                .iter()
-                .map(ServiceId::as_str)
-                .collect::<Vec<_>>(),
-        )
-        .map_err(corrupt)?;
+        let services = service_ids_to_db(&request.services)?;
         let day = check_request(&*self.office(&request.office)?, now)?;
         self.write(|conn| {
             // The day lock orders this request against the draw: once the

@@ -4,7 +4,9 @@
 //! wish's own token, listed for staff oldest first. Offers are still to
 //! come (issue #27).
 
-use crate::infra::codec::{corrupt, from_db, parse, to_db, to_u32};
+use crate::infra::codec::{
+    corrupt, from_db, parse, service_ids_from_db, service_ids_to_db, to_db, to_u32,
+};
 use crate::infra::connection::DbConnection;
 use crate::infra::schema::wishes;
 use crate::infra::secret::{hash_token, new_token, token_matches};
@@ -108,7 +110,6 @@ impl WishRow {
             }),
             _ => None,
         };
-        let services: Vec<String> = serde_json::from_str(&self.services).map_err(corrupt)?;
         let citizen = match self.erased_at {
             Some(_) => None,
             None => Some(
@@ -130,10 +131,7 @@ impl WishRow {
         Ok(Wish {
             id: parse(&self.id)?,
             office: OfficeId::parse(&self.office_id).map_err(corrupt)?,
-            services: services
-                .iter()
-                .map(|s| ServiceId::parse(s).map_err(corrupt))
-                .collect::<Result<_, _>>()?,
+            services: service_ids_from_db(&self.services)?,
             window: WishWindow::stored((self.from_day, self.to_day), weekdays, times),
             citizen,
             status: self.status.parse().map_err(corrupt)?,
@@ -167,14 +165,7 @@ impl Store {
             .citizen
             .email()
             .ok_or(BookingError::ContactUnverified)?;
-        let services = serde_json::to_string(
-            &request
-                .services
-                .iter()
-                .map(ServiceId::as_str)
-                .collect::<Vec<_>>(),
-        )
-        .map_err(corrupt)?;
+        let services = service_ids_to_db(&request.services)?;
         let token = new_token();
         let id = Uuid::now_v7();
         let citizen = &request.citizen;

@@ -57,3 +57,22 @@ pub(crate) fn leika_from_db(stored: Option<&str>) -> Result<Option<domain::Leika
         .map(|k| domain::Leika::parse(k).map_err(corrupt))
         .transpose()
 }
+
+/// A list of services (one id repeated per person) as stored: a JSON array
+/// of ids (R27's requests, R35's wishes).
+pub(crate) fn service_ids_to_db(ids: &[domain::ServiceId]) -> Result<String, StoreError> {
+    serde_json::to_string(
+        &ids.iter()
+            .map(domain::ServiceId::as_str)
+            .collect::<Vec<_>>(),
+    )
+    .map_err(corrupt)
+}
+
+/// A stored JSON array of service ids, read back.
+pub(crate) fn service_ids_from_db(text: &str) -> Result<Vec<domain::ServiceId>, StoreError> {
+    let ids: Vec<String> = serde_json::from_str(text).map_err(corrupt)?;
+    ids.iter()
+        .map(|id| domain::ServiceId::parse(id).map_err(corrupt))
+        .collect()
+}
